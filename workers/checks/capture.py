@@ -1,0 +1,179 @@
+"""One uploaded file, decoded at most once, with lazily built views shared by every check.
+
+Checks never decode on their own: they ask the Capture for `rgb`, `gray`, `downscaled(n)` or a named
+`cached(...)` view (the document outline, the MRZ band, a face box...), so each is computed once per bundle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar, cast
+
+import cv2
+import filetype
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageOps
+
+T = TypeVar("T")
+
+# 50 megapixels: the largest native output of current phone cameras is 48-50 MP (binned modes of 108/200 MP
+# sensors also deliver 12-50 MP). Anything larger is not a phone photo of a document, and a full RGB decode of
+# it would cost over 150 MB per worker: it is refused before decoding (decompression-bomb guard).
+MAX_PIXELS = 50_000_000
+
+
+class DecodeProblem(StrEnum):
+    NOT_AN_IMAGE_WE_ACCEPT = "unsupported_type"
+    BOMB = "decompression_bomb"
+    CORRUPT = "corrupt"
+
+
+ACCEPTED_FORMATS = {"JPEG", "PNG"}
+
+
+@dataclass
+class Capture:
+    """A file's bytes, what it really is, and (if it decodes) its pixels in upright orientation."""
+
+    data: bytes
+    filename: str
+    max_pixels: int = MAX_PIXELS
+    _views: dict[str, Any] = field(default_factory=dict, repr=False)
+    _decoded: bool = field(default=False, repr=False)
+    _rgb: NDArray[np.uint8] | None = field(default=None, repr=False)
+    _problem: DecodeProblem | None = field(default=None, repr=False)
+    _problem_detail: str = field(default="", repr=False)
+    _pil_info: dict[str, Any] = field(default_factory=dict, repr=False)
+    _exif: dict[int, Any] = field(default_factory=dict, repr=False)
+    _header: tuple[str | None, int | None, int | None] | None = field(default=None, repr=False)
+
+    @property
+    def size_bytes(self) -> int:
+        return len(self.data)
+
+    @property
+    def sha256(self) -> str:
+        return self.cached("sha256", lambda: hashlib.sha256(self.data).hexdigest())
+
+    @property
+    def sniffed_mime(self) -> str | None:
+        """The type told by the file's own bytes (magic numbers), never by its name."""
+
+        def sniff() -> str | None:
+            kind = filetype.guess(self.data[:8192])
+            return str(kind.mime) if kind is not None else None
+
+        return self.cached("sniffed_mime", sniff)
+
+    @property
+    def header(self) -> tuple[str | None, int | None, int | None]:
+        """(format, width, height) from the header alone, without decoding pixels; Nones if unreadable."""
+        if self._header is None:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    with Image.open(io.BytesIO(self.data)) as img:
+                        self._header = (img.format, img.width, img.height)
+            except Exception:
+                self._header = (None, None, None)
+        return self._header
+
+    def _decode(self) -> None:
+        if self._decoded:
+            return
+        self._decoded = True
+        fmt, width, height = self.header
+        if fmt not in ACCEPTED_FORMATS:
+            self._problem = DecodeProblem.NOT_AN_IMAGE_WE_ACCEPT
+            return
+        if width is not None and height is not None and width * height > self.max_pixels:
+            self._problem = DecodeProblem.BOMB
+            self._problem_detail = f"{width}x{height}"
+            return
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(self.data)) as img:
+                    img.load()  # a full decode: a truncated or corrupt stream fails here, not at the header
+                    self._pil_info = dict(img.info)
+                    self._exif = dict(img.getexif())
+                    upright = ImageOps.exif_transpose(img)
+                    rgb = upright.convert("RGB")
+            self._rgb = np.asarray(rgb, dtype=np.uint8)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            self._problem = DecodeProblem.BOMB
+            self._problem_detail = str(exc)[:200]
+        except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError... for broken streams
+            self._problem = DecodeProblem.CORRUPT
+            self._problem_detail = f"{type(exc).__name__}: {exc}"[:200]
+
+    @property
+    def problem(self) -> DecodeProblem | None:
+        self._decode()
+        return self._problem
+
+    @property
+    def problem_detail(self) -> str:
+        self._decode()
+        return self._problem_detail
+
+    @property
+    def decodes(self) -> bool:
+        return self.problem is None
+
+    @property
+    def rgb(self) -> NDArray[np.uint8]:
+        """Full-resolution RGB pixels, upright (EXIF orientation applied). Raises if the file does not decode."""
+        self._decode()
+        if self._rgb is None:
+            raise ValueError(f"{self.filename} does not decode: {self._problem}")
+        return self._rgb
+
+    @property
+    def width(self) -> int:
+        return int(self.rgb.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.rgb.shape[0])
+
+    @property
+    def exif(self) -> dict[int, Any]:
+        """EXIF tags of the top-level IFD (tag number -> value); empty when the file has none."""
+        self._decode()
+        return self._exif
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """Pillow's `info` of the decoded image (ICC profile, DPI, PNG text chunks, JPEG markers...)."""
+        self._decode()
+        return self._pil_info
+
+    @property
+    def gray(self) -> NDArray[np.uint8]:
+        return self.cached("gray", lambda: cast(NDArray[np.uint8], cv2.cvtColor(self.rgb, cv2.COLOR_RGB2GRAY)))
+
+    def downscaled(self, max_side: int, *, gray: bool = False) -> NDArray[np.uint8]:
+        """The image shrunk (area averaging) so that its longer side is at most `max_side`; never enlarged."""
+
+        def build() -> NDArray[np.uint8]:
+            source = self.gray if gray else self.rgb
+            scale = max_side / max(source.shape[:2])
+            if scale >= 1.0:
+                return source
+            size = (max(1, round(source.shape[1] * scale)), max(1, round(source.shape[0] * scale)))
+            return cast(NDArray[np.uint8], cv2.resize(source, size, interpolation=cv2.INTER_AREA))
+
+        return self.cached(f"downscaled:{max_side}:{'gray' if gray else 'rgb'}", build)
+
+    def cached(self, name: str, build: Callable[[], T]) -> T:
+        """Compute a named view once and share it: later calls with the same name return the same object."""
+        if name not in self._views:
+            self._views[name] = build()
+        return cast(T, self._views[name])

@@ -1,0 +1,185 @@
+"""Runs the registry over one bundle and builds its verdict (ARCHITECTURE sections 2 and 3)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import TypeVar
+
+from workers.checks import ENGINE_VERSION
+from workers.checks.capture import MAX_PIXELS, Capture
+from workers.checks.context import BundleContext, DocumentContext, FieldValue
+from workers.checks.manifest import BundleSpec
+from workers.checks.model import (
+    BundleVerdict,
+    DocumentSummary,
+    Finding,
+    Outcome,
+    PolicyRef,
+    Status,
+    overall,
+)
+from workers.checks.policy import Policy
+from workers.checks.registry import BUNDLE_CHECKS, DOCUMENT_CHECKS, READERS
+from workers.checks.spec import BundleCheck, DocumentCheck, Result
+
+log = logging.getLogger(__name__)
+
+C = TypeVar("C")
+
+CHECK_ERROR = "CHECK_ERROR"
+_CHECK_ERROR_FIX = "Nothing for the applicant to fix yet: a person should look at this document."
+
+
+def _outcomes(result: Result) -> list[Outcome]:
+    if result is None:
+        return []
+    if isinstance(result, Outcome):
+        return [result]
+    return list(result)
+
+
+def _finding(code: str, remediation: str, role: str | None, outcome: Outcome) -> Finding:
+    return Finding(
+        code=code,
+        status=outcome.status,
+        document=outcome.document or role,
+        message=outcome.message,
+        remediation=remediation if outcome.status is not Status.PASS else None,
+        measured=outcome.measured,
+        threshold=outcome.threshold,
+        unit=outcome.unit,
+        region=outcome.region,
+    )
+
+
+def _error_finding(code: str, role: str | None, reason: str) -> Finding:
+    return Finding(
+        code=CHECK_ERROR,
+        status=Status.REVIEW,
+        document=role,
+        message=f"Check {code} could not run ({reason}).",
+        remediation=_CHECK_ERROR_FIX,
+        measured=code,
+        unit="check_code",
+    )
+
+
+class _Runner:
+    """Runs checks one by one, turning exceptions and an exhausted time budget into CHECK_ERROR findings."""
+
+    def __init__(self, deadline: float | None) -> None:
+        self.deadline = deadline
+        self.findings: list[Finding] = []
+
+    def run(self, code: str, remediation: str, role: str | None, call: Callable[[], Result]) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.findings.append(_error_finding(code, role, "time budget for this bundle used up"))
+            return
+        try:
+            outcomes = _outcomes(call())
+        except Exception as exc:
+            # Only the exception type reaches the log: messages may quote document content.
+            log.warning("check %s raised %s", code, type(exc).__name__)
+            self.findings.append(_error_finding(code, role, type(exc).__name__))
+            return
+        self.findings.extend(_finding(code, remediation, role, o) for o in outcomes)
+
+
+def _applies(check: DocumentCheck, doc: DocumentContext) -> bool:
+    return doc.role in check.roles and (not check.needs_pixels or doc.capture.decodes)
+
+
+def check_bundle(
+    spec: BundleSpec,
+    files: Mapping[str, bytes],
+    *,
+    submit_on: date,
+    policy: Policy,
+    batch_id: str | None = None,
+    deadline: float | None = None,
+    max_pixels: int = MAX_PIXELS,
+    document_checks: Iterable[DocumentCheck] = DOCUMENT_CHECKS,
+    bundle_checks: Iterable[BundleCheck] = BUNDLE_CHECKS,
+) -> BundleVerdict:
+    """Check one bundle. `files` maps each document's `file` name to its bytes; a missing one is a finding.
+
+    `deadline` is a time.monotonic() value after which remaining checks are reported as not run.
+    """
+    bundle = BundleContext(spec=spec, submit_on=submit_on, policy=policy)
+    for doc_spec in spec.documents:
+        data = files.get(doc_spec.file, b"")
+        capture = Capture(data=data, filename=doc_spec.file, max_pixels=max_pixels)
+        bundle.documents.append(DocumentContext(spec=doc_spec, capture=capture, bundle=bundle))
+
+    runner = _Runner(deadline)
+    for doc in bundle.documents:
+        for reader in READERS:
+            if doc.role in reader.roles and doc.capture.decodes:
+                runner.run(reader.name, _CHECK_ERROR_FIX, doc.role, _read_into(doc, reader.read))
+    doc_checks = list(document_checks)
+    for doc in bundle.documents:
+        for check in doc_checks:
+            if _applies(check, doc):
+                runner.run(check.code, check.remediation, doc.role, _bind(check.evaluate, doc))
+    for bcheck in bundle_checks:
+        runner.run(bcheck.code, bcheck.remediation, None, _bind(bcheck.evaluate, bundle))
+
+    verdict, summary = overall(runner.findings)
+    return BundleVerdict(
+        batch_id=batch_id,
+        reference=spec.reference,
+        verdict=verdict,
+        checked_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        engine_version=ENGINE_VERSION,
+        policy=PolicyRef(name=policy.name, sha256=policy.sha256),
+        findings=runner.findings,
+        documents=[_summarise(doc) for doc in bundle.documents],
+        summary=summary,
+    )
+
+
+def _bind(evaluate: Callable[[C], Result], ctx: C) -> Callable[[], Result]:
+    return lambda: evaluate(ctx)
+
+
+def _read_into(
+    doc: DocumentContext, read: Callable[[DocumentContext], dict[str, FieldValue]]
+) -> Callable[[], None]:
+    def run() -> None:
+        for name, value in read(doc).items():
+            doc.read_fields.setdefault(name, value)
+
+    return run
+
+
+def mask_document_number(number: str) -> str:
+    """Keep the last four characters so a person can tell documents apart; hide the rest."""
+    visible = 4 if len(number) > 6 else max(0, len(number) - 4)
+    return "*" * (len(number) - visible) + number[len(number) - visible :]
+
+
+def _summarise(doc: DocumentContext) -> DocumentSummary:
+    capture = doc.capture
+    fmt, width, height = capture.header
+    fields: dict[str, str] = {}
+    for name in ("document_number", "expiry_date", "issue_date", "statement_date"):
+        found = doc.field(name)
+        if found is None:
+            continue
+        fields[name] = mask_document_number(found.value) if name == "document_number" else found.value
+        fields[f"{name}_source"] = found.source
+    if capture.decodes:
+        width, height = capture.width, capture.height
+    return DocumentSummary(
+        role=doc.role,
+        filename=doc.spec.file,
+        sha256=capture.sha256,
+        size_bytes=capture.size_bytes,
+        format=fmt,
+        width=width,
+        height=height,
+        fields=fields,
+    )

@@ -1,0 +1,101 @@
+"""The verdict contract (ARCHITECTURE section 3) as msgspec structs."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import msgspec
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    REVIEW = "review"
+
+
+class Verdict(StrEnum):
+    READY = "ready"
+    FIX_REQUIRED = "fix_required"
+    REVIEW = "review"
+
+
+Polygon = list[list[float]]
+
+
+class Region(msgspec.Struct, omit_defaults=True):
+    """Where on the image a finding is: a polygon in full-resolution pixel coordinates (x, y)."""
+
+    polygon: Polygon
+
+
+class Outcome(msgspec.Struct, kw_only=True):
+    """What one check measured on one document (or bundle), before the engine adds the check's identity."""
+
+    status: Status
+    message: str
+    measured: float | str | None = None
+    threshold: float | str | None = None
+    unit: str | None = None
+    region: Region | None = None
+    # Bundle-scope checks may attribute an outcome to one document role.
+    document: str | None = None
+
+
+class Finding(msgspec.Struct, kw_only=True):
+    code: str
+    status: Status
+    document: str | None
+    message: str
+    remediation: str | None = None
+    measured: float | str | None = None
+    threshold: float | str | None = None
+    unit: str | None = None
+    region: Region | None = None
+
+
+class PolicyRef(msgspec.Struct):
+    name: str
+    sha256: str
+
+
+class DocumentSummary(msgspec.Struct, kw_only=True):
+    role: str
+    filename: str
+    sha256: str
+    size_bytes: int
+    format: str | None = None
+    width: int | None = None
+    height: int | None = None
+    fields: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class Summary(msgspec.Struct):
+    fail: int = 0
+    review: int = 0
+    passed: int = msgspec.field(default=0, name="pass")
+
+
+class BundleVerdict(msgspec.Struct, kw_only=True):
+    batch_id: str | None
+    reference: str
+    verdict: Verdict
+    checked_at: str
+    engine_version: str
+    policy: PolicyRef
+    findings: list[Finding]
+    documents: list[DocumentSummary]
+    summary: Summary
+
+
+def overall(findings: list[Finding]) -> tuple[Verdict, Summary]:
+    """Any fail -> fix_required; else any review -> review; else ready."""
+    summary = Summary(
+        fail=sum(f.status is Status.FAIL for f in findings),
+        review=sum(f.status is Status.REVIEW for f in findings),
+        passed=sum(f.status is Status.PASS for f in findings),
+    )
+    if summary.fail:
+        return Verdict.FIX_REQUIRED, summary
+    if summary.review:
+        return Verdict.REVIEW, summary
+    return Verdict.READY, summary

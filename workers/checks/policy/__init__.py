@@ -1,0 +1,53 @@
+"""Versioned policy files: the rules a verdict is judged by. A verdict names the policy and its SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+class UnknownPolicy(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    sha256: str
+    version: str
+    expiry_margin_days: int
+    bill_max_age_days: int
+    registration_max_age_months: int
+    # issuing country (ISO 3166 alpha-2) -> accepted id_document types; "*" applies to every country.
+    accepted_document_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+def available() -> list[str]:
+    return sorted(
+        p.name.removesuffix(".toml") for p in resources.files(__package__).iterdir() if p.name.endswith(".toml")
+    )
+
+
+@cache
+def load_policy(name: str) -> Policy:
+    if name not in available():
+        raise UnknownPolicy(f"unknown policy {name!r}; available: {', '.join(available())}")
+    raw_bytes = resources.files(__package__).joinpath(f"{name}.toml").read_bytes()
+    raw = tomllib.loads(raw_bytes.decode("utf-8"))
+    rules = raw["rules"]
+    accepted = {k.upper(): tuple(v) for k, v in raw.get("accepted_document_types", {}).items()}
+    return Policy(
+        name=name,
+        sha256=hashlib.sha256(raw_bytes).hexdigest(),
+        version=str(raw["version"]),
+        expiry_margin_days=int(rules["expiry_margin_days"]),
+        bill_max_age_days=int(rules["bill_max_age_days"]),
+        registration_max_age_months=int(rules["registration_max_age_months"]),
+        accepted_document_types=accepted,
+        raw=raw,
+    )

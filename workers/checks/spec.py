@@ -1,0 +1,60 @@
+"""How a check is declared: a stable code, a one-line summary, a fix hint, where its threshold comes from.
+
+Like a linter rule: the registry is an explicit list of these, and one contract test walks all of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from workers.checks.context import BundleContext, DocumentContext, FieldValue
+from workers.checks.manifest import Role
+from workers.checks.model import Outcome
+
+ALL_ROLES = frozenset(Role)
+DOCUMENT_ROLES = frozenset(
+    {Role.ID_DOCUMENT, Role.PROOF_OF_ADDRESS, Role.BUSINESS_REGISTRATION, Role.AUTHORIZATION_LETTER}
+)
+
+Result = Outcome | Iterable[Outcome] | None
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """Runs once per document whose role is in `roles`. `evaluate` returns None when it does not apply."""
+
+    code: str
+    summary: str
+    remediation: str
+    threshold_source: str
+    roles: frozenset[Role]
+    evaluate: Callable[[DocumentContext], Result]
+    # False for checks that look only at bytes, headers or declared values, not at decoded pixels.
+    needs_pixels: bool = True
+
+
+@dataclass(frozen=True)
+class BundleCheck:
+    """Runs once per bundle, after every document check (cross-document and profile rules)."""
+
+    code: str
+    summary: str
+    remediation: str
+    threshold_source: str
+    evaluate: Callable[[BundleContext], Result]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Reads values off a document (MRZ, printed fields, bill date...) before the checks run.
+
+    Declared values win over read ones in `DocumentContext.field`; checks that compare the two see both.
+    """
+
+    name: str
+    roles: frozenset[Role]
+    read: Callable[[DocumentContext], dict[str, FieldValue]]
+
+
+Check = DocumentCheck | BundleCheck
