@@ -183,3 +183,20 @@ def _summarise(doc: DocumentContext) -> DocumentSummary:
         height=height,
         fields=fields,
     )
+
+
+def error_verdict(spec: BundleSpec, batch_id: str | None, policy: Policy, reason: str) -> BundleVerdict:
+    """The verdict of a bundle the engine could not finish: review, never silently dropped."""
+    findings = [_error_finding("ENGINE", None, reason)]
+    verdict, summary = overall(findings)
+    return BundleVerdict(
+        batch_id=batch_id,
+        reference=spec.reference,
+        verdict=verdict,
+        checked_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        engine_version=ENGINE_VERSION,
+        policy=PolicyRef(name=policy.name, sha256=policy.sha256),
+        findings=findings,
+        documents=[],
+        summary=summary,
+    )

@@ -1,0 +1,1 @@
+"""The KYC Preflight HTTP API (Litestar) and the `preflight` command line."""

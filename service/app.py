@@ -1,0 +1,36 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from redis.asyncio import Redis
+
+from service.batches.routes import BatchController
+from service.errors import EXCEPTION_HANDLERS
+from service.system.health import healthz, readyz
+from workers.checks import ENGINE_VERSION
+from workers.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    redis = Redis.from_url(settings.redis.url)
+
+    async def close_redis() -> None:
+        await redis.aclose()
+
+    return Litestar(
+        route_handlers=[BatchController, healthz, readyz],
+        exception_handlers=EXCEPTION_HANDLERS,
+        state=State({"redis": redis, "settings": settings, "api_key_hashes": settings.auth.key_hashes()}),
+        on_shutdown=[close_redis],
+        request_max_body_size=settings.limits.max_request_bytes,
+        openapi_config=OpenAPIConfig(
+            title="KYC Preflight",
+            version=ENGINE_VERSION,
+            description="Checks identity-verification document bundles before they reach a KYC provider.",
+            path="/schema",
+        ),
+    )

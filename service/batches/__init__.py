@@ -1,0 +1,1 @@
+"""Batches: ingest (multipart or zip, streamed into Redis), status, verdicts, deletion."""

@@ -1,0 +1,163 @@
+"""Receive a submission (multipart or zip) and stream every file into Redis as it arrives.
+
+Files go to staging keys first (with the blob TTL, so an aborted upload expires by itself); only once the
+manifest is valid are they renamed to their bundle's blob keys. Nothing of a rejected submission is queued.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+import zipfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import IO
+
+import anyio.to_thread
+from redis.asyncio import Redis
+
+from service.batches.multipart import PartData, PartEnd, PartStart, iter_parts
+from service.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from workers import keys
+
+# Bytes gathered before one APPEND: large enough to keep round trips few, small enough to keep RSS flat.
+_APPEND_CHUNK = 512 * 1024
+# The manifest is JSON text; 8 MB holds 10 000 bundles with long addresses.
+_MAX_MANIFEST_BYTES = 8 * 1024 * 1024
+_ZIP_READ_CHUNK = 256 * 1024
+
+
+@dataclass
+class Upload:
+    upload_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    manifest: bytes | None = None
+    staged: dict[str, str] = field(default_factory=dict)  # file name -> staging key
+    sizes: dict[str, int] = field(default_factory=dict)
+
+
+class _Sink:
+    """Appends one file's bytes to its staging key, buffered, enforcing the per-file cap on real bytes."""
+
+    def __init__(self, redis: Redis, key: str, name: str, max_bytes: int, ttl_s: int) -> None:
+        self.redis, self.key, self.name, self.max_bytes, self.ttl_s = redis, key, name, max_bytes, ttl_s
+        self.size = 0
+        self._buffer = bytearray()
+        self._started = False
+
+    async def write(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            raise PayloadTooLarge(
+                f"file {self.name!r} is over the hard cap of {self.max_bytes} bytes", field=self.name
+            )
+        self._buffer.extend(data)
+        if len(self._buffer) >= _APPEND_CHUNK:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.append(self.key, bytes(self._buffer))
+        if not self._started:
+            pipe.expire(self.key, self.ttl_s)
+            self._started = True
+        await pipe.execute()
+        self._buffer.clear()
+
+    async def close(self) -> None:
+        if self._buffer or not self._started:
+            await self._flush()
+
+
+class Receiver:
+    def __init__(self, redis: Redis, *, max_file_bytes: int, ttl_s: int) -> None:
+        self.redis, self.max_file_bytes, self.ttl_s = redis, max_file_bytes, ttl_s
+        self.upload = Upload()
+
+    def _sink(self, name: str) -> _Sink:
+        if name in self.upload.staged:
+            raise BadRequest(f"file {name!r} was sent twice", field=name)
+        key = keys.staging(self.upload.upload_id, len(self.upload.staged))
+        self.upload.staged[name] = key
+        return _Sink(self.redis, key, name, self.max_file_bytes, self.ttl_s)
+
+    async def discard(self) -> None:
+        if self.upload.staged:
+            await self.redis.delete(*self.upload.staged.values())
+
+    async def receive(self, content_type: str, body: AsyncIterator[bytes]) -> Upload:
+        kind = content_type.split(";", 1)[0].strip().lower()
+        try:
+            if kind == "multipart/form-data":
+                await self._multipart(content_type, body)
+            elif kind in ("application/zip", "application/x-zip-compressed"):
+                await self._zip(body)
+            else:
+                raise UnsupportedMediaType(
+                    f"expected multipart/form-data or application/zip, got {kind or 'nothing'}",
+                    field="Content-Type",
+                )
+        except BaseException:
+            await self.discard()
+            raise
+        return self.upload
+
+    async def _multipart(self, content_type: str, body: AsyncIterator[bytes]) -> None:
+        sink: _Sink | None = None
+        manifest: bytearray | None = None
+        async for event in iter_parts(content_type, body):
+            if isinstance(event, PartStart):
+                if event.name == "manifest" and not event.filename:
+                    manifest = bytearray()
+                elif event.name == "manifest" and event.filename:
+                    manifest = bytearray()  # a manifest sent as a file part (curl -F manifest=@manifest.json)
+                else:
+                    sink = self._sink(event.filename or event.name)
+            elif isinstance(event, PartData):
+                if sink is not None:
+                    await sink.write(event.data)
+                elif manifest is not None:
+                    manifest.extend(event.data)
+                    if len(manifest) > _MAX_MANIFEST_BYTES:
+                        raise PayloadTooLarge("the manifest is over 8 MB", field="manifest")
+            elif isinstance(event, PartEnd):
+                if sink is not None:
+                    await sink.close()
+                    self.upload.sizes[sink.name] = sink.size
+                if manifest is not None:
+                    self.upload.manifest = bytes(manifest)
+                sink, manifest = None, None
+
+    async def _zip(self, body: AsyncIterator[bytes]) -> None:
+        with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as spool:
+            async for chunk in body:
+                spool.write(chunk)
+            spool.seek(0)
+            try:
+                archive = zipfile.ZipFile(spool)
+            except zipfile.BadZipFile:
+                raise BadRequest("the body is not a readable zip archive", field="body") from None
+            with archive:
+                await self._unpack(archive)
+
+    async def _unpack(self, archive: zipfile.ZipFile) -> None:
+        members = {i.filename: i for i in archive.infolist() if not i.is_dir()}
+        manifest_name = next((n for n in members if n.rsplit("/", 1)[-1] == "manifest.json"), None)
+        if manifest_name is None:
+            raise BadRequest("the zip holds no manifest.json", field="manifest.json")
+        root = manifest_name[: -len("manifest.json")]
+        if members[manifest_name].file_size > _MAX_MANIFEST_BYTES:
+            raise PayloadTooLarge("the manifest is over 8 MB", field="manifest.json")
+        self.upload.manifest = archive.read(manifest_name)
+        for name, info in members.items():
+            if name == manifest_name or not name.startswith(root):
+                continue
+            sink = self._sink(name[len(root) :])
+            with archive.open(info) as member:
+                await self._copy(member, sink)
+            await sink.close()
+            self.upload.sizes[sink.name] = sink.size
+
+    @staticmethod
+    async def _copy(member: IO[bytes], sink: _Sink) -> None:
+        while chunk := await anyio.to_thread.run_sync(member.read, _ZIP_READ_CHUNK):
+            await sink.write(chunk)  # counts real decompressed bytes: a zip bomb stops at the file cap

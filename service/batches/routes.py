@@ -1,0 +1,166 @@
+"""HTTP endpoints of API v1 for batches and single bundles."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import anyio
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.di import Provide
+from litestar.params import Parameter
+from litestar.response import Stream
+
+from service.auth import authenticate
+from service.batches.export import csv_lines, ndjson_lines
+from service.batches.ingest import Receiver
+from service.batches.schemas import (
+    BatchAccepted,
+    BatchStatus,
+    BundlePending,
+    CodeCount,
+    Counts,
+    Links,
+    VerdictCounts,
+    VerdictPage,
+)
+from service.batches.store import BatchStore
+from service.errors import ManifestInvalid, NotFound
+from workers.checks.model import BundleVerdict
+
+_SUBMIT_DOC = (
+    "multipart/form-data with a `manifest` part (JSON, ARCHITECTURE section 1) and one file part per document, "
+    "whose filename is the manifest's `file`; or an application/zip body holding manifest.json and the files."
+)
+IdempotencyKey = Annotated[str | None, Parameter(header="Idempotency-Key", required=False)]
+
+
+def provide_store(request: Request[Any, Any, Any]) -> BatchStore:
+    return BatchStore(request.app.state.redis, request.app.state.settings)
+
+
+def _links(batch_id: str) -> Links:
+    return Links(status=f"/v1/batches/{batch_id}", verdicts=f"/v1/batches/{batch_id}/verdicts")
+
+
+def _accepted(batch_id: str, bundles: int, state: str = "queued") -> Response[BatchAccepted]:
+    body = BatchAccepted(batch_id=batch_id, state=state, bundles=bundles, links=_links(batch_id))
+    return Response(body, status_code=202, headers={"Location": body.links.status})
+
+
+async def _receive(request: Request[Any, Any, Any], store: BatchStore, tenant: str, key: str | None) -> str:
+    settings = store.settings
+    receiver = Receiver(store.redis, max_file_bytes=settings.limits.max_file_bytes, ttl_s=settings.redis.blob_ttl_s)
+    upload = await receiver.receive(request.headers.get("content-type", ""), request.stream())
+    try:
+        batch_id, _ = await store.create(tenant, upload, key)
+    except BaseException:
+        await receiver.discard()
+        raise
+    return batch_id
+
+
+class BatchController(Controller):
+    path = "/v1"
+    dependencies = {"tenant": Provide(authenticate), "store": Provide(provide_store, sync_to_thread=False)}
+    tags = ["batches"]
+
+    @post("/batches", status_code=202, description=_SUBMIT_DOC, summary="Submit a batch of bundles")
+    async def submit(
+        self, request: Request[Any, Any, Any], tenant: str, store: BatchStore, idempotency_key: IdempotencyKey
+    ) -> Response[BatchAccepted]:
+        if idempotency_key and (earlier := await store.idempotent_batch(tenant, idempotency_key)):
+            record = await store.batch(tenant, earlier)
+            return _accepted(earlier, int(record["total"]), record["state"])
+        batch_id = await _receive(request, store, tenant, idempotency_key)
+        record = await store.batch(tenant, batch_id)
+        return _accepted(batch_id, int(record["total"]), record["state"])
+
+    @post(
+        "/check",
+        status_code=200,
+        summary="Check one bundle and wait briefly for its verdict",
+        description=_SUBMIT_DOC + " The manifest must hold exactly one bundle. Answers 200 with the verdict if "
+        "it is ready within PREFLIGHT_INLINE_WAIT_S seconds, else 202 with the batch links.",
+    )
+    async def check_one(
+        self, request: Request[Any, Any, Any], tenant: str, store: BatchStore, idempotency_key: IdempotencyKey
+    ) -> Response[BundleVerdict | BatchAccepted]:
+        batch_id = await _receive(request, store, tenant, idempotency_key)
+        refs = await store.references(batch_id, 0, 2)
+        if len(refs) != 1:
+            await store.delete(batch_id)
+            raise ManifestInvalid("POST /v1/check takes exactly one bundle", field="$.bundles")
+        with anyio.move_on_after(store.settings.limits.inline_wait_s):
+            while True:
+                raw = (await store.verdicts(batch_id, refs))[0]
+                if raw is not None:
+                    return Response(msgspec.json.decode(raw, type=BundleVerdict), status_code=200)
+                await anyio.sleep(0.05)
+        return _accepted(batch_id, 1)  # type: ignore[return-value]
+
+    @get("/batches/{batch_id:str}", summary="Batch progress and verdict summary")
+    async def status(self, batch_id: str, tenant: str, store: BatchStore) -> BatchStatus:
+        record = await store.batch(tenant, batch_id)
+        total, done = int(record["total"]), int(record["done"])
+        return BatchStatus(
+            batch_id=batch_id,
+            state=record["state"],  # type: ignore[arg-type]
+            created_at=record["created_at"],
+            submit_on=record["submit_on"],
+            policy=record["policy"],
+            counts=Counts(total=total, done=done, pending=total - done),
+            verdicts=VerdictCounts(
+                ready=int(record.get("count:ready", 0)),
+                fix_required=int(record.get("count:fix_required", 0)),
+                review=int(record.get("count:review", 0)),
+            ),
+            top_codes=[CodeCount(code, count) for code, count in await store.top_codes(batch_id)],
+            links=_links(batch_id),
+            finalized_at=record.get("finalized_at"),
+        )
+
+    @get("/batches/{batch_id:str}/verdicts", summary="Verdicts of a batch (JSON pages, NDJSON or CSV)")
+    async def verdicts(
+        self,
+        batch_id: str,
+        tenant: str,
+        store: BatchStore,
+        format: Literal["json", "ndjson", "csv"] = "json",  # noqa: A002 - the public query parameter name
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+        limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
+    ) -> VerdictPage | Stream:
+        record = await store.batch(tenant, batch_id)
+        if format == "ndjson":
+            return Stream(ndjson_lines(store, batch_id), media_type="application/x-ndjson")
+        if format == "csv":
+            headers = {"Content-Disposition": f'attachment; filename="{batch_id}.csv"'}
+            return Stream(csv_lines(store, batch_id), media_type="text/csv", headers=headers)
+        total = int(record["total"])
+        refs = await store.references(batch_id, offset, limit)
+        items = [msgspec.json.decode(r, type=BundleVerdict) for r in await store.verdicts(batch_id, refs) if r]
+        following = offset + limit
+        next_link = f"/v1/batches/{batch_id}/verdicts?offset={following}&limit={limit}" if following < total else None
+        return VerdictPage(batch_id=batch_id, offset=offset, limit=limit, total=total, items=items, next=next_link)
+
+    @get(
+        "/batches/{batch_id:str}/bundles/{reference:str}",
+        summary="One bundle's verdict (202 while it is still pending)",
+    )
+    async def bundle(
+        self, batch_id: str, reference: str, tenant: str, store: BatchStore
+    ) -> Response[BundleVerdict | BundlePending]:
+        await store.batch(tenant, batch_id)
+        raw = (await store.verdicts(batch_id, [reference]))[0]
+        if raw is not None:
+            return Response(msgspec.json.decode(raw, type=BundleVerdict))
+        if not await store.has_reference(batch_id, reference):
+            raise NotFound(f"batch {batch_id} has no bundle {reference!r}", field="reference")
+        return Response(BundlePending(batch_id=batch_id, reference=reference), status_code=202)
+
+    @delete("/batches/{batch_id:str}", status_code=204, summary="Delete a batch, its files and its verdicts")
+    async def remove(self, batch_id: str, tenant: str, store: BatchStore) -> None:
+        await store.batch(tenant, batch_id)
+        await store.delete(batch_id)
+
+

@@ -1,0 +1,66 @@
+"""Response bodies of the batch endpoints (they are also the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+from workers.checks.model import BundleVerdict
+
+
+class Links(msgspec.Struct):
+    status: str
+    verdicts: str
+
+
+class BatchAccepted(msgspec.Struct):
+    batch_id: str
+    state: str
+    bundles: int
+    links: Links
+
+
+class Counts(msgspec.Struct):
+    total: int
+    done: int
+    pending: int
+
+
+class VerdictCounts(msgspec.Struct):
+    ready: int
+    fix_required: int
+    review: int
+
+
+class CodeCount(msgspec.Struct):
+    code: str
+    count: int
+
+
+class BatchStatus(msgspec.Struct):
+    batch_id: str
+    state: Literal["queued", "running", "done"]
+    created_at: str
+    submit_on: str
+    policy: str
+    counts: Counts
+    verdicts: VerdictCounts
+    top_codes: list[CodeCount]
+    links: Links
+    finalized_at: str | None = None
+
+
+class VerdictPage(msgspec.Struct):
+    batch_id: str
+    offset: int
+    limit: int
+    total: int
+    items: list[BundleVerdict]
+    next: str | None = None
+
+
+class BundlePending(msgspec.Struct):
+    batch_id: str
+    reference: str
+    state: Literal["pending"] = "pending"

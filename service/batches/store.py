@@ -1,0 +1,155 @@
+"""The API side of the Redis layout: create a batch from a received upload, read its progress and verdicts."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import anyio.to_thread
+import msgspec
+from redis.asyncio import Redis
+
+from service.batches.ingest import Upload
+from service.errors import ManifestInvalid, NotFound
+from workers import keys
+from workers.celery_app import app as celery_app
+from workers.checks.manifest import Manifest, ManifestError, parse_manifest, submit_day
+from workers.checks.policy import UnknownPolicy, load_policy
+from workers.settings import Settings
+from workers.store import BundleJob
+
+TASK_NAME = "kyc.check_bundle"
+
+
+def new_batch_id() -> str:
+    return "b_" + uuid.uuid4().hex
+
+
+def _validated(upload: Upload, max_bundles: int) -> Manifest:
+    if upload.manifest is None:
+        raise ManifestInvalid("no manifest part was sent", field="manifest")
+    try:
+        manifest = parse_manifest(upload.manifest)
+        load_policy(manifest.policy)
+    except ManifestError as exc:
+        raise ManifestInvalid(exc.detail, field=exc.field) from None
+    except UnknownPolicy as exc:
+        raise ManifestInvalid(str(exc), field="$.policy") from None
+    if len(manifest.bundles) > max_bundles:
+        raise ManifestInvalid(f"at most {max_bundles} bundles per batch", field="$.bundles")
+    named: set[str] = set()
+    for b, bundle in enumerate(manifest.bundles):
+        for d, doc in enumerate(bundle.documents):
+            if doc.file not in upload.staged:
+                raise ManifestInvalid(
+                    f"file {doc.file!r} is named in the manifest but was not sent",
+                    field=f"$.bundles[{b}].documents[{d}].file",
+                )
+            named.add(doc.file)
+    extra = sorted(set(upload.staged) - named)
+    if extra:
+        raise ManifestInvalid(f"file {extra[0]!r} was sent but no document names it", field=extra[0])
+    return manifest
+
+
+@dataclass
+class BatchStore:
+    redis: Redis
+    settings: Settings
+
+    async def idempotent_batch(self, tenant: str, idempotency_key: str) -> str | None:
+        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
+        found = await self.redis.get(keys.idempotency(tenant, digest))
+        return found.decode() if found else None
+
+    async def create(self, tenant: str, upload: Upload, idempotency_key: str | None) -> tuple[str, bool]:
+        """Turn a received upload into a queued batch. Returns (batch id, created); created is False when the
+        idempotency key names an earlier batch (the upload is then discarded)."""
+        manifest = _validated(upload, self.settings.limits.max_bundles)
+        batch_id = new_batch_id()
+        if idempotency_key:
+            digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
+            ttl = self.settings.redis.verdict_ttl_s
+            claimed = await self.redis.set(keys.idempotency(tenant, digest), batch_id, nx=True, ex=ttl)
+            if not claimed:
+                await self.redis.delete(*upload.staged.values())
+                earlier = await self.idempotent_batch(tenant, idempotency_key)
+                return earlier or batch_id, False
+        await self._write(tenant, batch_id, manifest, upload)
+        await anyio.to_thread.run_sync(_enqueue, batch_id, len(manifest.bundles))
+        return batch_id, True
+
+    async def _write(self, tenant: str, batch_id: str, manifest: Manifest, upload: Upload) -> None:
+        blob_ttl, verdict_ttl = self.settings.redis.blob_ttl_s, self.settings.redis.verdict_ttl_s
+        submit_on = submit_day(manifest, datetime.now(UTC).date()).isoformat()
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(
+            keys.batch(batch_id),
+            mapping={
+                "tenant": tenant,
+                "state": "queued",
+                "total": len(manifest.bundles),
+                "done": 0,
+                "submit_on": submit_on,
+                "policy": manifest.policy,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            },
+        )
+        pipe.expire(keys.batch(batch_id), verdict_ttl)
+        pipe.rpush(keys.refs(batch_id), *(b.reference for b in manifest.bundles))
+        pipe.expire(keys.refs(batch_id), verdict_ttl)
+        # A file named by several documents is renamed once, then copied from its first blob key.
+        first_home: dict[str, str] = {}
+        for index, bundle in enumerate(manifest.bundles):
+            blob_keys = [keys.blob(batch_id, index, d) for d in range(len(bundle.documents))]
+            for doc, blob_key in zip(bundle.documents, blob_keys, strict=True):
+                staged = upload.staged[doc.file]
+                if staged in first_home:
+                    pipe.copy(first_home[staged], blob_key)
+                else:
+                    pipe.rename(staged, blob_key)
+                    first_home[staged] = blob_key
+                pipe.expire(blob_key, blob_ttl)
+            job = BundleJob(bundle.reference, bundle, submit_on, manifest.policy, blob_keys)
+            pipe.set(keys.bundle_spec(batch_id, index), msgspec.json.encode(job), ex=blob_ttl)
+        await pipe.execute()
+
+    async def batch(self, tenant: str, batch_id: str) -> dict[str, str]:
+        record = await self.redis.hgetall(keys.batch(batch_id))
+        decoded = {k.decode(): v.decode() for k, v in record.items()}
+        if not decoded or decoded.get("tenant") != tenant:
+            raise NotFound(f"no batch {batch_id!r}", field="batch_id")
+        return decoded
+
+    async def top_codes(self, batch_id: str, limit: int = 10) -> list[tuple[str, int]]:
+        raw = await self.redis.hgetall(keys.codes(batch_id))
+        counts = Counter({k.decode(): int(v) for k, v in raw.items()})
+        return counts.most_common(limit)
+
+    async def references(self, batch_id: str, offset: int, limit: int) -> list[str]:
+        raw = await self.redis.lrange(keys.refs(batch_id), offset, offset + limit - 1)
+        return [r.decode() for r in raw]
+
+    async def verdicts(self, batch_id: str, references: list[str]) -> list[bytes | None]:
+        if not references:
+            return []
+        return list(await self.redis.hmget(keys.verdicts(batch_id), references))
+
+    async def has_reference(self, batch_id: str, reference: str) -> bool:
+        # Bundles are few per batch page; a linear scan of the list is bounded by max_bundles.
+        return await self.redis.lpos(keys.refs(batch_id), reference) is not None
+
+    async def delete(self, batch_id: str) -> int:
+        removed = 0
+        async for key in self.redis.scan_iter(match=keys.batch_pattern(batch_id), count=1000):
+            removed += int(await self.redis.unlink(key))
+        return removed
+
+
+def _enqueue(batch_id: str, count: int) -> None:
+    with celery_app.producer_or_acquire() as producer:
+        for index in range(count):
+            celery_app.send_task(TASK_NAME, args=[batch_id, index], producer=producer)

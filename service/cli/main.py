@@ -1,0 +1,63 @@
+"""Entry point of the `preflight` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="preflight", description="KYC Preflight: check bundles before submission.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run Redis (embedded unless REDIS_URL is set), a worker and the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--data-dir", type=Path, default=Path(os.environ.get("PREFLIGHT_DATA_DIR", ".preflight")))
+    serve.add_argument("--concurrency", type=int, default=None, help="worker processes (default: CPU count)")
+    api = sub.add_parser("api", help="run only the API (REDIS_URL must be set)")
+    api.add_argument("--host", default="127.0.0.1")
+    api.add_argument("--port", type=int, default=8000)
+    worker = sub.add_parser("worker", help="run only a Celery worker (REDIS_URL must be set)")
+    worker.add_argument("--concurrency", type=int, default=None)
+    check = sub.add_parser("check", help="check DIR (manifest.json + files) in this process, no server")
+    check.add_argument("folder", type=Path)
+    check.add_argument("--json", action="store_true", help="print one verdict per line (NDJSON) on stdout")
+    submit = sub.add_parser("submit", help="send DIR to a server as one batch and follow it to the verdicts")
+    submit.add_argument("folder", type=Path)
+    submit.add_argument("--url", default="http://127.0.0.1:8000")
+    submit.add_argument("--api-key", default=os.environ.get("PREFLIGHT_API_KEY", ""))
+    submit.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        from service.cli.serve import serve
+
+        return serve(args.host, args.port, args.data_dir, args.concurrency)
+    if args.command in ("api", "worker"):
+        from service.cli import processes
+
+        command = (
+            processes.api_command(args.host, args.port)
+            if args.command == "api"
+            else processes.worker_command(args.concurrency)
+        )
+        os.execv(command[0], command)
+    if args.command == "check":
+        from service.cli.local import check_folder
+
+        return check_folder(args.folder, as_json=args.json)
+    from service.cli.remote import submit_folder
+
+    if not args.api_key:
+        print("set --api-key or PREFLIGHT_API_KEY", file=sys.stderr)
+        return 2
+    return submit_folder(args.folder, args.url, args.api_key, as_json=args.json)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,66 @@
+"""`preflight serve`: Redis (embedded unless REDIS_URL is set), one Celery worker and the API, stopped together."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import time
+from pathlib import Path
+from types import FrameType
+
+from service.auth import key_digest
+from service.cli import processes
+
+
+def _dev_api_key(data_dir: Path) -> str:
+    """A key for local use, kept in the data folder so it survives restarts (never for production)."""
+    path = data_dir / "dev-api-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(24) + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def serve(host: str, port: int, data_dir: Path, concurrency: int | None) -> int:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    children: list[tuple[str, subprocess.Popen[bytes]]] = []
+    if not env.get("REDIS_URL"):
+        redis_process, env["REDIS_URL"] = processes.start_redis(data_dir, env)
+        children.append(("redis", redis_process))
+        print(f"redis   embedded redis-server at {env['REDIS_URL']} (data in {data_dir}/)", flush=True)
+    else:
+        print("redis   using REDIS_URL from the environment", flush=True)
+    if not env.get("PREFLIGHT_API_KEYS"):
+        key = _dev_api_key(data_dir)
+        env["PREFLIGHT_API_KEYS"] = f"dev:{key_digest(key)}"
+        print(f"auth    no PREFLIGHT_API_KEYS set: tenant 'dev' uses the key in {data_dir}/dev-api-key", flush=True)
+    worker = processes.spawn(processes.worker_command(concurrency), env, data_dir / "worker.log")
+    children.append(("worker", worker))
+    print(f"worker  Celery worker pid {worker.pid} (log: {data_dir}/worker.log)", flush=True)
+    api = processes.spawn(processes.api_command(host, port), env)
+    children.append(("api", api))
+    print(f"api     http://{host}:{port}  (OpenAPI at /schema; Ctrl-C stops all three)", flush=True)
+
+    stopping = False
+
+    def on_signal(signum: int, _: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    exit_code = 0
+    while not stopping:
+        for name, child in children:
+            if child.poll() is not None:
+                print(f"{name} exited with {child.returncode}; stopping the others", flush=True)
+                stopping, exit_code = True, 1
+        time.sleep(0.2)
+    # Stop in reverse order: no new requests, then let the worker finish its bundle, then Redis saves.
+    for name, child in reversed(children):
+        processes.stop(child)
+        print(f"stopped {name}", flush=True)
+    return exit_code

@@ -1,0 +1,34 @@
+"""The Celery application: Redis as broker, explicit queue, late acks, one message prefetched per process."""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from workers.settings import get_settings
+
+
+def create_celery() -> Celery:
+    settings = get_settings()
+    app = Celery("kyc_preflight", broker=settings.redis.url, include=["workers.tasks", "workers.heartbeat"])
+    app.conf.update(
+        task_default_queue=settings.worker.queue,
+        task_acks_late=True,
+        # A worker process killed mid-task (OOM, kill -9) puts its message back instead of losing the bundle.
+        task_reject_on_worker_lost=True,
+        task_ignore_result=True,  # verdicts are stored by the task itself, under our own keys
+        worker_prefetch_multiplier=1,
+        worker_concurrency=settings.worker.concurrency,
+        task_soft_time_limit=settings.worker.soft_time_limit_s,
+        task_time_limit=settings.worker.hard_time_limit_s,
+        broker_transport_options={"visibility_timeout": settings.worker.effective_visibility_timeout_s},
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        # Images are decoded in the worker; recycle a process that has grown past 1.5 GB.
+        worker_max_memory_per_child=1_500_000,
+        task_serializer="json",
+        accept_content=["json"],
+    )
+    return app
+
+
+app = create_celery()

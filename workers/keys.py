@@ -1,0 +1,64 @@
+"""Redis key layout, shared by the API (writer of batches) and the workers (writers of verdicts).
+
+Everything of a batch lives under `kyc:b:{batch_id}:...` so that a DELETE can find all of it by prefix.
+"""
+
+from __future__ import annotations
+
+PREFIX = "kyc"
+
+
+def batch(batch_id: str) -> str:
+    """Hash: tenant, state, total, done, counts per verdict, submit_on, policy, created_at, finalized_at."""
+    return f"{PREFIX}:b:{batch_id}"
+
+
+def refs(batch_id: str) -> str:
+    """List of bundle references in manifest order (index = bundle index)."""
+    return f"{PREFIX}:b:{batch_id}:refs"
+
+
+def bundle_spec(batch_id: str, index: int) -> str:
+    """The bundle's manifest entry (personal data): deleted once its verdict is stored."""
+    return f"{PREFIX}:b:{batch_id}:spec:{index}"
+
+
+def blob(batch_id: str, index: int, doc: int) -> str:
+    """One uploaded file's bytes: deleted once its bundle is checked, expires unread otherwise."""
+    return f"{PREFIX}:b:{batch_id}:blob:{index}:{doc}"
+
+
+def attempts(batch_id: str) -> str:
+    """Hash: bundle index -> how many times a worker started it (to stop a poison bundle looping)."""
+    return f"{PREFIX}:b:{batch_id}:attempts"
+
+
+def verdicts(batch_id: str) -> str:
+    """Hash: reference -> verdict JSON."""
+    return f"{PREFIX}:b:{batch_id}:verdicts"
+
+
+def codes(batch_id: str) -> str:
+    """Hash: finding code -> how many fail/review findings carry it."""
+    return f"{PREFIX}:b:{batch_id}:codes"
+
+
+def batch_pattern(batch_id: str) -> str:
+    return f"{PREFIX}:b:{batch_id}*"
+
+
+def staging(upload_id: str, n: int) -> str:
+    """A file being received before its manifest is validated."""
+    return f"{PREFIX}:upload:{upload_id}:{n}"
+
+
+def idempotency(tenant: str, key_digest: str) -> str:
+    return f"{PREFIX}:idem:{tenant}:{key_digest}"
+
+
+def worker_heartbeat(hostname: str) -> str:
+    return f"{PREFIX}:worker:{hostname}"
+
+
+WORKER_HEARTBEAT_PATTERN = f"{PREFIX}:worker:*"
+ALL_DOCUMENT_BLOBS_PATTERN = f"{PREFIX}:*blob*"
