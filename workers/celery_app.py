@@ -7,6 +7,16 @@ from celery import Celery
 from workers.settings import get_settings
 
 
+def _transport_options(visibility_timeout_s: int) -> dict[str, int]:
+    """Kombu sweeps for abandoned messages every interval x throttle seconds (10 x 10 by default): far
+    longer than our visibility timeout. Sweep every quarter timeout (at most every 10 s), scanning each time."""
+    return {
+        "visibility_timeout": visibility_timeout_s,
+        "unacked_restore_interval": max(1, min(10, visibility_timeout_s // 4)),
+        "unacked_restore_throttle": 1,
+    }
+
+
 def create_celery() -> Celery:
     settings = get_settings()
     app = Celery("kyc_preflight", broker=settings.redis.url, include=["workers.tasks", "workers.heartbeat"])
@@ -20,7 +30,7 @@ def create_celery() -> Celery:
         worker_concurrency=settings.worker.concurrency,
         task_soft_time_limit=settings.worker.soft_time_limit_s,
         task_time_limit=settings.worker.hard_time_limit_s,
-        broker_transport_options={"visibility_timeout": settings.worker.effective_visibility_timeout_s},
+        broker_transport_options=_transport_options(settings.worker.effective_visibility_timeout_s),
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         # Images are decoded in the worker; recycle a process that has grown past 1.5 GB.

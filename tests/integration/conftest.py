@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.integration.stack import Stack, running_stack
+
+# Small enough to test the hard cap with a modest file, large enough for the 6 MB FILE_TOO_LARGE case.
+HARD_FILE_CAP = 8 * 1024 * 1024
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    tmp: Path = tmp_path_factory.mktemp("stack")
+    with running_stack(tmp, workers=1, extra_env={"PREFLIGHT_MAX_FILE_BYTES": str(HARD_FILE_CAP),
+                                                  "PREFLIGHT_WORKER_CONCURRENCY": "2"}) as running:
+        yield running

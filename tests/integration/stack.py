@@ -1,0 +1,102 @@
+"""Real parts for integration tests: a redis-server process, Celery worker processes and the API over HTTP."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+import redis
+
+from service.auth import key_digest
+from service.cli import processes
+
+ROOT = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
+TENANT_KEYS = {"acme": "acme-secret-key-1", "globex": "globex-secret-key-2"}
+
+
+@dataclass
+class Stack:
+    data_dir: Path
+    env: dict[str, str]
+    redis_url: str
+    api_url: str = ""
+    children: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    @property
+    def redis(self) -> redis.Redis:
+        return redis.Redis.from_url(self.redis_url)
+
+    def client(self, tenant: str = "acme") -> httpx.Client:
+        headers = {"Authorization": f"Bearer {TENANT_KEYS[tenant]}"}
+        return httpx.Client(base_url=self.api_url, headers=headers, timeout=60)
+
+    def start_worker(self, name: str, concurrency: int = 2) -> subprocess.Popen[bytes]:
+        command = processes.worker_command(concurrency, hostname=f"{name}@%h")
+        worker = processes.spawn(command, self.env, self.data_dir / f"{name}.log")
+        self.workers.append(worker)
+        return worker
+
+    def start_api(self) -> None:
+        port = processes.free_port()
+        self.api_url = f"http://127.0.0.1:{port}"
+        self.children.append(processes.spawn(processes.api_command("127.0.0.1", port), self.env,
+                                             self.data_dir / "api.log"))
+        wait_until(lambda: _answers(self.api_url + "/healthz"), what="API /healthz")
+
+    def wait_ready(self) -> None:
+        wait_until(lambda: _answers(self.api_url + "/readyz"), what="API /readyz (worker heartbeat)")
+
+    def wait_done(self, batch_id: str, tenant: str = "acme", timeout_s: float = 180) -> dict[str, object]:
+        with self.client(tenant) as client:
+            def done() -> dict[str, object] | None:
+                status: dict[str, object] = client.get(f"/v1/batches/{batch_id}").json()
+                return status if status["state"] == "done" else None
+
+            return wait_until(done, timeout_s=timeout_s, what=f"batch {batch_id} done")
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def wait_until(probe: Callable[[], T | None], *, timeout_s: float = 60, what: str = "condition") -> T:
+    """Poll `probe` until it returns something truthy; fail the test with `what` after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+
+
+@contextmanager
+def running_stack(tmp: Path, *, workers: int = 1, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFLIGHT_")}
+    env["PYTHONPATH"] = str(ROOT)
+    env["PREFLIGHT_API_KEYS"] = ",".join(f"{t}:{key_digest(k)}" for t, k in TENANT_KEYS.items())
+    env.update(extra_env or {})
+    redis_process, redis_url = processes.start_redis(tmp, env)
+    env["REDIS_URL"] = redis_url
+    stack = Stack(tmp, env, redis_url, children=[redis_process])
+    try:
+        for n in range(workers):
+            stack.start_worker(f"w{n}")
+        stack.start_api()
+        stack.wait_ready()
+        yield stack
+    finally:
+        for process in [*stack.workers, *reversed(stack.children)]:
+            processes.stop(process, grace_s=10)
