@@ -7,7 +7,7 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from redis.asyncio import Redis
 
-from service.batches.routes import BatchController
+from service.batches.routes import v1_router
 from service.errors import EXCEPTION_HANDLERS
 from service.system.health import healthz, readyz
 from workers.checks import ENGINE_VERSION
@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await redis.aclose()
 
     return Litestar(
-        route_handlers=[BatchController, healthz, readyz],
+        route_handlers=[v1_router, healthz, readyz],
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"redis": redis, "settings": settings, "api_key_hashes": settings.auth.key_hashes()}),
         on_shutdown=[close_redis],

@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar import Request
 
-from service.errors import Unauthorized
+from service.errors import UnauthorizedError
 
 
 def key_digest(api_key: str) -> str:
@@ -20,10 +20,10 @@ async def authenticate(request: Request[Any, Any, Any]) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("send 'Authorization: Bearer <API key>'", field="Authorization")
+        raise UnauthorizedError("send 'Authorization: Bearer <API key>'", field="Authorization")
     digest = key_digest(token.strip())
     table: dict[str, str] = request.app.state.api_key_hashes
     for known, tenant in table.items():
         if hmac.compare_digest(known, digest):
             return tenant
-    raise Unauthorized("the API key is not known", field="Authorization")
+    raise UnauthorizedError("the API key is not known", field="Authorization")

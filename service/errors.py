@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.types import ExceptionHandlersMap
 
 PROBLEM_JSON = "application/problem+json"
 _TYPE_BASE = "https://kyc-preflight.dev/problems/"
@@ -24,41 +25,41 @@ class PreflightError(Exception):
         self.extra = extra
 
 
-class BadRequest(PreflightError):
+class BadRequestError(PreflightError):
     pass
 
 
-class ManifestInvalid(PreflightError):
+class ManifestInvalidError(PreflightError):
     status = 422
     slug = "manifest-invalid"
     title = "The manifest cannot be accepted"
 
 
-class Unauthorized(PreflightError):
+class UnauthorizedError(PreflightError):
     status = 401
     slug = "unauthorized"
     title = "Missing or unknown API key"
 
 
-class NotFound(PreflightError):
+class NotFoundError(PreflightError):
     status = 404
     slug = "not-found"
     title = "Not found"
 
 
-class PayloadTooLarge(PreflightError):
+class PayloadTooLargeError(PreflightError):
     status = 413
     slug = "payload-too-large"
     title = "Request or file too large"
 
 
-class UnsupportedMediaType(PreflightError):
+class UnsupportedMediaTypeError(PreflightError):
     status = 415
     slug = "unsupported-media-type"
     title = "Unsupported content type"
 
 
-class ServiceUnavailable(PreflightError):
+class ServiceUnavailableError(PreflightError):
     status = 503
     slug = "unavailable"
     title = "Service not ready"
@@ -79,9 +80,11 @@ def _preflight(_: Request[Any, Any, Any], exc: PreflightError) -> Response[Any]:
 
 def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, RequestEntityTooLarge):
-        return problem(413, PayloadTooLarge.slug, PayloadTooLarge.title, "The request body is over the size cap.")
+        return problem(
+            413, PayloadTooLargeError.slug, PayloadTooLargeError.title, "The request body is over the size cap."
+        )
     if isinstance(exc, NotFoundException):
-        return problem(404, NotFound.slug, NotFound.title, exc.detail)
+        return problem(404, NotFoundError.slug, NotFoundError.title, exc.detail)
     field = None
     if isinstance(exc, ValidationException) and isinstance(exc.extra, list) and exc.extra:
         first = exc.extra[0]
@@ -89,4 +92,4 @@ def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     return problem(exc.status_code, "http-error", str(exc.detail), str(exc.detail), field)
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Any] = {PreflightError: _preflight, HTTPException: _http}
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {PreflightError: _preflight, HTTPException: _http}

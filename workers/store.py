@@ -66,9 +66,7 @@ class WorkerStore:
     def load_files(self, job: BundleJob) -> dict[str, bytes]:
         values = self.client.mget(job.blob_keys) if job.blob_keys else []
         return {
-            doc.file: value
-            for doc, value in zip(job.spec.documents, values, strict=True)
-            if isinstance(value, bytes)
+            doc.file: value for doc, value in zip(job.spec.documents, values, strict=True) if isinstance(value, bytes)
         }
 
     def complete(self, batch_id: str, index: int, verdict: BundleVerdict) -> int:
@@ -88,7 +86,7 @@ class WorkerStore:
             datetime.now(UTC).isoformat(timespec="seconds"),
             *problem_codes,
         )
-        return int(result)  # type: ignore[arg-type]
+        return int(result)
 
     def purge(self, batch_id: str, index: int, job: BundleJob | None) -> None:
         """Delete the bundle's documents and its manifest entry (personal data) once it is checked."""

@@ -17,7 +17,7 @@ import anyio.to_thread
 from redis.asyncio import Redis
 
 from service.batches.multipart import PartData, PartEnd, PartStart, iter_parts
-from service.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from service.errors import BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError
 from workers import keys
 
 # Bytes gathered before one APPEND: large enough to keep round trips few, small enough to keep RSS flat.
@@ -47,7 +47,7 @@ class _Sink:
     async def write(self, data: bytes) -> None:
         self.size += len(data)
         if self.size > self.max_bytes:
-            raise PayloadTooLarge(
+            raise PayloadTooLargeError(
                 f"file {self.name!r} is over the hard cap of {self.max_bytes} bytes", field=self.name
             )
         self._buffer.extend(data)
@@ -75,7 +75,7 @@ class Receiver:
 
     def _sink(self, name: str) -> _Sink:
         if name in self.upload.staged:
-            raise BadRequest(f"file {name!r} was sent twice", field=name)
+            raise BadRequestError(f"file {name!r} was sent twice", field=name)
         key = keys.staging(self.upload.upload_id, len(self.upload.staged))
         self.upload.staged[name] = key
         return _Sink(self.redis, key, name, self.max_file_bytes, self.ttl_s)
@@ -92,7 +92,7 @@ class Receiver:
             elif kind in ("application/zip", "application/x-zip-compressed"):
                 await self._zip(body)
             else:
-                raise UnsupportedMediaType(
+                raise UnsupportedMediaTypeError(
                     f"expected multipart/form-data or application/zip, got {kind or 'nothing'}",
                     field="Content-Type",
                 )
@@ -118,7 +118,7 @@ class Receiver:
                 elif manifest is not None:
                     manifest.extend(event.data)
                     if len(manifest) > _MAX_MANIFEST_BYTES:
-                        raise PayloadTooLarge("the manifest is over 8 MB", field="manifest")
+                        raise PayloadTooLargeError("the manifest is over 8 MB", field="manifest")
             elif isinstance(event, PartEnd):
                 if sink is not None:
                     await sink.close()
@@ -135,7 +135,7 @@ class Receiver:
             try:
                 archive = zipfile.ZipFile(spool)
             except zipfile.BadZipFile:
-                raise BadRequest("the body is not a readable zip archive", field="body") from None
+                raise BadRequestError("the body is not a readable zip archive", field="body") from None
             with archive:
                 await self._unpack(archive)
 
@@ -143,10 +143,10 @@ class Receiver:
         members = {i.filename: i for i in archive.infolist() if not i.is_dir()}
         manifest_name = next((n for n in members if n.rsplit("/", 1)[-1] == "manifest.json"), None)
         if manifest_name is None:
-            raise BadRequest("the zip holds no manifest.json", field="manifest.json")
+            raise BadRequestError("the zip holds no manifest.json", field="manifest.json")
         root = manifest_name[: -len("manifest.json")]
         if members[manifest_name].file_size > _MAX_MANIFEST_BYTES:
-            raise PayloadTooLarge("the manifest is over 8 MB", field="manifest.json")
+            raise PayloadTooLargeError("the manifest is over 8 MB", field="manifest.json")
         self.upload.manifest = archive.read(manifest_name)
         for name, info in members.items():
             if name == manifest_name or not name.startswith(root):

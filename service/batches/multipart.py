@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from service.errors import BadRequest
+from service.errors import BadRequestError
 
 
 @dataclass
@@ -38,7 +38,7 @@ def boundary_of(content_type: str) -> bytes:
     kind, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if kind != b"multipart/form-data" or not boundary:
-        raise BadRequest("Content-Type must be multipart/form-data with a boundary", field="Content-Type")
+        raise BadRequestError("Content-Type must be multipart/form-data with a boundary", field="Content-Type")
     return boundary
 
 

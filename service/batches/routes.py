@@ -6,9 +6,9 @@ from typing import Annotated, Any, Literal
 
 import anyio
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar import Controller, Request, Response, Router, delete, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, HeaderParameter, QueryParameter
 from litestar.response import Stream
 
 from service.auth import authenticate
@@ -25,14 +25,16 @@ from service.batches.schemas import (
     VerdictPage,
 )
 from service.batches.store import BatchStore
-from service.errors import ManifestInvalid, NotFound
+from service.errors import ManifestInvalidError, NotFoundError
 from workers.checks.model import BundleVerdict
 
 _SUBMIT_DOC = (
     "multipart/form-data with a `manifest` part (JSON, ARCHITECTURE section 1) and one file part per document, "
     "whose filename is the manifest's `file`; or an application/zip body holding manifest.json and the files."
 )
-IdempotencyKey = Annotated[str | None, Parameter(header="Idempotency-Key", required=False)]
+IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)]
+Tenant = NamedDependency[str]
+Store = NamedDependency[BatchStore]
 
 
 def provide_store(request: Request[Any, Any, Any]) -> BatchStore:
@@ -61,13 +63,11 @@ async def _receive(request: Request[Any, Any, Any], store: BatchStore, tenant: s
 
 
 class BatchController(Controller):
-    path = "/v1"
-    dependencies = {"tenant": Provide(authenticate), "store": Provide(provide_store, sync_to_thread=False)}
-    tags = ["batches"]
+    """Mounted under /v1 by `v1_router`, which also provides `tenant` (auth) and `store`."""
 
-    @post("/batches", status_code=202, description=_SUBMIT_DOC, summary="Submit a batch of bundles")
+    @post("/v1/batches", status_code=202, description=_SUBMIT_DOC, summary="Submit a batch of bundles")
     async def submit(
-        self, request: Request[Any, Any, Any], tenant: str, store: BatchStore, idempotency_key: IdempotencyKey
+        self, request: Request[Any, Any, Any], tenant: Tenant, store: Store, idempotency_key: IdempotencyKey
     ) -> Response[BatchAccepted]:
         if idempotency_key and (earlier := await store.idempotent_batch(tenant, idempotency_key)):
             record = await store.batch(tenant, earlier)
@@ -77,20 +77,20 @@ class BatchController(Controller):
         return _accepted(batch_id, int(record["total"]), record["state"])
 
     @post(
-        "/check",
+        "/v1/check",
         status_code=200,
         summary="Check one bundle and wait briefly for its verdict",
         description=_SUBMIT_DOC + " The manifest must hold exactly one bundle. Answers 200 with the verdict if "
         "it is ready within PREFLIGHT_INLINE_WAIT_S seconds, else 202 with the batch links.",
     )
     async def check_one(
-        self, request: Request[Any, Any, Any], tenant: str, store: BatchStore, idempotency_key: IdempotencyKey
+        self, request: Request[Any, Any, Any], tenant: Tenant, store: Store, idempotency_key: IdempotencyKey
     ) -> Response[BundleVerdict | BatchAccepted]:
         batch_id = await _receive(request, store, tenant, idempotency_key)
         refs = await store.references(batch_id, 0, 2)
         if len(refs) != 1:
             await store.delete(batch_id)
-            raise ManifestInvalid("POST /v1/check takes exactly one bundle", field="$.bundles")
+            raise ManifestInvalidError("POST /v1/check takes exactly one bundle", field="$.bundles")
         with anyio.move_on_after(store.settings.limits.inline_wait_s):
             while True:
                 raw = (await store.verdicts(batch_id, refs))[0]
@@ -99,8 +99,8 @@ class BatchController(Controller):
                 await anyio.sleep(0.05)
         return _accepted(batch_id, 1)  # type: ignore[return-value]
 
-    @get("/batches/{batch_id:str}", summary="Batch progress and verdict summary")
-    async def status(self, batch_id: str, tenant: str, store: BatchStore) -> BatchStatus:
+    @get("/v1/batches/{batch_id:str}", summary="Batch progress and verdict summary")
+    async def status(self, batch_id: FromPath[str], tenant: Tenant, store: Store) -> BatchStatus:
         record = await store.batch(tenant, batch_id)
         total, done = int(record["total"]), int(record["done"])
         return BatchStatus(
@@ -120,15 +120,15 @@ class BatchController(Controller):
             finalized_at=record.get("finalized_at"),
         )
 
-    @get("/batches/{batch_id:str}/verdicts", summary="Verdicts of a batch (JSON pages, NDJSON or CSV)")
+    @get("/v1/batches/{batch_id:str}/verdicts", summary="Verdicts of a batch (JSON pages, NDJSON or CSV)")
     async def verdicts(
         self,
-        batch_id: str,
-        tenant: str,
-        store: BatchStore,
-        format: Literal["json", "ndjson", "csv"] = "json",  # noqa: A002 - the public query parameter name
-        offset: Annotated[int, Parameter(ge=0)] = 0,
-        limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
+        batch_id: FromPath[str],
+        tenant: Tenant,
+        store: Store,
+        format: Annotated[Literal["json", "ndjson", "csv"], QueryParameter()] = "json",
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
     ) -> VerdictPage | Stream:
         record = await store.batch(tenant, batch_id)
         if format == "ndjson":
@@ -144,23 +144,29 @@ class BatchController(Controller):
         return VerdictPage(batch_id=batch_id, offset=offset, limit=limit, total=total, items=items, next=next_link)
 
     @get(
-        "/batches/{batch_id:str}/bundles/{reference:str}",
+        "/v1/batches/{batch_id:str}/bundles/{reference:str}",
         summary="One bundle's verdict (202 while it is still pending)",
     )
     async def bundle(
-        self, batch_id: str, reference: str, tenant: str, store: BatchStore
+        self, batch_id: FromPath[str], reference: FromPath[str], tenant: Tenant, store: Store
     ) -> Response[BundleVerdict | BundlePending]:
         await store.batch(tenant, batch_id)
         raw = (await store.verdicts(batch_id, [reference]))[0]
         if raw is not None:
             return Response(msgspec.json.decode(raw, type=BundleVerdict))
         if not await store.has_reference(batch_id, reference):
-            raise NotFound(f"batch {batch_id} has no bundle {reference!r}", field="reference")
+            raise NotFoundError(f"batch {batch_id} has no bundle {reference!r}", field="reference")
         return Response(BundlePending(batch_id=batch_id, reference=reference), status_code=202)
 
-    @delete("/batches/{batch_id:str}", status_code=204, summary="Delete a batch, its files and its verdicts")
-    async def remove(self, batch_id: str, tenant: str, store: BatchStore) -> None:
+    @delete("/v1/batches/{batch_id:str}", status_code=204, summary="Delete a batch, its files and its verdicts")
+    async def remove(self, batch_id: FromPath[str], tenant: Tenant, store: Store) -> None:
         await store.batch(tenant, batch_id)
         await store.delete(batch_id)
 
 
+v1_router = Router(
+    path="/",
+    route_handlers=[BatchController],
+    dependencies={"tenant": Provide(authenticate), "store": Provide(provide_store, sync_to_thread=False)},
+    tags=["batches"],
+)

@@ -13,15 +13,19 @@ import msgspec
 from redis.asyncio import Redis
 
 from service.batches.ingest import Upload
-from service.errors import ManifestInvalid, NotFound
+from service.errors import ManifestInvalidError, NotFoundError
 from workers import keys
 from workers.celery_app import app as celery_app
 from workers.checks.manifest import Manifest, ManifestError, parse_manifest, submit_day
-from workers.checks.policy import UnknownPolicy, load_policy
+from workers.checks.policy import UnknownPolicyError, load_policy
 from workers.settings import Settings
 from workers.store import BundleJob
 
 TASK_NAME = "kyc.check_bundle"
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def new_batch_id() -> str:
@@ -30,28 +34,28 @@ def new_batch_id() -> str:
 
 def _validated(upload: Upload, max_bundles: int) -> Manifest:
     if upload.manifest is None:
-        raise ManifestInvalid("no manifest part was sent", field="manifest")
+        raise ManifestInvalidError("no manifest part was sent", field="manifest")
     try:
         manifest = parse_manifest(upload.manifest)
         load_policy(manifest.policy)
     except ManifestError as exc:
-        raise ManifestInvalid(exc.detail, field=exc.field) from None
-    except UnknownPolicy as exc:
-        raise ManifestInvalid(str(exc), field="$.policy") from None
+        raise ManifestInvalidError(exc.detail, field=exc.field) from None
+    except UnknownPolicyError as exc:
+        raise ManifestInvalidError(str(exc), field="$.policy") from None
     if len(manifest.bundles) > max_bundles:
-        raise ManifestInvalid(f"at most {max_bundles} bundles per batch", field="$.bundles")
+        raise ManifestInvalidError(f"at most {max_bundles} bundles per batch", field="$.bundles")
     named: set[str] = set()
     for b, bundle in enumerate(manifest.bundles):
         for d, doc in enumerate(bundle.documents):
             if doc.file not in upload.staged:
-                raise ManifestInvalid(
+                raise ManifestInvalidError(
                     f"file {doc.file!r} is named in the manifest but was not sent",
                     field=f"$.bundles[{b}].documents[{d}].file",
                 )
             named.add(doc.file)
     extra = sorted(set(upload.staged) - named)
     if extra:
-        raise ManifestInvalid(f"file {extra[0]!r} was sent but no document names it", field=extra[0])
+        raise ManifestInvalidError(f"file {extra[0]!r} was sent but no document names it", field=extra[0])
     return manifest
 
 
@@ -63,7 +67,7 @@ class BatchStore:
     async def idempotent_batch(self, tenant: str, idempotency_key: str) -> str | None:
         digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
         found = await self.redis.get(keys.idempotency(tenant, digest))
-        return found.decode() if found else None
+        return _text(found) if found else None
 
     async def create(self, tenant: str, upload: Upload, idempotency_key: str | None) -> tuple[str, bool]:
         """Turn a received upload into a queued batch. Returns (batch id, created); created is False when the
@@ -119,24 +123,25 @@ class BatchStore:
 
     async def batch(self, tenant: str, batch_id: str) -> dict[str, str]:
         record = await self.redis.hgetall(keys.batch(batch_id))
-        decoded = {k.decode(): v.decode() for k, v in record.items()}
+        decoded = {_text(k): _text(v) for k, v in record.items()}
         if not decoded or decoded.get("tenant") != tenant:
-            raise NotFound(f"no batch {batch_id!r}", field="batch_id")
+            raise NotFoundError(f"no batch {batch_id!r}", field="batch_id")
         return decoded
 
     async def top_codes(self, batch_id: str, limit: int = 10) -> list[tuple[str, int]]:
         raw = await self.redis.hgetall(keys.codes(batch_id))
-        counts = Counter({k.decode(): int(v) for k, v in raw.items()})
+        counts = Counter({_text(k): int(v) for k, v in raw.items()})
         return counts.most_common(limit)
 
     async def references(self, batch_id: str, offset: int, limit: int) -> list[str]:
         raw = await self.redis.lrange(keys.refs(batch_id), offset, offset + limit - 1)
-        return [r.decode() for r in raw]
+        return [_text(r) for r in raw]
 
     async def verdicts(self, batch_id: str, references: list[str]) -> list[bytes | None]:
         if not references:
             return []
-        return list(await self.redis.hmget(keys.verdicts(batch_id), references))
+        found = await self.redis.hmget(keys.verdicts(batch_id), references)
+        return [v.encode() if isinstance(v, str) else v for v in found]
 
     async def has_reference(self, batch_id: str, reference: str) -> bool:
         # Bundles are few per batch page; a linear scan of the list is bounded by max_bundles.

@@ -14,7 +14,7 @@ from service.cli.render import print_table
 from workers.checks.engine import check_bundle
 from workers.checks.manifest import BundleSpec, ManifestError, parse_manifest, submit_day
 from workers.checks.model import BundleVerdict, Verdict
-from workers.checks.policy import UnknownPolicy, load_policy
+from workers.checks.policy import UnknownPolicyError, load_policy
 
 
 def _files(folder: Path, bundle: BundleSpec) -> dict[str, bytes]:
@@ -38,7 +38,7 @@ def check_folder(folder: Path, *, as_json: bool) -> int:
     except ManifestError as exc:
         err.print(f"[red]manifest.json: {exc.field}: {exc.detail}[/]")
         return 2
-    except UnknownPolicy as exc:
+    except UnknownPolicyError as exc:
         err.print(f"[red]manifest.json: $.policy: {exc}[/]")
         return 2
     submit_on = submit_day(manifest, datetime.now(UTC).date())

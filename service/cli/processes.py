@@ -26,8 +26,12 @@ def _die_with_parent() -> None:
 def spawn(args: list[str], env: dict[str, str], log: Path | None = None) -> subprocess.Popen[bytes]:
     out = log.open("ab") if log else None
     return subprocess.Popen(
-        args, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
-        start_new_session=True, preexec_fn=_die_with_parent,
+        args,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT if out else None,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
 
 
@@ -50,8 +54,21 @@ def free_port() -> int:
 def start_redis(data_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     args = [
-        redis_server_binary(), "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data_dir),
-        "--appendonly", "yes", "--save", "", "--protected-mode", "yes", "--daemonize", "no",
+        redis_server_binary(),
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--dir",
+        str(data_dir),
+        "--appendonly",
+        "yes",
+        "--save",
+        "",
+        "--protected-mode",
+        "yes",
+        "--daemonize",
+        "no",
     ]
     process = spawn(args, env, data_dir / "redis.log")
     url = f"redis://127.0.0.1:{port}/0"
@@ -69,16 +86,36 @@ def start_redis(data_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[b
 
 
 def worker_command(concurrency: int | None = None, hostname: str = "worker@%h") -> list[str]:
-    args = [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "--loglevel", "INFO",
-            "-n", hostname]
+    args = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.celery_app",
+        "worker",
+        "--loglevel",
+        "INFO",
+        "-n",
+        hostname,
+    ]
     if concurrency:
         args += ["--concurrency", str(concurrency)]
     return args
 
 
 def api_command(host: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory", "--host", host,
-            "--port", str(port), "--no-access-log"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "service.app:create_app",
+        "--factory",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--no-access-log",
+    ]
 
 
 def stop(process: subprocess.Popen[bytes], *, grace_s: float = 20.0) -> None:

@@ -36,7 +36,10 @@ def serve(host: str, port: int, data_dir: Path, concurrency: int | None) -> int:
     if not env.get("PREFLIGHT_API_KEYS"):
         key = _dev_api_key(data_dir)
         env["PREFLIGHT_API_KEYS"] = f"dev:{key_digest(key)}"
-        print(f"auth    no PREFLIGHT_API_KEYS set: tenant 'dev' uses the key in {data_dir}/dev-api-key", flush=True)
+        print(
+            f"auth    no PREFLIGHT_API_KEYS set: tenant 'dev' uses the key in {data_dir}/dev-api-key",
+            flush=True,
+        )
     worker = processes.spawn(processes.worker_command(concurrency), env, data_dir / "worker.log")
     children.append(("worker", worker))
     print(f"worker  Celery worker pid {worker.pid} (log: {data_dir}/worker.log)", flush=True)

@@ -8,7 +8,7 @@ import msgspec
 from litestar import Request, get
 from redis.exceptions import RedisError
 
-from service.errors import ServiceUnavailable
+from service.errors import ServiceUnavailableError
 from workers import keys
 
 
@@ -34,7 +34,7 @@ async def readyz(request: Request[Any, Any, Any]) -> Readiness:
         await redis.ping()
         workers = [k async for k in redis.scan_iter(match=keys.WORKER_HEARTBEAT_PATTERN, count=100)]
     except RedisError:
-        raise ServiceUnavailable("Redis is not reachable", redis=False, workers=0) from None
+        raise ServiceUnavailableError("Redis is not reachable", redis=False, workers=0) from None
     if not workers:
-        raise ServiceUnavailable("no worker is alive", redis=True, workers=0)
+        raise ServiceUnavailableError("no worker is alive", redis=True, workers=0)
     return Readiness(status="ready", redis=True, workers=len(workers))

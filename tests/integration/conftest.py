@@ -14,6 +14,9 @@ HARD_FILE_CAP = 8 * 1024 * 1024
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp: Path = tmp_path_factory.mktemp("stack")
-    with running_stack(tmp, workers=1, extra_env={"PREFLIGHT_MAX_FILE_BYTES": str(HARD_FILE_CAP),
-                                                  "PREFLIGHT_WORKER_CONCURRENCY": "2"}) as running:
+    with running_stack(
+        tmp,
+        workers=1,
+        extra_env={"PREFLIGHT_MAX_FILE_BYTES": str(HARD_FILE_CAP), "PREFLIGHT_WORKER_CONCURRENCY": "2"},
+    ) as running:
         yield running

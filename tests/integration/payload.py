@@ -24,14 +24,27 @@ def good_bundle(reference: str, prefix: str) -> dict[str, Any]:
     return {
         "reference": reference,
         "account_type": "individual",
-        "profile": {"full_name": "Anna Maria Eriksson", "date_of_birth": "1974-08-12",
-                    "address": "12 Harbour Road, 4021 Utopia City", "country": "SE"},
+        "profile": {
+            "full_name": "Anna Maria Eriksson",
+            "date_of_birth": "1974-08-12",
+            "address": "12 Harbour Road, 4021 Utopia City",
+            "country": "SE",
+        },
         "documents": [
-            {"role": "id_document", "file": f"{prefix}/id.jpg", "type": "passport", "issuing_country": "SE",
-             "declared": {"document_number": "L898902C3", "expiry_date": "2031-04-15"}},
+            {
+                "role": "id_document",
+                "file": f"{prefix}/id.jpg",
+                "type": "passport",
+                "issuing_country": "SE",
+                "declared": {"document_number": "L898902C3", "expiry_date": "2031-04-15"},
+            },
             {"role": "selfie", "file": f"{prefix}/selfie.jpg"},
-            {"role": "proof_of_address", "file": f"{prefix}/bill.jpg", "type": "utility_bill",
-             "declared": {"statement_date": "2026-10-05"}},
+            {
+                "role": "proof_of_address",
+                "file": f"{prefix}/bill.jpg",
+                "type": "utility_bill",
+                "declared": {"statement_date": "2026-10-05"},
+            },
         ],
     }
 
@@ -47,8 +60,9 @@ def multipart(manifest_doc: dict[str, Any] | bytes, files: dict[str, bytes]) -> 
     return parts
 
 
-def post_batch(client: httpx.Client, manifest_doc: dict[str, Any] | bytes, files: dict[str, bytes],
-               **kwargs: Any) -> httpx.Response:
+def post_batch(
+    client: httpx.Client, manifest_doc: dict[str, Any] | bytes, files: dict[str, bytes], **kwargs: Any
+) -> httpx.Response:
     return client.post("/v1/batches", files=multipart(manifest_doc, files), **kwargs)
 
 

@@ -35,6 +35,10 @@ class Stack:
     def redis(self) -> redis.Redis:
         return redis.Redis.from_url(self.redis_url)
 
+    def batch_record(self, batch_id: str) -> dict[str, str]:
+        raw = redis.Redis.from_url(self.redis_url, decode_responses=True).hgetall(f"kyc:b:{batch_id}")
+        return dict(raw)  # type: ignore[arg-type]
+
     def client(self, tenant: str = "acme") -> httpx.Client:
         headers = {"Authorization": f"Bearer {TENANT_KEYS[tenant]}"}
         return httpx.Client(base_url=self.api_url, headers=headers, timeout=60)
@@ -48,8 +52,9 @@ class Stack:
     def start_api(self) -> None:
         port = processes.free_port()
         self.api_url = f"http://127.0.0.1:{port}"
-        self.children.append(processes.spawn(processes.api_command("127.0.0.1", port), self.env,
-                                             self.data_dir / "api.log"))
+        self.children.append(
+            processes.spawn(processes.api_command("127.0.0.1", port), self.env, self.data_dir / "api.log")
+        )
         wait_until(lambda: _answers(self.api_url + "/healthz"), what="API /healthz")
 
     def wait_ready(self) -> None:
@@ -57,6 +62,7 @@ class Stack:
 
     def wait_done(self, batch_id: str, tenant: str = "acme", timeout_s: float = 180) -> dict[str, object]:
         with self.client(tenant) as client:
+
             def done() -> dict[str, object] | None:
                 status: dict[str, object] = client.get(f"/v1/batches/{batch_id}").json()
                 return status if status["state"] == "done" else None

@@ -45,14 +45,34 @@ def _duplicate_reference() -> dict[str, Any]:
 CASES = [
     ("malformed JSON", b'{"bundles": [', good_files("r1"), 422, "$"),
     ("unknown role", _bad_role(), good_files("r1"), 422, "$.bundles[0].documents[1].role"),
-    ("file not sent", manifest(good_bundle("R-1", "r1")),
-     {k: v for k, v in good_files("r1").items() if "selfie" not in k}, 422, "$.bundles[0].documents[1].file"),
-    ("duplicate reference", _duplicate_reference(), {**good_files("r1"), **good_files("r2")}, 422,
-     "$.bundles[1].reference"),
-    ("ambiguous submit_on", {**manifest(good_bundle("R-1", "r1")), "submit_on": "01/12/2026"}, good_files("r1"),
-     422, "$.submit_on"),
-    ("unknown policy", {**manifest(good_bundle("R-1", "r1")), "policy": "lenient"}, good_files("r1"), 422,
-     "$.policy"),
+    (
+        "file not sent",
+        manifest(good_bundle("R-1", "r1")),
+        {k: v for k, v in good_files("r1").items() if "selfie" not in k},
+        422,
+        "$.bundles[0].documents[1].file",
+    ),
+    (
+        "duplicate reference",
+        _duplicate_reference(),
+        {**good_files("r1"), **good_files("r2")},
+        422,
+        "$.bundles[1].reference",
+    ),
+    (
+        "ambiguous submit_on",
+        {**manifest(good_bundle("R-1", "r1")), "submit_on": "01/12/2026"},
+        good_files("r1"),
+        422,
+        "$.submit_on",
+    ),
+    (
+        "unknown policy",
+        {**manifest(good_bundle("R-1", "r1")), "policy": "lenient"},
+        good_files("r1"),
+        422,
+        "$.policy",
+    ),
 ]
 
 
@@ -79,8 +99,11 @@ def test_wrong_content_type_is_415(stack: Stack) -> None:
 def test_missing_or_wrong_api_key_is_401(stack: Stack, header: str | None) -> None:
     before = _queued_state(stack)
     headers = {"Authorization": header} if header else {}
-    answer = httpx.post(stack.api_url + "/v1/batches", headers=headers,
-                        files=multipart(manifest(good_bundle("R-1", "r1")), good_files("r1")))
+    answer = httpx.post(
+        stack.api_url + "/v1/batches",
+        headers=headers,
+        files=multipart(manifest(good_bundle("R-1", "r1")), good_files("r1")),
+    )
     _assert_problem(answer, 401, "Authorization")
     assert answer.headers["www-authenticate"].startswith("Bearer")
     assert _queued_state(stack) == before

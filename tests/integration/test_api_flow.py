@@ -62,7 +62,11 @@ def test_inline_check_answers_with_the_verdict(stack: Stack) -> None:
     with stack.client() as client:
         answer = client.post("/v1/check", files=multipart(manifest(good_bundle("C-1", "c1")), good_files("c1")))
     assert answer.status_code == 200, answer.text
-    assert answer.json()["reference"] == "C-1" and answer.json()["verdict"] in ("ready", "review", "fix_required")
+    assert answer.json()["reference"] == "C-1" and answer.json()["verdict"] in (
+        "ready",
+        "review",
+        "fix_required",
+    )
 
 
 def test_inline_check_takes_exactly_one_bundle(stack: Stack) -> None:

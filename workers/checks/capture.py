@@ -101,7 +101,7 @@ class Capture:
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
                 with Image.open(io.BytesIO(self.data)) as img:
                     img.load()  # a full decode: a truncated or corrupt stream fails here, not at the header
-                    self._pil_info = dict(img.info)
+                    self._pil_info = {str(k): v for k, v in img.info.items()}
                     self._exif = dict(img.getexif())
                     upright = ImageOps.exif_transpose(img)
                     rgb = upright.convert("RGB")

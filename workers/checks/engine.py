@@ -145,9 +145,7 @@ def _bind(evaluate: Callable[[C], Result], ctx: C) -> Callable[[], Result]:
     return lambda: evaluate(ctx)
 
 
-def _read_into(
-    doc: DocumentContext, read: Callable[[DocumentContext], dict[str, FieldValue]]
-) -> Callable[[], None]:
+def _read_into(doc: DocumentContext, read: Callable[[DocumentContext], dict[str, FieldValue]]) -> Callable[[], None]:
     def run() -> None:
         for name, value in read(doc).items():
             doc.read_fields.setdefault(name, value)

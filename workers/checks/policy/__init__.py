@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Any
 
 
-class UnknownPolicy(LookupError):
+class UnknownPolicyError(LookupError):
     pass
 
 
@@ -36,7 +36,7 @@ def available() -> list[str]:
 @cache
 def load_policy(name: str) -> Policy:
     if name not in available():
-        raise UnknownPolicy(f"unknown policy {name!r}; available: {', '.join(available())}")
+        raise UnknownPolicyError(f"unknown policy {name!r}; available: {', '.join(available())}")
     raw_bytes = resources.files(__package__).joinpath(f"{name}.toml").read_bytes()
     raw = tomllib.loads(raw_bytes.decode("utf-8"))
     rules = raw["rules"]

@@ -1,0 +1,77 @@
+"""The engine's own contract: verdict rules, exceptions and time budgets become findings, decode once."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from tests.fixtures.documents import encode_jpeg, render_id_card
+from workers.checks.engine import CHECK_ERROR, check_bundle, mask_document_number
+from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
+from workers.checks.model import Outcome, Status, Verdict
+from workers.checks.policy import load_policy
+from workers.checks.spec import ALL_ROLES, DocumentCheck
+
+POLICY = load_policy("default")
+
+
+def _bundle() -> tuple[BundleSpec, dict[str, bytes]]:
+    spec = BundleSpec(
+        reference="E-1",
+        profile=Profile(full_name="Anna Eriksson"),
+        documents=[DocumentSpec(role=Role.ID_DOCUMENT, file="id.jpg")],
+    )
+    return spec, {"id.jpg": encode_jpeg(render_id_card(width=640))}
+
+
+def _check(code: str, status: Status | Exception, calls: list[int] | None = None) -> DocumentCheck:
+    def evaluate(doc: object) -> Outcome:
+        if calls is not None:
+            calls.append(id(doc.capture.rgb))  # type: ignore[attr-defined]
+        if isinstance(status, Exception):
+            raise status
+        return Outcome(status=status, message=f"{code} said {status}")
+
+    return DocumentCheck(code, "test check", "fix it", "test", ALL_ROLES, evaluate)
+
+
+def _run(*checks: DocumentCheck, deadline: float | None = None) -> tuple[Verdict, list[tuple[str, Status]]]:
+    spec, files = _bundle()
+    verdict = check_bundle(
+        spec,
+        files,
+        submit_on=date(2026, 12, 1),
+        policy=POLICY,
+        document_checks=checks,
+        bundle_checks=[],
+        deadline=deadline,
+    )
+    return verdict.verdict, [(f.code, f.status) for f in verdict.findings]
+
+
+def test_any_fail_is_fix_required_else_any_review_is_review_else_ready() -> None:
+    assert _run(_check("A", Status.PASS))[0] is Verdict.READY
+    assert _run(_check("A", Status.PASS), _check("B", Status.REVIEW))[0] is Verdict.REVIEW
+    assert _run(_check("A", Status.REVIEW), _check("B", Status.FAIL))[0] is Verdict.FIX_REQUIRED
+
+
+def test_a_check_that_raises_becomes_a_review_finding_and_the_others_still_run() -> None:
+    verdict, findings = _run(_check("BOOM", RuntimeError("broken")), _check("AFTER", Status.PASS))
+    assert verdict is Verdict.REVIEW
+    assert findings == [(CHECK_ERROR, Status.REVIEW), ("AFTER", Status.PASS)]
+
+
+def test_checks_past_the_deadline_are_reported_not_run() -> None:
+    _, findings = _run(_check("LATE", Status.PASS), deadline=time.monotonic() - 1)
+    assert findings == [(CHECK_ERROR, Status.REVIEW)]
+
+
+def test_every_check_sees_the_same_decoded_pixels() -> None:
+    seen: list[int] = []
+    _run(_check("A", Status.PASS, seen), _check("B", Status.PASS, seen))
+    assert len(seen) == 2 and seen[0] == seen[1]
+
+
+def test_document_numbers_are_masked_to_the_last_four() -> None:
+    assert mask_document_number("L898902C3") == "*****02C3"
+    assert mask_document_number("12345") == "****5"

@@ -1,0 +1,25 @@
+"""The committed OpenAPI document is the app's: regenerate with `python -m service.openapi_export`."""
+
+from __future__ import annotations
+
+import json
+
+from service.openapi_export import OPENAPI_PATH, render
+
+
+def test_committed_openapi_matches_the_app() -> None:
+    assert OPENAPI_PATH.read_text() == render(), "openapi/openapi.json is stale: python -m service.openapi_export"
+
+
+def test_openapi_names_every_v1_endpoint() -> None:
+    paths = json.loads(OPENAPI_PATH.read_text())["paths"]
+    assert {
+        "/v1/batches",
+        "/v1/batches/{batch_id}",
+        "/v1/batches/{batch_id}/verdicts",
+        "/v1/batches/{batch_id}/bundles/{reference}",
+        "/v1/check",
+        "/healthz",
+        "/readyz",
+    } <= set(paths)
+    assert "delete" in paths["/v1/batches/{batch_id}"]
