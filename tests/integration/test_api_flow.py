@@ -90,3 +90,13 @@ def test_readyz_reports_the_worker(stack: Stack) -> None:
 
     body = httpx.get(stack.api_url + "/readyz").json()
     assert body == {"status": "ready", "redis": True, "workers": 1}
+
+
+def test_logs_hold_no_personal_data(stack: Stack) -> None:
+    with stack.client() as client:
+        batch_id = post_batch(client, manifest(good_bundle("P-1", "p1")), good_files("p1")).json()["batch_id"]
+        stack.wait_done(batch_id)
+    logs = "".join(path.read_text(errors="replace") for path in stack.data_dir.glob("*.log"))
+    assert "kyc.check_bundle" in logs  # the worker did log its task: we are reading the right files
+    for personal in ("Eriksson", "ERIKSSON", "L898902C3", "1974-08-12", "Harbour Road"):
+        assert personal not in logs
