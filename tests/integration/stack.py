@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 import redis
@@ -60,11 +60,11 @@ class Stack:
     def wait_ready(self) -> None:
         wait_until(lambda: _answers(self.api_url + "/readyz"), what="API /readyz (worker heartbeat)")
 
-    def wait_done(self, batch_id: str, tenant: str = "acme", timeout_s: float = 180) -> dict[str, object]:
+    def wait_done(self, batch_id: str, tenant: str = "acme", timeout_s: float = 180) -> dict[str, Any]:
         with self.client(tenant) as client:
 
-            def done() -> dict[str, object] | None:
-                status: dict[str, object] = client.get(f"/v1/batches/{batch_id}").json()
+            def done() -> dict[str, Any] | None:
+                status: dict[str, Any] = client.get(f"/v1/batches/{batch_id}").json()
                 return status if status["state"] == "done" else None
 
             return wait_until(done, timeout_s=timeout_s, what=f"batch {batch_id} done")

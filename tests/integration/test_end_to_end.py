@@ -93,7 +93,7 @@ def test_twenty_bundles_get_exactly_the_expected_verdicts_and_leave_no_documents
         if case.verdict == "ready":
             assert problems == []
     assert status["verdicts"] == {"ready": len(GOOD), "fix_required": len(BAD), "review": 0}
-    top = {c["code"] for c in status["top_codes"]}  # type: ignore[index]
+    top = {c["code"] for c in status["top_codes"]}
     assert {c for case in BAD for c in case.fail_codes} <= top
     r = stack.redis
     assert list(r.scan_iter(match="kyc:*blob*")) == []
