@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from PIL import Image, PngImagePlugin
 from tests.fixtures import bad_files
 from tests.fixtures.documents import encode_jpeg, encode_png, render_id_card
 from tests.fixtures.filechecks import clean_files, document_context, findings, individual_spec, run
+from workers.checks.files import CHECKS as FILE_CHECKS
 from workers.checks.files import (
     FILE_CORRUPT,
     FILE_DECOMPRESSION_BOMB,
@@ -191,3 +193,62 @@ def test_declared_size_reads_png_and_jpeg_headers_only() -> None:
     assert declared_size(encode_jpeg(card)) == (640, 404)
     assert declared_size(encode_png(card)) == (640, 404)
     assert declared_size(bad_files.pdf_bytes()) is None
+
+
+CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+
+
+def _corpus_images() -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p for p in CORPUS.glob("*/*") if p.suffix.lower() in {".jpg", ".png"})
+
+
+corpus = pytest.mark.skipif(not _corpus_images(), reason=f"real corpus not found at {CORPUS}")
+
+
+def _corpus_outcomes(path: Path) -> dict[str, Status]:
+    doc = document_context(path.read_bytes(), Role.ID_DOCUMENT, path.name)
+    statuses = {}
+    for check in FILE_CHECKS:
+        outcome = check.evaluate(doc)
+        assert isinstance(outcome, Outcome), check.code
+        statuses[check.code] = outcome.status
+    return statuses
+
+
+@pytest.mark.corpus
+@corpus
+def test_real_corpus_files_are_accepted_images() -> None:
+    for path in _corpus_images():
+        statuses = _corpus_outcomes(path)
+        for code in ("FILE_MISSING", "FILE_TYPE_NOT_ACCEPTED", "FILE_TOO_LARGE", "FILE_CORRUPT"):
+            assert statuses[code] is Status.PASS, (path.name, code)
+        assert statuses["FILE_DECOMPRESSION_BOMB"] is Status.PASS, path.name
+
+
+@pytest.mark.corpus
+@corpus
+def test_real_corpus_screenshot_is_the_only_one_flagged() -> None:
+    flagged = {
+        path.name
+        for path in _corpus_images()
+        if _corpus_outcomes(path)["FILE_SCREENSHOT_SUSPECTED"] is Status.REVIEW
+    }
+    # The phone-camera-app screenshot (1600 x 900 PNG, no EXIF); scans and renders are not screenshots.
+    assert flagged == {"testdata_62_pass-aus.png"}
+
+
+@pytest.mark.corpus
+@corpus
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [
+        ("passporteye/testdata_100_id-che.jpg", Status.FAIL),  # 282 x 179 thumbnail
+        ("passporteye/testdata_25_pass-uto.jpg", Status.FAIL),  # 275 x 184 thumbnail
+        ("sidtd/alb00.jpg", Status.PASS),  # 2167 x 1360 render
+        ("docsaid_midv2020/mrzscanner_img2.jpg", Status.PASS),  # 1237 x 1384 phone photo
+    ],
+)
+def test_real_corpus_image_size(name: str, status: Status) -> None:
+    assert _corpus_outcomes(CORPUS / name)["IMAGE_TOO_SMALL"] is status
