@@ -8,14 +8,17 @@ from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import ALL_ROLES, DocumentCheck
 
-# Minimum short side in pixels, by role, with the reason given to the applicant.
-# ID document, 600 px: an ID-1 card (85.60 x 53.98 mm) filling a landscape frame gets 600 / 53.98 = 11 px/mm;
-# MRZ characters (OCR-B size I, ICAO 9303: 2.54 mm pitch, about 2 mm tall) come out ~28 px wide and >= 20 px
-# tall, the height OCR engines need to tell 0/O, 8/B and 1/I apart. A passport page (88 mm) is larger still.
+# Minimum short side in pixels, by role. Measured (bench/files_ocr_size.py, docs/calibration/files.md):
+# RapidOCR reads every MRZ line of a frame-filling card or passport page, slightly blurred, noisy and re-saved
+# as JPEG 75, from a short side of 250 px (TD1 card: 200 px), i.e. with capitals about 7 px tall; at 150 px
+# it reads none. Each minimum keeps text at least 1.5 times that limit when the document fills only half the
+# frame, as hand-held photos do.
+# ID document, 600 px: an ID-1 card (85.60 x 53.98 mm) filling the frame gets 11 px/mm, so its MRZ characters
+# (OCR-B size I, ICAO 9303: 2.54 mm pitch, about 2 mm tall) are ~22 px tall; filling half the frame, ~11 px.
 # Selfie, 480 px: VGA, the smallest front-camera resolution in use; a face filling a third of the frame is
 # then 160 px tall, twice the 80 px window of the face detector (dlib's HOG frontal detector).
 # A4 pages, 1000 px: across the page's 210 mm that is 4.8 px/mm, so 10-point body text (capitals ~2.5 mm) is
-# ~12 px tall, the least at which names, addresses and dates on a bill or certificate still read reliably.
+# ~12 px tall, 1.7 times the read limit (A4 pages are photographed filling more of the frame than cards).
 MIN_SHORT_SIDE: dict[Role, int] = {
     Role.ID_DOCUMENT: 600,
     Role.SELFIE: 480,
@@ -64,10 +67,11 @@ IMAGE_TOO_SMALL = DocumentCheck(
         "the frame; do not send a thumbnail or a photo shrunk by a messaging app."
     ),
     threshold_source=(
-        "Short side in pixels, by role: ID document 600 (an ID-1 card filling the frame gets MRZ characters "
-        ">= 20 px tall, ICAO 9303 OCR-B size I), selfie 480 (VGA; a face a third of the frame is 160 px, "
-        "twice dlib's 80 px detector window), A4 pages 1000 (10-point text ~12 px tall). "
-        "Measured OCR read rates by size: docs/calibration/files.md."
+        "Short side in pixels, by role. Measured: OCR reads a frame-filling, lightly degraded MRZ from a "
+        "250 px short side (capitals ~7 px) and none at 150 px (bench/files_ocr_size.py). ID document 600: "
+        "MRZ capitals ~22 px with the card filling the frame, ~11 px filling half of it. Selfie 480: VGA; a "
+        "face a third of the frame is 160 px, twice dlib's 80 px detector window. A4 pages 1000: 10-point "
+        "capitals ~12 px. Details: docs/calibration/files.md."
     ),
     roles=ALL_ROLES,
     evaluate=_image_too_small,
