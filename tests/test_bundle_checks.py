@@ -6,7 +6,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.fixtures.filechecks import SUBMIT_ON, clean_files, document_context, findings, individual_spec, run
+from tests.fixtures.filechecks import (
+    SUBMIT_ON,
+    bundle_context,
+    clean_files,
+    document_context,
+    findings,
+    individual_spec,
+    run,
+)
 from workers.checks.bundle import (
     DOCUMENT_EXPIRED,
     DOCUMENT_EXPIRES_SOON,
@@ -66,8 +74,7 @@ def test_corporate_bundle_needs_company_papers() -> None:
 
 
 def _id_outcomes(expiry: str | None, read: str | None = None) -> tuple[Outcome | None, Outcome | None]:
-    doc = document_context(b"", Role.ID_DOCUMENT)
-    doc.spec.declared.expiry_date = expiry
+    doc = document_context(b"", Role.ID_DOCUMENT, declared=Declared(expiry_date=expiry))
     if read is not None:
         doc.read_fields["expiry_date"] = FieldValue(read, "mrz")
     expired, soon = DOCUMENT_EXPIRED.evaluate(doc), DOCUMENT_EXPIRES_SOON.evaluate(doc)
@@ -121,8 +128,7 @@ def test_unambiguous_non_iso_expiry_is_read() -> None:
 
 
 def _poa(statement: str | None) -> tuple[Outcome | None, Outcome | None]:
-    doc = document_context(b"", Role.PROOF_OF_ADDRESS)
-    doc.spec.declared.statement_date = statement
+    doc = document_context(b"", Role.PROOF_OF_ADDRESS, declared=Declared(statement_date=statement))
     old, future = POA_TOO_OLD.evaluate(doc), POA_DATED_IN_FUTURE.evaluate(doc)
     assert old is None or isinstance(old, Outcome)
     assert future is None or isinstance(future, Outcome)
@@ -158,15 +164,10 @@ def test_no_statement_date_means_not_applicable() -> None:
 
 
 def _dob_outcomes(profile_dob: str | None, declared_dob: str | None = None, read: str | None = None):
-    verdict_spec = individual_spec(
-        date_of_birth=profile_dob, id_declared=Declared(date_of_birth=declared_dob)
-    )
-    doc = document_context(b"", Role.ID_DOCUMENT)
-    bundle = doc.bundle
-    bundle.spec = verdict_spec
-    doc.spec = verdict_spec.documents[0]
+    spec = individual_spec(date_of_birth=profile_dob, id_declared=Declared(date_of_birth=declared_dob))
+    bundle = bundle_context(spec, clean_files())
     if read is not None:
-        doc.read_fields["date_of_birth"] = FieldValue(read, "mrz")
+        bundle.documents[0].read_fields["date_of_birth"] = FieldValue(read, "mrz")
     result = PROFILE_DOB_AMBIGUOUS.evaluate(bundle)
     assert result is not None and not isinstance(result, Outcome)
     return list(result)

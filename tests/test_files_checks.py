@@ -120,6 +120,15 @@ def test_jpeg_cut_inside_its_header_is_corrupt() -> None:
     assert outcome.status is Status.FAIL
 
 
+def test_jpeg_with_extra_embedded_images_is_not_called_corrupt() -> None:
+    # MPO: a JPEG carrying a second image (iPhone HDR gain maps, Android photos); Pillow opens it as "MPO".
+    first, second = Image.fromarray(render_id_card(width=640)), Image.fromarray(render_id_card(width=320))
+    out = io.BytesIO()
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    assert _one(FILE_TYPE_NOT_ACCEPTED, out.getvalue()).status is Status.PASS
+    assert _one(FILE_CORRUPT, out.getvalue()).status is not Status.FAIL
+
+
 def test_decompression_bomb_is_a_finding_and_is_never_decoded() -> None:
     data = bad_files.decompression_bomb_png()
     assert len(data) < 10_000 and declared_size(data) == (30_000, 30_000)

@@ -7,20 +7,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from skimage import data as skdata
 
 from tests.fixtures import bad_files
 from tests.fixtures.documents import encode_jpeg, render_bill, render_id_card
+from tests.fixtures.filechecks import bundle_context
 from workers.checks import catalogue
-from workers.checks.capture import Capture
 from workers.checks.context import BundleContext, DocumentContext
 from workers.checks.engine import CHECK_ERROR
 from workers.checks.manifest import AccountType, BundleSpec, Declared, DocumentSpec, Profile, Role
 from workers.checks.model import Outcome, Status
-from workers.checks.policy import load_policy
 from workers.checks.registry import ALL_CHECKS, BUNDLE_CHECKS, DOCUMENT_CHECKS, READERS
 from workers.checks.spec import BundleCheck, Check, DocumentCheck, Result
 
@@ -62,11 +60,7 @@ def _bundle(files: dict[Role, bytes], account: AccountType) -> BundleContext:
         ],
         account_type=account,
     )
-    bundle = BundleContext(spec=spec, submit_on=date(2026, 12, 1), policy=load_policy("default"))
-    for doc_spec in spec.documents:
-        capture = Capture(data=files[doc_spec.role], filename=doc_spec.file)
-        bundle.documents.append(DocumentContext(spec=doc_spec, capture=capture, bundle=bundle))
-    return bundle
+    return bundle_context(spec, {f"{role}.bin": data for role, data in files.items()})
 
 
 def _clean() -> BundleContext:

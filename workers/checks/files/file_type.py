@@ -6,25 +6,9 @@ from pathlib import PurePosixPath
 
 from workers.checks.context import DocumentContext
 from workers.checks.files.formats import ACCEPTED_MIME_TYPES, describe_kind, is_accepted
+from workers.checks.files.words import role_words
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import ALL_ROLES, DocumentCheck
-
-_ROLE_WORDS = {
-    "id_document": "identity document",
-    "selfie": "selfie",
-    "proof_of_address": "proof of address",
-    "business_registration": "business registration",
-    "authorization_letter": "authorization letter",
-}
-
-
-def role_words(role: str) -> str:
-    """A role as an applicant would say it ('proof of address', not 'proof_of_address')."""
-    return _ROLE_WORDS.get(role, role.replace("_", " "))
-
-
-def with_article(noun: str) -> str:
-    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def _file_missing(doc: DocumentContext) -> Outcome:

@@ -82,6 +82,17 @@ def _file_corrupt(doc: DocumentContext) -> Outcome | None:
             threshold="complete decode",
             unit="decode",
         )
+    if problem is DecodeProblem.NOT_AN_IMAGE_WE_ACCEPT and capture.header[0] is not None:
+        # A JPEG that Pillow opens as a variant (MPO: a JPEG carrying extra images, as iPhone HDR and many
+        # Android photos do) which the engine does not decode: not damaged, but no pixel check could run.
+        return Outcome(
+            status=Status.REVIEW,
+            message=f"The file is {kind} in a variant the engine does not decode ({capture.header[0]}); "
+            "its image checks could not run.",
+            measured=f"variant {capture.header[0]}",
+            threshold="complete decode",
+            unit="decode",
+        )
     if problem is DecodeProblem.NOT_AN_IMAGE_WE_ACCEPT:
         # Its first bytes say JPEG/PNG, yet no image header could be read behind them.
         return Outcome(

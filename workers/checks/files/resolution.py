@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workers.checks.context import DocumentContext
-from workers.checks.files.file_type import role_words, with_article
+from workers.checks.files.words import role_words, with_article
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import ALL_ROLES, DocumentCheck
