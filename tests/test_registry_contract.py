@@ -175,3 +175,11 @@ def test_catalogue_lists_every_code() -> None:
     text = catalogue.render()
     for code in [*(c.code for c in ALL_CHECKS), CHECK_ERROR]:
         assert f"### `{code}`" in text
+
+
+def test_catalogue_check_flag_reports_a_stale_file(tmp_path) -> None:
+    assert catalogue.main(["--check"]) == 0
+    stale = tmp_path / "checks.md"
+    stale.write_text(catalogue.render().replace("FILE_MISSING", "FILE_GONE"), encoding="utf-8")
+    assert catalogue.main(["--check", "--file", str(stale)]) == 1
+    assert catalogue.main(["--check", "--file", str(tmp_path / "absent.md")]) == 1
