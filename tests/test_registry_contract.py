@@ -1,0 +1,185 @@
+"""The registry contract: every registered check is well declared, and never raises on clean or broken input.
+
+Checks are called directly here (the engine would turn an exception into a CHECK_ERROR finding and hide it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from skimage import data as skdata
+
+from tests.fixtures import bad_files
+from tests.fixtures.documents import encode_jpeg, render_bill, render_id_card
+from tests.fixtures.filechecks import bundle_context
+from workers.checks import catalogue
+from workers.checks.context import BundleContext, DocumentContext
+from workers.checks.engine import CHECK_ERROR
+from workers.checks.manifest import AccountType, BundleSpec, Declared, DocumentSpec, Profile, Role
+from workers.checks.model import Outcome, Status
+from workers.checks.registry import ALL_CHECKS, BUNDLE_CHECKS, DOCUMENT_CHECKS, READERS
+from workers.checks.spec import BundleCheck, Check, DocumentCheck, Result
+
+UPPER_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
+ROLE_NAMES = {str(role) for role in Role}
+
+
+def test_codes_are_unique_and_upper_snake() -> None:
+    codes = [check.code for check in ALL_CHECKS]
+    assert len(codes) == len(set(codes)), sorted(c for c in codes if codes.count(c) > 1)
+    assert CHECK_ERROR not in codes
+    assert [c for c in codes if not UPPER_SNAKE.match(c)] == []
+    assert [r.name for r in READERS if not r.name.strip()] == []
+
+
+@pytest.mark.parametrize("check", ALL_CHECKS, ids=lambda c: c.code)
+def test_check_is_fully_declared(check: Check) -> None:
+    assert check.summary.strip() and "\n" not in check.summary and len(check.summary) <= 160
+    assert check.remediation.strip()
+    assert check.threshold_source.strip()
+    if isinstance(check, DocumentCheck):
+        assert check.roles and check.roles <= set(Role)
+
+
+def _bundle(files: dict[Role, bytes], account: AccountType) -> BundleContext:
+    """A bundle context built as the engine builds it, with declared dates so the date rules run."""
+    declared = {
+        Role.ID_DOCUMENT: Declared(document_number="L898902C3", expiry_date="2031-04-15"),
+        Role.PROOF_OF_ADDRESS: Declared(statement_date="2026-10-05"),
+    }
+    spec = BundleSpec(
+        reference="CONTRACT-1",
+        profile=Profile(
+            full_name="Anna Maria Eriksson", date_of_birth="1974-08-12", address="12 Harbour Road"
+        ),
+        documents=[
+            DocumentSpec(role=role, file=f"{role}.bin", declared=declared.get(role, Declared()))
+            for role in files
+        ],
+        account_type=account,
+    )
+    return bundle_context(spec, {f"{role}.bin": data for role, data in files.items()})
+
+
+def _clean() -> BundleContext:
+    card = encode_jpeg(render_id_card(seed=3))
+    bill = encode_jpeg(render_bill(seed=3))
+    files = {
+        Role.ID_DOCUMENT: card,
+        Role.SELFIE: encode_jpeg(skdata.astronaut()),  # type: ignore[no-untyped-call]
+        Role.PROOF_OF_ADDRESS: bill,
+        Role.BUSINESS_REGISTRATION: bill,
+        Role.AUTHORIZATION_LETTER: bill,
+    }
+    return _bundle(files, AccountType.CORPORATE)
+
+
+def _broken() -> Iterator[BundleContext]:
+    yield _bundle(
+        {
+            Role.ID_DOCUMENT: bad_files.pdf_bytes(),
+            Role.SELFIE: bad_files.truncated_jpeg(),
+            Role.PROOF_OF_ADDRESS: bad_files.decompression_bomb_png(),
+            Role.BUSINESS_REGISTRATION: bad_files.heic_like_bytes(),
+            Role.AUTHORIZATION_LETTER: b"",
+        },
+        AccountType.CORPORATE,
+    )
+    yield _bundle(
+        {
+            Role.ID_DOCUMENT: bad_files.tiny_jpeg(),
+            Role.SELFIE: bad_files.screenshot_png(),
+            Role.PROOF_OF_ADDRESS: bad_files.webp_bytes(),
+        },
+        AccountType.INDIVIDUAL,
+    )
+
+
+def _well_formed(result: Result, *, bundle_scope: bool) -> list[str]:
+    """Problems with a check's result; empty when it is None or well-formed Outcomes."""
+    if result is None:
+        return []
+    outcomes = [result] if isinstance(result, Outcome) else list(result)
+    problems = []
+    for outcome in outcomes:
+        if not isinstance(outcome, Outcome):
+            problems.append(f"returned {type(outcome).__name__}, not an Outcome")
+            continue
+        if outcome.status not in set(Status) or not outcome.message.strip():
+            problems.append(f"bad status or empty message: {outcome!r}")
+        if outcome.document is not None and (not bundle_scope or outcome.document not in ROLE_NAMES):
+            problems.append(f"document {outcome.document!r} set on a document check or not a role")
+        if outcome.region is not None and any(len(p) != 2 for p in outcome.region.polygon):
+            problems.append("region polygon points must be [x, y]")
+    return problems
+
+
+def _run_all(bundle: BundleContext) -> dict[str, list[str]]:
+    """Readers, then document checks, then bundle checks, as the engine orders them; problems by name."""
+    problems: dict[str, list[str]] = {}
+    for doc in bundle.documents:
+        for reader in READERS:
+            if doc.role in reader.roles and doc.capture.decodes:
+                try:
+                    for name, value in reader.read(doc).items():
+                        doc.read_fields.setdefault(name, value)
+                except Exception as exc:
+                    problems.setdefault(reader.name, []).append(f"{doc.role}: raised {exc!r}")
+    checks: list[tuple[DocumentCheck | BundleCheck, DocumentContext | None]] = [
+        (check, doc)
+        for doc in bundle.documents
+        for check in DOCUMENT_CHECKS
+        if doc.role in check.roles and (not check.needs_pixels or doc.capture.decodes)
+    ]
+    checks += [(check, None) for check in BUNDLE_CHECKS]
+    for check, target in checks:
+        where = target.role if target else "bundle"
+        try:
+            if isinstance(check, DocumentCheck):
+                assert target is not None
+                found = _well_formed(check.evaluate(target), bundle_scope=False)
+            else:
+                found = _well_formed(check.evaluate(bundle), bundle_scope=True)
+        except Exception as exc:
+            found = [f"raised {exc!r}"]
+        if found:
+            problems.setdefault(check.code, []).extend(f"{where}: {p}" for p in found)
+    return problems
+
+
+def test_every_check_is_well_behaved_on_a_clean_bundle() -> None:
+    assert _run_all(_clean()) == {}
+
+
+def test_every_check_is_well_behaved_on_broken_files() -> None:
+    for bundle in _broken():
+        assert _run_all(bundle) == {}
+
+
+def test_broken_files_do_not_reach_pixel_checks() -> None:
+    bundle = next(_broken())
+    assert [d.capture.decodes for d in bundle.documents] == [False] * 5
+
+
+def test_catalogue_is_up_to_date() -> None:
+    assert catalogue.CATALOGUE_PATH.exists(), "docs/checks.md is missing"
+    committed = catalogue.CATALOGUE_PATH.read_text(encoding="utf-8")
+    assert committed == catalogue.render(), (
+        "docs/checks.md is stale: run `python -m workers.checks.catalogue > docs/checks.md`"
+    )
+
+
+def test_catalogue_lists_every_code() -> None:
+    text = catalogue.render()
+    for code in [*(c.code for c in ALL_CHECKS), CHECK_ERROR]:
+        assert f"### `{code}`" in text
+
+
+def test_catalogue_check_flag_reports_a_stale_file(tmp_path) -> None:
+    assert catalogue.main(["--check"]) == 0
+    stale = tmp_path / "checks.md"
+    stale.write_text(catalogue.render().replace("FILE_MISSING", "FILE_GONE"), encoding="utf-8")
+    assert catalogue.main(["--check", "--file", str(stale)]) == 1
+    assert catalogue.main(["--check", "--file", str(tmp_path / "absent.md")]) == 1

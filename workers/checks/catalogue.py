@@ -1,0 +1,112 @@
+"""The check catalogue (docs/checks.md), generated from the registry so that it cannot drift from the code.
+
+python -m workers.checks.catalogue > docs/checks.md     # regenerate
+python -m workers.checks.catalogue --check               # exit 1 when docs/checks.md is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from workers.checks.engine import _CHECK_ERROR_FIX, CHECK_ERROR
+from workers.checks.registry import ALL_CHECKS, READERS
+from workers.checks.spec import ALL_ROLES, Check, DocumentCheck
+
+CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "docs" / "checks.md"
+
+_HEADER = """\
+# Check catalogue
+
+Generated from the registry by `python -m workers.checks.catalogue > docs/checks.md`; do not edit by hand
+(`python -m workers.checks.catalogue --check` fails when this file is stale).
+
+Every finding in a verdict carries one of these codes. Codes are stable: a retired code is never reused.
+Status `fail` means a provider would reject the bundle; `review` means a person should look. Passing checks
+are listed in verdicts too, with status `pass`.
+"""
+
+
+def _roles(check: Check) -> str:
+    if not isinstance(check, DocumentCheck):
+        return "the whole bundle"
+    if check.roles == ALL_ROLES:
+        return "every document"
+    return ", ".join(f"`{role}`" for role in sorted(check.roles))
+
+
+def _scope(check: Check) -> str:
+    if not isinstance(check, DocumentCheck):
+        return "bundle"
+    return "document (needs a decodable image)" if check.needs_pixels else "document"
+
+
+def _entry(code: str, scope: str, roles: str, summary: str, remediation: str, source: str) -> list[str]:
+    return [
+        f"### `{code}`",
+        "",
+        summary,
+        "",
+        f"- Scope: {scope}",
+        f"- Applies to: {roles}",
+        f"- Remediation: {remediation}",
+        f"- Threshold source: {source}",
+        "",
+    ]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")  # a pipe would split the Markdown table cell
+
+
+def render(checks: Sequence[Check] = ALL_CHECKS) -> str:
+    """The whole catalogue as Markdown, in registry order (the order findings appear in a verdict)."""
+    lines = [_HEADER, "## Summary", "", "| code | scope | applies to | summary |", "|---|---|---|---|"]
+    for check in checks:
+        lines.append(f"| `{check.code}` | {_scope(check)} | {_roles(check)} | {_cell(check.summary)} |")
+    lines.append(f"| `{CHECK_ERROR}` | engine | any | A check could not run; the finding names it. |")
+    lines += ["", "## Checks", ""]
+    for check in checks:
+        lines += _entry(
+            check.code, _scope(check), _roles(check), check.summary, check.remediation, check.threshold_source
+        )
+    lines += _entry(
+        CHECK_ERROR,
+        "engine (status `review`)",
+        "any document or the bundle",
+        "A check raised an error or the bundle's time budget ran out; `measured` names the check's code.",
+        _CHECK_ERROR_FIX,
+        "Not a threshold: the engine turns any exception raised by a check into this finding "
+        "(workers/checks/engine.py).",
+    )
+    lines += ["## Readers", "", "Readers fill document fields before checks run; declared values win.", ""]
+    if READERS:
+        lines += [f"- `{r.name}`: {', '.join(sorted(r.roles))}" for r in READERS]
+    else:
+        lines.append("- none registered")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 if the committed catalogue is stale")
+    parser.add_argument("--file", type=Path, default=CATALOGUE_PATH, help="catalogue to compare with --check")
+    args = parser.parse_args(argv)
+    text = render()
+    if args.check:
+        path: Path = args.file
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            print(f"{path} is stale: regenerate it with python -m workers.checks.catalogue", file=sys.stderr)
+            return 1
+        return 0
+    sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
