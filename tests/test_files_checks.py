@@ -40,9 +40,7 @@ FILE_CODES = [
 ]
 
 
-def _one(
-    check: DocumentCheck, data: bytes, role: Role = Role.ID_DOCUMENT, filename: str = "doc.jpg"
-) -> Outcome:
+def _one(check: DocumentCheck, data: bytes, role: Role = Role.ID_DOCUMENT, filename: str = "doc.jpg") -> Outcome:
     result = check.evaluate(document_context(data, role, filename))
     assert isinstance(result, Outcome)
     return result
@@ -68,7 +66,7 @@ def test_unaccepted_type_is_named_with_its_fix(make, named, fix) -> None:
     verdict = run(individual_spec(), files)
     (finding,) = findings(verdict, "FILE_TYPE_NOT_ACCEPTED", "id_document")
     assert finding.status is Status.FAIL
-    assert named in finding.message and fix in finding.message
+    assert named in finding.message and finding.remediation is not None and fix in finding.remediation
     assert "name ends in .jpg" in finding.message
     assert verdict.verdict == "fix_required"
 
@@ -137,9 +135,7 @@ def test_decompression_bomb_is_a_finding_and_is_never_decoded() -> None:
     (bomb,) = findings(verdict, "FILE_DECOMPRESSION_BOMB", "id_document")
     assert bomb.status is Status.FAIL and bomb.measured == 900.0
     # Reported once, as a bomb: not also as corrupt or of the wrong type, and no check errored on it.
-    id_codes = {
-        f.code for f in verdict.findings if f.document == "id_document" and f.status is not Status.PASS
-    }
+    id_codes = {f.code for f in verdict.findings if f.document == "id_document" and f.status is not Status.PASS}
     assert id_codes == {"FILE_DECOMPRESSION_BOMB"}
 
 
@@ -179,9 +175,7 @@ def test_camera_photo_at_a_screen_size_is_not_a_screenshot() -> None:
 
 def test_screenshot_marker_in_xmp_is_enough() -> None:
     info = PngImagePlugin.PngInfo()
-    info.add_itxt(
-        "XML:com.adobe.xmp", "<x:xmpmeta><exif:UserComment>Screenshot</exif:UserComment></x:xmpmeta>"
-    )
+    info.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta><exif:UserComment>Screenshot</exif:UserComment></x:xmpmeta>")
     out = io.BytesIO()
     Image.fromarray(render_id_card(width=1000)).save(out, "PNG", pnginfo=info)
     outcome = _one(FILE_SCREENSHOT_SUSPECTED, out.getvalue(), filename="card.png")
@@ -240,9 +234,7 @@ def test_real_corpus_files_are_accepted_images() -> None:
 @corpus
 def test_real_corpus_screenshot_is_the_only_one_flagged() -> None:
     flagged = {
-        path.name
-        for path in _corpus_images()
-        if _corpus_outcomes(path)["FILE_SCREENSHOT_SUSPECTED"] is Status.REVIEW
+        path.name for path in _corpus_images() if _corpus_outcomes(path)["FILE_SCREENSHOT_SUSPECTED"] is Status.REVIEW
     }
     # The phone-camera-app screenshot (1600 x 900 PNG, no EXIF); scans and renders are not screenshots.
     assert flagged == {"testdata_62_pass-aus.png"}

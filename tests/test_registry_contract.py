@@ -51,12 +51,9 @@ def _bundle(files: dict[Role, bytes], account: AccountType) -> BundleContext:
     }
     spec = BundleSpec(
         reference="CONTRACT-1",
-        profile=Profile(
-            full_name="Anna Maria Eriksson", date_of_birth="1974-08-12", address="12 Harbour Road"
-        ),
+        profile=Profile(full_name="Anna Maria Eriksson", date_of_birth="1974-08-12", address="12 Harbour Road"),
         documents=[
-            DocumentSpec(role=role, file=f"{role}.bin", declared=declared.get(role, Declared()))
-            for role in files
+            DocumentSpec(role=role, file=f"{role}.bin", declared=declared.get(role, Declared())) for role in files
         ],
         account_type=account,
     )

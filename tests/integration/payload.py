@@ -5,17 +5,28 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from functools import cache
 from typing import Any
 
+import cv2
 import httpx
+import numpy as np
+from numpy.typing import NDArray
 
 from tests.fixtures.documents import Person, astronaut_portrait, encode_jpeg, render_bill, render_id_card
+
+
+@cache
+def selfie() -> NDArray[np.uint8]:
+    """The public-domain astronaut portrait at a phone selfie's scale (at least 480 px on the short side)."""
+    portrait = astronaut_portrait()
+    return cv2.resize(portrait, (portrait.shape[1] * 3, portrait.shape[0] * 3), interpolation=cv2.INTER_CUBIC)
 
 
 def good_files(prefix: str, seed: int = 0) -> dict[str, bytes]:
     return {
         f"{prefix}/id.jpg": encode_jpeg(render_id_card(Person(), seed=seed)),
-        f"{prefix}/selfie.jpg": encode_jpeg(astronaut_portrait()),
+        f"{prefix}/selfie.jpg": encode_jpeg(selfie()),
         f"{prefix}/bill.jpg": encode_jpeg(render_bill(seed=seed)),
     }
 

@@ -34,7 +34,8 @@ class DecodeProblem(StrEnum):
     CORRUPT = "corrupt"
 
 
-ACCEPTED_FORMATS = {"JPEG", "PNG"}
+# MPO is how Pillow names a JPEG that carries extra images (iPhone HDR, many Android photos): a JPEG.
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG"}
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Capture:
     _pil_info: dict[str, Any] = field(default_factory=dict, repr=False)
     _exif: dict[int, Any] = field(default_factory=dict, repr=False)
     _header: tuple[str | None, int | None, int | None] | None = field(default=None, repr=False)
+    _header_says_bomb: bool = field(default=False, repr=False)
 
     @property
     def size_bytes(self) -> int:
@@ -80,6 +82,10 @@ class Capture:
                     warnings.simplefilter("ignore")
                     with Image.open(io.BytesIO(self.data)) as img:
                         self._header = (img.format, img.width, img.height)
+            except Image.DecompressionBombError:
+                # Pillow refuses even to open an image declaring over twice its own pixel limit.
+                self._header_says_bomb = True
+                self._header = (None, None, None)
             except Exception:
                 self._header = (None, None, None)
         return self._header
@@ -89,6 +95,9 @@ class Capture:
             return
         self._decoded = True
         fmt, width, height = self.header
+        if self._header_says_bomb:
+            self._problem = DecodeProblem.BOMB
+            return
         if fmt not in ACCEPTED_FORMATS:
             self._problem = DecodeProblem.NOT_AN_IMAGE_WE_ACCEPT
             return

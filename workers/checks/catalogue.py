@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from workers.checks.engine import _CHECK_ERROR_FIX, CHECK_ERROR
+from workers.checks.engine import CHECK_ERROR, CHECK_ERROR_REMEDIATION
 from workers.checks.registry import ALL_CHECKS, READERS
 from workers.checks.spec import ALL_ROLES, Check, DocumentCheck
 
@@ -77,7 +77,7 @@ def render(checks: Sequence[Check] = ALL_CHECKS) -> str:
         "engine (status `review`)",
         "any document or the bundle",
         "A check raised an error or the bundle's time budget ran out; `measured` names the check's code.",
-        _CHECK_ERROR_FIX,
+        CHECK_ERROR_REMEDIATION,
         "Not a threshold: the engine turns any exception raised by a check into this finding "
         "(workers/checks/engine.py).",
     )
@@ -90,9 +90,7 @@ def render(checks: Sequence[Check] = ALL_CHECKS) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed catalogue is stale")
     parser.add_argument("--file", type=Path, default=CATALOGUE_PATH, help="catalogue to compare with --check")
     args = parser.parse_args(argv)

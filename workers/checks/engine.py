@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 C = TypeVar("C")
 
 CHECK_ERROR = "CHECK_ERROR"
-_CHECK_ERROR_FIX = "Nothing for the applicant to fix yet: a person should look at this document."
+CHECK_ERROR_REMEDIATION = "Nothing for the applicant to fix yet: a person should look at this document."
 
 
 def _outcomes(result: Result) -> list[Outcome]:
@@ -47,7 +47,7 @@ def _finding(code: str, remediation: str, role: str | None, outcome: Outcome) ->
         status=outcome.status,
         document=outcome.document or role,
         message=outcome.message,
-        remediation=remediation if outcome.status is not Status.PASS else None,
+        remediation=(outcome.remediation or remediation) if outcome.status is not Status.PASS else None,
         measured=outcome.measured,
         threshold=outcome.threshold,
         unit=outcome.unit,
@@ -61,7 +61,7 @@ def _error_finding(code: str, role: str | None, reason: str) -> Finding:
         status=Status.REVIEW,
         document=role,
         message=f"Check {code} could not run ({reason}).",
-        remediation=_CHECK_ERROR_FIX,
+        remediation=CHECK_ERROR_REMEDIATION,
         measured=code,
         unit="check_code",
     )
@@ -118,7 +118,7 @@ def check_bundle(
     for doc in bundle.documents:
         for reader in READERS:
             if doc.role in reader.roles and doc.capture.decodes:
-                runner.run(reader.name, _CHECK_ERROR_FIX, doc.role, _read_into(doc, reader.read))
+                runner.run(reader.name, CHECK_ERROR_REMEDIATION, doc.role, _read_into(doc, reader.read))
     doc_checks = list(document_checks)
     for doc in bundle.documents:
         for check in doc_checks:

@@ -39,6 +39,8 @@ class Outcome(msgspec.Struct, kw_only=True):
     region: Region | None = None
     # Bundle-scope checks may attribute an outcome to one document role.
     document: str | None = None
+    # A fix more specific than the check's general remediation (e.g. for the file type actually sent).
+    remediation: str | None = None
 
 
 class Finding(msgspec.Struct, kw_only=True):

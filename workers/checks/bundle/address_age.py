@@ -47,8 +47,7 @@ POA_TOO_OLD = DocumentCheck(
     code="POA_TOO_OLD",
     summary="The proof of address is dated more than 90 days before the submission date.",
     remediation=(
-        "Send a recent utility bill or bank statement, dated within the last 3 months, showing your name and "
-        "address."
+        "Send a recent utility bill or bank statement, dated within the last 3 months, showing your name and address."
     ),
     threshold_source=(
         "Policy rules.bill_max_age_days (default 90): providers accept a utility bill or bank statement "

@@ -28,9 +28,7 @@ def readings_words(reading: DateReading) -> str:
     return " or ".join(spoken(d) for d in reading.readings)
 
 
-def judge_date(
-    found: FieldValue | None, what: str, judge: Callable[[date], Outcome | None]
-) -> Outcome | None:
+def judge_date(found: FieldValue | None, what: str, judge: Callable[[date], Outcome | None]) -> Outcome | None:
     """Apply `judge` to every reading of the field's date.
 
     None when there is no date, or it cannot be read as one. One reading, or readings that all get the same

@@ -32,8 +32,7 @@ def _expired(doc: DocumentContext) -> Outcome | None:
             )
         return Outcome(
             status=Status.PASS,
-            message=f"The document is valid on the submission date: it expires on {expiry.isoformat()} "
-            f"({origin}).",
+            message=f"The document is valid on the submission date: it expires on {expiry.isoformat()} ({origin}).",
             measured=days_left,
             threshold=0,
             unit="days",

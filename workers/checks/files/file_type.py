@@ -22,9 +22,7 @@ def _file_missing(doc: DocumentContext) -> Outcome:
             threshold=1,
             unit="bytes",
         )
-    return Outcome(
-        status=Status.PASS, message=f"The file was received ({size:,} bytes).", measured=size, unit="bytes"
-    )
+    return Outcome(status=Status.PASS, message=f"The file was received ({size:,} bytes).", measured=size, unit="bytes")
 
 
 FILE_MISSING = DocumentCheck(
@@ -65,10 +63,11 @@ def _file_type(doc: DocumentContext) -> Outcome | None:
     return Outcome(
         status=Status.FAIL,
         message=f"The file is {kind.name}{_extension_note(doc.spec.file, sniffed)}; only JPEG or PNG photos "
-        f"are accepted. {kind.fix}",
+        "are accepted.",
         measured=measured,
         threshold=accepted,
         unit="mime_type",
+        remediation=kind.fix,
     )
 
 

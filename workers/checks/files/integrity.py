@@ -97,8 +97,7 @@ def _file_corrupt(doc: DocumentContext) -> Outcome | None:
         # Its first bytes say JPEG/PNG, yet no image header could be read behind them.
         return Outcome(
             status=Status.FAIL,
-            message=f"The file starts like {kind} but its image header cannot be read: it is cut short or "
-            "damaged.",
+            message=f"The file starts like {kind} but its image header cannot be read: it is cut short or damaged.",
             measured="unreadable header",
             threshold="complete decode",
             unit="decode",
