@@ -20,7 +20,8 @@ from tests.fixtures.documents import Person, astronaut_portrait, encode_jpeg, re
 def selfie() -> NDArray[np.uint8]:
     """The public-domain astronaut portrait at a phone selfie's scale (at least 480 px on the short side)."""
     portrait = astronaut_portrait()
-    return cv2.resize(portrait, (portrait.shape[1] * 3, portrait.shape[0] * 3), interpolation=cv2.INTER_CUBIC)
+    size = (portrait.shape[1] * 3, portrait.shape[0] * 3)
+    return np.asarray(cv2.resize(portrait, size, interpolation=cv2.INTER_CUBIC), dtype=np.uint8)
 
 
 def good_files(prefix: str, seed: int = 0) -> dict[str, bytes]:
