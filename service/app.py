@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 
 from service.batches.routes import v1_router
@@ -32,5 +33,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=ENGINE_VERSION,
             description="Checks identity-verification document bundles before they reach a KYC provider.",
             path="/schema",
+            components=Components(
+                security_schemes={"apiKey": SecurityScheme(type="http", scheme="bearer", description="API key")}
+            ),
+            security=[{"apiKey": []}],
         ),
     )

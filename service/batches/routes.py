@@ -26,6 +26,7 @@ from service.batches.schemas import (
 )
 from service.batches.store import BatchStore
 from service.errors import ManifestInvalidError, NotFoundError
+from service.openapi_docs import AUTH_PROBLEMS, SUBMIT_PROBLEMS, SubmissionOperation
 from workers.checks.model import BundleVerdict
 
 _SUBMIT_DOC = (
@@ -65,7 +66,14 @@ async def _receive(request: Request[Any, Any, Any], store: BatchStore, tenant: s
 class BatchController(Controller):
     """Mounted under /v1 by `v1_router`, which also provides `tenant` (auth) and `store`."""
 
-    @post("/v1/batches", status_code=202, description=_SUBMIT_DOC, summary="Submit a batch of bundles")
+    @post(
+        "/v1/batches",
+        status_code=202,
+        description=_SUBMIT_DOC,
+        summary="Submit a batch of bundles",
+        operation_class=SubmissionOperation,
+        responses=SUBMIT_PROBLEMS,
+    )
     async def submit(
         self, request: Request[Any, Any, Any], tenant: Tenant, store: Store, idempotency_key: IdempotencyKey
     ) -> Response[BatchAccepted]:
@@ -79,6 +87,8 @@ class BatchController(Controller):
     @post(
         "/v1/check",
         status_code=200,
+        operation_class=SubmissionOperation,
+        responses=SUBMIT_PROBLEMS,
         summary="Check one bundle and wait briefly for its verdict",
         description=_SUBMIT_DOC + " The manifest must hold exactly one bundle. Answers 200 with the verdict if "
         "it is ready within PREFLIGHT_INLINE_WAIT_S seconds, else 202 with the batch links.",
@@ -99,7 +109,7 @@ class BatchController(Controller):
                 await anyio.sleep(0.05)
         return _accepted(batch_id, 1)  # type: ignore[return-value]
 
-    @get("/v1/batches/{batch_id:str}", summary="Batch progress and verdict summary")
+    @get("/v1/batches/{batch_id:str}", summary="Batch progress and verdict summary", responses=AUTH_PROBLEMS)
     async def status(self, batch_id: FromPath[str], tenant: Tenant, store: Store) -> BatchStatus:
         record = await store.batch(tenant, batch_id)
         total, done = int(record["total"]), int(record["done"])
@@ -120,7 +130,11 @@ class BatchController(Controller):
             finalized_at=record.get("finalized_at"),
         )
 
-    @get("/v1/batches/{batch_id:str}/verdicts", summary="Verdicts of a batch (JSON pages, NDJSON or CSV)")
+    @get(
+        "/v1/batches/{batch_id:str}/verdicts",
+        summary="Verdicts of a batch (JSON pages, NDJSON or CSV)",
+        responses=AUTH_PROBLEMS,
+    )
     async def verdicts(
         self,
         batch_id: FromPath[str],
@@ -146,6 +160,7 @@ class BatchController(Controller):
     @get(
         "/v1/batches/{batch_id:str}/bundles/{reference:str}",
         summary="One bundle's verdict (202 while it is still pending)",
+        responses=AUTH_PROBLEMS,
     )
     async def bundle(
         self, batch_id: FromPath[str], reference: FromPath[str], tenant: Tenant, store: Store
@@ -158,7 +173,12 @@ class BatchController(Controller):
             raise NotFoundError(f"batch {batch_id} has no bundle {reference!r}", field="reference")
         return Response(BundlePending(batch_id=batch_id, reference=reference), status_code=202)
 
-    @delete("/v1/batches/{batch_id:str}", status_code=204, summary="Delete a batch, its files and its verdicts")
+    @delete(
+        "/v1/batches/{batch_id:str}",
+        status_code=204,
+        summary="Delete a batch, its files and its verdicts",
+        responses=AUTH_PROBLEMS,
+    )
     async def remove(self, batch_id: FromPath[str], tenant: Tenant, store: Store) -> None:
         await store.batch(tenant, batch_id)
         await store.delete(batch_id)

@@ -1,0 +1,70 @@
+"""What Litestar cannot infer for the OpenAPI document: the streamed upload body and the problem responses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import msgspec
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+
+from service.errors import PROBLEM_JSON
+
+
+class Problem(msgspec.Struct):
+    """RFC 9457 problem details; `field` names the offending input (a JSON path into the manifest, a header,
+    or a file name)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    field: str | None = None
+
+
+def _problem(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=Problem, description=description, media_type=PROBLEM_JSON, generate_examples=False
+    )
+
+
+AUTH_PROBLEMS = {401: _problem("Missing or unknown API key"), 404: _problem("No such batch for this tenant")}
+SUBMIT_PROBLEMS = {
+    401: _problem("Missing or unknown API key"),
+    413: _problem("A file or the request is over the hard size cap"),
+    415: _problem("The body is neither multipart/form-data nor application/zip"),
+    422: _problem("The manifest cannot be accepted; `field` names where"),
+}
+
+_MANIFEST = Schema(type=OpenAPIType.STRING, description="The manifest JSON (ARCHITECTURE section 1)")
+_FILES = Schema(
+    type=OpenAPIType.ARRAY,
+    items=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
+    description="One part per document; its filename is the manifest's `file` value",
+)
+
+
+@dataclass
+class SubmissionOperation(Operation):
+    """An operation whose body is read as a stream: document the two accepted forms by hand."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(
+            required=True,
+            content={
+                "multipart/form-data": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT,
+                        properties={"manifest": _MANIFEST, "file": _FILES},
+                        required=["manifest"],
+                    )
+                ),
+                "application/zip": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.STRING,
+                        format=OpenAPIFormat.BINARY,
+                        description="A zip holding manifest.json and the files it names",
+                    )
+                ),
+            },
+        )
