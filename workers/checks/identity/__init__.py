@@ -1,7 +1,19 @@
 """Identity data: MRZ, printed fields, dates, names, proof of address, corporate papers, country policy."""
 
+from workers.checks.identity.birth_checks import DOB_AMBIGUITY_RESOLVED, DOB_MISMATCH
+from workers.checks.identity.issue_checks import DOCUMENT_ISSUED_IN_FUTURE
+from workers.checks.identity.mrz_checks import MRZ_CHECK_DIGIT_INVALID, MRZ_PROFILE_MISMATCH, MRZ_UNREADABLE
+from workers.checks.identity.name_checks import NAME_MISMATCH
+from workers.checks.identity.policy_checks import DOCUMENT_TYPE_NOT_ACCEPTED
+from workers.checks.identity.reader import MRZ_READER
 from workers.checks.spec import BundleCheck, DocumentCheck, Reader
 
-READERS: list[Reader] = []
-DOCUMENT_CHECKS: list[DocumentCheck] = []
-BUNDLE_CHECKS: list[BundleCheck] = []
+READERS: list[Reader] = [MRZ_READER]
+DOCUMENT_CHECKS: list[DocumentCheck] = [
+    MRZ_UNREADABLE,
+    MRZ_CHECK_DIGIT_INVALID,
+    MRZ_PROFILE_MISMATCH,
+    DOCUMENT_ISSUED_IN_FUTURE,
+    DOCUMENT_TYPE_NOT_ACCEPTED,
+]
+BUNDLE_CHECKS: list[BundleCheck] = [DOB_MISMATCH, DOB_AMBIGUITY_RESOLVED, NAME_MISMATCH]

@@ -81,16 +81,25 @@ def _candidate_quads(boxes: list[NDArray[np.float32]], scale: float) -> list[NDA
     return [quads[i] for i in keep[:MAX_LINES_READ]]
 
 
-def _read_lines(image: NDArray[np.uint8], quads: list[NDArray[np.float32]]) -> list[_Line]:
-    lines: list[_Line] = []
+def _read_lines(
+    image: NDArray[np.uint8],
+    quads: list[NDArray[np.float32]],
+    *,
+    flip: bool = False,
+    known: list[_Line] | None = None,
+) -> list[_Line]:
+    """OCR each quad (turned 180 degrees with `flip`) and add the MRZ-like ones to `known`; stop as soon as
+    the lines form a fully valid MRZ."""
+    lines: list[_Line] = list(known or [])
     for quad in quads:
+        if flip:
+            quad = np.roll(quad, 2, axis=0)  # the same strip read upside down (photo turned 180 degrees)
         text = ocr.recognize_line(crop_line(image, quad)).text
-        if not looks_like_mrz(text):
-            flipped = np.roll(quad, 2, axis=0)  # the same strip read upside down (photo turned 180 degrees)
-            text = ocr.recognize_line(crop_line(image, flipped)).text
-            quad = flipped
         if looks_like_mrz(text):
             lines.append(_Line(quad, text))
+            found = _best_group(_in_reading_order(lines))
+            if found is not None and found[0].valid:
+                break
     return lines
 
 
@@ -154,17 +163,20 @@ def read_mrz(image: NDArray[np.uint8], detect_view: NDArray[np.uint8] | None = N
         view = np.repeat(view[:, :, None], 3, axis=2)
     scale = view.shape[1] / image.shape[1]
     boxes = [b / scale for b in ocr.detect_text_boxes(view)]
-    lines = _read_lines(image, _candidate_quads(boxes, 1.0))
-    if len(lines) < 3:
+    quads = _candidate_quads(boxes, 1.0)
+    lines = _read_lines(image, quads)
+    if not lines:
+        lines = _read_lines(image, quads, flip=True)
+    found = _best_group(_in_reading_order(lines))
+    if found is None or not found[0].valid:
         known = [line.quad.mean(axis=0) for line in lines]
         extra = [
             q
             for q in _sibling_quads(lines, boxes)
             if all(np.linalg.norm(q.mean(axis=0) - c) > 0.5 * np.linalg.norm(q[3] - q[0]) for c in known)
         ]
-        lines += _read_lines(image, extra[:MAX_LINES_READ])
-    lines = _in_reading_order(lines)
-    found = _best_group(lines)
+        lines = _read_lines(image, extra[:MAX_LINES_READ], known=lines)
+        found = _best_group(_in_reading_order(lines))
     if found is None:
         return None
     parsed, group = found

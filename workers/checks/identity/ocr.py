@@ -43,6 +43,10 @@ def engine() -> Any:
                     params={
                         "Global.log_level": "error",
                         "Global.use_cls": False,
+                        # One thread per inference: workers are separate processes (one per core), and
+                        # onnxruntime's spinning thread pool slows every process down on a shared machine.
+                        "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+                        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
                         "Det.model_path": str(model_dir() / DET_MODEL),
                         "Det.limit_side_len": DET_SIDE,
                         "Det.limit_type": "max",
