@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import msgspec
 from datetime import date
 from functools import cache
 
+import msgspec
 import numpy as np
 
 from tests.fixtures.documents import Person, encode_jpeg, encode_png, render_passport_page, td3_lines
