@@ -13,9 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from workers.checks.context import DocumentContext
 from workers.checks.identity import ocr
 from workers.checks.identity.mrz_read import crop_line
 
+# Pages are read from a copy whose long side is at most this: A4 at 1600 px keeps 9 pt print ~12 px high.
+PAGE_SIDE = 1600
 # Text lines at least this many times longer than high are worth reading (drops single glyphs, logos, ticks).
 MIN_LINE_ASPECT = 1.5
 # The share of the page height read first (DIN 5008 puts the address field and date line in the top 40 %).
@@ -26,10 +29,19 @@ FIRST_PART = 0.45
 class PageLine:
     text: str
     quad: list[list[float]]  # full-resolution pixel corners, tl tr br bl
+    score: float = 1.0  # the recogniser's confidence, 0-1
 
     @property
     def top(self) -> float:
         return min(y for _, y in self.quad)
+
+    @property
+    def bottom(self) -> float:
+        return max(y for _, y in self.quad)
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
 
 
 def _oriented_quads(image: NDArray[np.uint8], view: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
@@ -66,5 +78,14 @@ def read_page(
 
 
 def _read(image: NDArray[np.uint8], quad: NDArray[np.float32]) -> PageLine:
-    text = ocr.recognize_line(crop_line(image, quad)).text
-    return PageLine(text, [[float(x), float(y)] for x, y in quad])
+    read = ocr.recognize_line(crop_line(image, quad))
+    return PageLine(read.text, [[float(x), float(y)] for x, y in quad], read.score)
+
+
+def document_page(
+    doc: DocumentContext, enough: Callable[[list[PageLine]], bool] = lambda lines: False
+) -> list[PageLine]:
+    """The document's text lines, read once per file and shared by its reader and checks."""
+    return doc.cached(
+        "identity.page_lines", lambda: read_page(doc.capture.rgb, doc.capture.downscaled(PAGE_SIDE), enough)
+    )

@@ -7,33 +7,27 @@ from workers.checks.context import DocumentContext, FieldValue
 from workers.checks.dates import read_date
 from workers.checks.identity.date_text import find_dates, statement_date
 from workers.checks.identity.page_match import ADDRESS_WORD_SHARE, address_match, name_on_page
-from workers.checks.identity.page_text import PageLine, read_page
+from workers.checks.identity.page_text import PageLine, document_page
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import DocumentCheck, Reader
 
-# Pages are read from a copy whose long side is at most this: A4 at 1600 px keeps 9 pt print ~12 px high.
-PAGE_SIDE = 1600
 # Fewer text lines than this and the page was not read at all (blank, blurred or not a document).
 MIN_LINES = 3
 _POA = frozenset({Role.PROOF_OF_ADDRESS})
 
 
 def page_lines(doc: DocumentContext) -> list[str]:
-    """The page's text lines, read once per file; the top part alone when it already holds date and name."""
+    """The bill's text lines, read once; the top part alone when it already holds the date and the name."""
+    registered = doc.bundle.spec.profile.full_name
+    country = doc.bundle.spec.profile.country
 
-    def build() -> list[PageLine]:
-        registered = doc.bundle.spec.profile.full_name
-        country = doc.bundle.spec.profile.country
+    def enough(lines: list[PageLine]) -> bool:
+        texts = [line.text for line in lines]
+        dated = statement_date(texts, country, doc.bundle.submit_on) is not None
+        return dated and name_on_page(registered, texts)
 
-        def enough(lines: list[PageLine]) -> bool:
-            texts = [line.text for line in lines]
-            dated = statement_date(texts, country, doc.bundle.submit_on) is not None
-            return dated and name_on_page(registered, texts)
-
-        return read_page(doc.capture.rgb, doc.capture.downscaled(PAGE_SIDE), enough)
-
-    return [line.text for line in doc.cached("identity.page_lines", build)]
+    return [line.text for line in document_page(doc, enough)]
 
 
 def read_statement(doc: DocumentContext) -> dict[str, FieldValue]:
