@@ -22,6 +22,8 @@ MIN_LINE_ASPECT = 6.0
 # MRZ lines are the longest text lines of a document; others are kept if at least this share of the longest.
 MIN_RELATIVE_LENGTH = 0.45
 MAX_LINES_READ = 8  # recognition budget per image: the longest lines only
+# Views this many times larger than the detector's input are searched again in tiles when nothing is found.
+TILE_FROM = 1.3
 REC_HEIGHT = 48  # the rapidocr recognition model's input height (rec_img_shape [3, 48, 320])
 
 
@@ -152,17 +154,25 @@ def _best_group(lines: list[_Line]) -> tuple[ParsedMrz, list[_Line]] | None:
     return None if best is None else (best[1], best[2])
 
 
-def read_mrz(image: NDArray[np.uint8], detect_view: NDArray[np.uint8] | None = None) -> MrzReading | None:
-    """The MRZ on `image` (RGB or gray, full resolution), or None when no MRZ-shaped text is found.
+def _tiled_boxes(view: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
+    """Detection on overlapping tiles of the detector's own size: a document filling a quarter of the photo's
+    width has MRZ glyphs of ~7 px once the whole photo is shrunk to the detector's side, too small to find."""
+    side = ocr.DET_SIDE
+    h, w = view.shape[:2]
+    step = int(side * 0.75)  # 25 % overlap: an MRZ line cut by one tile edge is whole in the next tile
+    boxes: list[NDArray[np.float32]] = []
+    for y in range(0, max(h - side, 0) + step, step):
+        for x in range(0, max(w - side, 0) + step, step):
+            tile = view[y : y + side, x : x + side]
+            boxes += [
+                b + np.array([x, y], np.float32) for b in ocr.detect_text_boxes(np.ascontiguousarray(tile))
+            ]
+    return boxes
 
-    `detect_view` is a downscaled copy to run line detection on (default: `image` itself); recognition always
-    crops from `image`.
-    """
-    view = image if detect_view is None else detect_view
-    if view.ndim == 2:
-        view = np.repeat(view[:, :, None], 3, axis=2)
-    scale = view.shape[1] / image.shape[1]
-    boxes = [b / scale for b in ocr.detect_text_boxes(view)]
+
+def _read_from_boxes(
+    image: NDArray[np.uint8], boxes: list[NDArray[np.float32]]
+) -> tuple[ParsedMrz, list[_Line]] | None:
     quads = _candidate_quads(boxes, 1.0)
     lines = _read_lines(image, quads)
     if not lines:
@@ -177,6 +187,23 @@ def read_mrz(image: NDArray[np.uint8], detect_view: NDArray[np.uint8] | None = N
         ]
         lines = _read_lines(image, extra[:MAX_LINES_READ], known=lines)
         found = _best_group(_in_reading_order(lines))
+    return found
+
+
+def read_mrz(image: NDArray[np.uint8], detect_view: NDArray[np.uint8] | None = None) -> MrzReading | None:
+    """The MRZ on `image` (RGB or gray, full resolution), or None when no MRZ-shaped text is found.
+
+    `detect_view` is a downscaled copy to run line detection on (default: `image` itself); recognition always
+    crops from `image`. When the whole view finds nothing and it is larger than the detector's input, the
+    view is searched again tile by tile (small document far from the camera).
+    """
+    view = image if detect_view is None else detect_view
+    if view.ndim == 2:
+        view = np.repeat(view[:, :, None], 3, axis=2)
+    scale = view.shape[1] / image.shape[1]
+    found = _read_from_boxes(image, [b / scale for b in ocr.detect_text_boxes(view)])
+    if found is None and max(view.shape[:2]) > TILE_FROM * ocr.DET_SIDE:
+        found = _read_from_boxes(image, [b / scale for b in _tiled_boxes(view)])
     if found is None:
         return None
     parsed, group = found

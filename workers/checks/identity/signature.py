@@ -20,8 +20,11 @@ SIGN_WORDS = re.compile(
 # Ink is at least this many grey levels darker than the paper (pen on paper: 80-200 levels; paper texture and
 # JPEG noise: under 20 on the generated letters and the corpus scans).
 INK_CONTRAST = 60
-# A recognised line with at least this confidence and 3 letters is print (or a typed signature), not pen ink.
+# A recognised line with at least this confidence and 3 different letters is print (or a typed signature), not
+# pen ink: the recogniser reads loops of a scribble as 'aaaaa' or 'maaa' with up to 0.89 confidence (generated
+# letters, docs/calibration/identity.md), but with fewer than 3 different letters.
 PRINT_CONFIDENCE = 0.8
+PRINT_DISTINCT_LETTERS = 3
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,8 @@ def signature_area(lines: list[PageLine], page_height: int) -> SignatureArea:
 def _printed_mask(shape: tuple[int, int], lines: list[PageLine]) -> NDArray[np.bool_]:
     mask = np.zeros(shape, np.uint8)
     for line in lines:
-        letters = sum(c.isalpha() for c in line.text)
-        if line.score >= PRINT_CONFIDENCE and letters >= 3:
+        letters = {c.lower() for c in line.text if c.isalpha()}
+        if line.score >= PRINT_CONFIDENCE and len(letters) >= PRINT_DISTINCT_LETTERS:
             cv2.fillPoly(mask, [np.asarray(line.quad, np.int32)], 1)
     return mask.astype(bool)
 
