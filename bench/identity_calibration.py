@@ -19,7 +19,6 @@ from numpy.typing import NDArray
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fixtures.corporate_docs import render_authorization_letter  # noqa: E402
 from tests.fixtures.documents import (  # noqa: E402
     encode_jpeg,
     render_id_card,
@@ -30,6 +29,7 @@ from tests.fixtures.identity_docs import (  # noqa: E402
     BILL_LABELS,
     perspective,
     random_person,
+    render_authorization_letter,
     render_local_bill,
     render_mrz_page,
     rotate,

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from tests.fixtures.corporate_docs import render_authorization_letter, render_registration
 from tests.fixtures.documents import encode_jpeg
+from tests.fixtures.identity_docs import render_authorization_letter, render_registration
 from workers.checks import identity
 from workers.checks.engine import check_bundle
 from workers.checks.manifest import AccountType, BundleSpec, DocumentSpec, Profile, Role
