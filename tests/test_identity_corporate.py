@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import cv2
+import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from tests.fixtures.documents import encode_jpeg
 from tests.fixtures.identity_docs import render_authorization_letter, render_registration
 from workers.checks import identity
 from workers.checks.engine import check_bundle
+from workers.checks.identity.signature import SignatureArea, paper_shift, pen_ink, stroke_length
 from workers.checks.manifest import AccountType, BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Status
 from workers.checks.policy import load_policy
@@ -80,3 +84,27 @@ def test_letter_for_someone_else_fails_person_check() -> None:
     page = encode_jpeg(render_authorization_letter("Nordlicht Energy ApS", "Bob Hansen", seed=4))
     found = statuses(run(Role.AUTHORIZATION_LETTER, page))
     assert found["AUTH_PERSON_NOT_NAMED"] is Status.FAIL
+
+
+def _area_with(strokes: int, patch: int = 0) -> tuple[NDArray[np.uint8], SignatureArea]:
+    gray = np.full((200, 600), 245, np.uint8)
+    gray[40:160, 40:560] -= np.uint8(patch)
+    for i in range(strokes):
+        cv2.ellipse(gray, (80 + 60 * i, 100), (25, 40), 0, 0, 360, 40, 3)
+    return gray, SignatureArea(0, 200, 30.0, True)
+
+
+def test_stroke_length_grows_with_the_ink_drawn() -> None:
+    lengths = []
+    for strokes in (0, 1, 3, 6):
+        gray, area = _area_with(strokes)
+        lengths.append(stroke_length(pen_ink(gray, area, []), area.line_height))
+    assert lengths[0] == 0 and lengths == sorted(lengths) and lengths[-1] > lengths[1] * 3
+
+
+def test_paper_shift_grows_with_the_pasted_patch_contrast() -> None:
+    shifts = []
+    for patch in (0, 10, 30):
+        gray, area = _area_with(3, patch)
+        shifts.append(paper_shift(gray, pen_ink(gray, area, []), area))
+    assert shifts[0] < 2 and shifts == sorted(shifts) and shifts[-1] >= 25

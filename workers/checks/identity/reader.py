@@ -31,7 +31,13 @@ def document_kind(document_type: str) -> str:
     return _DOCUMENT_KINDS.get(document_type[:1], "id_card")
 
 
+# Declared types that never carry an MRZ: not worth an OCR pass.
+NO_MRZ_TYPES = frozenset({"driving_licence"})
+
+
 def read_id_document(doc: DocumentContext) -> dict[str, FieldValue]:
+    if (doc.spec.type or "").lower() in NO_MRZ_TYPES:
+        return {}
     reading = mrz_reading(doc)
     if reading is None or not any(reading.parsed.checks.values()):
         return {}  # nothing proves these characters are an MRZ read right
