@@ -137,3 +137,12 @@ def test_issue_date_after_submission_fails() -> None:
     assert [f.status for f in by_code(run(future, blank_png()), "DOCUMENT_ISSUED_IN_FUTURE")] == [Status.FAIL]
     past = msgspec.structs.replace(future, declared=Declared(issue_date="2026-11-30"))
     assert [f.status for f in by_code(run(past, blank_png()), "DOCUMENT_ISSUED_IN_FUTURE")] == [Status.PASS]
+
+
+def test_printed_fields_carry_the_name_when_there_is_no_mrz() -> None:
+    front = encode_jpeg(render_mrz_page([], seed=7, printed=("ERIKSSON", "ANNA MARIA")))
+    doc = DocumentSpec(role=Role.ID_DOCUMENT, file="front.jpg", type="id_card", issuing_country="SE")
+    same = by_code(run(doc, front), "NAME_MISMATCH")
+    assert [f.status for f in same] == [Status.PASS]
+    other = by_code(run(doc, front, Profile(full_name="Robert Smith")), "NAME_MISMATCH")
+    assert [f.status for f in other] == [Status.FAIL]

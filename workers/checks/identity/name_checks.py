@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from workers.checks.context import BundleContext, DocumentContext
-from workers.checks.identity.names import RULE, NameComparison, compare_names, words
+from workers.checks.identity.names import RULE, NameComparison, compare_names, same_word, words
+from workers.checks.identity.page_text import document_page
+from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import BundleCheck
 
@@ -25,6 +27,43 @@ def _names_on(doc: DocumentContext) -> Iterator[tuple[str, str, str, bool]]:
     declared = doc.spec.declared.full_name
     if declared:
         yield "the name declared for it", declared, "", False
+
+
+# Fewer printed lines read than this and the document's printed fields were not read at all.
+MIN_PRINTED_LINES = 5
+
+
+def _printed_fields(doc: DocumentContext, registered: str) -> Outcome | None:
+    """For an identity document without a readable MRZ (a card's front, a driving licence): the registered
+    name's words among its printed fields. All there: pass; none: fail; some: review (a misread field)."""
+    if doc.role is not Role.ID_DOCUMENT or "surname" in doc.read_fields or not doc.capture.decodes:
+        return None
+    lines = [line.text for line in document_page(doc)]
+    if len(lines) < MIN_PRINTED_LINES:
+        return None
+    printed = [w for line in lines for w in words(line)]
+    wanted = words(registered)
+    missing = [w for w in wanted if not any(same_word(p, w) for p in printed)]
+    share = round(100.0 * (len(wanted) - len(missing)) / max(len(wanted), 1), 1)
+    if not missing:
+        return Outcome(
+            status=Status.PASS,
+            message="The registered name is printed on the identity document.",
+            measured=share,
+            threshold=100.0,
+            unit="percent_of_name_words_found",
+            document=doc.role.value,
+        )
+    status = Status.FAIL if len(missing) == len(wanted) else Status.REVIEW
+    return Outcome(
+        status=status,
+        message=f"The identity document's printed fields do not show the registered name '{registered}' "
+        f"(not found: {' '.join(missing)}).",
+        measured=share,
+        threshold=100.0,
+        unit="percent_of_name_words_found",
+        document=doc.role.value,
+    )
 
 
 def _compare(registered: str, surname: str, given: str, truncated: bool) -> NameComparison:
@@ -59,6 +98,13 @@ def _mismatches(bundle: BundleContext) -> list[Outcome] | None:
                     document=doc.role.value,
                 )
             )
+    for doc in bundle.documents:
+        printed = _printed_fields(doc, registered)
+        if printed is None:
+            continue
+        compared += 1
+        if printed.status is not Status.PASS:
+            failures.append(printed)
     if failures or not compared:
         return failures or None
     return [
