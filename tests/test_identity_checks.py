@@ -140,7 +140,7 @@ def test_issue_date_after_submission_fails() -> None:
 
 
 def test_printed_fields_carry_the_name_when_there_is_no_mrz() -> None:
-    front = encode_jpeg(render_mrz_page([], seed=7, printed=("ERIKSSON", "ANNA MARIA")))
+    front = encode_jpeg(render_mrz_page([], seed=7, width=1100, printed=("ERIKSSON", "ANNA MARIA")))
     doc = DocumentSpec(role=Role.ID_DOCUMENT, file="front.jpg", type="id_card", issuing_country="SE")
     same = by_code(run(doc, front), "NAME_MISMATCH")
     assert [f.status for f in same] == [Status.PASS]

@@ -22,6 +22,7 @@ MIN_LINE_ASPECT = 6.0
 # MRZ lines are the longest text lines of a document; others are kept if at least this share of the longest.
 MIN_RELATIVE_LENGTH = 0.45
 MAX_LINES_READ = 8  # recognition budget per image: the longest lines only
+FLIP_BUDGET = 3  # lines read turned 180 degrees when none read upright looks like an MRZ
 # Views this many times larger than the detector's input are searched again in tiles when nothing is found.
 TILE_FROM = 1.3
 REC_HEIGHT = 48  # the rapidocr recognition model's input height (rec_img_shape [3, 48, 320])
@@ -171,12 +172,13 @@ def _tiled_boxes(view: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
 
 
 def _read_from_boxes(
-    image: NDArray[np.uint8], boxes: list[NDArray[np.float32]]
+    image: NDArray[np.uint8], boxes: list[NDArray[np.float32]], *, try_flip: bool = True
 ) -> tuple[ParsedMrz, list[_Line]] | None:
     quads = _candidate_quads(boxes, 1.0)
     lines = _read_lines(image, quads)
-    if not lines:
-        lines = _read_lines(image, quads, flip=True)
+    if not lines and try_flip:
+        # Upside down, the MRZ lines are still the longest: only the first few are worth reading turned.
+        lines = _read_lines(image, quads[:FLIP_BUDGET], flip=True)
     found = _best_group(_in_reading_order(lines))
     if found is None or not found[0].valid:
         known = [line.quad.mean(axis=0) for line in lines]
@@ -203,7 +205,7 @@ def read_mrz(image: NDArray[np.uint8], detect_view: NDArray[np.uint8] | None = N
     scale = view.shape[1] / image.shape[1]
     found = _read_from_boxes(image, [b / scale for b in ocr.detect_text_boxes(view)])
     if found is None and max(view.shape[:2]) > TILE_FROM * ocr.DET_SIDE:
-        found = _read_from_boxes(image, [b / scale for b in _tiled_boxes(view)])
+        found = _read_from_boxes(image, [b / scale for b in _tiled_boxes(view)], try_flip=False)
     if found is None:
         return None
     parsed, group = found
