@@ -26,7 +26,7 @@ _LEGAL_FORMS = {
     "ltd", "limited", "plc", "llc", "inc", "corp", "gmbh", "ag", "kg", "ug", "sa", "sarl", "sas", "bv", "nv",
     "aps", "as", "asa", "ab", "oy", "oyj", "spa", "srl", "sl", "sro", "spzoo", "co", "company",
 }  # fmt: skip
-# Pen strokes of at least 8 text-line heights: a full signature measures 30-45 on the generated letters and a
+# Pen strokes of at least 8 text-line heights: a full signature measures 44-63 on the generated letters and a
 # blank or typed area under 1 (docs/calibration/identity.md); 8 still accepts short initials.
 MIN_STROKE_LENGTH = 8.0
 # Paper around the strokes differing by 10+ grey levels from the page: a pasted signature image (29 on the
