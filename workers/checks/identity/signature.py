@@ -71,8 +71,8 @@ def pen_ink(gray: NDArray[np.uint8], area: SignatureArea, lines: list[PageLine])
 
 
 def stroke_length(ink: NDArray[np.bool_], line_height: float) -> float:
-    """Total pen-stroke length (skeleton pixels of the ink) in text-line heights: 0 for a blank area, about 10
-    for a short initial, 40-65 for a full signature on the generated letters."""
+    """Total pen-stroke length (skeleton pixels of the ink) in text-line heights: 0 for a blank area, 40-65
+    for a full signature on the generated letters."""
     if not ink.any():
         return 0.0
     return float(np.count_nonzero(morphological_skeleton(ink))) / max(line_height, 1.0)
