@@ -1,0 +1,110 @@
+"""Corporate papers by verdict on generated documents (real OCR): registration and authorization letter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import cv2
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from tests.fixtures.documents import encode_jpeg
+from tests.fixtures.identity_docs import render_authorization_letter, render_registration
+from workers.checks import identity
+from workers.checks.engine import check_bundle
+from workers.checks.identity.signature import SignatureArea, paper_shift, pen_ink, stroke_length
+from workers.checks.manifest import AccountType, BundleSpec, DocumentSpec, Profile, Role
+from workers.checks.model import BundleVerdict, Status
+from workers.checks.policy import load_policy
+
+PROFILE = Profile(
+    full_name="Jørgen Hansen",
+    company_name="Nordlicht Energy ApS",
+    registration_number="DK-3912 4471",
+    country="DK",
+)
+
+
+def run(role: Role, image: bytes, profile: Profile = PROFILE) -> BundleVerdict:
+    doc = DocumentSpec(role=role, file="page.jpg")
+    spec = BundleSpec(reference="C-1", profile=profile, documents=[doc], account_type=AccountType.CORPORATE)
+    return check_bundle(
+        spec,
+        {"page.jpg": image},
+        submit_on=date(2026, 12, 1),
+        policy=load_policy("default"),
+        document_checks=identity.DOCUMENT_CHECKS,
+        bundle_checks=identity.BUNDLE_CHECKS,
+    )
+
+
+def statuses(verdict: BundleVerdict) -> dict[str, Status]:
+    return {f.code: f.status for f in verdict.findings}
+
+
+def test_recent_registration_naming_company_and_number_passes() -> None:
+    page = encode_jpeg(render_registration("NORDLICHT ENERGY APS", "DK 39124471", issued="12 March 2026"))
+    verdict = run(Role.BUSINESS_REGISTRATION, page)
+    found = statuses(verdict)
+    assert found["REG_COMPANY_NOT_NAMED"] is Status.PASS
+    assert found["REG_NUMBER_NOT_FOUND"] is Status.PASS
+    assert found["REG_TOO_OLD"] is Status.PASS
+    assert verdict.documents[0].fields["issue_date"] == "2026-03-12"
+
+
+def test_old_registration_of_another_company_fails() -> None:
+    page = encode_jpeg(render_registration("Sydlys Solar A/S", "DK 11110000", issued="3 June 2025", seed=1))
+    found = statuses(run(Role.BUSINESS_REGISTRATION, page))
+    assert found["REG_COMPANY_NOT_NAMED"] is Status.FAIL
+    assert found["REG_NUMBER_NOT_FOUND"] is Status.FAIL
+    assert found["REG_TOO_OLD"] is Status.FAIL
+
+
+@pytest.mark.parametrize(
+    ("signature", "expected"),
+    [
+        ("handwritten", Status.PASS),
+        ("typed", Status.REVIEW),
+        ("pasted", Status.REVIEW),
+        ("none", Status.FAIL),
+    ],
+)
+def test_letter_signature(signature: str, expected: Status) -> None:
+    page = encode_jpeg(
+        render_authorization_letter("Nordlicht Energy ApS", "Jørgen Hansen", signature=signature)
+    )
+    found = statuses(run(Role.AUTHORIZATION_LETTER, page))
+    assert found["AUTH_SIGNATURE_MISSING"] is expected
+    assert found["AUTH_COMPANY_NOT_NAMED"] is Status.PASS
+    assert found["AUTH_PERSON_NOT_NAMED"] is Status.PASS
+
+
+def test_letter_for_someone_else_fails_person_check() -> None:
+    page = encode_jpeg(render_authorization_letter("Nordlicht Energy ApS", "Bob Hansen", seed=4))
+    found = statuses(run(Role.AUTHORIZATION_LETTER, page))
+    assert found["AUTH_PERSON_NOT_NAMED"] is Status.FAIL
+
+
+def _area_with(strokes: int, patch: int = 0) -> tuple[NDArray[np.uint8], SignatureArea]:
+    gray = np.full((200, 600), 245, np.uint8)
+    gray[40:160, 40:560] -= np.uint8(patch)
+    for i in range(strokes):
+        cv2.ellipse(gray, (80 + 60 * i, 100), (25, 40), 0, 0, 360, 40, 3)
+    return gray, SignatureArea(0, 200, 30.0, True)
+
+
+def test_stroke_length_grows_with_the_ink_drawn() -> None:
+    lengths = []
+    for strokes in (0, 1, 3, 6):
+        gray, area = _area_with(strokes)
+        lengths.append(stroke_length(pen_ink(gray, area, []), area.line_height))
+    assert lengths[0] == 0 and lengths == sorted(lengths) and lengths[-1] > lengths[1] * 3
+
+
+def test_paper_shift_grows_with_the_pasted_patch_contrast() -> None:
+    shifts = []
+    for patch in (0, 10, 30):
+        gray, area = _area_with(3, patch)
+        shifts.append(paper_shift(gray, pen_ink(gray, area, []), area))
+    assert shifts[0] < 2 and shifts == sorted(shifts) and shifts[-1] >= 25

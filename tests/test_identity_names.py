@@ -1,0 +1,60 @@
+"""Name comparison: tolerant of writing differences, strict about different names (pure code)."""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.checks.identity.names import compare_names, spellings
+
+SAME = [
+    ("Anna Maria Eriksson", "ERIKSSON", "ANNA MARIA"),  # exact
+    ("anna eriksson", "ERIKSSON", "ANNA MARIA"),  # case; extra middle name on the document
+    ("Anna Maria Louise Eriksson", "ERIKSSON", "ANNA"),  # extra middle names in the registration
+    ("Jørgen Søren Hansen", "HANSEN", "JOERGEN SOEREN"),  # Ø as OE
+    ("Jørgen Hansen", "HANSEN", "JORGEN"),  # Ø as O
+    ("Hans Müller", "MUELLER", "HANS"),  # Ü as UE
+    ("Hans Müller", "MULLER", "HANS"),  # Ü as U
+    ("Hans Muller", "MUELLER", "HANS"),  # umlaut left out when registering
+    ("José Peña", "PENA", "JOSE"),  # Ñ as N, accent
+    ("José Peña", "PENXXA", "JOSE"),  # Ñ as NXX (Doc 9303 part 3 alternative)
+    ("Sean O'Brien", "OBRIEN", "SEAN"),  # apostrophe dropped
+    ("Joanna Kowalska-Kwiatkowska", "KOWALSKA KWIATKOWSKA", "JOANNA"),  # hyphen as filler
+    ("Jan van der Berg", "VANDERBERG", "JAN"),  # compound written together
+    ("Wei Li", "LI", "WEI"),  # family name first or last
+    ("Анна Эрикссон", "ERIKSSON", "ANNA"),  # Cyrillic registration
+    ("Αννα Ερικσσον", "ERIKSSON", "ANNA"),  # Greek registration
+    ("Anna Eriksson", "ERIKSS0N", "ANNA"),  # OCR: O read as zero
+    ("Anna Eriksson", "ERIKSON", "ANNA"),  # OCR: a doubled letter lost in a long word
+]
+DIFFERENT = [
+    ("Bob Smith", "SMITH", "ROBERT"),  # nickname
+    ("Michael Chen", "CHEN", "WEI"),  # English name instead of the legal one
+    ("Muhammad Ali", "ALI", "MOHAMMED"),  # another romanisation, not a transliteration
+    ("Zhang Wei", "CHANG", "WEI"),  # another romanisation of the family name
+    ("Anne Eriksson", "ERIKSSON", "ANNA"),  # one letter in a short given name
+    ("Peter Smith", "SMYTHE", "PETER"),  # another family name
+    ("Anna Eriksson", "LARSSON", "ANNA"),  # someone else's family name
+]
+
+
+@pytest.mark.parametrize(("registered", "surname", "given"), SAME)
+def test_writing_differences_are_the_same_name(registered: str, surname: str, given: str) -> None:
+    result = compare_names(registered, surname, given)
+    assert result.same, result.reason
+
+
+@pytest.mark.parametrize(("registered", "surname", "given"), DIFFERENT)
+def test_different_names_are_mismatches(registered: str, surname: str, given: str) -> None:
+    result = compare_names(registered, surname, given)
+    assert not result.same
+    assert result.score < 100
+
+
+def test_truncated_mrz_given_name_matches_only_when_marked_truncated() -> None:
+    assert compare_names("Maximiliana Eriksson", "ERIKSSON", "MAXIM", truncated=True).same
+    assert not compare_names("Maximiliana Eriksson", "ERIKSSON", "MAXIM").same
+
+
+def test_icao_spellings_include_both_transliterations() -> None:
+    assert {"MULLER", "MUELLER"} <= spellings("MÜLLER")
+    assert {"SOREN", "SOEREN"} <= spellings("SØREN")

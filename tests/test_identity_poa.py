@@ -1,0 +1,81 @@
+"""Proof of address by verdict on generated bills (real OCR): date in several languages, name, address."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.fixtures.documents import encode_jpeg
+from tests.fixtures.identity_docs import render_local_bill
+from workers.checks import identity
+from workers.checks.engine import check_bundle
+from workers.checks.manifest import BundleSpec, Declared, DocumentSpec, Profile, Role
+from workers.checks.model import BundleVerdict, Status
+from workers.checks.policy import load_policy
+
+PROFILE = Profile(full_name="Jørgen Hansen", address="Søndergade 14, 8000 Aarhus C", country="DK")
+ADDRESS = ("Søndergade 14", "8000 Aarhus C")
+
+
+def run(image: bytes, declared: Declared | None = None, profile: Profile = PROFILE) -> BundleVerdict:
+    doc = DocumentSpec(
+        role=Role.PROOF_OF_ADDRESS, file="bill.jpg", type="utility_bill", declared=declared or Declared()
+    )
+    spec = BundleSpec(reference="P-1", profile=profile, documents=[doc])
+    return check_bundle(
+        spec,
+        {"bill.jpg": image},
+        submit_on=date(2026, 12, 1),
+        policy=load_policy("default"),
+        document_checks=identity.DOCUMENT_CHECKS,
+        bundle_checks=identity.BUNDLE_CHECKS,
+    )
+
+
+def statuses(verdict: BundleVerdict) -> dict[str, Status]:
+    return {f.code: f.status for f in verdict.findings}
+
+
+@pytest.mark.parametrize(
+    ("language", "printed", "due"),
+    [
+        ("de", "5. Oktober 2026", "30.10.2026"),
+        ("es", "05/10/2026", "2026-10-30"),
+        ("en", "October 5, 2026", None),
+    ],
+)
+def test_bill_date_is_read_in_its_language_and_name_and_address_match(
+    language: str, printed: str, due: str | None
+) -> None:
+    bill = encode_jpeg(
+        render_local_bill("Jørgen Hansen", ADDRESS, date_text=printed, language=language, due_text=due)
+    )
+    verdict = run(bill)
+    fields = verdict.documents[0].fields
+    assert fields["statement_date"] == "2026-10-05" and fields["statement_date_source"] == "ocr"
+    found = statuses(verdict)
+    assert found["POA_DATE_NOT_FOUND"] is Status.PASS
+    assert found["POA_NAME_MISMATCH"] is Status.PASS
+    assert found["POA_ADDRESS_MISMATCH"] is Status.PASS
+
+
+def test_someone_elses_undated_bill_at_another_address() -> None:
+    bill = encode_jpeg(
+        render_local_bill("Bob Hansen", ("Vestergade 3", "5000 Odense C"), date_text=None, seed=2)
+    )
+    verdict = run(bill, Declared(statement_date="2026-10-02"))
+    found = statuses(verdict)
+    assert found["POA_NAME_MISMATCH"] is Status.FAIL
+    assert found["POA_ADDRESS_MISMATCH"] is Status.FAIL
+    assert found["POA_DATE_NOT_FOUND"] is Status.PASS  # declared
+    assert found["POA_DATE_MISMATCH"] is Status.REVIEW  # declared but nothing on the page to confirm it
+    undeclared = statuses(run(bill))
+    assert undeclared["POA_DATE_NOT_FOUND"] is Status.REVIEW
+
+
+def test_declared_date_not_printed_on_the_bill_fails() -> None:
+    bill = encode_jpeg(
+        render_local_bill("Jørgen Hansen", ADDRESS, date_text="5 octobre 2026", language="fr", seed=3)
+    )
+    assert statuses(run(bill, Declared(statement_date="2026-10-02")))["POA_DATE_MISMATCH"] is Status.FAIL

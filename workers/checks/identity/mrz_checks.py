@@ -1,0 +1,207 @@
+"""Checks on the identity document's MRZ: read at all, check digits, agreement with what was declared."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from workers.checks.context import DocumentContext
+from workers.checks.dates import read_date
+from workers.checks.identity.names import compare_names
+from workers.checks.identity.reader import mrz_reading
+from workers.checks.manifest import Role
+from workers.checks.model import Outcome, Region, Status
+from workers.checks.spec import DocumentCheck
+
+_ID = frozenset({Role.ID_DOCUMENT})
+# Document types that carry an MRZ on the photographed side: a passport's data page always (Doc 9303 part 4);
+# cards and permits usually on the back (part 5), so a front-only photo is only worth a review.
+_MRZ_ON_PAGE = {"passport"}
+_MRZ_USUALLY = {"id_card", "residence_permit", "visa"}
+CHECK_NAMES = {
+    "doc": "document number",
+    "dob": "date of birth",
+    "exp": "expiry date",
+    "pers": "personal number",
+    "final": "composite (whole zone)",
+}
+
+
+def mask(number: str) -> str:
+    """The document number as verdicts show it: only the last four characters visible."""
+    from workers.checks.engine import mask_document_number  # the engine imports this package: import late
+
+    return mask_document_number(number)
+
+
+def _region(doc: DocumentContext) -> Region | None:
+    reading = mrz_reading(doc)
+    return Region(polygon=reading.polygon) if reading else None
+
+
+def _unreadable(doc: DocumentContext) -> Outcome | None:
+    kind = (doc.spec.type or "").lower()
+    if kind and kind not in _MRZ_ON_PAGE | _MRZ_USUALLY:
+        return None  # driving licences and other types carry no MRZ
+    reading = mrz_reading(doc)
+    if reading is not None and any(reading.parsed.checks.values()):
+        p = reading.parsed
+        valid = sum(p.checks.values())
+        return Outcome(
+            status=Status.PASS,
+            message=f"The machine readable zone ({p.format.value}) was read; {valid} of "
+            f"{len(p.checks)} check digits hold.",
+            measured=p.format.value,
+            unit="mrz_format",
+            region=Region(polygon=reading.polygon),
+        )
+    what = "passport data page" if kind in _MRZ_ON_PAGE else "identity document"
+    return Outcome(
+        status=Status.FAIL if kind in _MRZ_ON_PAGE else Status.REVIEW,
+        message=f"No machine readable zone (the 2 or 3 lines of letters, digits and '<' at the bottom) could "
+        f"be read on this {what}.",
+        measured="not read",
+        threshold="MRZ readable",
+        unit="mrz",
+    )
+
+
+MRZ_UNREADABLE = DocumentCheck(
+    code="MRZ_UNREADABLE",
+    summary="The identity document should have a machine readable zone, but none could be read.",
+    remediation="Retake the photo of the page with your photo on it so that the lines of letters and '<' "
+    "signs at the bottom are fully in the picture, sharp and free of glare. For an ID card, add the side "
+    "with those lines.",
+    threshold_source="ICAO Doc 9303 parts 4-7: passports, ID cards and visas carry an MRZ; providers read it "
+    "to verify the document. Passports carry it on the data page (fail), cards often on the back (review).",
+    roles=_ID,
+    evaluate=_unreadable,
+)
+
+
+def _check_digits(doc: DocumentContext) -> Outcome | None:
+    reading = mrz_reading(doc)
+    if reading is None or not any(reading.parsed.checks.values()):
+        return None
+    p = reading.parsed
+    bad = p.invalid_checks
+    region = Region(polygon=reading.polygon)
+    if not bad:
+        return Outcome(
+            status=Status.PASS,
+            message=f"All {len(p.checks)} MRZ check digits hold.",
+            measured=0,
+            threshold=0,
+            unit="invalid_check_digits",
+            region=region,
+        )
+    names = ", ".join(CHECK_NAMES[name] for name in bad)
+    return Outcome(
+        status=Status.FAIL,
+        message=f"{len(bad)} of {len(p.checks)} MRZ check digits do not match their field: {names}.",
+        measured=len(bad),
+        threshold=0,
+        unit="invalid_check_digits",
+        region=region,
+    )
+
+
+MRZ_CHECK_DIGIT_INVALID = DocumentCheck(
+    code="MRZ_CHECK_DIGIT_INVALID",
+    summary="A check digit in the machine readable zone does not match the field it protects.",
+    remediation="Retake the photo so that the lines at the bottom of the document are sharp, straight and "
+    "free of glare. If this message comes back, the document may be damaged or altered: use another one.",
+    threshold_source="ICAO Doc 9303 part 3 section 4.9: every protected field must match its 7-3-1 check "
+    "digit; providers' readers reject a zone whose digits fail.",
+    roles=_ID,
+    evaluate=_check_digits,
+)
+
+
+def _declared_mismatches(doc: DocumentContext) -> Iterator[Outcome]:
+    failed = False
+    for outcome in _field_mismatches(doc):
+        failed = failed or outcome.status is Status.FAIL
+        if outcome.status is not Status.PASS or not failed:
+            yield outcome
+
+
+def _field_mismatches(doc: DocumentContext) -> Iterator[Outcome]:
+    reading = mrz_reading(doc)
+    declared = doc.spec.declared
+    if reading is None or not any(reading.parsed.checks.values()):
+        return
+    p = reading.parsed
+    region = Region(polygon=reading.polygon)
+    compared: list[str] = []
+    if declared.document_number and p.checks.get("doc"):
+        compared.append("document number")
+        if _number_key(declared.document_number) != _number_key(p.document_number):
+            yield Outcome(
+                status=Status.FAIL,
+                message=f"The declared document number {mask(declared.document_number)} is not the one in "
+                f"the MRZ ({mask(p.document_number)}).",
+                measured=mask(p.document_number),
+                threshold=mask(declared.document_number),
+                unit="document_number",
+                region=region,
+            )
+    dates = (
+        ("expiry date", declared.expiry_date, p.expiry_date() if p.checks.get("exp") else None),
+        (
+            "date of birth",
+            declared.date_of_birth,
+            p.date_of_birth(doc.bundle.submit_on) if p.checks.get("dob") else None,
+        ),
+    )
+    for label, text, from_mrz in dates:
+        reading_of = read_date(text) if text else None
+        if reading_of is None or from_mrz is None:
+            continue
+        compared.append(label)
+        if from_mrz not in reading_of.readings:
+            yield Outcome(
+                status=Status.FAIL,
+                message=f"The declared {label} {text} is not the one in the MRZ ({from_mrz.isoformat()}).",
+                measured=from_mrz.isoformat(),
+                threshold=text,
+                unit="date",
+                region=region,
+            )
+    if declared.full_name:
+        compared.append("name")
+        verdict = compare_names(declared.full_name, p.surname, p.given_names)
+        if not verdict.same:
+            yield Outcome(
+                status=Status.FAIL,
+                message=f"The declared name does not match the MRZ name: {verdict.reason}.",
+                measured=verdict.score,
+                threshold=verdict.threshold,
+                unit="name_similarity",
+                region=region,
+            )
+    if compared:
+        yield Outcome(
+            status=Status.PASS,
+            message=f"Compared with the MRZ: {', '.join(compared)}.",
+            measured=len(compared),
+            unit="fields_compared",
+            region=region,
+        )
+
+
+def _number_key(number: str) -> str:
+    """Document numbers compare without spaces, dashes or fillers, with O and 0 as one character (OCR-B)."""
+    return "".join(c for c in number.upper() if c.isalnum()).replace("O", "0")
+
+
+MRZ_PROFILE_MISMATCH = DocumentCheck(
+    code="MRZ_PROFILE_MISMATCH",
+    summary="A value declared for the identity document (number, expiry, date of birth, name) differs from "
+    "its MRZ.",
+    remediation="Check the values entered for this document against the document itself and correct them; "
+    "if you sent a different document than the one you registered, send the registered one.",
+    threshold_source="Exact equality for numbers and dates (ICAO Doc 9303 fields); names by the tolerant "
+    "comparison of workers.checks.identity.names (docs/calibration/identity.md).",
+    roles=_ID,
+    evaluate=lambda doc: list(_declared_mismatches(doc)) or None,
+)

@@ -1,0 +1,214 @@
+"""Read the MRZ off an image: detect text lines, keep the long ones, OCR them upright, parse with checks.
+
+Only MRZ-shaped lines are recognised (the detector runs once on a downscaled view; recognition runs on a few
+long line crops cut from the full-resolution pixels), which keeps a read near a quarter of a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from workers.checks.identity import ocr
+from workers.checks.identity.mrz_correct import clean_line, correct_mrz
+from workers.checks.identity.mrz_parse import ParsedMrz
+
+# An MRZ line is 30 to 44 characters about 1.4 times as tall as wide: its box is at least ~8 times longer than
+# high; 6 leaves room for boxes cut at the line's ends by perspective.
+MIN_LINE_ASPECT = 6.0
+# MRZ lines are the longest text lines of a document; others are kept if at least this share of the longest.
+MIN_RELATIVE_LENGTH = 0.45
+MAX_LINES_READ = 8  # recognition budget per image: the longest lines only
+FLIP_BUDGET = 3  # lines read turned 180 degrees when none read upright looks like an MRZ
+# Views this many times larger than the detector's input are searched again in tiles when nothing is found.
+TILE_FROM = 1.3
+REC_HEIGHT = 48  # the rapidocr recognition model's input height (rec_img_shape [3, 48, 320])
+
+
+@dataclass(frozen=True)
+class MrzReading:
+    parsed: ParsedMrz
+    # Quadrilateral around the zone, in full-resolution pixels (for the finding's region).
+    polygon: list[list[float]]
+
+
+@dataclass(frozen=True)
+class _Line:
+    quad: NDArray[np.float32]  # tl, tr, br, bl in reading direction, full-resolution pixels
+    text: str
+
+
+def _oriented(quad: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Reorder a quad so that its first edge runs along the text (the longer pair of edges)."""
+    top = np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])
+    side = np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])
+    return quad if top >= side else np.roll(quad, -1, axis=0)
+
+
+def crop_line(image: NDArray[np.uint8], quad: NDArray[np.float32]) -> NDArray[np.uint8]:
+    """The quad cut out and warped to an upright strip REC_HEIGHT px high (perspective removed)."""
+    length = float(max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])))
+    height = float(max(np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])))
+    out_w = max(8, round(length * REC_HEIGHT / max(height, 1.0)))
+    dst = np.array([[0, 0], [out_w, 0], [out_w, REC_HEIGHT], [0, REC_HEIGHT]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    warped = cv2.warpPerspective(
+        image, matrix, (out_w, REC_HEIGHT), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
+    return np.asarray(warped, dtype=np.uint8)
+
+
+def looks_like_mrz(text: str) -> bool:
+    """26+ characters of the MRZ alphabet making up nearly all of the read text (spaces aside)."""
+    raw = text.replace(" ", "")
+    cleaned = clean_line(text)
+    return len(cleaned) >= 26 and len(cleaned) >= 0.85 * len(raw)
+
+
+def _candidate_quads(boxes: list[NDArray[np.float32]], scale: float) -> list[NDArray[np.float32]]:
+    quads = [_oriented(b) / scale for b in boxes]
+    lengths = [float(np.linalg.norm(q[1] - q[0])) for q in quads]
+    heights = [float(np.linalg.norm(q[3] - q[0])) for q in quads]
+    if not quads:
+        return []
+    longest = max(lengths)
+    keep = [
+        i
+        for i in range(len(quads))
+        if lengths[i] >= MIN_RELATIVE_LENGTH * longest and lengths[i] >= MIN_LINE_ASPECT * heights[i]
+    ]
+    keep.sort(key=lambda i: -lengths[i])
+    return [quads[i] for i in keep[:MAX_LINES_READ]]
+
+
+def _read_lines(
+    image: NDArray[np.uint8],
+    quads: list[NDArray[np.float32]],
+    *,
+    flip: bool = False,
+    known: list[_Line] | None = None,
+) -> list[_Line]:
+    """OCR each quad (turned 180 degrees with `flip`) and add the MRZ-like ones to `known`; stop as soon as
+    the lines form a fully valid MRZ."""
+    lines: list[_Line] = list(known or [])
+    for quad in quads:
+        if flip:
+            quad = np.roll(quad, 2, axis=0)  # the same strip read upside down (photo turned 180 degrees)
+        text = ocr.recognize_line(crop_line(image, quad)).text
+        if looks_like_mrz(text):
+            lines.append(_Line(quad, text))
+            found = _best_group(_in_reading_order(lines))
+            if found is not None and found[0].valid:
+                break
+    return lines
+
+
+def _sibling_quads(found: list[_Line], boxes: list[NDArray[np.float32]]) -> list[NDArray[np.float32]]:
+    """Full-length quads for MRZ lines the detector cut short (long filler runs are often left out of a box).
+
+    MRZ lines are left-aligned and of equal length, so a parallel box starting level with a read line, one to
+    three line heights above or below it, is that line's neighbour: the read line's quad is shifted onto it.
+    """
+    out: list[NDArray[np.float32]] = []
+    for line in found:
+        q = line.quad
+        along = (q[1] - q[0]) / max(float(np.linalg.norm(q[1] - q[0])), 1e-6)
+        height = float(np.linalg.norm(q[3] - q[0]))
+        for box in boxes:
+            b = _oriented(box)
+            direction = (b[1] - b[0]) / max(float(np.linalg.norm(b[1] - b[0])), 1e-6)
+            if float(np.dot(direction, along)) < 0.98:
+                continue
+            offset = b[0] - q[0]
+            shift_along = float(np.dot(offset, along))
+            shift_across = offset - shift_along * along
+            gap = float(np.linalg.norm(shift_across))
+            if abs(shift_along) < 1.5 * height and 0.5 * height < gap < 3.5 * height:
+                out.append((q + shift_across).astype(np.float32))
+    return out
+
+
+def _in_reading_order(lines: list[_Line]) -> list[_Line]:
+    """Top to bottom along the text's own 'down' direction, so rotated photos keep the line order."""
+    if not lines:
+        return lines
+    q = lines[0].quad
+    down = (q[3] - q[0]) / max(float(np.linalg.norm(q[3] - q[0])), 1e-6)
+    return sorted(lines, key=lambda line: float(np.dot(line.quad.mean(axis=0), down)))
+
+
+def _best_group(lines: list[_Line]) -> tuple[ParsedMrz, list[_Line]] | None:
+    best: tuple[tuple[int, int, int], ParsedMrz, list[_Line]] | None = None
+    for size in (3, 2):
+        for start in range(len(lines) - size + 1):
+            group = lines[start : start + size]
+            parsed = correct_mrz([line.text for line in group])
+            if parsed is None:
+                continue
+            # most valid check digits, then more lines, then lowest on the page (the MRZ is at the bottom)
+            key = (sum(parsed.checks.values()) - len(parsed.checks), size, start)
+            if best is None or key > best[0]:
+                best = (key, parsed, group)
+    return None if best is None else (best[1], best[2])
+
+
+def _tiled_boxes(view: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
+    """Detection on overlapping tiles of the detector's own size: a document filling a quarter of the photo's
+    width has MRZ glyphs of ~7 px once the whole photo is shrunk to the detector's side, too small to find."""
+    side = ocr.DET_SIDE
+    h, w = view.shape[:2]
+    step = int(side * 0.75)  # 25 % overlap: an MRZ line cut by one tile edge is whole in the next tile
+    boxes: list[NDArray[np.float32]] = []
+    for y in range(0, max(h - side, 0) + step, step):
+        for x in range(0, max(w - side, 0) + step, step):
+            tile = view[y : y + side, x : x + side]
+            boxes += [
+                b + np.array([x, y], np.float32) for b in ocr.detect_text_boxes(np.ascontiguousarray(tile))
+            ]
+    return boxes
+
+
+def _read_from_boxes(
+    image: NDArray[np.uint8], boxes: list[NDArray[np.float32]], *, try_flip: bool = True
+) -> tuple[ParsedMrz, list[_Line]] | None:
+    quads = _candidate_quads(boxes, 1.0)
+    lines = _read_lines(image, quads)
+    if not lines and try_flip:
+        # Upside down, the MRZ lines are still the longest: only the first few are worth reading turned.
+        lines = _read_lines(image, quads[:FLIP_BUDGET], flip=True)
+    found = _best_group(_in_reading_order(lines))
+    if found is None or not found[0].valid:
+        known = [line.quad.mean(axis=0) for line in lines]
+        extra = [
+            q
+            for q in _sibling_quads(lines, boxes)
+            if all(np.linalg.norm(q.mean(axis=0) - c) > 0.5 * np.linalg.norm(q[3] - q[0]) for c in known)
+        ]
+        lines = _read_lines(image, extra[:MAX_LINES_READ], known=lines)
+        found = _best_group(_in_reading_order(lines))
+    return found
+
+
+def read_mrz(image: NDArray[np.uint8], detect_view: NDArray[np.uint8] | None = None) -> MrzReading | None:
+    """The MRZ on `image` (RGB or gray, full resolution), or None when no MRZ-shaped text is found.
+
+    `detect_view` is a downscaled copy to run line detection on (default: `image` itself); recognition always
+    crops from `image`. When the whole view finds nothing and it is larger than the detector's input, the
+    view is searched again tile by tile (small document far from the camera).
+    """
+    view = image if detect_view is None else detect_view
+    if view.ndim == 2:
+        view = np.repeat(view[:, :, None], 3, axis=2)
+    scale = view.shape[1] / image.shape[1]
+    found = _read_from_boxes(image, [b / scale for b in ocr.detect_text_boxes(view)])
+    if found is None and max(view.shape[:2]) > TILE_FROM * ocr.DET_SIDE:
+        found = _read_from_boxes(image, [b / scale for b in _tiled_boxes(view)], try_flip=False)
+    if found is None:
+        return None
+    parsed, group = found
+    corners = np.concatenate([line.quad for line in group])
+    hull = cv2.convexHull(corners.astype(np.float32)).reshape(-1, 2)
+    return MrzReading(parsed, [[float(x), float(y)] for x, y in hull])

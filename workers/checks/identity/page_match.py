@@ -1,0 +1,68 @@
+"""Is a name, an address or a company on a page's text? Pure string code over OCR lines."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from unidecode import unidecode
+
+from workers.checks.identity.names import same_word, words
+
+# Street-type words and their abbreviations, folded to one form: '12 Harbour Rd' meets '12 Harbour Road'.
+_ABBREVIATIONS = {
+    "road": "rd", "street": "st", "avenue": "ave", "av": "ave", "boulevard": "blvd", "drive": "dr",
+    "lane": "ln", "place": "pl", "square": "sq", "court": "ct", "apartment": "apt", "strasse": "str",
+    "straße": "str", "rue": "r", "calle": "c", "via": "v", "number": "no", "nr": "no",
+}  # fmt: skip
+# Words that carry no address information.
+_NOISE = {"the", "of", "and", "de", "la", "le", "del", "der", "van", "von"}
+# Share of the address words (street, town) that must be on the page; house number and postcode always must.
+# 0.6 lets one word of a five-word address be abbreviated differently or misread (calibration doc).
+ADDRESS_WORD_SHARE = 0.6
+
+
+def name_on_page(registered: str, lines: list[str]) -> bool:
+    """Whether one line (or two neighbouring lines) holds the registered name: every word of it, except one
+    middle word when the name has three or more (bills often drop middle names)."""
+    wanted = words(registered)
+    if not wanted:
+        return False
+    texts = lines + [f"{a} {b}" for a, b in itertools.pairwise(lines)]
+    for text in texts:
+        pool = words(text)
+        found = [any(same_word(p, w) for p in pool) for w in wanted]
+        missing = len(found) - sum(found)
+        if missing == 0 or (len(wanted) >= 3 and missing == 1 and found[0] and found[-1]):
+            return True
+    return False
+
+
+def address_tokens(text: str) -> list[str]:
+    plain = unidecode(text).lower()
+    tokens = [t for t in re.split(r"[^a-z0-9]+", plain) if t and t not in _NOISE]
+    return [_ABBREVIATIONS.get(t, t) for t in tokens]
+
+
+def address_match(address: str, lines: list[str]) -> tuple[float, list[str]]:
+    """(share of the address's words found, numbers missing) for `address` against the page's lines.
+
+    Numbers (house number, postcode) must appear exactly; words may carry one OCR slip (names.same_word).
+    """
+    page = address_tokens(" ".join(lines))
+    page_set = set(page)
+    wanted = address_tokens(address)
+    numbers = [t for t in wanted if any(c.isdigit() for c in t)]
+    words_wanted = [t for t in wanted if t not in numbers]
+    missing_numbers = [n for n in numbers if n not in page_set]
+    found = sum(any(w == p or same_word(p, w) for p in page) for w in words_wanted)
+    share = found / len(words_wanted) if words_wanted else 1.0
+    return share, missing_numbers
+
+
+def text_contains(needle: str, lines: list[str]) -> bool:
+    """Whether `needle` (a company name or registration number) is on the page, ignoring case, accents,
+    punctuation and spacing (a registration number may be printed with or without separators)."""
+    key = re.sub(r"[^a-z0-9]", "", unidecode(needle).lower())
+    page = re.sub(r"[^a-z0-9]", "", unidecode(" ".join(lines)).lower())
+    return bool(key) and key in page

@@ -1,0 +1,182 @@
+"""Proof of address: read the bill or statement once; its date feeds POA_TOO_OLD (via read_fields), and the
+registered name and address must be on it."""
+
+from __future__ import annotations
+
+from workers.checks.context import DocumentContext, FieldValue
+from workers.checks.dates import read_date
+from workers.checks.identity.date_text import find_dates, statement_date
+from workers.checks.identity.page_match import ADDRESS_WORD_SHARE, address_match, name_on_page
+from workers.checks.identity.page_text import PageLine, document_page
+from workers.checks.manifest import Role
+from workers.checks.model import Outcome, Status
+from workers.checks.spec import DocumentCheck, Reader
+
+# Fewer text lines than this and the page was not read at all (blank, blurred or not a document).
+MIN_LINES = 3
+_POA = frozenset({Role.PROOF_OF_ADDRESS})
+
+
+def page_lines(doc: DocumentContext) -> list[str]:
+    """The bill's text lines, read once; the top part alone when it already holds the date and the name."""
+    registered = doc.bundle.spec.profile.full_name
+    country = doc.bundle.spec.profile.country
+
+    def enough(lines: list[PageLine]) -> bool:
+        texts = [line.text for line in lines]
+        dated = statement_date(texts, country, doc.bundle.submit_on) is not None
+        return dated and name_on_page(registered, texts)
+
+    return [line.text for line in document_page(doc, enough)]
+
+
+def read_statement(doc: DocumentContext) -> dict[str, FieldValue]:
+    found = statement_date(page_lines(doc), doc.bundle.spec.profile.country, doc.bundle.submit_on)
+    return {"statement_date": FieldValue(found.value.isoformat(), "ocr")} if found else {}
+
+
+POA_READER = Reader(name="POA_READER", roles=_POA, read=read_statement)
+
+
+def _date_found(doc: DocumentContext) -> Outcome:
+    found = doc.field("statement_date")
+    if found is not None:
+        return Outcome(
+            status=Status.PASS,
+            message=f"The document's date is known ({found.value}, {found.source}).",
+            measured=found.value,
+            unit="date",
+        )
+    return Outcome(
+        status=Status.REVIEW,
+        message="No issue date could be found on the proof of address, so its age cannot be checked.",
+        measured="not found",
+        unit="date",
+    )
+
+
+POA_DATE_NOT_FOUND = DocumentCheck(
+    code="POA_DATE_NOT_FOUND",
+    summary="No date was declared for the proof of address and none could be read on it.",
+    remediation="Send a bill or statement whose issue date is clearly printed and fully in the photo.",
+    threshold_source="ARCHITECTURE section 4: a proof of address must be dated within 90 days; without a "
+    "date that cannot be verified, so a person reviews it.",
+    roles=_POA,
+    evaluate=_date_found,
+)
+
+
+def _declared_date_on_page(doc: DocumentContext) -> Outcome | None:
+    declared = doc.spec.declared.statement_date
+    reading = read_date(declared) if declared else None
+    if reading is None:
+        return None
+    lines = page_lines(doc)
+    country = doc.bundle.spec.profile.country
+    on_page = {f.value for line in lines for f in find_dates(line, country)}
+    on_page |= {f.value for line in lines for f in find_dates(line, "US")}  # either numeric order
+    if not on_page:
+        return Outcome(
+            status=Status.REVIEW,
+            message=f"The declared date {declared} could not be confirmed: no date was read on the page.",
+            measured="no date read",
+            threshold=declared,
+            unit="date",
+        )
+    if set(reading.readings) & on_page:
+        return Outcome(
+            status=Status.PASS,
+            message=f"The declared date {declared} is printed on the document.",
+            measured=declared,
+            threshold=declared,
+            unit="date",
+        )
+    shown = ", ".join(sorted(d.isoformat() for d in on_page))
+    return Outcome(
+        status=Status.FAIL,
+        message=f"The declared date {declared} is not printed on the document (dates on it: {shown}).",
+        measured=shown,
+        threshold=declared,
+        unit="date",
+    )
+
+
+POA_DATE_MISMATCH = DocumentCheck(
+    code="POA_DATE_MISMATCH",
+    summary="The date declared for the proof of address is not printed on it.",
+    remediation="Enter the issue date exactly as printed on the bill or statement, or send the document "
+    "you meant to send.",
+    threshold_source="Issue 4 item 6: declared values are cross-checked against what is read (exact date).",
+    roles=_POA,
+    evaluate=_declared_date_on_page,
+)
+
+
+def _name_on_bill(doc: DocumentContext) -> Outcome:
+    lines = page_lines(doc)
+    registered = doc.bundle.spec.profile.full_name
+    if len(lines) < MIN_LINES:
+        return Outcome(
+            status=Status.REVIEW,
+            message="The proof of address could not be read to find your name.",
+            measured=len(lines),
+            threshold=MIN_LINES,
+            unit="text_lines",
+        )
+    if name_on_page(registered, lines):
+        return Outcome(
+            status=Status.PASS,
+            message="The registered name is on the proof of address.",
+            measured=len(lines),
+            unit="text_lines",
+        )
+    return Outcome(
+        status=Status.FAIL,
+        message=f"The registered name '{registered}' was not found on the proof of address "
+        f"({len(lines)} text lines read).",
+        measured=len(lines),
+        unit="text_lines",
+    )
+
+
+POA_NAME_MISMATCH = DocumentCheck(
+    code="POA_NAME_MISMATCH",
+    summary="The registered name is not on the proof of address.",
+    remediation="Send a bill or statement addressed to you by your full registered name; if your name is "
+    "registered differently, ask support to correct it.",
+    threshold_source="ARCHITECTURE section 4: the proof of address shows the profile's full name; matching "
+    "by workers.checks.identity.names (one middle name may be missing).",
+    roles=_POA,
+    evaluate=_name_on_bill,
+)
+
+
+def _address_on_bill(doc: DocumentContext) -> Outcome | None:
+    address = doc.bundle.spec.profile.address
+    lines = page_lines(doc)
+    if not address or len(lines) < MIN_LINES:
+        return None
+    share, missing = address_match(address, lines)
+    ok = share >= ADDRESS_WORD_SHARE and not missing
+    detail = f"{share:.0%} of the address words found" + (
+        f"; not found: {', '.join(missing)}" if missing else ""
+    )
+    return Outcome(
+        status=Status.PASS if ok else Status.FAIL,
+        message=f"The registered address {'is' if ok else 'is not'} on the proof of address ({detail}).",
+        measured=round(share, 2),
+        threshold=ADDRESS_WORD_SHARE,
+        unit="address_word_share",
+    )
+
+
+POA_ADDRESS_MISMATCH = DocumentCheck(
+    code="POA_ADDRESS_MISMATCH",
+    summary="The registered address is not on the proof of address.",
+    remediation="Send a bill or statement for the address you registered, or ask support to update your "
+    "registered address.",
+    threshold_source="ARCHITECTURE section 4 (address matching the profile): house number and postcode "
+    "exactly, and at least 60% of the other address words (workers.checks.identity.page_match).",
+    roles=_POA,
+    evaluate=_address_on_bill,
+)

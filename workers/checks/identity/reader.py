@@ -1,0 +1,63 @@
+"""The id_document reader: MRZ fields into `doc.read_fields` (source "mrz"), so the expiry and date-of-birth
+checks work when nothing was declared. A field guarded by a check digit is filled only when its digit
+holds."""
+
+from __future__ import annotations
+
+from workers.checks.context import DocumentContext, FieldValue
+from workers.checks.identity.mrz_read import MrzReading, read_mrz
+from workers.checks.manifest import Role
+from workers.checks.spec import Reader
+
+# Line detection runs on a copy whose long side is at most this many pixels: rapidocr's detector works at
+# 960 px (workers.checks.identity.ocr.DET_SIDE); 1600 leaves it a sharper source for its own resize.
+DETECT_SIDE = 1600
+SOURCE = "mrz"
+_DOCUMENT_KINDS = {"P": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa"}
+
+
+def mrz_reading(doc: DocumentContext) -> MrzReading | None:
+    """The document's MRZ, read once per file and shared by the reader and every MRZ check."""
+
+    def build() -> MrzReading | None:
+        capture = doc.capture
+        return read_mrz(capture.rgb, capture.downscaled(DETECT_SIDE))
+
+    return doc.cached("identity.mrz", build)
+
+
+def document_kind(document_type: str) -> str:
+    """passport / id_card / visa from the MRZ document code (Doc 9303 part 3, 4.2: P, I, A, C, V)."""
+    return _DOCUMENT_KINDS.get(document_type[:1], "id_card")
+
+
+# Declared types that never carry an MRZ: not worth an OCR pass.
+NO_MRZ_TYPES = frozenset({"driving_licence"})
+
+
+def read_id_document(doc: DocumentContext) -> dict[str, FieldValue]:
+    if (doc.spec.type or "").lower() in NO_MRZ_TYPES:
+        return {}
+    reading = mrz_reading(doc)
+    if reading is None or not any(reading.parsed.checks.values()):
+        return {}  # nothing proves these characters are an MRZ read right
+    p = reading.parsed
+    fields = {
+        "mrz_format": p.format.value,
+        "document_type": document_kind(p.document_type),
+        "issuing_country": p.issuing_country,
+        "nationality": p.nationality,
+        "surname": p.surname,
+        "given_names": p.given_names,
+    }
+    birth, expiry = p.date_of_birth(doc.bundle.submit_on), p.expiry_date()
+    if p.checks.get("doc"):
+        fields["document_number"] = p.document_number
+    if p.checks.get("dob") and birth is not None:
+        fields["date_of_birth"] = birth.isoformat()
+    if p.checks.get("exp") and expiry is not None:
+        fields["expiry_date"] = expiry.isoformat()
+    return {name: FieldValue(value, SOURCE) for name, value in fields.items() if value}
+
+
+MRZ_READER = Reader(name="MRZ_READER", roles=frozenset({Role.ID_DOCUMENT}), read=read_id_document)
