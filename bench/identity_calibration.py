@@ -112,9 +112,7 @@ def poa_sweep(seeds: int) -> None:
         printed, language = forms[seed % len(forms)], languages[seed % len(languages)]
         bill = render_local_bill("Jørgen Hansen", ("Søndergade 14", "8000 Aarhus C"), date_text=printed,
                                  language=language, seed=seed)  # fmt: skip
-        verdict = run(
-            Role.PROOF_OF_ADDRESS, encode_jpeg(bill), Profile(full_name="Jørgen Hansen", country="DK")
-        )
+        verdict = run(Role.PROOF_OF_ADDRESS, encode_jpeg(bill), Profile(full_name="Jørgen Hansen", country="DK"))
         total += 1
         right += verdict.documents[0].fields.get("statement_date") == "2026-10-05"
     rate("statement date read as 2026-10-05", right, total)
@@ -132,13 +130,9 @@ def signature_sweep(seeds: int) -> None:
     for kind, want in expected.items():
         hits = 0
         for seed in range(seeds):
-            letter = render_authorization_letter(
-                "Nordlicht Energy ApS", "Jørgen Hansen", signature=kind, seed=seed
-            )
+            letter = render_authorization_letter("Nordlicht Energy ApS", "Jørgen Hansen", signature=kind, seed=seed)
             hits += (
-                status_of(
-                    run(Role.AUTHORIZATION_LETTER, encode_jpeg(letter), profile), "AUTH_SIGNATURE_MISSING"
-                )
+                status_of(run(Role.AUTHORIZATION_LETTER, encode_jpeg(letter), profile), "AUTH_SIGNATURE_MISSING")
                 is want
             )
         rate(f"{kind} -> {want.value}", hits, seeds)
@@ -158,11 +152,7 @@ def corpus_table() -> None:
             if finding is not None:
                 parts.append(f"{code}={finding.status.value}")
         invalid = next(
-            (
-                f.message
-                for f in verdict.findings
-                if f.code == "MRZ_CHECK_DIGIT_INVALID" and f.status is Status.FAIL
-            ),
+            (f.message for f in verdict.findings if f.code == "MRZ_CHECK_DIGIT_INVALID" and f.status is Status.FAIL),
             "",
         )
         fields = verdict.documents[0].fields

@@ -19,10 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from mrz_corpus import CORPUS, conformant  # noqa: E402
-
+from bench.mrz_corpus import CORPUS, conformant  # noqa: E402
 from workers.checks.capture import Capture  # noqa: E402
 from workers.checks.identity import ocr  # noqa: E402
 from workers.checks.identity.mrz_read import read_mrz  # noqa: E402

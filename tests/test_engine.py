@@ -44,6 +44,7 @@ def _run(*checks: DocumentCheck, deadline: float | None = None) -> tuple[Verdict
         policy=POLICY,
         document_checks=checks,
         bundle_checks=[],
+        readers=[],
         deadline=deadline,
     )
     return verdict.verdict, [(f.code, f.status) for f in verdict.findings]

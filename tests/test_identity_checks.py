@@ -122,9 +122,7 @@ def test_document_type_not_accepted_for_its_country_suggests_an_accepted_one() -
     assert [f.status for f in finding] == [Status.FAIL]
     assert "Send a passport instead" in finding[0].message and "policy 'default'" in finding[0].message
     licence = msgspec.structs.replace(card, type="driving_licence")
-    assert [f.status for f in by_code(run(licence, blank_png()), "DOCUMENT_TYPE_NOT_ACCEPTED")] == [
-        Status.PASS
-    ]
+    assert [f.status for f in by_code(run(licence, blank_png()), "DOCUMENT_TYPE_NOT_ACCEPTED")] == [Status.PASS]
 
 
 def test_issue_date_after_submission_fails() -> None:

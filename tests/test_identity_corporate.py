@@ -71,9 +71,7 @@ def test_old_registration_of_another_company_fails() -> None:
     ],
 )
 def test_letter_signature(signature: str, expected: Status) -> None:
-    page = encode_jpeg(
-        render_authorization_letter("Nordlicht Energy ApS", "Jørgen Hansen", signature=signature)
-    )
+    page = encode_jpeg(render_authorization_letter("Nordlicht Energy ApS", "Jørgen Hansen", signature=signature))
     found = statuses(run(Role.AUTHORIZATION_LETTER, page))
     assert found["AUTH_SIGNATURE_MISSING"] is expected
     assert found["AUTH_COMPANY_NOT_NAMED"] is Status.PASS

@@ -48,9 +48,7 @@ def statuses(verdict: BundleVerdict) -> dict[str, Status]:
 def test_bill_date_is_read_in_its_language_and_name_and_address_match(
     language: str, printed: str, due: str | None
 ) -> None:
-    bill = encode_jpeg(
-        render_local_bill("Jørgen Hansen", ADDRESS, date_text=printed, language=language, due_text=due)
-    )
+    bill = encode_jpeg(render_local_bill("Jørgen Hansen", ADDRESS, date_text=printed, language=language, due_text=due))
     verdict = run(bill)
     fields = verdict.documents[0].fields
     assert fields["statement_date"] == "2026-10-05" and fields["statement_date_source"] == "ocr"
@@ -61,9 +59,7 @@ def test_bill_date_is_read_in_its_language_and_name_and_address_match(
 
 
 def test_someone_elses_undated_bill_at_another_address() -> None:
-    bill = encode_jpeg(
-        render_local_bill("Bob Hansen", ("Vestergade 3", "5000 Odense C"), date_text=None, seed=2)
-    )
+    bill = encode_jpeg(render_local_bill("Bob Hansen", ("Vestergade 3", "5000 Odense C"), date_text=None, seed=2))
     verdict = run(bill, Declared(statement_date="2026-10-02"))
     found = statuses(verdict)
     assert found["POA_NAME_MISMATCH"] is Status.FAIL
@@ -75,7 +71,5 @@ def test_someone_elses_undated_bill_at_another_address() -> None:
 
 
 def test_declared_date_not_printed_on_the_bill_fails() -> None:
-    bill = encode_jpeg(
-        render_local_bill("Jørgen Hansen", ADDRESS, date_text="5 octobre 2026", language="fr", seed=3)
-    )
+    bill = encode_jpeg(render_local_bill("Jørgen Hansen", ADDRESS, date_text="5 octobre 2026", language="fr", seed=3))
     assert statuses(run(bill, Declared(statement_date="2026-10-02")))["POA_DATE_MISMATCH"] is Status.FAIL

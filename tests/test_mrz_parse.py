@@ -126,9 +126,7 @@ def test_two_digit_years_pick_the_century_by_field() -> None:
 
 @pytest.mark.parametrize("seed", range(25))
 @pytest.mark.parametrize("build", [td1_lines, td2_lines, td3_lines])
-def test_ocr_confusions_are_corrected_by_field_position(
-    build: Callable[[Person], list[str]], seed: int
-) -> None:
+def test_ocr_confusions_are_corrected_by_field_position(build: Callable[[Person], list[str]], seed: int) -> None:
     person = random_person(seed)
     truth = build(person)
     span = 5 if build is td1_lines else 0  # the document number is left clean: see the next test

@@ -23,7 +23,7 @@ from workers.checks.model import (
 )
 from workers.checks.policy import Policy
 from workers.checks.registry import BUNDLE_CHECKS, DOCUMENT_CHECKS, READERS
-from workers.checks.spec import BundleCheck, DocumentCheck, Result
+from workers.checks.spec import BundleCheck, DocumentCheck, Reader, Result
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,7 @@ def check_bundle(
     max_pixels: int = MAX_PIXELS,
     document_checks: Iterable[DocumentCheck] = DOCUMENT_CHECKS,
     bundle_checks: Iterable[BundleCheck] = BUNDLE_CHECKS,
+    readers: Iterable[Reader] = READERS,
 ) -> BundleVerdict:
     """Check one bundle. `files` maps each document's `file` name to its bytes; a missing one is a finding.
 
@@ -116,7 +117,7 @@ def check_bundle(
 
     runner = _Runner(deadline)
     for doc in bundle.documents:
-        for reader in READERS:
+        for reader in readers:
             if doc.role in reader.roles and doc.capture.decodes:
                 runner.run(reader.name, CHECK_ERROR_REMEDIATION, doc.role, _read_into(doc, reader.read))
     doc_checks = list(document_checks)

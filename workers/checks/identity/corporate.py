@@ -175,8 +175,7 @@ def _names_person(doc: DocumentContext) -> Outcome | None:
     found = name_on_page(person, _lines(doc))
     return Outcome(
         status=Status.PASS if found else Status.FAIL,
-        message=f"The authorized person '{person}' {'is' if found else 'is not'} named in the authorization "
-        "letter.",
+        message=f"The authorized person '{person}' {'is' if found else 'is not'} named in the authorization letter.",
         measured="found" if found else "not found",
         unit="person_name",
     )
@@ -196,8 +195,7 @@ AUTH_COMPANY_NOT_NAMED = DocumentCheck(
     code="AUTH_COMPANY_NOT_NAMED",
     summary="The authorization letter does not name the registered company.",
     remediation="Send an authorization letter issued by the company you registered, naming it in full.",
-    threshold_source="Issue 4 item 7; company names compared without case, accents, punctuation or "
-    "legal-form words.",
+    threshold_source="Issue 4 item 7; company names compared without case, accents, punctuation or legal-form words.",
     roles=_LETTER,
     evaluate=_names_company,
 )

@@ -27,9 +27,7 @@ MONTHS = {word: month for month, words in _MONTH_WORDS.items() for word in words
 
 _ISO = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?![\d./-])")
-_DAY_MONTH = re.compile(
-    r"(?<![\d])(\d{1,2})(?:st|nd|rd|th|er)?\.?\s*(?:de\s+)?([a-z]{3,12})\.?,?\s*(?:de\s+)?(\d{4})"
-)
+_DAY_MONTH = re.compile(r"(?<![\d])(\d{1,2})(?:st|nd|rd|th|er)?\.?\s*(?:de\s+)?([a-z]{3,12})\.?,?\s*(?:de\s+)?(\d{4})")
 _MONTH_DAY = re.compile(r"\b([a-z]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
 _CJK = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?")
 # Countries that write numeric dates month first (ISO 3166 alpha-2): the United States and a few others.
@@ -99,9 +97,7 @@ _ISSUE_WORDS = re.compile(
     r"statement|invoice|bill date|issued|date of issue|dated|\bdate\b|datum|rechnungsdatum|ausstellung|"
     r"facture|fecha|emision|data|del\b|udstedt|utfardad|wystawienia|issue"
 )
-_OTHER_WORDS = re.compile(
-    r"due|payable|period|from|until|bis|falli|echeance|vencimiento|scadenza|birth|geboren"
-)
+_OTHER_WORDS = re.compile(r"due|payable|period|from|until|bis|falli|echeance|vencimiento|scadenza|birth|geboren")
 
 
 def statement_date(lines: list[str], country: str | None, latest: date) -> FoundDate | None:

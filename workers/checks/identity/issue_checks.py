@@ -39,8 +39,7 @@ DOCUMENT_ISSUED_IN_FUTURE = DocumentCheck(
     summary="The document's issue date is after the submission date.",
     remediation="Check the issue date you entered against the document and correct it; a document cannot be "
     "issued after the day it is submitted.",
-    threshold_source="Logic: issue date must not be later than submit_on (ARCHITECTURE section 1 and "
-    "issue 4, item 3).",
+    threshold_source="Logic: issue date must not be later than submit_on (ARCHITECTURE section 1 and issue 4, item 3).",
     roles=frozenset({Role.ID_DOCUMENT, Role.BUSINESS_REGISTRATION}),
     evaluate=_issued_in_future,
     needs_pixels=False,

@@ -196,8 +196,7 @@ def _number_key(number: str) -> str:
 
 MRZ_PROFILE_MISMATCH = DocumentCheck(
     code="MRZ_PROFILE_MISMATCH",
-    summary="A value declared for the identity document (number, expiry, date of birth, name) differs from "
-    "its MRZ.",
+    summary="A value declared for the identity document (number, expiry, date of birth, name) differs from its MRZ.",
     remediation="Check the values entered for this document against the document itself and correct them; "
     "if you sent a different document than the one you registered, send the registered one.",
     threshold_source="Exact equality for numbers and dates (ICAO Doc 9303 fields); names by the tolerant "

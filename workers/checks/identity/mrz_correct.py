@@ -100,9 +100,7 @@ def _swap_document_number(parsed: ParsedMrz, layout: Layout) -> ParsedMrz:
     line = parsed.lines[span.line]
     zeros = [i for i in range(span.start, span.end) if line[i] == "0"][:_MAX_SWAPS]
     valid: list[ParsedMrz] = []
-    for chosen in itertools.chain.from_iterable(
-        itertools.combinations(zeros, k) for k in range(1, len(zeros) + 1)
-    ):
+    for chosen in itertools.chain.from_iterable(itertools.combinations(zeros, k) for k in range(1, len(zeros) + 1)):
         chars = list(line)
         for i in chosen:
             chars[i] = "O"
@@ -126,11 +124,7 @@ def _score(parsed: ParsedMrz) -> int:
 
 
 def _shapes(count: int) -> list[Layout]:
-    return [
-        layout
-        for layout in LAYOUTS.values()
-        if layout.lines == count and layout.format is not MrzFormat.MRV_B
-    ]
+    return [layout for layout in LAYOUTS.values() if layout.lines == count and layout.format is not MrzFormat.MRV_B]
 
 
 def correct_mrz(raw_lines: list[str]) -> ParsedMrz | None:

@@ -165,9 +165,7 @@ def _tiled_boxes(view: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
     for y in range(0, max(h - side, 0) + step, step):
         for x in range(0, max(w - side, 0) + step, step):
             tile = view[y : y + side, x : x + side]
-            boxes += [
-                b + np.array([x, y], np.float32) for b in ocr.detect_text_boxes(np.ascontiguousarray(tile))
-            ]
+            boxes += [b + np.array([x, y], np.float32) for b in ocr.detect_text_boxes(np.ascontiguousarray(tile))]
     return boxes
 
 

@@ -59,10 +59,7 @@ def same_word(a: str, b: str, *, truncated: bool = False) -> bool:
                 return True
             if _ocr_form(x) == _ocr_form(y):
                 return True
-            if (
-                max(len(x), len(y)) >= _ONE_EDIT_FROM
-                and Levenshtein.distance(_ocr_form(x), _ocr_form(y)) <= 1
-            ):
+            if max(len(x), len(y)) >= _ONE_EDIT_FROM and Levenshtein.distance(_ocr_form(x), _ocr_form(y)) <= 1:
                 return True
     return False
 
@@ -90,9 +87,7 @@ class NameComparison:
 RULE = "every surname word and at least one given name"
 
 
-def compare_names(
-    registered: str, surname: str, given_names: str, *, truncated: bool = False
-) -> NameComparison:
+def compare_names(registered: str, surname: str, given_names: str, *, truncated: bool = False) -> NameComparison:
     """Compare a registered full name with a document's surname and given names (any order in `registered`).
 
     `truncated`: the document's name field was full, so its last word may be cut short (MRZ, part 3, 6.3).

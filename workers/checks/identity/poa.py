@@ -158,9 +158,7 @@ def _address_on_bill(doc: DocumentContext) -> Outcome | None:
         return None
     share, missing = address_match(address, lines)
     ok = share >= ADDRESS_WORD_SHARE and not missing
-    detail = f"{share:.0%} of the address words found" + (
-        f"; not found: {', '.join(missing)}" if missing else ""
-    )
+    detail = f"{share:.0%} of the address words found" + (f"; not found: {', '.join(missing)}" if missing else "")
     return Outcome(
         status=Status.PASS if ok else Status.FAIL,
         message=f"The registered address {'is' if ok else 'is not'} on the proof of address ({detail}).",

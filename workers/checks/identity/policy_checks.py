@@ -22,18 +22,14 @@ def passports_everywhere(policy: Policy) -> bool:
 
 def accepted_types(policy: Policy, country: str | None) -> tuple[str, ...]:
     """The document types the policy accepts from `country` (alpha-2): its own list, else the "*" list."""
-    listed = policy.accepted_document_types.get(
-        (country or "").upper()
-    ) or policy.accepted_document_types.get("*", ())
+    listed = policy.accepted_document_types.get((country or "").upper()) or policy.accepted_document_types.get("*", ())
     if passports_everywhere(policy) and PASSPORT not in listed:
         listed = (PASSPORT, *listed)
     return tuple(listed)
 
 
 def _type_and_country(doc: DocumentContext) -> tuple[str | None, str | None]:
-    kind = doc.spec.type or (
-        doc.read_fields["document_type"].value if "document_type" in doc.read_fields else None
-    )
+    kind = doc.spec.type or (doc.read_fields["document_type"].value if "document_type" in doc.read_fields else None)
     country = doc.spec.issuing_country
     if not country and "issuing_country" in doc.read_fields:
         country = alpha2(doc.read_fields["issuing_country"].value)
@@ -69,8 +65,7 @@ def _type_accepted(doc: DocumentContext) -> Outcome | None:
 DOCUMENT_TYPE_NOT_ACCEPTED = DocumentCheck(
     code="DOCUMENT_TYPE_NOT_ACCEPTED",
     summary="The identity document's type is not accepted for its issuing country under the policy.",
-    remediation="Send another identity document of an accepted type; a passport is accepted from every "
-    "country.",
+    remediation="Send another identity document of an accepted type; a passport is accepted from every country.",
     threshold_source="The policy file's [accepted_document_types] per issuing country ('*' for the rest) and "
     "[identity] passports_accepted_everywhere (workers/checks/policy/default.toml).",
     roles=frozenset({Role.ID_DOCUMENT}),

@@ -13,9 +13,7 @@ from unidecode import unidecode
 
 from workers.checks.identity.page_text import PageLine
 
-SIGN_WORDS = re.compile(
-    r"signature|signed|sign\b|unterschrift|signe|firma|handtekening|podpis|assinatura|underskrift"
-)
+SIGN_WORDS = re.compile(r"signature|signed|sign\b|unterschrift|signe|firma|handtekening|podpis|assinatura|underskrift")
 # Ink is at least this many grey levels darker than the paper (pen on paper: 80-200 levels; paper texture and
 # JPEG noise: under 20 on the generated letters and the corpus scans).
 INK_CONTRAST = 60
