@@ -1,0 +1,193 @@
+"""Localised evidence: a patch with far less noise than its surroundings, a copied region, a pasted portrait."""
+
+from __future__ import annotations
+
+from workers.checks.authenticity.copymove import find_clone
+from workers.checks.authenticity.noise import region_noise_ratio, smooth_patches
+from workers.checks.authenticity.views import NOISE_BLOCK, Box, faces, noise_maps, noise_view, polygon
+from workers.checks.context import DocumentContext
+from workers.checks.model import Outcome, Region, Status
+from workers.checks.spec import ALL_ROLES, DOCUMENT_ROLES, DocumentCheck
+
+REVIEW_HINT = (
+    "A person will look at this image. If it was edited, take a new photo of the original document with the "
+    "phone's own camera app (filters off) and upload that file unchanged."
+)
+
+# Noise around / noise inside a smooth patch. Calibration (docs/calibration/authenticity.md): untouched camera
+# photos peak at <= 2.4, painted-over fields at >= 4; 3.0 keeps both margins.
+MIN_PATCH_CONTRAST = 3.0
+# A block is "smooth" below 1/3 of the image's median noise (one third: shot-noise differences between paper
+# and ink stay within a factor 2 in camera photos).
+SMOOTH_RATIO = 3.0
+# A patch must cover at least 4 blocks (64x64 px at 1024 px, about one printed field) and at most 6 % of the
+# image (a larger smooth area is a property of the whole image, e.g. a flat render, not a local edit).
+MIN_PATCH_BLOCKS = 4
+MAX_PATCH_FRACTION = 0.06
+# Copy-move: at least 6 verified keypoint pairs sharing one displacement. Calibration: untouched photos give
+# at most 2 (repeated glyphs differ by their own sensor noise), cloned regions 10 or more.
+MIN_CLONE_MATCHES = 6
+CLONE_VIEW_SIDE = 1024
+# Shift of at least 24 px at 1024 px: shorter "copies" are a keypoint matching its own neighbourhood.
+MIN_CLONE_SHIFT = 24.0
+# ORB descriptor distance (bits of 256) for "the same patch": copies after JPEG stay under ~30.
+MAX_DESCRIPTOR_DISTANCE = 40
+# Mean absolute grey difference of 12x12 patches of the two copies: a JPEG-compressed copy stays under 3,
+# a re-printed glyph with its own sensor noise lies above 3 (generated calibration set).
+MAX_CLONE_RESIDUAL = 3.0
+# Portrait noise / rest-of-card noise. Calibration: untouched camera photos 0.7-1.3; a portrait pasted from a
+# cleaner source below 0.45, from a noisier one above 2.2 (docs/calibration/authenticity.md).
+PORTRAIT_NOISE_BAND = (0.5, 2.0)
+
+
+def _to_full(ctx: DocumentContext, scale_view: int, box: tuple[float, float, float, float]) -> Region:
+    factor = ctx.capture.width / scale_view
+    x0, y0, x1, y1 = (v * factor for v in box)
+    return Region(polygon=polygon(round(x0), round(y0), round(x1), round(y1)))
+
+
+def _face_blocks(ctx: DocumentContext, view_width: int) -> list[Box]:
+    """Face boxes on the noise-map block grid, widened to the head and shoulders of a portrait."""
+    factor = view_width / ctx.capture.width / NOISE_BLOCK
+    out: list[Box] = []
+    for x, y, w, h in faces(ctx.capture):
+        out.append(
+            (
+                int((x - 0.4 * w) * factor),
+                int((y - 0.5 * h) * factor),
+                int((x + 1.4 * w) * factor) + 1,
+                int((y + 1.8 * h) * factor) + 1,
+            )
+        )
+    return out
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def local_anomaly(ctx: DocumentContext) -> Outcome:
+    sigma, means = noise_maps(ctx.capture)
+    view_width = noise_view(ctx.capture).shape[1]
+    portraits = _face_blocks(ctx, view_width)
+    patches = [
+        p
+        for p in smooth_patches(
+            sigma, means, ratio=SMOOTH_RATIO, max_fraction=MAX_PATCH_FRACTION, min_blocks=MIN_PATCH_BLOCKS
+        )
+        # A portrait's skin is judged by EDIT_PORTRAIT_PASTED and BEAUTY_FILTER, not as an unexplained patch.
+        if not any(_overlaps((p.x0, p.y0, p.x1, p.y1), f) for f in portraits)
+    ]
+    best = patches[0] if patches else None
+    if best is not None and best.contrast >= MIN_PATCH_CONTRAST:
+        box = tuple(float(v * NOISE_BLOCK) for v in (best.x0, best.y0, best.x1, best.y1))
+        return Outcome(
+            status=Status.REVIEW,
+            message=(
+                f"One area has far less grain than the rest of the image (noise contrast {best.contrast:.1f}, "
+                f"limit {MIN_PATCH_CONTRAST:.1f}): it may have been painted over or retyped."
+            ),
+            measured=round(best.contrast, 2),
+            threshold=MIN_PATCH_CONTRAST,
+            unit="noise_contrast",
+            region=_to_full(ctx, view_width, box),  # type: ignore[arg-type]
+        )
+    measured = round(best.contrast, 2) if best is not None else 1.0
+    return Outcome(
+        status=Status.PASS,
+        message=f"No area with unexplained noise differences (contrast {measured:.1f}, limit {MIN_PATCH_CONTRAST}).",
+        measured=measured,
+        threshold=MIN_PATCH_CONTRAST,
+        unit="noise_contrast",
+    )
+
+
+def copy_move(ctx: DocumentContext) -> Outcome:
+    view = ctx.capture.downscaled(CLONE_VIEW_SIDE, gray=True)
+    evidence = find_clone(
+        view,
+        ctx.capture.gray,
+        min_shift=MIN_CLONE_SHIFT,
+        max_descriptor_distance=MAX_DESCRIPTOR_DISTANCE,
+        max_residual=MAX_CLONE_RESIDUAL,
+    )
+    matches = evidence.matches if evidence is not None else 0
+    if evidence is not None and matches >= MIN_CLONE_MATCHES:
+        return Outcome(
+            status=Status.REVIEW,
+            message=(
+                f"A region of the image appears twice ({matches} matching points with one shift, limit "
+                f"{MIN_CLONE_MATCHES}): part of the picture may have been copied over another part."
+            ),
+            measured=matches,
+            threshold=MIN_CLONE_MATCHES,
+            unit="matched_keypoints",
+            region=_to_full(ctx, view.shape[1], tuple(float(v) for v in evidence.target)),  # type: ignore[arg-type]
+        )
+    return Outcome(
+        status=Status.PASS,
+        message=f"No copied region found ({matches} matching points, limit {MIN_CLONE_MATCHES}).",
+        measured=matches,
+        threshold=MIN_CLONE_MATCHES,
+        unit="matched_keypoints",
+    )
+
+
+def portrait_pasted(ctx: DocumentContext) -> Outcome | None:
+    view_width = noise_view(ctx.capture).shape[1]
+    portraits = _face_blocks(ctx, view_width)
+    if not portraits:
+        return None
+    sigma, means = noise_maps(ctx.capture)
+    box = portraits[0]
+    ratio = region_noise_ratio(sigma, means, box)
+    low, high = PORTRAIT_NOISE_BAND
+    full_box = tuple(float(v * NOISE_BLOCK) for v in box)
+    if not low <= ratio <= high:
+        side = "less" if ratio < low else "more"
+        return Outcome(
+            status=Status.REVIEW,
+            message=(
+                f"The portrait has {side} grain than the rest of the document (ratio {ratio:.2f}, expected "
+                f"{low}-{high}): it may have been pasted in."
+            ),
+            measured=round(ratio, 3),
+            threshold=f"{low}-{high}",
+            unit="noise_ratio",
+            region=_to_full(ctx, view_width, full_box),  # type: ignore[arg-type]
+        )
+    return Outcome(
+        status=Status.PASS,
+        message=f"The portrait's grain matches the rest of the document (ratio {ratio:.2f}).",
+        measured=round(ratio, 3),
+        threshold=f"{low}-{high}",
+        unit="noise_ratio",
+    )
+
+
+CHECKS = [
+    DocumentCheck(
+        code="EDIT_LOCAL_ANOMALY",
+        summary="One area of the image has far less noise than its surroundings (painted over or retyped).",
+        remediation=REVIEW_HINT,
+        threshold_source="Noise contrast 3.0 from the generated calibration set (docs/calibration/authenticity.md).",
+        roles=ALL_ROLES,
+        evaluate=local_anomaly,
+    ),
+    DocumentCheck(
+        code="EDIT_COPY_MOVE",
+        summary="A region of the image was copied onto another place of the same image.",
+        remediation=REVIEW_HINT,
+        threshold_source="6 verified keypoint pairs with one shift, from the generated calibration set.",
+        roles=ALL_ROLES,
+        evaluate=copy_move,
+    ),
+    DocumentCheck(
+        code="EDIT_PORTRAIT_PASTED",
+        summary="The document portrait's noise differs from the rest of the document (a pasted photo).",
+        remediation=REVIEW_HINT,
+        threshold_source="Noise ratio band 0.5-2.0 from the generated calibration set.",
+        roles=DOCUMENT_ROLES,
+        evaluate=portrait_pasted,
+    ),
+]
