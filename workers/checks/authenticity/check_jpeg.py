@@ -1,4 +1,5 @@
-"""JPEG-structure checks: re-saved by an editor (tables, markers) and compressed twice (periodic DCT histograms)."""
+"""JPEG-structure checks: re-saved by an editor (tables, markers) and compressed twice (periodic DCT
+histograms)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from workers.checks.spec import ALL_ROLES, DocumentCheck
 # 90-95). A file that still carries a camera's make but was encoded below 85 was written again by something
 # else: an editor's export or an app's "save". 85 leaves a margin below the lowest camera setting we know.
 MIN_CAMERA_QUALITY = 85
-# Median spectral peak of the quantized DCT histograms: single-compressed generated photos measure 1.6-3.3,
-# double-compressed ones (a first save coarser than the last) 4.2-11.8; docs/calibration/authenticity.md.
-MAX_PERIODICITY = 4.0
+# Median spectral peak of the quantized DCT histograms: single-compressed generated photos measure 1.9-2.6,
+# double-compressed ones (a first save coarser than the last) 3.2-11.8; docs/calibration/authenticity.md.
+MAX_PERIODICITY = 3.0
 
 
 def resaved_by_editor(ctx: DocumentContext) -> Outcome | None:
@@ -25,11 +26,13 @@ def resaved_by_editor(ctx: DocumentContext) -> Outcome | None:
         return None
     quality, distance = estimate_quality(structure.tables[0])
     described = f"quality {quality}" if distance == 0 else f"custom tables near quality {quality}"
-    marker = "Adobe APP14" if structure.adobe_app14 else "Photoshop APP13" if structure.photoshop_app13 else None
+    marker = (
+        "Adobe APP14" if structure.adobe_app14 else "Photoshop APP13" if structure.photoshop_app13 else None
+    )
     if marker is not None:
         return Outcome(
             status=Status.REVIEW,
-            message=f"The JPEG was written by Adobe software ({marker} marker, {described}), not by a camera.",
+            message=f"The JPEG was written by Adobe software ({marker} marker, {described}), not a camera.",
             measured=marker,
             threshold="no editor encoder marker",
             unit="jpeg_marker",
@@ -39,8 +42,9 @@ def resaved_by_editor(ctx: DocumentContext) -> Outcome | None:
         return Outcome(
             status=Status.REVIEW,
             message=(
-                f"The photo carries a camera's metadata but was re-encoded at quality {quality} with standard "
-                f"library tables (cameras save at {MIN_CAMERA_QUALITY} or more): it was saved again by an app."
+                f"The photo carries a camera's metadata but was re-encoded at quality {quality} with "
+                f"standard library tables (cameras save at {MIN_CAMERA_QUALITY} or more): "
+                "it was saved again by an app."
             ),
             measured=quality,
             threshold=MIN_CAMERA_QUALITY,
@@ -77,7 +81,7 @@ def double_compressed(ctx: DocumentContext) -> Outcome | None:
         )
     return Outcome(
         status=Status.PASS,
-        message=f"No sign of a second JPEG compression (periodicity {score:.1f}, limit {MAX_PERIODICITY:.1f}).",
+        message=f"No sign of a second compression (periodicity {score:.1f}, limit {MAX_PERIODICITY:.1f}).",
         measured=round(score, 2),
         threshold=MAX_PERIODICITY,
         unit="dct_histogram_periodicity",
@@ -90,7 +94,8 @@ CHECKS = [
         summary="The JPEG encoding is an editor's (Adobe markers) or a re-save below camera quality.",
         remediation=RESUBMIT_ORIGINAL,
         threshold_source=(
-            "Adobe APP13/APP14 markers are written only by Adobe software; quality 85: below every phone camera "
+            "Adobe APP13/APP14 markers are written only by Adobe software; quality 85: below every "
+            "phone camera "
             "app's setting (90-97)."
         ),
         roles=ALL_ROLES,
@@ -101,7 +106,7 @@ CHECKS = [
         code="JPEG_DOUBLE_COMPRESSED",
         summary="The JPEG shows the periodic DCT histograms of a second compression.",
         remediation=RESUBMIT_ORIGINAL,
-        threshold_source="Periodicity 4.0 from the generated calibration set (docs/calibration/authenticity.md).",
+        threshold_source="Periodicity 3.0 from the generated set (docs/calibration/authenticity.md).",
         roles=ALL_ROLES,
         evaluate=double_compressed,
     ),

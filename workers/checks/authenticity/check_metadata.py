@@ -1,4 +1,5 @@
-"""Metadata checks: an editor named in the file, re-saved after capture, a stale thumbnail, camera fields gone."""
+"""Metadata checks: an editor named in the file, re-saved after capture, a stale thumbnail, camera fields
+gone."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from workers.checks.model import Outcome, Status
 from workers.checks.spec import ALL_ROLES, DocumentCheck
 
 RESUBMIT_ORIGINAL = (
-    "Take a new photo with the phone's own camera app, with every filter, beauty or retouch mode off, and upload "
+    "Take a new photo with the phone's own camera app, with every filter, beauty or retouch mode off, "
+    "and upload "
     "that original file without opening it in any editing app."
 )
 
@@ -146,7 +148,8 @@ def camera_fields_stripped(ctx: DocumentContext) -> Outcome | None:
         return Outcome(
             status=Status.REVIEW,
             message=(
-                f"The file keeps {len(informative)} metadata field(s) but the camera make and model were removed, "
+                f"The file keeps {len(informative)} metadata field(s) but the camera make and model "
+                "were removed, "
                 "as editing and export tools do."
             ),
             measured=len(informative),
@@ -167,7 +170,8 @@ CHECKS = [
         summary="The file's metadata names a photo editor or a filter / beauty app.",
         remediation=RESUBMIT_ORIGINAL,
         threshold_source=(
-            "Any match against the editor and filter-app list in workers/checks/data/authenticity_software.toml "
+            "Any match against the editor and filter-app list in "
+            "workers/checks/data/authenticity_software.toml "
             "(EXIF Software/ProcessingSoftware, XMP CreatorTool and History, IPTC 2:65, PNG Software)."
         ),
         roles=ALL_ROLES,
@@ -176,7 +180,7 @@ CHECKS = [
     ),
     DocumentCheck(
         code="EDIT_DATES_INCONSISTENT",
-        summary="The file was modified after the photo was taken (EXIF DateTime later than DateTimeOriginal).",
+        summary="The file was modified after the photo was taken (DateTime later than DateTimeOriginal).",
         remediation=RESUBMIT_ORIGINAL,
         threshold_source=(
             "60 s: camera apps write both timestamps at capture time; the margin covers pipeline stages."
@@ -189,7 +193,7 @@ CHECKS = [
         code="EDIT_THUMBNAIL_MISMATCH",
         summary="The preview (EXIF thumbnail) stored in the file shows a different picture than the image.",
         remediation=RESUBMIT_ORIGINAL,
-        threshold_source="Largest 8x8-cell grey difference 15: calibration in docs/calibration/authenticity.md.",
+        threshold_source="Largest 8x8-cell grey difference 15 (docs/calibration/authenticity.md).",
         roles=ALL_ROLES,
         evaluate=thumbnail_mismatch,
     ),

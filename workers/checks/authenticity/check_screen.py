@@ -59,7 +59,8 @@ CHECKS = [
         code="SCREEN_CAPTURE_UI",
         summary="The image is a screenshot: flat UI bars at the edges or the exact size of a screen.",
         remediation=(
-            "Do not upload a screenshot. Photograph the document itself with the phone's camera app and upload "
+            "Do not upload a screenshot. Photograph the document itself with the phone's camera app and "
+            "upload "
             "that photo."
         ),
         threshold_source=(

@@ -13,6 +13,19 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+# Periodic guilloche and repeated glyphs make many displacement clusters before the copy's; 30 reach it.
+CLUSTERS_CHECKED = 30
+# Keypoints are kept per tile (16 x 16 tiles, the 12 strongest FAST corners in each) so that every part of the
+# image takes part; a global top-N would spend them all on the busiest print.
+TILES = 16
+PER_TILE = 12
+# Full-resolution patch half-size for the pixel check: 24 x 24 px takes in paper around the ink, where the
+# grain of a real copy repeats and the grain of a re-printed glyph does not.
+PATCH_HALF = 12
+# Neighbours per keypoint: a monospace table repeats each glyph dozens of times, and the true copy must still
+# be among the nearest descriptors.
+KNN = 5
+
 
 @dataclass(frozen=True)
 class CloneEvidence:
@@ -30,30 +43,59 @@ def _box(points: NDArray[np.float32], pad: int) -> tuple[int, int, int, int]:
     return int(x0), int(y0), int(x1), int(y1)
 
 
-def _patch_residual(
-    full: NDArray[np.uint8], scale: float, a: NDArray[np.float32], b: NDArray[np.float32], half: int, search: int
-) -> float:
-    """Smallest mean absolute grey difference between full-resolution patches around a and b (view points
-    times `scale`), over shifts of b within +-`search` pixels; inf if a patch leaves the image.
+def _patch_residuals(
+    full: NDArray[np.uint8],
+    scale: float,
+    src: NDArray[np.float32],
+    dst: NDArray[np.float32],
+    half: int,
+    search: int,
+) -> NDArray[np.float64]:
+    """Per pair, the smallest mean absolute grey difference between the full-resolution patch around the
+    source point and the patches around the target point shifted by up to +-`search` pixels (inf where a
+    patch would leave the image). Points are in view pixels; `scale` maps them to full resolution.
 
     At full resolution a copy repeats its sensor grain exactly (difference ~1-2 after JPEG), while a second
-    printed glyph carries its own grain (difference of the order of the noise level or more).
+    printed glyph or a periodic background pattern carries its own grain.
     """
     h, w = full.shape
-    ax, ay = round(float(a[0]) * scale), round(float(a[1]) * scale)
-    bx, by = round(float(b[0]) * scale), round(float(b[1]) * scale)
+    a = np.rint(src * scale).astype(np.int64)
+    b = np.rint(dst * scale).astype(np.int64)
     reach = half + search
-    if min(ax - half, ay - half, bx - reach, by - reach) < 0 or max(ax + half, bx + reach) > w:
-        return float("inf")
-    if max(ay + half, by + reach) > h:
-        return float("inf")
-    pa = full[ay - half : ay + half, ax - half : ax + half].astype(np.int16)
-    best = float("inf")
+    inside = (
+        (a[:, 0] >= half) & (a[:, 1] >= half) & (a[:, 0] + half <= w) & (a[:, 1] + half <= h)
+        & (b[:, 0] >= reach) & (b[:, 1] >= reach) & (b[:, 0] + reach <= w) & (b[:, 1] + reach <= h)
+    )  # fmt: skip
+    result = np.full(len(src), np.inf)
+    if not inside.any():
+        return result
+    a, b = a[inside], b[inside]
+    grid = np.arange(-half, half)
+    pa = full[(a[:, 1, None] + grid)[:, :, None], (a[:, 0, None] + grid)[:, None, :]].astype(np.int16)
+    best = np.full(len(a), np.inf)
     for dy in range(-search, search + 1):
         for dx in range(-search, search + 1):
-            pb = full[by + dy - half : by + dy + half, bx + dx - half : bx + dx + half].astype(np.int16)
-            best = min(best, float(np.abs(pa - pb).mean()))
-    return best
+            rows = (b[:, 1, None] + dy + grid)[:, :, None]
+            cols = (b[:, 0, None] + dx + grid)[:, None, :]
+            diff = np.abs(pa - full[rows, cols].astype(np.int16)).mean(axis=(1, 2))
+            best = np.minimum(best, diff)
+    result[inside] = best
+    return result
+
+
+def _tiled_orb(gray: NDArray[np.uint8]) -> tuple[list[cv2.KeyPoint], NDArray[np.uint8] | None]:
+    """FAST corners spread over a tile grid, described by single-scale ORB (copies keep their scale)."""
+    corners = cv2.FastFeatureDetector.create(threshold=12).detect(gray, None)
+    h, w = gray.shape
+    tiles: dict[tuple[int, int], list[cv2.KeyPoint]] = {}
+    for kp in corners:
+        tiles.setdefault((int(kp.pt[1] * TILES / h), int(kp.pt[0] * TILES / w)), []).append(kp)
+    kept = [kp for tile in tiles.values() for kp in sorted(tile, key=lambda k: -k.response)[:PER_TILE]]
+    orb = cv2.ORB.create(nlevels=1, edgeThreshold=16, patchSize=15)
+    keypoints, descriptors = orb.compute(gray, kept)
+    if descriptors is None:
+        return list(keypoints), None
+    return list(keypoints), np.asarray(descriptors, dtype=np.uint8)
 
 
 def find_clone(
@@ -63,7 +105,6 @@ def find_clone(
     min_shift: float,
     max_descriptor_distance: int,
     max_residual: float,
-    features: int = 1500,
 ) -> CloneEvidence | None:
     """The displacement supported by most verified keypoint self-matches, or None if nothing repeats.
 
@@ -72,14 +113,13 @@ def find_clone(
     """
     scale = full.shape[1] / gray.shape[1]
     search = min(2, int(np.ceil(scale)))
-    orb = cv2.ORB_create(nfeatures=features, fastThreshold=10)
-    keypoints, descriptors = orb.detectAndCompute(gray, None)
+    keypoints, descriptors = _tiled_orb(gray)
     if descriptors is None or len(keypoints) < 10:
         return None
     points = np.array([k.pt for k in keypoints], dtype=np.float32)
     matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
     pairs: list[tuple[int, int]] = []
-    for candidates in matcher.knnMatch(descriptors, descriptors, k=3):
+    for candidates in matcher.knnMatch(descriptors, descriptors, k=KNN):
         for m in candidates:
             if m.queryIdx >= m.trainIdx or m.distance > max_descriptor_distance:
                 continue  # itself, the mirror pair, or not alike enough
@@ -90,15 +130,14 @@ def find_clone(
     src = points[[p[0] for p in pairs]]
     dst = points[[p[1] for p in pairs]]
     shifts = np.rint((dst - src) / 4.0).astype(np.int64)  # 4-pixel bins: JPEG and keypoint jitter
-    keys, inverse, counts = np.unique(shifts, axis=0, return_inverse=True, return_counts=True)
+    keys, counts = np.unique(shifts, axis=0, return_counts=True)
     best: CloneEvidence | None = None
-    for idx in np.argsort(-counts)[:3]:
+    # Periodic backgrounds and repeated glyphs also make clusters; check the biggest few on pixels.
+    for idx in np.argsort(-counts)[:CLUSTERS_CHECKED]:
         if counts[idx] < 3:
             break
         near = np.abs(shifts - keys[idx]).max(axis=1) <= 1
-        residuals = np.array(
-            [_patch_residual(full, scale, s, d, 6, search) for s, d in zip(src[near][:20], dst[near][:20], strict=True)]
-        )
+        residuals = _patch_residuals(full, scale, src[near][:20], dst[near][:20], PATCH_HALF, search)
         ok = residuals <= max_residual
         if ok.sum() < 3:
             continue

@@ -6,6 +6,7 @@ from functools import cache
 
 import cv2
 import numpy as np
+from cv2.data import haarcascades
 from numpy.typing import NDArray
 
 CASCADE_FILE = "haarcascade_frontalface_default.xml"
@@ -13,7 +14,7 @@ CASCADE_FILE = "haarcascade_frontalface_default.xml"
 
 @cache
 def _cascade() -> cv2.CascadeClassifier:
-    classifier = cv2.CascadeClassifier(str(cv2.data.haarcascades) + CASCADE_FILE)
+    classifier = cv2.CascadeClassifier(str(haarcascades) + CASCADE_FILE)
     if classifier.empty():
         raise RuntimeError(f"OpenCV Haar cascade {CASCADE_FILE} is missing")
     return classifier
@@ -24,5 +25,5 @@ def find_faces(gray: NDArray[np.uint8], *, min_fraction: float = 0.06) -> list[t
     shorter image side are ignored (ghost portraits, people in the background)."""
     side = max(24, int(min(gray.shape) * min_fraction))
     found = _cascade().detectMultiScale(gray, scaleFactor=1.15, minNeighbors=6, minSize=(side, side))
-    boxes = [tuple(int(v) for v in box) for box in (found if len(found) else [])]
-    return sorted(boxes, key=lambda b: -b[2] * b[3])  # type: ignore[return-value]
+    boxes = [(int(x), int(y), int(w), int(h)) for x, y, w, h in (found if len(found) else [])]
+    return sorted(boxes, key=lambda b: -b[2] * b[3])

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-# JPEG standard (ITU-T T.81 Annex K.1) luminance table, natural (row-major) order; libjpeg scales it by quality.
+# JPEG standard (ITU-T T.81 Annex K.1) luminance table, natural (row-major) order; libjpeg scales it by
+# quality.
 ANNEX_K_LUMA = np.array(
     [
         [16, 11, 10, 16, 24, 40, 51, 61],
@@ -27,9 +28,9 @@ ANNEX_K_LUMA = np.array(
 
 # Zig-zag scan position -> natural (row-major) index, as DQT segments store tables in zig-zag order.
 ZIGZAG = np.array(
-    [0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14,
-     21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53,
-     60, 61, 54, 47, 55, 62, 63],
+    [0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48,
+     41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22,
+     15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63],
     dtype=np.int32,
 )  # fmt: skip
 
@@ -115,7 +116,8 @@ def _dct_matrix() -> NDArray[np.float32]:
     i = np.arange(8)[None, :]
     mat = np.sqrt(2 / 8) * np.cos(np.pi * (2 * i + 1) * k / 16)
     mat[0] /= np.sqrt(2)
-    return mat.astype(np.float32)
+    orthonormal: NDArray[np.float32] = mat.astype(np.float32)
+    return orthonormal
 
 
 DCT8 = _dct_matrix()
@@ -132,15 +134,18 @@ def block_dct(luma: NDArray[np.uint8], max_blocks: int = 8000) -> NDArray[np.flo
     ys = (r[:, None] * 8 + offsets)[:, :, None]
     xs = (c[:, None] * 8 + offsets)[:, None, :]
     blocks = luma[ys, xs].astype(np.float32) - 128.0
-    return np.asarray(DCT8 @ blocks @ DCT8.T, dtype=np.float32)
+    coefficients: NDArray[np.float32] = np.asarray(DCT8 @ blocks @ DCT8.T, dtype=np.float32)
+    return coefficients
 
 
 def double_compression_periodicity(coefficients: NDArray[np.float32], luma_table: NDArray[np.int32]) -> float:
     """How periodic the quantized DCT histograms are (median over low frequencies; ~2 single, >5 double).
 
-    Each coefficient divided by the file's own step gives the integer the encoder stored. After one compression
+    Each coefficient divided by the file's own step gives the integer the encoder stored. After one
+    compression
     those integers follow a smooth, Laplacian-like histogram; a first compression with coarser steps leaves a
-    comb (peaks and empty bins repeating every q1/q2 bins). The number is the strongest non-trivial peak of the
+    comb (peaks and empty bins repeating every q1/q2 bins). The number is the strongest non-trivial peak of
+    the
     spectrum of the detrended log-histogram over the mean spectrum level (Popescu and Farid's idea).
     """
     scores: list[float] = []

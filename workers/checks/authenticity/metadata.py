@@ -1,4 +1,5 @@
-"""Reading what a file says about its own history: EXIF, XMP and IPTC software names, dates, the EXIF thumbnail.
+"""Reading what a file says about its own history: EXIF, XMP and IPTC software names, dates, the EXIF
+thumbnail.
 
 Pure parsing of the metadata segments (never of the image pixels): EXIF through Pillow's `Image.Exif` on the
 raw APP1 payload, XMP and IPTC as text / records.
@@ -45,7 +46,9 @@ def software_list() -> tuple[SoftwareEntry, ...]:
     entries: list[SoftwareEntry] = []
     for kind in ("editor", "filter"):
         for item in raw.get(kind, []):
-            patterns = tuple(re.compile(rf"(?<![a-z0-9]){re.escape(m.lower())}(?![a-z])") for m in item["match"])
+            patterns = tuple(
+                re.compile(rf"(?<![a-z0-9]){re.escape(m.lower())}(?![a-z])") for m in item["match"]
+            )
             entries.append(SoftwareEntry(name=str(item["name"]), kind=kind, patterns=patterns))
     return tuple(entries)
 
@@ -101,7 +104,11 @@ def iptc_records(iptc: bytes) -> list[tuple[int, int, bytes]]:
     records: list[tuple[int, int, bytes]] = []
     pos = 0
     while pos + 5 <= len(iptc) and iptc[pos] == 0x1C:
-        record, dataset, length = iptc[pos + 1], iptc[pos + 2], struct.unpack(">H", iptc[pos + 3 : pos + 5])[0]
+        record, dataset, length = (
+            iptc[pos + 1],
+            iptc[pos + 2],
+            struct.unpack(">H", iptc[pos + 3 : pos + 5])[0],
+        )
         if length & 0x8000:  # extended-length entries are only used for huge values, never for names
             break
         records.append((record, dataset, iptc[pos + 5 : pos + 5 + length]))
@@ -142,7 +149,9 @@ def read_metadata(info: dict[str, Any], data: bytes) -> Metadata:
         value = info.get(key)
         if isinstance(value, str) and value.strip():
             software.append((f"PNG {key}", value.strip()))
-    return Metadata(ifd0=ifd0, exif_ifd=exif_ifd, software_fields=tuple(software), thumbnail=exif_thumbnail(data))
+    return Metadata(
+        ifd0=ifd0, exif_ifd=exif_ifd, software_fields=tuple(software), thumbnail=exif_thumbnail(data)
+    )
 
 
 def exif_thumbnail(data: bytes) -> bytes | None:

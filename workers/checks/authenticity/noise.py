@@ -21,7 +21,8 @@ TRIMMED_TO_SIGMA = 1 / 0.53
 
 
 def diagonal_detail(gray: NDArray[np.uint8]) -> NDArray[np.float32]:
-    """Finest-scale Haar diagonal (HH) coefficients: mostly noise, little image content; half the input size."""
+    """Finest-scale Haar diagonal (HH) coefficients: mostly noise, little image content; half the input
+    size."""
     g = gray[: gray.shape[0] // 2 * 2, : gray.shape[1] // 2 * 2].astype(np.float32)
     return (g[0::2, 0::2] - g[0::2, 1::2] - g[1::2, 0::2] + g[1::2, 1::2]) / 2.0
 
@@ -72,7 +73,7 @@ def smooth_patches(
     Blocks clipped to black or white carry no noise by nature and are ignored. Groups larger than
     `max_fraction` of the image are not "local": such an image simply has little noise everywhere.
     """
-    usable = (means > 12) & (means < 243)
+    usable = usable_blocks(means)
     if usable.sum() < 20:
         return []
     level = float(np.median(sigma[usable]))
@@ -96,25 +97,44 @@ def smooth_patches(
     return sorted(patches, key=lambda p: -p.contrast)
 
 
+# The noise floor is the 20th percentile of block noise: the flattest fifth of an area, where the camera's
+# grain
+# is all there is (content texture lifts the other blocks).
+FLOOR_PERCENTILE = 20
+
+
+def noise_floor(sigma: NDArray[np.float32], mask: NDArray[np.bool_]) -> float | None:
+    """Grain of the flattest blocks under `mask` (grey levels); None when fewer than 4 blocks are usable."""
+    values = sigma[mask]
+    return float(np.percentile(values, FLOOR_PERCENTILE)) if values.size >= 4 else None
+
+
+def usable_blocks(means: NDArray[np.float32]) -> NDArray[np.bool_]:
+    """Blocks not clipped to black or white (clipping removes the grain whatever happened to the image)."""
+    return np.asarray((means > 12) & (means < 243))
+
+
 def region_noise_ratio(
     sigma: NDArray[np.float32], means: NDArray[np.float32], box: tuple[int, int, int, int]
 ) -> float:
-    """Noise inside `box` (block-grid x0, y0, x1, y1) over the noise of the rest of the image (1 = same).
+    """Noise floor inside `box` (block-grid x0, y0, x1, y1) over the noise floor of the rest (1 = same grain).
 
-    Below 1: the region is smoother than its surroundings (pasted from a cleaner source or smoothed).
+    Below 1: the region's flattest parts carry less grain than the rest's (pasted from a cleaner source, or
+    smoothed); content texture does not raise a floor, so a detailed portrait does not mask a clean paste.
     """
-    usable = (means > 12) & (means < 243)
+    usable = usable_blocks(means)
     inside = np.zeros_like(usable)
     x0, y0, x1, y1 = box
-    inside[y0:y1, x0:x1] = True
-    a, b = sigma[inside & usable], sigma[~inside & usable]
-    if a.size < 4 or b.size < 4:
-        return 1.0
-    return float(np.median(a) / max(float(np.median(b)), 0.05))
+    inside[max(0, y0) : y1, max(0, x0) : x1] = True
+    here, rest = noise_floor(sigma, inside & usable), noise_floor(sigma, ~inside & usable)
+    if here is None or rest is None:
+        return 1.0  # too little of the image on one side to compare
+    return here / max(rest, 0.05)
 
 
 def box_noise(gray: NDArray[np.uint8], box: tuple[int, int, int, int]) -> float:
-    """Noise level (grey levels, MAD of HH) inside `box` = (x0, y0, x1, y1) of `gray`; 0 if the box is empty."""
+    """Noise level (grey levels, MAD of HH) inside `box` = (x0, y0, x1, y1) of `gray`; 0 if the box is
+    empty."""
     x0, y0, x1, y1 = (max(0, v) for v in box)
     crop = gray[y0:y1, x0:x1]
     if crop.shape[0] < 4 or crop.shape[1] < 4:

@@ -10,6 +10,7 @@ from workers.checks.authenticity.jpeg import JpegStructure, read_structure
 from workers.checks.authenticity.metadata import Metadata, read_metadata
 from workers.checks.authenticity.noise import block_means, noise_sigma_map
 from workers.checks.capture import Capture
+from workers.checks.model import Region
 
 # Working resolution of the local noise maps: 1024 px keeps ID text strokes several pixels wide (a card photo
 # is ~0.25 mm per pixel there) while the maps cost a few milliseconds.
@@ -60,3 +61,16 @@ def faces(capture: Capture) -> list[Box]:
 
 def polygon(x0: float, y0: float, x1: float, y1: float) -> list[list[float]]:
     return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+
+
+def box_region(capture: Capture, x0: float, y0: float, x1: float, y1: float) -> Region:
+    """A rectangle in full-resolution pixels, clipped to the image, as a verdict region."""
+    w, h = capture.width, capture.height
+    return Region(
+        polygon=polygon(
+            round(min(max(x0, 0), w)),
+            round(min(max(y0, 0), h)),
+            round(min(max(x1, 0), w)),
+            round(min(max(y1, 0), h)),
+        )
+    )
