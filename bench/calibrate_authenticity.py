@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.fixtures.edits import EDITS, Sample, check_sample, generated_set  # noqa: E402
+from workers.checks import authenticity  # noqa: E402, F401  (loaded before the long sample generation)
 from workers.checks.model import Finding, Status  # noqa: E402
 
 SIDTD = ROOT / ".." / "shared" / "corpus" / "sidtd"

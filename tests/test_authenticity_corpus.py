@@ -56,7 +56,13 @@ def test_face_swaps_are_flagged_over_the_swapped_portrait(name: str) -> None:
     assert any(f.code == "EDIT_GHOST_PORTRAIT_MISMATCH" and overlaps(f, box) for f in flagged)
 
 
-@pytest.mark.parametrize("name", ["alb00.jpg", "alb01.jpg"])
+def test_inpainted_name_field_is_flagged_where_it_was_retyped() -> None:
+    box = manifest_regions()["fake_ir_alb00.jpg"]
+    finding = next(f for f in findings("fake_ir_alb00.jpg") if f.code == "EDIT_LOCAL_ANOMALY")
+    assert finding.status is Status.REVIEW and overlaps(finding, box)
+
+
+@pytest.mark.parametrize("name", ["alb00.jpg", "alb01.jpg", "aze00.jpg", "aze01.jpg"])
 def test_bona_fide_cards_pass_the_pixel_forgery_checks(name: str) -> None:
     local = {"EDIT_GHOST_PORTRAIT_MISMATCH", "EDIT_PORTRAIT_PASTED", "EDIT_LOCAL_ANOMALY", "EDIT_COPY_MOVE"}
     assert [f.code for f in findings(name) if f.code in local and f.status is not Status.PASS] == []

@@ -19,6 +19,8 @@ CLUSTERS_CHECKED = 30
 # image takes part; a global top-N would spend them all on the busiest print.
 TILES = 16
 PER_TILE = 12
+# FAST corner contrast (grey levels): above the sensor grain of a 1024 px view, below printed edges.
+FAST_THRESHOLD = 12
 # Full-resolution patch half-size for the pixel check: 24 x 24 px takes in paper around the ink, where the
 # grain of a real copy repeats and the grain of a re-printed glyph does not.
 PATCH_HALF = 12
@@ -85,12 +87,17 @@ def _patch_residuals(
 
 def _tiled_orb(gray: NDArray[np.uint8]) -> tuple[list[cv2.KeyPoint], NDArray[np.uint8] | None]:
     """FAST corners spread over a tile grid, described by single-scale ORB (copies keep their scale)."""
-    corners = cv2.FastFeatureDetector.create(threshold=12).detect(gray, None)
+    corners = cv2.FastFeatureDetector.create(threshold=FAST_THRESHOLD).detect(gray, None)
+    if not corners:
+        return [], None
     h, w = gray.shape
-    tiles: dict[tuple[int, int], list[cv2.KeyPoint]] = {}
-    for kp in corners:
-        tiles.setdefault((int(kp.pt[1] * TILES / h), int(kp.pt[0] * TILES / w)), []).append(kp)
-    kept = [kp for tile in tiles.values() for kp in sorted(tile, key=lambda k: -k.response)[:PER_TILE]]
+    xy = np.array([k.pt for k in corners], dtype=np.float32)
+    response = np.array([k.response for k in corners], dtype=np.float32)
+    tile = (xy[:, 1] * TILES // h).astype(np.int64) * TILES + (xy[:, 0] * TILES // w).astype(np.int64)
+    order = np.lexsort((-response, tile))  # by tile, strongest first within a tile
+    sorted_tiles = tile[order]
+    rank = np.arange(len(order)) - np.searchsorted(sorted_tiles, sorted_tiles)
+    kept = [corners[i] for i in order[rank < PER_TILE]]
     orb = cv2.ORB.create(nlevels=1, edgeThreshold=16, patchSize=15)
     keypoints, descriptors = orb.compute(gray, kept)
     if descriptors is None:

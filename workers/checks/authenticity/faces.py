@@ -24,6 +24,6 @@ def find_faces(gray: NDArray[np.uint8], *, min_fraction: float = 0.06) -> list[t
     """Face boxes (x, y, w, h) in `gray` pixels, largest first; faces smaller than `min_fraction` of the
     shorter image side are ignored (ghost portraits, people in the background)."""
     side = max(24, int(min(gray.shape) * min_fraction))
-    found = _cascade().detectMultiScale(gray, scaleFactor=1.15, minNeighbors=6, minSize=(side, side))
+    found = _cascade().detectMultiScale(gray, scaleFactor=1.2, minNeighbors=4, minSize=(side, side))
     boxes = [(int(x), int(y), int(w), int(h)) for x, y, w, h in (found if len(found) else [])]
     return sorted(boxes, key=lambda b: -b[2] * b[3])

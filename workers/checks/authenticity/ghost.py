@@ -45,12 +45,12 @@ def ghost_similarity(gray: NDArray[np.uint8], main: Box, ghost: Box) -> float:
     if reference is None:
         return 1.0
     x, y, w, _ = ghost
-    step = max(1, w // 50)
+    step = max(1, w // 40)
     best = -1.0
-    for scale in (0.9, 1.0, 1.1):
+    for scale in (0.92, 1.0, 1.08):
         side = round(w * scale)
-        for dy in range(-3 * step, 3 * step + 1, step):
-            for dx in range(-3 * step, 3 * step + 1, step):
+        for dy in range(-2 * step, 2 * step + 1, step):
+            for dx in range(-2 * step, 2 * step + 1, step):
                 box = (x + dx - (side - w) // 2, y + dy - (side - w) // 2, side, side)
                 face = _normalised_face(gray, box)
                 if face is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -97,18 +98,20 @@ def libjpeg_luma_table(quality: int) -> NDArray[np.int32]:
     return np.clip((ANNEX_K_LUMA * scale + 50) // 100, 1, 255).astype(np.int32)
 
 
+@cache
+def _all_libjpeg_tables() -> NDArray[np.int32]:
+    return np.stack([libjpeg_luma_table(q) for q in range(1, 101)])
+
+
 def estimate_quality(luma: NDArray[np.int32]) -> tuple[int, float]:
     """(libjpeg quality whose luma table is closest, mean absolute step difference to it).
 
     A difference of 0 means the file was written by a libjpeg-family encoder at exactly that quality; phone
     cameras mostly write their own tuned tables, which sit a few steps away from every libjpeg quality.
     """
-    best_q, best_err = 0, float("inf")
-    for q in range(1, 101):
-        err = float(np.abs(libjpeg_luma_table(q) - luma).mean())
-        if err < best_err:
-            best_q, best_err = q, err
-    return best_q, best_err
+    errors = np.abs(_all_libjpeg_tables() - luma[None]).mean(axis=(1, 2))
+    best = int(np.argmin(errors))
+    return best + 1, float(errors[best])
 
 
 def _dct_matrix() -> NDArray[np.float32]:

@@ -49,6 +49,10 @@ def block_means(gray: NDArray[np.uint8], block: int = 16) -> NDArray[np.float32]
     return np.asarray(cells.reshape(rows, block, cols, block).mean(axis=(1, 3)), dtype=np.float32)
 
 
+# Patches within 2 blocks of the frame's edge are not judged (document margins, background beyond the edge).
+EDGE_BLOCKS = 2
+
+
 @dataclass(frozen=True)
 class SmoothPatch:
     """A compact group of blocks with far less noise than the blocks around it (block-grid coordinates)."""
@@ -83,10 +87,13 @@ def smooth_patches(
     count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate, connectivity=8)
     patches: list[SmoothPatch] = []
     kernel = np.ones((5, 5), np.uint8)
+    rows, cols = sigma.shape
     for label in range(1, count):
         x, y, w, h, area = (int(v) for v in stats[label])
         if area < min_blocks or area > max_fraction * sigma.size:
             continue
+        if x < EDGE_BLOCKS or y < EDGE_BLOCKS or x + w > cols - EDGE_BLOCKS or y + h > rows - EDGE_BLOCKS:
+            continue  # at the frame's edge: margin or background, and its surroundings are cut off
         mask = (labels == label).astype(np.uint8)
         ring = (cv2.dilate(mask, kernel) > 0) & (mask == 0) & usable
         if ring.sum() < area:

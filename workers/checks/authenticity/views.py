@@ -16,9 +16,9 @@ from workers.checks.model import Region
 # is ~0.25 mm per pixel there) while the maps cost a few milliseconds.
 NOISE_VIEW_SIDE = 1024
 NOISE_BLOCK = 16
-# Faces are searched on a 400 px view: a document portrait is still ~40 px wide there, the cascade's
+# Faces are searched on a 320 px view: a document portrait is still ~35 px wide there, above the cascade's
 # comfortable minimum, and the search costs ~10-20 ms.
-FACE_VIEW_SIDE = 400
+FACE_VIEW_SIDE = 320
 
 Box = tuple[int, int, int, int]
 
