@@ -177,7 +177,7 @@ CHECKS = [
         code="EDIT_LOCAL_ANOMALY",
         summary="One area of the image has far less noise than its surroundings (painted over or retyped).",
         remediation=REVIEW_HINT,
-        threshold_source="Noise contrast 4.0 from generated photos and sidtd (docs/calibration/authenticity.md).",
+        threshold_source="Noise contrast 4.0: generated photos and sidtd (docs/calibration/authenticity.md).",
         # Documents only: retyped fields are a document forgery; a selfie's smooth skin and backgrounds are
         # judged by BEAUTY_FILTER instead.
         roles=DOCUMENT_ROLES,
