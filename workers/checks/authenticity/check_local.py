@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from workers.checks.authenticity.copymove import find_clone
 from workers.checks.authenticity.ghost import ghost_pairs, ghost_similarity
-from workers.checks.authenticity.noise import region_noise_ratio, smooth_patches
+from workers.checks.authenticity.noise import noise_floor, region_noise_ratio, smooth_patches, usable_blocks
 from workers.checks.authenticity.views import NOISE_BLOCK, Box, box_region, faces, noise_maps, noise_view
 from workers.checks.context import DocumentContext
 from workers.checks.model import Outcome, Region, Status
@@ -27,6 +27,16 @@ SMOOTH_RATIO = 3.0
 # image (a larger smooth area is a property of the whole image, e.g. a flat render, not a local edit).
 MIN_PATCH_BLOCKS = 2
 MAX_PATCH_FRACTION = 0.06
+# The patch must also be smoother than a third of the image's own grain floor (its flattest fifth): a camera
+# leaves grain on every flat area, so a painted patch drops far below the floor (generated: 0.0-0.1 against
+# 1.0-1.3; sidtd fake_ir_alb00 0.9 against 4.1), while flat print on noise-free scans and renders sits near
+# it (passporteye specimens 0.5-4.1 against floors 0.4-2.9).
+FLOOR_FRACTION = 1 / 3
+# Below 0.3 grey levels of grain floor (at the 1024 px view) an image carries no camera noise at all (a
+# clean render, a cleaned-up scan, a heavily compressed copy): a missing grain cannot be seen there, and
+# repeated glyphs cannot be told from copies. Generated camera photos measure 1.0-1.3; noise-free corpus
+# renders 0.0-0.16.
+MIN_GRAIN_FLOOR = 0.3
 # Copy-move: at least 6 verified keypoint pairs sharing one displacement. Calibration (20 seeds): untouched
 # photos give at most 3, 18 of 20 cloned regions 6 or more (docs/calibration/authenticity.md).
 MIN_CLONE_MATCHES = 6
@@ -71,8 +81,15 @@ def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def local_anomaly(ctx: DocumentContext) -> Outcome:
+def _span(a: Box, b: Box) -> tuple[float, float, float, float]:
+    return float(min(a[0], b[0])), float(min(a[1], b[1])), float(max(a[2], b[2])), float(max(a[3], b[3]))
+
+
+def local_anomaly(ctx: DocumentContext) -> Outcome | None:
     sigma, means = noise_maps(ctx.capture)
+    floor = noise_floor(sigma, usable_blocks(means)) or 0.0
+    if floor < MIN_GRAIN_FLOOR:
+        return None  # no camera grain anywhere: nothing for a painted patch to stand out from
     view_width = noise_view(ctx.capture).shape[1]
     portraits = _face_blocks(ctx, view_width)
     patches = [
@@ -82,6 +99,7 @@ def local_anomaly(ctx: DocumentContext) -> Outcome:
         )
         # A portrait's skin is judged by EDIT_PORTRAIT_PASTED and BEAUTY_FILTER, not as an unexplained patch.
         if not any(_overlaps((p.x0, p.y0, p.x1, p.y1), f) for f in portraits)
+        and p.inside <= floor * FLOOR_FRACTION
     ]
     best = patches[0] if patches else None
     if best is not None and best.contrast >= MIN_PATCH_CONTRAST:
@@ -109,7 +127,10 @@ def local_anomaly(ctx: DocumentContext) -> Outcome:
     )
 
 
-def copy_move(ctx: DocumentContext) -> Outcome:
+def copy_move(ctx: DocumentContext) -> Outcome | None:
+    sigma, means = noise_maps(ctx.capture)
+    if (noise_floor(sigma, usable_blocks(means)) or 0.0) < MIN_GRAIN_FLOOR:
+        return None  # without grain, a second printed glyph is pixel-identical to a copy: no verdict possible
     view = ctx.capture.downscaled(CLONE_VIEW_SIDE, gray=True)
     evidence = find_clone(
         view,
@@ -129,7 +150,8 @@ def copy_move(ctx: DocumentContext) -> Outcome:
             measured=matches,
             threshold=MIN_CLONE_MATCHES,
             unit="matched_keypoints",
-            region=_to_full(ctx, view.shape[1], tuple(float(v) for v in evidence.target)),
+            # Which of the two places is the copy cannot be told: the region spans both.
+            region=_to_full(ctx, view.shape[1], _span(evidence.source, evidence.target)),
         )
     return Outcome(
         status=Status.PASS,

@@ -62,6 +62,7 @@ class SmoothPatch:
     x1: int
     y1: int
     contrast: float  # noise around the patch / noise inside it
+    inside: float  # median noise inside the patch (grey levels)
 
 
 def smooth_patches(
@@ -100,7 +101,7 @@ def smooth_patches(
             continue
         inside = float(np.median(sigma[mask > 0]))
         around = float(np.median(sigma[ring]))
-        patches.append(SmoothPatch(x, y, x + w, y + h, around / max(inside, 0.05)))
+        patches.append(SmoothPatch(x, y, x + w, y + h, around / max(inside, 0.05), inside))
     return sorted(patches, key=lambda p: -p.contrast)
 
 
