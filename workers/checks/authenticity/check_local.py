@@ -168,6 +168,8 @@ def portrait_pasted(ctx: DocumentContext) -> Outcome | None:
     if not portraits:
         return None
     sigma, means = noise_maps(ctx.capture)
+    if (noise_floor(sigma, usable_blocks(means)) or 0.0) < MIN_GRAIN_FLOOR:
+        return None  # no camera grain to compare the portrait's grain with
     box = portraits[0]
     ratio = region_noise_ratio(sigma, means, box)
     low, high = PORTRAIT_NOISE_BAND

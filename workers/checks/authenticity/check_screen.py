@@ -25,17 +25,19 @@ def screen_capture(ctx: DocumentContext) -> Outcome:
     has_camera = md.TAG_MAKE in metadata(cap).ifd0
     evidence: list[str] = []
     region: Region | None = None
-    if top >= MIN_BAR_FLATNESS and not has_camera:
-        evidence.append("a status bar at the top")
-        region = Region(polygon=polygon(0, 0, cap.width, band))
-    if bottom >= MIN_BAR_FLATNESS and not has_camera:
-        evidence.append("a navigation bar at the bottom")
-        region = region or Region(polygon=polygon(0, cap.height - band, cap.width, cap.height))
+    # The exact size of a screen is the primary evidence: flat bands alone also occur on scans with white
+    # margins, so a bar only adds to a screen size.
     if is_screen_size(cap.width, cap.height) and not has_camera:
         evidence.append(f"the exact size of a screen ({cap.width}x{cap.height})")
+        if top >= MIN_BAR_FLATNESS:
+            evidence.append("a status bar at the top")
+            region = Region(polygon=polygon(0, 0, cap.width, band))
+        if bottom >= MIN_BAR_FLATNESS:
+            evidence.append("a navigation bar at the bottom")
+            region = region or Region(polygon=polygon(0, cap.height - band, cap.width, cap.height))
     measured = round(max(top, bottom), 3)
     if evidence:
-        # Both a UI bar and a screen size: certain enough for the provider to reject it.
+        # A screen size and a UI bar together: certain enough for the provider to reject it.
         status = Status.FAIL if len(evidence) >= 2 else Status.REVIEW
         return Outcome(
             status=status,
@@ -57,7 +59,7 @@ def screen_capture(ctx: DocumentContext) -> Outcome:
 CHECKS = [
     DocumentCheck(
         code="SCREEN_CAPTURE_UI",
-        summary="The image is a screenshot: flat UI bars at the edges or the exact size of a screen.",
+        summary="The image is a screenshot: the exact size of a screen, with flat UI bars at its edges.",
         remediation=(
             "Do not upload a screenshot. Photograph the document itself with the phone's camera app and "
             "upload "
