@@ -11,8 +11,8 @@ from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Region, Status
 from workers.checks.spec import DocumentCheck
 
-# Skin noise / image noise floor. Calibration (docs/calibration/authenticity.md): untouched generated selfies
-# 1.36-1.53, skin smoothed by a beauty filter (bilateral + blur) 0.26-0.41; 0.7 sits between (geometric mean).
+# Skin noise / image noise floor. Calibration (docs/calibration/authenticity.md, 20 seeds): untouched selfies
+# 1.34-1.46, skin smoothed by a beauty filter (bilateral + blur) 0.29-0.43; 0.7 sits between (geometric mean).
 MIN_SKIN_NOISE_RATIO = 0.7
 # Below 0.3 grey levels of grain at the noise view, an image has no camera noise to compare with (a render or
 # a

@@ -16,7 +16,7 @@ from workers.checks.spec import ALL_ROLES, DocumentCheck
 # else: an editor's export or an app's "save". 85 leaves a margin below the lowest camera setting we know.
 MIN_CAMERA_QUALITY = 85
 # Median spectral peak of the quantized DCT histograms: single-compressed generated photos measure 1.9-2.6,
-# double-compressed ones (a first save coarser than the last) 3.2-11.8; docs/calibration/authenticity.md.
+# double-compressed ones (a first save coarser than the last) 3.16-5.80; docs/calibration/authenticity.md.
 MAX_PERIODICITY = 3.0
 
 

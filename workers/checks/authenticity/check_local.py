@@ -38,7 +38,7 @@ FLOOR_FRACTION = 1 / 3
 # renders 0.0-0.16.
 MIN_GRAIN_FLOOR = 0.3
 # Copy-move: at least 6 verified keypoint pairs sharing one displacement. Calibration (20 seeds): untouched
-# photos give at most 3, 18 of 20 cloned regions 6 or more (docs/calibration/authenticity.md).
+# photos give at most 3, 17 of 20 cloned regions 6 or more (docs/calibration/authenticity.md).
 MIN_CLONE_MATCHES = 6
 CLONE_VIEW_SIDE = 1024
 # Shift of at least 24 px at 1024 px: shorter "copies" are a keypoint matching its own neighbourhood.
@@ -48,8 +48,8 @@ MAX_DESCRIPTOR_DISTANCE = 40
 # Mean absolute grey difference of 24x24 full-resolution patches of the two copies: a JPEG-compressed copy
 # stays under 2.5, a re-printed glyph with its own sensor noise lies above (generated calibration set).
 MAX_CLONE_RESIDUAL = 2.5
-# Portrait noise floor / rest-of-card noise floor. Calibration: untouched generated camera photos 1.07-1.16,
-# sidtd renders 0.67-1.0, a portrait pasted from a cleaner source 0.17-0.41; 0.55 sits between. Above 2.5 the
+# Portrait grain floor / rest-of-card grain floor. Calibration: untouched generated photos 1.05-1.15, sidtd
+# renders 0.67-1.0, a portrait pasted from a cleaner source 0.16-0.37; 0.55 sits between. Above 2.5 the
 # portrait carries far more grain than the card (pasted from a noisier photo); clean photos stay under 1.2.
 PORTRAIT_NOISE_BAND = (0.55, 2.5)
 

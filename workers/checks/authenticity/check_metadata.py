@@ -25,9 +25,9 @@ RESUBMIT_ORIGINAL = (
 # we know); 60 s leaves room for clocks written at different pipeline stages. A later DateTime means the file
 # was saved again afterwards.
 MAX_MODIFY_DELAY_S = 60.0
-# Mean absolute grey difference (0-255) on the 8x8 cell where thumbnail and image differ most. Measured on the
-# generated set: an untouched camera thumbnail differs by <= 6 (JPEG and resampling), a portrait or field
-# edited after capture by >= 25; 15 sits between (docs/calibration/authenticity.md).
+# Mean absolute grey difference (0-255) on the 8x8 cell where thumbnail and image differ most. Generated set:
+# a fresh thumbnail differs by 2.2-2.5 (JPEG and resampling), one left from before a portrait swap by 62; 15
+# leaves room for cameras whose thumbnail resizer differs from ours (docs/calibration/authenticity.md).
 THUMBNAIL_MAX_CELL_DIFF = 15.0
 EXIF_ORIENTATION = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
