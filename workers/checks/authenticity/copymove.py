@@ -74,12 +74,14 @@ def _patch_residuals(
     a, b = a[inside], b[inside]
     grid = np.arange(-half, half)
     pa = full[(a[:, 1, None] + grid)[:, :, None], (a[:, 0, None] + grid)[:, None, :]].astype(np.int16)
+    # One gather of each target window; every shift is then a slice of it.
+    wide = np.arange(-reach, reach)
+    window = full[(b[:, 1, None] + wide)[:, :, None], (b[:, 0, None] + wide)[:, None, :]].astype(np.int16)
+    side = 2 * half
     best = np.full(len(a), np.inf)
-    for dy in range(-search, search + 1):
-        for dx in range(-search, search + 1):
-            rows = (b[:, 1, None] + dy + grid)[:, :, None]
-            cols = (b[:, 0, None] + dx + grid)[:, None, :]
-            diff = np.abs(pa - full[rows, cols].astype(np.int16)).mean(axis=(1, 2))
+    for dy in range(2 * search + 1):
+        for dx in range(2 * search + 1):
+            diff = np.abs(pa - window[:, dy : dy + side, dx : dx + side]).mean(axis=(1, 2))
             best = np.minimum(best, diff)
     result[inside] = best
     return result
