@@ -112,3 +112,16 @@ def test_screenshot_is_flagged_with_its_status_bar() -> None:
         finding = by_code(findings, "SCREEN_CAPTURE_UI")
         assert finding.status is Status.FAIL and overlaps(finding, sample.box)
     assert by_code(findings_of("clean", "card", 2)[1], "SCREEN_CAPTURE_UI").status is Status.PASS
+
+
+def test_tiny_and_thin_images_are_checked_without_errors() -> None:
+    import io
+
+    from PIL import Image
+
+    rng = np.random.default_rng(5)
+    for width, height in ((1, 1), (20, 13), (9, 900), (900, 9)):
+        out = io.BytesIO()
+        Image.fromarray(rng.integers(0, 255, (height, width, 3), dtype=np.uint8)).save(out, "JPEG")
+        findings = check_sample(Sample("x", "card", 0, out.getvalue()))
+        assert [f.message for f in findings if f.code == "CHECK_ERROR"] == [], (width, height)

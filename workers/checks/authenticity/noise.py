@@ -36,6 +36,8 @@ def noise_sigma_map(gray: NDArray[np.uint8], block: int = 16) -> NDArray[np.floa
     hh = np.abs(diagonal_detail(gray))
     cell = block // 2
     rows, cols = hh.shape[0] // cell, hh.shape[1] // cell
+    if rows == 0 or cols == 0:  # smaller than one block: nothing to measure
+        return np.zeros((rows, cols), np.float32)
     cells = hh[: rows * cell, : cols * cell].reshape(rows, cell, cols, cell).transpose(0, 2, 1, 3)
     ordered = np.sort(cells.reshape(rows, cols, -1), axis=2)
     keep = ordered.shape[2] * 3 // 4  # drop the largest quarter: edges and text strokes
@@ -45,6 +47,8 @@ def noise_sigma_map(gray: NDArray[np.uint8], block: int = 16) -> NDArray[np.floa
 def block_means(gray: NDArray[np.uint8], block: int = 16) -> NDArray[np.float32]:
     """Mean grey level per block, on the same grid as `noise_sigma_map`."""
     rows, cols = gray.shape[0] // block, gray.shape[1] // block
+    if rows == 0 or cols == 0:
+        return np.zeros((rows, cols), np.float32)
     cells = gray[: rows * block, : cols * block].astype(np.float32)
     return np.asarray(cells.reshape(rows, block, cols, block).mean(axis=(1, 3)), dtype=np.float32)
 
