@@ -3,10 +3,12 @@ clean."""
 
 from __future__ import annotations
 
+import io
 from functools import cache
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from tests.fixtures.edits import (
     Sample,
@@ -115,10 +117,6 @@ def test_screenshot_is_flagged_with_its_status_bar() -> None:
 
 
 def test_tiny_and_thin_images_are_checked_without_errors() -> None:
-    import io
-
-    from PIL import Image
-
     rng = np.random.default_rng(5)
     for width, height in ((1, 1), (20, 13), (9, 900), (900, 9)):
         out = io.BytesIO()
