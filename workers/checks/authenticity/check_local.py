@@ -234,7 +234,7 @@ GHOST_VIEW_SIDE = 1024
 
 def ghost_mismatch(ctx: DocumentContext) -> Outcome | None:
     found = faces(ctx.capture)
-    pair = ghost_pairs(found)
+    pair = ghost_pairs(found, ctx.capture.gray)
     if pair is None:
         return None
     view = ctx.capture.downscaled(GHOST_VIEW_SIDE, gray=True)

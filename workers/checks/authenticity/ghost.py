@@ -26,13 +26,28 @@ def _normalised_face(gray: NDArray[np.uint8], box: Box) -> NDArray[np.float32] |
     return normalised
 
 
-def ghost_pairs(boxes: list[Box]) -> tuple[Box, Box] | None:
-    """(main portrait, ghost) among face boxes: the largest face and a face 30-75 % of its width beside it."""
+# A ghost portrait is printed faded: its grey-level contrast is at most 0.7 of the main portrait's (sidtd
+# 0.44-0.46). A second face of full contrast is another photo, not a ghost (the corpus's midv2020 card: 0.97).
+MAX_GHOST_CONTRAST = 0.7
+
+
+def _contrast(gray: NDArray[np.uint8], box: Box) -> float:
+    x, y, w, h = box
+    crop = gray[max(0, y) : y + h, max(0, x) : x + w]
+    return float(crop.std()) if crop.size else 0.0
+
+
+def ghost_pairs(boxes: list[Box], gray: NDArray[np.uint8]) -> tuple[Box, Box] | None:
+    """(main portrait, ghost) among face boxes (in `gray` pixels): the largest face and a fainter face 30-75 %
+    of its width."""
     if len(boxes) < 2:
         return None
     main = boxes[0]
+    main_contrast = _contrast(gray, main)
     for other in boxes[1:]:
-        if 0.3 * main[2] <= other[2] <= 0.75 * main[2]:
+        if not 0.3 * main[2] <= other[2] <= 0.75 * main[2]:
+            continue
+        if _contrast(gray, other) <= MAX_GHOST_CONTRAST * main_contrast:
             return main, other
     return None
 
