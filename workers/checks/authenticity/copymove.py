@@ -127,13 +127,19 @@ def find_clone(
         return None
     points = np.array([k.pt for k in keypoints], dtype=np.float32)
     matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
-    pairs: list[tuple[int, int]] = []
+    found: set[tuple[int, int]] = set()
     for candidates in matcher.knnMatch(descriptors, descriptors, k=KNN):
         for m in candidates:
-            if m.queryIdx >= m.trainIdx or m.distance > max_descriptor_distance:
-                continue  # itself, the mirror pair, or not alike enough
-            if float(np.hypot(*(points[m.queryIdx] - points[m.trainIdx]))) >= min_shift:
-                pairs.append((m.queryIdx, m.trainIdx))
+            if m.queryIdx == m.trainIdx or m.distance > max_descriptor_distance:
+                continue  # itself, or not alike enough
+            a, b = points[m.queryIdx], points[m.trainIdx]
+            if float(np.hypot(*(a - b))) < min_shift:
+                continue
+            # One direction per pair (downwards, else rightwards), so that all pairs of one copy share a shift
+            # whichever of the two keypoints found the other.
+            downwards = (b[1], b[0]) > (a[1], a[0])
+            found.add((m.queryIdx, m.trainIdx) if downwards else (m.trainIdx, m.queryIdx))
+    pairs = sorted(found)
     if len(pairs) < 3:
         return None
     src = points[[p[0] for p in pairs]]
