@@ -1,0 +1,85 @@
+"""Speed of the authenticity checks: (all of them on one image) / (full-resolution Pillow decode of it).
+
+Both are timed in the same run on the same image; the median ratio over the real corpus and a generated set
+is printed (target <= 1.5). Run: /work/venv/bin/python bench/authenticity.py
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.fixtures.edits import generated_set  # noqa: E402
+from workers.checks.authenticity import CHECKS  # noqa: E402
+from workers.checks.capture import Capture  # noqa: E402
+from workers.checks.context import BundleContext, DocumentContext  # noqa: E402
+from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role  # noqa: E402
+from workers.checks.policy import load_policy  # noqa: E402
+
+CORPUS = ROOT / ".." / "shared" / "corpus"
+
+
+def decode_seconds(data: bytes) -> float:
+    """One full-resolution Pillow decode to RGB, as Capture does it."""
+    start = time.perf_counter()
+    with Image.open(io.BytesIO(data)) as img:
+        img.load()
+        img.convert("RGB")
+    return time.perf_counter() - start
+
+
+def checks_seconds(data: bytes, name: str, role: Role) -> float:
+    """All authenticity checks on a Capture whose decode has already happened (it is not counted)."""
+    spec = DocumentSpec(role=role, file=name)
+    bundle = BundleContext(
+        spec=BundleSpec(reference="BENCH", profile=Profile(full_name="Bench"), documents=[spec]),
+        submit_on=date(2026, 12, 1),
+        policy=load_policy("default"),
+    )
+    capture = Capture(data=data, filename=name)
+    if not capture.decodes:
+        return float("nan")
+    doc = DocumentContext(spec=spec, capture=capture, bundle=bundle)
+    start = time.perf_counter()
+    for check in CHECKS:
+        if role in check.roles:
+            check.evaluate(doc)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    images: list[tuple[str, bytes, Role]] = []
+    if CORPUS.is_dir():
+        for path in sorted(CORPUS.glob("*/*")):
+            if path.suffix.lower() in (".jpg", ".jpeg", ".png"):
+                images.append((f"{path.parent.name}/{path.name}", path.read_bytes(), Role.ID_DOCUMENT))
+    else:
+        print(f"corpus not found at {CORPUS}: generated set only")
+    for sample in generated_set(range(3)):
+        images.append((f"gen/{sample.edit}/{sample.kind}/{sample.seed}", sample.data, Role(sample.role)))
+    checks_seconds(images[0][1], "warmup.jpg", Role.ID_DOCUMENT)  # loads the cascade and data files once
+    ratios = []
+    for name, data, role in images:
+        dec = decode_seconds(data)
+        chk = checks_seconds(data, name, role)
+        if chk != chk:  # NaN: does not decode
+            continue
+        ratios.append(chk / dec)
+        print(f"{name:48s} decode {dec * 1000:7.1f} ms  checks {chk * 1000:7.1f} ms  ratio {chk / dec:5.2f}")
+    print(
+        f"\nmedian ratio (checks / decode) over {len(ratios)} images: "
+        f"{statistics.median(ratios):.2f}  (target <= 1.5)"
+    )
+
+
+if __name__ == "__main__":
+    main()

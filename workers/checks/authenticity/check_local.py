@@ -1,0 +1,276 @@
+"""Localised evidence: a patch with far less noise than its surroundings, a copied region, a pasted
+portrait."""
+
+from __future__ import annotations
+
+from workers.checks.authenticity.copymove import find_clone
+from workers.checks.authenticity.ghost import ghost_pairs, ghost_similarity
+from workers.checks.authenticity.noise import noise_floor, region_noise_ratio, smooth_patches, usable_blocks
+from workers.checks.authenticity.views import NOISE_BLOCK, Box, box_region, faces, noise_maps, noise_view
+from workers.checks.context import DocumentContext
+from workers.checks.model import Outcome, Region, Status
+from workers.checks.spec import ALL_ROLES, DOCUMENT_ROLES, DocumentCheck
+
+REVIEW_HINT = (
+    "A person will look at this image. If it was edited, take a new photo of the original document with the "
+    "phone's own camera app (filters off) and upload that file unchanged."
+)
+
+# Noise around / noise inside a smooth patch. Calibration (docs/calibration/authenticity.md): untouched
+# generated photos show no patch at all, painted-over fields measure 24-37; real sidtd renders have natural
+# flat patches up to 3.3 and the inpainted name field of fake_ir_alb00 7.8; 4.0 sits between.
+MIN_PATCH_CONTRAST = 4.0
+# A block is "smooth" below 1/3 of the image's median noise (one third: shot-noise differences between paper
+# and ink stay within a factor 2 in camera photos).
+SMOOTH_RATIO = 3.0
+# A patch must cover at least 2 blocks (32 x 16 px at 1024 px: one short printed word) and at most 6 % of the
+# image (a larger smooth area is a property of the whole image, e.g. a flat render, not a local edit).
+MIN_PATCH_BLOCKS = 2
+MAX_PATCH_FRACTION = 0.06
+# The patch must also be smoother than a third of the image's own grain floor (its flattest fifth): a camera
+# leaves grain on every flat area, so a painted patch drops far below the floor (generated: 0.0-0.1 against
+# 1.0-1.3; sidtd fake_ir_alb00 0.9 against 4.1), while flat print on noise-free scans and renders sits near
+# it (passporteye specimens 0.5-4.1 against floors 0.4-2.9).
+FLOOR_FRACTION = 1 / 3
+# Below 0.3 grey levels of grain floor (at the 1024 px view) an image carries no camera noise at all (a
+# clean render, a cleaned-up scan, a heavily compressed copy): a missing grain cannot be seen there, and
+# repeated glyphs cannot be told from copies. Generated camera photos measure 1.0-1.3; noise-free corpus
+# renders 0.0-0.16.
+MIN_GRAIN_FLOOR = 0.3
+# Copy-move: at least 6 verified keypoint pairs sharing one displacement. Calibration (20 seeds): untouched
+# photos give at most 3, 17 of 20 cloned regions 6 or more (docs/calibration/authenticity.md).
+MIN_CLONE_MATCHES = 6
+CLONE_VIEW_SIDE = 1024
+# Shift of at least 24 px at 1024 px: shorter "copies" are a keypoint matching its own neighbourhood.
+MIN_CLONE_SHIFT = 24.0
+# ORB descriptor distance (bits of 256) for "the same patch": copies after JPEG stay under ~30.
+MAX_DESCRIPTOR_DISTANCE = 40
+# Mean absolute grey difference of 24x24 full-resolution patches of the two copies: a JPEG-compressed copy
+# stays under 2.5, a re-printed glyph with its own sensor noise lies above (generated calibration set).
+MAX_CLONE_RESIDUAL = 2.5
+# Portrait grain floor / rest-of-card grain floor. Calibration: untouched generated photos 1.05-1.15, sidtd
+# renders 0.67-1.0, a portrait pasted from a cleaner source 0.16-0.37; 0.55 sits between. Above 2.5 the
+# portrait carries far more grain than the card (pasted from a noisier photo); clean photos stay under 1.2.
+PORTRAIT_NOISE_BAND = (0.55, 2.5)
+
+
+def _to_full(ctx: DocumentContext, view_width: int, box: tuple[float, ...]) -> Region:
+    """A box in view pixels as a region in full-resolution pixels."""
+    factor = ctx.capture.width / view_width
+    x0, y0, x1, y1 = (v * factor for v in box)
+    return box_region(ctx.capture, x0, y0, x1, y1)
+
+
+def _face_blocks(ctx: DocumentContext, view_width: int) -> list[Box]:
+    """Face boxes on the noise-map block grid, widened to the head and shoulders of a portrait."""
+    factor = view_width / ctx.capture.width / NOISE_BLOCK
+    out: list[Box] = []
+    for x, y, w, h in faces(ctx.capture):
+        out.append(
+            (
+                int((x - 0.4 * w) * factor),
+                int((y - 0.5 * h) * factor),
+                int((x + 1.4 * w) * factor) + 1,
+                int((y + 1.8 * h) * factor) + 1,
+            )
+        )
+    return out
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _span(a: Box, b: Box) -> tuple[float, float, float, float]:
+    return float(min(a[0], b[0])), float(min(a[1], b[1])), float(max(a[2], b[2])), float(max(a[3], b[3]))
+
+
+def local_anomaly(ctx: DocumentContext) -> Outcome | None:
+    sigma, means = noise_maps(ctx.capture)
+    floor = noise_floor(sigma, usable_blocks(means)) or 0.0
+    if floor < MIN_GRAIN_FLOOR:
+        return None  # no camera grain anywhere: nothing for a painted patch to stand out from
+    view_width = noise_view(ctx.capture).shape[1]
+    portraits = _face_blocks(ctx, view_width)
+    patches = [
+        p
+        for p in smooth_patches(
+            sigma, means, ratio=SMOOTH_RATIO, max_fraction=MAX_PATCH_FRACTION, min_blocks=MIN_PATCH_BLOCKS
+        )
+        # A portrait's skin is judged by EDIT_PORTRAIT_PASTED and BEAUTY_FILTER, not as an unexplained patch.
+        if not any(_overlaps((p.x0, p.y0, p.x1, p.y1), f) for f in portraits)
+        and p.inside <= floor * FLOOR_FRACTION
+    ]
+    best = patches[0] if patches else None
+    if best is not None and best.contrast >= MIN_PATCH_CONTRAST:
+        box = tuple(float(v * NOISE_BLOCK) for v in (best.x0, best.y0, best.x1, best.y1))
+        return Outcome(
+            status=Status.REVIEW,
+            message=(
+                f"One area has far less grain than the rest of the image "
+                f"(noise contrast {best.contrast:.1f}, "
+                f"limit {MIN_PATCH_CONTRAST:.1f}): it may have been painted over or retyped."
+            ),
+            measured=round(best.contrast, 2),
+            threshold=MIN_PATCH_CONTRAST,
+            unit="noise_contrast",
+            region=_to_full(ctx, view_width, box),
+        )
+    measured = round(best.contrast, 2) if best is not None else 1.0
+    return Outcome(
+        status=Status.PASS,
+        message=f"No area with unexplained grain differences (contrast {measured:.1f}, "
+        f"limit {MIN_PATCH_CONTRAST}).",
+        measured=measured,
+        threshold=MIN_PATCH_CONTRAST,
+        unit="noise_contrast",
+    )
+
+
+def copy_move(ctx: DocumentContext) -> Outcome | None:
+    sigma, means = noise_maps(ctx.capture)
+    if (noise_floor(sigma, usable_blocks(means)) or 0.0) < MIN_GRAIN_FLOOR:
+        return None  # without grain, a second printed glyph is pixel-identical to a copy: no verdict possible
+    view = ctx.capture.downscaled(CLONE_VIEW_SIDE, gray=True)
+    evidence = find_clone(
+        view,
+        ctx.capture.gray,
+        min_shift=MIN_CLONE_SHIFT,
+        max_descriptor_distance=MAX_DESCRIPTOR_DISTANCE,
+        max_residual=MAX_CLONE_RESIDUAL,
+    )
+    matches = evidence.matches if evidence is not None else 0
+    if evidence is not None and matches >= MIN_CLONE_MATCHES:
+        return Outcome(
+            status=Status.REVIEW,
+            message=(
+                f"A region of the image appears twice ({matches} matching points with one shift, limit "
+                f"{MIN_CLONE_MATCHES}): part of the picture may have been copied over another part."
+            ),
+            measured=matches,
+            threshold=MIN_CLONE_MATCHES,
+            unit="matched_keypoints",
+            # Which of the two places is the copy cannot be told: the region spans both.
+            region=_to_full(ctx, view.shape[1], _span(evidence.source, evidence.target)),
+        )
+    return Outcome(
+        status=Status.PASS,
+        message=f"No copied region found ({matches} matching points, limit {MIN_CLONE_MATCHES}).",
+        measured=matches,
+        threshold=MIN_CLONE_MATCHES,
+        unit="matched_keypoints",
+    )
+
+
+def portrait_pasted(ctx: DocumentContext) -> Outcome | None:
+    view_width = noise_view(ctx.capture).shape[1]
+    portraits = _face_blocks(ctx, view_width)
+    if not portraits:
+        return None
+    sigma, means = noise_maps(ctx.capture)
+    if (noise_floor(sigma, usable_blocks(means)) or 0.0) < MIN_GRAIN_FLOOR:
+        return None  # no camera grain to compare the portrait's grain with
+    box = portraits[0]
+    ratio = region_noise_ratio(sigma, means, box)
+    low, high = PORTRAIT_NOISE_BAND
+    full_box = tuple(float(v * NOISE_BLOCK) for v in box)
+    if not low <= ratio <= high:
+        side = "less" if ratio < low else "more"
+        return Outcome(
+            status=Status.REVIEW,
+            message=(
+                f"The portrait has {side} grain than the rest of the document (ratio {ratio:.2f}, expected "
+                f"{low}-{high}): it may have been pasted in."
+            ),
+            measured=round(ratio, 3),
+            threshold=f"{low}-{high}",
+            unit="noise_ratio",
+            region=_to_full(ctx, view_width, full_box),
+        )
+    return Outcome(
+        status=Status.PASS,
+        message=f"The portrait's grain matches the rest of the document (ratio {ratio:.2f}).",
+        measured=round(ratio, 3),
+        threshold=f"{low}-{high}",
+        unit="noise_ratio",
+    )
+
+
+CHECKS = [
+    DocumentCheck(
+        code="EDIT_LOCAL_ANOMALY",
+        summary="One area of the image has far less noise than its surroundings (painted over or retyped).",
+        remediation=REVIEW_HINT,
+        threshold_source="Noise contrast 4.0: generated photos and sidtd (docs/calibration/authenticity.md).",
+        # Documents only: retyped fields are a document forgery; a selfie's smooth skin and backgrounds are
+        # judged by BEAUTY_FILTER instead.
+        roles=DOCUMENT_ROLES,
+        evaluate=local_anomaly,
+    ),
+    DocumentCheck(
+        code="EDIT_COPY_MOVE",
+        summary="A region of the image was copied onto another place of the same image.",
+        remediation=REVIEW_HINT,
+        threshold_source="6 verified keypoint pairs with one shift, from the generated calibration set.",
+        roles=ALL_ROLES,
+        evaluate=copy_move,
+    ),
+    DocumentCheck(
+        code="EDIT_PORTRAIT_PASTED",
+        summary="The document portrait's noise differs from the rest of the document (a pasted photo).",
+        remediation=REVIEW_HINT,
+        threshold_source="Noise-floor ratio band 0.55-2.5 from the generated set and the sidtd renders.",
+        roles=DOCUMENT_ROLES,
+        evaluate=portrait_pasted,
+    ),
+]
+
+
+# Main portrait vs ghost portrait similarity. Real corpus (sidtd): the same photo printed twice 0.89-0.95,
+# a swapped main portrait 0.73-0.75; 0.82 sits between (docs/calibration/authenticity.md).
+MIN_GHOST_SIMILARITY = 0.82
+GHOST_VIEW_SIDE = 1024
+
+
+def ghost_mismatch(ctx: DocumentContext) -> Outcome | None:
+    found = faces(ctx.capture)
+    pair = ghost_pairs(found, ctx.capture.gray)
+    if pair is None:
+        return None
+    view = ctx.capture.downscaled(GHOST_VIEW_SIDE, gray=True)
+    k = view.shape[1] / ctx.capture.width
+    main, ghost = (tuple(round(v * k) for v in box) for box in pair)
+    similarity = ghost_similarity(view, main, ghost)
+    if similarity < MIN_GHOST_SIMILARITY:
+        x, y, w, h = pair[0]
+        return Outcome(
+            status=Status.REVIEW,
+            message=(
+                f"The small ghost portrait does not show the same photo as the main portrait (similarity "
+                f"{similarity:.2f}, expected at least {MIN_GHOST_SIMILARITY}): "
+                "the main photo may have been replaced."
+            ),
+            measured=round(similarity, 3),
+            threshold=MIN_GHOST_SIMILARITY,
+            unit="normalised_correlation",
+            region=box_region(ctx.capture, x - 0.4 * w, y - 0.5 * h, x + 1.4 * w, y + 1.8 * h),
+        )
+    return Outcome(
+        status=Status.PASS,
+        message=f"The ghost portrait matches the main portrait (similarity {similarity:.2f}).",
+        measured=round(similarity, 3),
+        threshold=MIN_GHOST_SIMILARITY,
+        unit="normalised_correlation",
+    )
+
+
+CHECKS.append(
+    DocumentCheck(
+        code="EDIT_GHOST_PORTRAIT_MISMATCH",
+        summary="The small ghost portrait shows a different photo than the main portrait (a swapped photo).",
+        remediation=REVIEW_HINT,
+        threshold_source="Similarity 0.82 from the sidtd corpus (same photo 0.89-0.95, swapped 0.73-0.75).",
+        roles=DOCUMENT_ROLES,
+        evaluate=ghost_mismatch,
+    )
+)

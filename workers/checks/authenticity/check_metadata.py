@@ -1,0 +1,209 @@
+"""Metadata checks: an editor named in the file, re-saved after capture, a stale thumbnail, camera fields
+gone."""
+
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from workers.checks.authenticity import metadata as md
+from workers.checks.authenticity.views import metadata
+from workers.checks.context import DocumentContext
+from workers.checks.model import Outcome, Status
+from workers.checks.spec import ALL_ROLES, DocumentCheck
+
+RESUBMIT_ORIGINAL = (
+    "Take a new photo with the phone's own camera app, with every filter, beauty or retouch mode off, "
+    "and upload "
+    "that original file without opening it in any editing app."
+)
+
+# Camera apps stamp DateTime and DateTimeOriginal at the same moment (equal to the second on every phone file
+# we know); 60 s leaves room for clocks written at different pipeline stages. A later DateTime means the file
+# was saved again afterwards.
+MAX_MODIFY_DELAY_S = 60.0
+# Mean absolute grey difference (0-255) on the 8x8 cell where thumbnail and image differ most. Generated set:
+# a fresh thumbnail differs by 2.2-2.5 (JPEG and resampling), one left from before a portrait swap by 62; 15
+# leaves room for cameras whose thumbnail resizer differs from ours (docs/calibration/authenticity.md).
+THUMBNAIL_MAX_CELL_DIFF = 15.0
+EXIF_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+# Tags that say nothing about the camera (layout, resolution, pointers): their presence alone is not "others
+# remain".
+STRUCTURAL_TAGS = frozenset({0x0112, 0x011A, 0x011B, 0x0128, 0x0213, 0x8769, 0x8825, 0xA001, 0xA002, 0xA003})
+
+
+def software_tag(ctx: DocumentContext) -> Outcome:
+    fields = metadata(ctx.capture).software_fields
+    for where, value in fields:
+        entry = md.name_editor(value)
+        if entry is not None:
+            kind = "a photo editor" if entry.kind == "editor" else "a filter / beauty app"
+            return Outcome(
+                status=Status.FAIL,
+                message=f"The file was saved by {kind}: {where} names {entry.name}.",
+                measured=entry.name,
+                threshold="no editor or filter app named",
+                unit="software",
+            )
+    return Outcome(
+        status=Status.PASS,
+        message=f"No editor or filter app is named in the metadata ({len(fields)} software field(s) read).",
+        measured=len(fields),
+        unit="software_fields",
+    )
+
+
+def dates_inconsistent(ctx: DocumentContext) -> Outcome | None:
+    meta = metadata(ctx.capture)
+    modified = md.parse_exif_datetime(meta.ifd0.get(md.TAG_DATETIME))
+    taken = md.parse_exif_datetime(meta.exif_ifd.get(md.TAG_DATETIME_ORIGINAL))
+    if modified is None or taken is None:
+        return None
+    delay = (modified - taken).total_seconds()
+    if delay > MAX_MODIFY_DELAY_S:
+        return Outcome(
+            status=Status.REVIEW,
+            message=(
+                f"The file was modified {delay / 3600:.1f} h after the photo was taken "
+                f"(allowed {MAX_MODIFY_DELAY_S:.0f} s): it was saved again, possibly edited."
+            ),
+            measured=round(delay, 1),
+            threshold=MAX_MODIFY_DELAY_S,
+            unit="seconds",
+        )
+    return Outcome(
+        status=Status.PASS,
+        message="The modification date matches the capture date.",
+        measured=round(delay, 1),
+        threshold=MAX_MODIFY_DELAY_S,
+        unit="seconds",
+    )
+
+
+def _thumbnail_difference(ctx: DocumentContext, thumb_bytes: bytes) -> float | None:
+    """Largest mean grey difference over an 8x8 grid between the EXIF thumbnail and the image shrunk to it."""
+    try:
+        with Image.open(io.BytesIO(thumb_bytes)) as thumb_img:
+            gray = thumb_img.convert("L")
+    except Exception:  # an unreadable thumbnail is no evidence either way
+        return None
+    # The thumbnail is stored unrotated, like the main image; turn it upright the same way the Capture did.
+    method = EXIF_ORIENTATION.get(int(metadata(ctx.capture).ifd0.get(0x0112, 1) or 1))
+    if method is not None:
+        gray = gray.transpose(method)
+    thumb = np.asarray(gray, dtype=np.float32)
+    th, tw = thumb.shape
+    view = ctx.capture.downscaled(max(th, tw) * 4, gray=True)
+    image = cv2.resize(view, (tw, th), interpolation=cv2.INTER_AREA).astype(np.float32)
+    diff = np.abs(cv2.GaussianBlur(thumb, (3, 3), 0) - cv2.GaussianBlur(image, (3, 3), 0))
+    cells = cv2.resize(diff, (8, 8), interpolation=cv2.INTER_AREA)
+    return float(cells.max())
+
+
+def thumbnail_mismatch(ctx: DocumentContext) -> Outcome | None:
+    thumb = metadata(ctx.capture).thumbnail
+    if thumb is None:
+        return None
+    diff = _thumbnail_difference(ctx, thumb)
+    if diff is None:
+        return None
+    if diff > THUMBNAIL_MAX_CELL_DIFF:
+        return Outcome(
+            status=Status.REVIEW,
+            message=(
+                f"The preview stored in the file differs from the image (difference {diff:.0f}, allowed "
+                f"{THUMBNAIL_MAX_CELL_DIFF:.0f}): the picture was changed after the photo was taken."
+            ),
+            measured=round(diff, 1),
+            threshold=THUMBNAIL_MAX_CELL_DIFF,
+            unit="mean_abs_grey_difference",
+        )
+    return Outcome(
+        status=Status.PASS,
+        message="The preview stored in the file matches the image.",
+        measured=round(diff, 1),
+        threshold=THUMBNAIL_MAX_CELL_DIFF,
+        unit="mean_abs_grey_difference",
+    )
+
+
+def camera_fields_stripped(ctx: DocumentContext) -> Outcome | None:
+    meta = metadata(ctx.capture)
+    informative = [t for t in (*meta.ifd0, *meta.exif_ifd) if t not in STRUCTURAL_TAGS]
+    if not informative:
+        return None  # no EXIF worth the name: the file checks judge files without metadata
+    has_camera = md.TAG_MAKE in meta.ifd0 or md.TAG_MODEL in meta.ifd0
+    if not has_camera:
+        return Outcome(
+            status=Status.REVIEW,
+            message=(
+                f"The file keeps {len(informative)} metadata field(s) but the camera make and model "
+                "were removed, "
+                "as editing and export tools do."
+            ),
+            measured=len(informative),
+            threshold="camera make or model present",
+            unit="metadata_fields",
+        )
+    return Outcome(
+        status=Status.PASS,
+        message="The camera make and model are present in the metadata.",
+        measured=len(informative),
+        unit="metadata_fields",
+    )
+
+
+CHECKS = [
+    DocumentCheck(
+        code="EDIT_SOFTWARE_TAG",
+        summary="The file's metadata names a photo editor or a filter / beauty app.",
+        remediation=RESUBMIT_ORIGINAL,
+        threshold_source=(
+            "Any match against the editor and filter-app list in "
+            "workers/checks/data/authenticity_software.toml "
+            "(EXIF Software/ProcessingSoftware, XMP CreatorTool and History, IPTC 2:65, PNG Software)."
+        ),
+        roles=ALL_ROLES,
+        evaluate=software_tag,
+        needs_pixels=False,
+    ),
+    DocumentCheck(
+        code="EDIT_DATES_INCONSISTENT",
+        summary="The file was modified after the photo was taken (DateTime later than DateTimeOriginal).",
+        remediation=RESUBMIT_ORIGINAL,
+        threshold_source=(
+            "60 s: camera apps write both timestamps at capture time; the margin covers pipeline stages."
+        ),
+        roles=ALL_ROLES,
+        evaluate=dates_inconsistent,
+        needs_pixels=False,
+    ),
+    DocumentCheck(
+        code="EDIT_THUMBNAIL_MISMATCH",
+        summary="The preview (EXIF thumbnail) stored in the file shows a different picture than the image.",
+        remediation=RESUBMIT_ORIGINAL,
+        threshold_source="Largest 8x8-cell grey difference 15 (docs/calibration/authenticity.md).",
+        roles=ALL_ROLES,
+        evaluate=thumbnail_mismatch,
+    ),
+    DocumentCheck(
+        code="EDIT_CAMERA_FIELDS_STRIPPED",
+        summary="The camera make and model were removed while other metadata remains.",
+        remediation=RESUBMIT_ORIGINAL,
+        threshold_source="Rule: camera apps always write Make/Model (EXIF 2.32 recommends them for cameras).",
+        roles=ALL_ROLES,
+        evaluate=camera_fields_stripped,
+        needs_pixels=False,
+    ),
+]

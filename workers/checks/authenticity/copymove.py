@@ -1,0 +1,167 @@
+"""Copy-move detection: the same patch of pixels appearing twice in one image, by keypoint self-matching.
+
+ORB keypoints are matched against the image's own keypoints; a copied region shows up as many matches that
+share one displacement (geometric consistency). Printed documents repeat glyphs, so each candidate is then
+verified on pixels: a real copy repeats the sensor noise too, a second printed "A" does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+# Periodic guilloche and repeated glyphs make many displacement clusters before the copy's; 30 reach it.
+CLUSTERS_CHECKED = 30
+# Keypoints are kept per tile (16 x 16 tiles, the 12 strongest FAST corners in each) so that every part of the
+# image takes part; a global top-N would spend them all on the busiest print.
+TILES = 16
+PER_TILE = 12
+# FAST corner contrast (grey levels): above the sensor grain of a 1024 px view, below printed edges.
+FAST_THRESHOLD = 12
+# Full-resolution patch half-size for the pixel check: 24 x 24 px takes in paper around the ink, where the
+# grain of a real copy repeats and the grain of a re-printed glyph does not.
+PATCH_HALF = 12
+# Neighbours per keypoint: a monospace table repeats each glyph dozens of times, and the true copy must still
+# be among the nearest descriptors.
+KNN = 5
+
+
+@dataclass(frozen=True)
+class CloneEvidence:
+    """The best-supported copied region: source and target boxes (x0, y0, x1, y1) in input pixels."""
+
+    matches: int  # keypoint pairs that agree on the displacement and pass the pixel check
+    source: tuple[int, int, int, int]
+    target: tuple[int, int, int, int]
+    residual: float  # mean absolute grey difference between the two copies' patches
+
+
+def _box(points: NDArray[np.float32], pad: int) -> tuple[int, int, int, int]:
+    x0, y0 = points.min(axis=0) - pad
+    x1, y1 = points.max(axis=0) + pad
+    return int(x0), int(y0), int(x1), int(y1)
+
+
+def _patch_residuals(
+    full: NDArray[np.uint8],
+    scale: float,
+    src: NDArray[np.float32],
+    dst: NDArray[np.float32],
+    half: int,
+    search: int,
+) -> NDArray[np.float64]:
+    """Per pair, the smallest mean absolute grey difference between the full-resolution patch around the
+    source point and the patches around the target point shifted by up to +-`search` pixels (inf where a
+    patch would leave the image). Points are in view pixels; `scale` maps them to full resolution.
+
+    At full resolution a copy repeats its sensor grain exactly (difference ~1-2 after JPEG), while a second
+    printed glyph or a periodic background pattern carries its own grain.
+    """
+    h, w = full.shape
+    a = np.rint(src * scale).astype(np.int64)
+    b = np.rint(dst * scale).astype(np.int64)
+    reach = half + search
+    inside = (
+        (a[:, 0] >= half) & (a[:, 1] >= half) & (a[:, 0] + half <= w) & (a[:, 1] + half <= h)
+        & (b[:, 0] >= reach) & (b[:, 1] >= reach) & (b[:, 0] + reach <= w) & (b[:, 1] + reach <= h)
+    )  # fmt: skip
+    result = np.full(len(src), np.inf)
+    if not inside.any():
+        return result
+    a, b = a[inside], b[inside]
+    grid = np.arange(-half, half)
+    pa = full[(a[:, 1, None] + grid)[:, :, None], (a[:, 0, None] + grid)[:, None, :]].astype(np.int16)
+    # One gather of each target window; every shift is then a slice of it.
+    wide = np.arange(-reach, reach)
+    window = full[(b[:, 1, None] + wide)[:, :, None], (b[:, 0, None] + wide)[:, None, :]].astype(np.int16)
+    side = 2 * half
+    best = np.full(len(a), np.inf)
+    for dy in range(2 * search + 1):
+        for dx in range(2 * search + 1):
+            diff = np.abs(pa - window[:, dy : dy + side, dx : dx + side]).mean(axis=(1, 2))
+            best = np.minimum(best, diff)
+    result[inside] = best
+    return result
+
+
+def _tiled_orb(gray: NDArray[np.uint8]) -> tuple[list[cv2.KeyPoint], NDArray[np.uint8] | None]:
+    """FAST corners spread over a tile grid, described by single-scale ORB (copies keep their scale)."""
+    corners = cv2.FastFeatureDetector.create(threshold=FAST_THRESHOLD).detect(gray, None)
+    if not corners:
+        return [], None
+    h, w = gray.shape
+    xy = np.array([k.pt for k in corners], dtype=np.float32)
+    response = np.array([k.response for k in corners], dtype=np.float32)
+    tile = (xy[:, 1] * TILES // h).astype(np.int64) * TILES + (xy[:, 0] * TILES // w).astype(np.int64)
+    order = np.lexsort((-response, tile))  # by tile, strongest first within a tile
+    sorted_tiles = tile[order]
+    rank = np.arange(len(order)) - np.searchsorted(sorted_tiles, sorted_tiles)
+    kept = [corners[i] for i in order[rank < PER_TILE]]
+    orb = cv2.ORB.create(nlevels=1, edgeThreshold=16, patchSize=15)
+    keypoints, descriptors = orb.compute(gray, kept)
+    if descriptors is None:
+        return list(keypoints), None
+    return list(keypoints), np.asarray(descriptors, dtype=np.uint8)
+
+
+def find_clone(
+    gray: NDArray[np.uint8],
+    full: NDArray[np.uint8],
+    *,
+    min_shift: float,
+    max_descriptor_distance: int,
+    max_residual: float,
+) -> CloneEvidence | None:
+    """The displacement supported by most verified keypoint self-matches, or None if nothing repeats.
+
+    Keypoints are found on `gray` (a downscaled view); the pixel check runs on `full` (the same image at full
+    resolution). Boxes are returned in `gray` pixels.
+    """
+    scale = full.shape[1] / gray.shape[1]
+    search = min(2, int(np.ceil(scale)))
+    keypoints, descriptors = _tiled_orb(gray)
+    if descriptors is None or len(keypoints) < 10:
+        return None
+    points = np.array([k.pt for k in keypoints], dtype=np.float32)
+    matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
+    found: set[tuple[int, int]] = set()
+    for candidates in matcher.knnMatch(descriptors, descriptors, k=KNN):
+        for m in candidates:
+            if m.queryIdx == m.trainIdx or m.distance > max_descriptor_distance:
+                continue  # itself, or not alike enough
+            a, b = points[m.queryIdx], points[m.trainIdx]
+            if float(np.hypot(*(a - b))) < min_shift:
+                continue
+            # One direction per pair (downwards, else rightwards), so that all pairs of one copy share a shift
+            # whichever of the two keypoints found the other.
+            downwards = (b[1], b[0]) > (a[1], a[0])
+            found.add((m.queryIdx, m.trainIdx) if downwards else (m.trainIdx, m.queryIdx))
+    pairs = sorted(found)
+    if len(pairs) < 3:
+        return None
+    src = points[[p[0] for p in pairs]]
+    dst = points[[p[1] for p in pairs]]
+    shifts = np.rint((dst - src) / 4.0).astype(np.int64)  # 4-pixel bins: JPEG and keypoint jitter
+    keys, counts = np.unique(shifts, axis=0, return_counts=True)
+    best: CloneEvidence | None = None
+    # Periodic backgrounds and repeated glyphs also make clusters; check the biggest few on pixels.
+    for idx in np.argsort(-counts)[:CLUSTERS_CHECKED]:
+        if counts[idx] < 3:
+            break
+        near = np.abs(shifts - keys[idx]).max(axis=1) <= 1
+        residuals = _patch_residuals(full, scale, src[near][:20], dst[near][:20], PATCH_HALF, search)
+        ok = residuals <= max_residual
+        if ok.sum() < 3:
+            continue
+        evidence = CloneEvidence(
+            matches=int(ok.sum()),
+            source=_box(src[near][:20][ok], 8),
+            target=_box(dst[near][:20][ok], 8),
+            residual=float(np.median(residuals[ok])),
+        )
+        if best is None or evidence.matches > best.matches:
+            best = evidence
+    return best

@@ -1,0 +1,169 @@
+"""JPEG structure read from the file's bytes: quantization tables, encoder markers, estimated quality, and the
+periodic DCT-coefficient histograms that a second compression leaves (measured on the already decoded luma).
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+# JPEG standard (ITU-T T.81 Annex K.1) luminance table, natural (row-major) order; libjpeg scales it by
+# quality.
+ANNEX_K_LUMA = np.array(
+    [
+        [16, 11, 10, 16, 24, 40, 51, 61],
+        [12, 12, 14, 19, 26, 58, 60, 55],
+        [14, 13, 16, 24, 40, 57, 69, 56],
+        [14, 17, 22, 29, 51, 87, 80, 62],
+        [18, 22, 37, 56, 68, 109, 103, 77],
+        [24, 35, 55, 64, 81, 104, 113, 92],
+        [49, 64, 78, 87, 103, 121, 120, 101],
+        [72, 92, 95, 98, 112, 100, 103, 99],
+    ],
+    dtype=np.int32,
+)
+
+# Zig-zag scan position -> natural (row-major) index, as DQT segments store tables in zig-zag order.
+ZIGZAG = np.array(
+    [0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48,
+     41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22,
+     15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63],
+    dtype=np.int32,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class JpegStructure:
+    """What the markers before the first scan say about how a JPEG was written."""
+
+    tables: dict[int, NDArray[np.int32]]  # table id -> 8x8 natural-order quantization table
+    adobe_app14: bool  # APP14 "Adobe": written by Adobe software, never by a phone camera
+    photoshop_app13: bool  # APP13 "Photoshop 3.0" image resources
+    progressive: bool
+
+
+def read_structure(data: bytes) -> JpegStructure | None:
+    """Parse the marker segments of a JPEG up to its first scan; None if `data` is not a JPEG."""
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    tables: dict[int, NDArray[np.int32]] = {}
+    adobe = photoshop = progressive = False
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            break
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker in (0xD9, 0xDA):
+            break
+        length = struct.unpack(">H", data[pos + 2 : pos + 4])[0]
+        body = data[pos + 4 : pos + 2 + length]
+        if marker == 0xDB:
+            _read_dqt(body, tables)
+        elif marker == 0xEE and body.startswith(b"Adobe"):
+            adobe = True
+        elif marker == 0xED and body.startswith(b"Photoshop 3.0"):
+            photoshop = True
+        elif marker in (0xC2, 0xC6, 0xCA, 0xCE):
+            progressive = True
+        pos += 2 + length
+    return JpegStructure(tables=tables, adobe_app14=adobe, photoshop_app13=photoshop, progressive=progressive)
+
+
+def _read_dqt(body: bytes, tables: dict[int, NDArray[np.int32]]) -> None:
+    pos = 0
+    while pos < len(body):
+        precision, table_id = body[pos] >> 4, body[pos] & 0x0F
+        size = 128 if precision else 64
+        raw = body[pos + 1 : pos + 1 + size]
+        if len(raw) < size:
+            return
+        values = np.frombuffer(raw, dtype=">u2" if precision else np.uint8).astype(np.int32)
+        natural = np.empty(64, np.int32)
+        natural[ZIGZAG] = values
+        tables[table_id] = natural.reshape(8, 8)
+        pos += 1 + size
+
+
+def libjpeg_luma_table(quality: int) -> NDArray[np.int32]:
+    """The luminance table libjpeg (and Pillow, OpenCV, GIMP, most apps) writes at `quality` 1-100."""
+    quality = min(max(quality, 1), 100)
+    scale = 5000 // quality if quality < 50 else 200 - 2 * quality
+    return np.clip((ANNEX_K_LUMA * scale + 50) // 100, 1, 255).astype(np.int32)
+
+
+@cache
+def _all_libjpeg_tables() -> NDArray[np.int32]:
+    return np.stack([libjpeg_luma_table(q) for q in range(1, 101)])
+
+
+def estimate_quality(luma: NDArray[np.int32]) -> tuple[int, float]:
+    """(libjpeg quality whose luma table is closest, mean absolute step difference to it).
+
+    A difference of 0 means the file was written by a libjpeg-family encoder at exactly that quality; phone
+    cameras mostly write their own tuned tables, which sit a few steps away from every libjpeg quality.
+    """
+    errors = np.abs(_all_libjpeg_tables() - luma[None]).mean(axis=(1, 2))
+    best = int(np.argmin(errors))
+    return best + 1, float(errors[best])
+
+
+def _dct_matrix() -> NDArray[np.float32]:
+    k = np.arange(8)[:, None]
+    i = np.arange(8)[None, :]
+    mat = np.sqrt(2 / 8) * np.cos(np.pi * (2 * i + 1) * k / 16)
+    mat[0] /= np.sqrt(2)
+    orthonormal: NDArray[np.float32] = mat.astype(np.float32)
+    return orthonormal
+
+
+DCT8 = _dct_matrix()
+# Low and mid frequencies: enough coefficients are non-zero there for a histogram in any photo.
+HISTOGRAM_FREQUENCIES = ((0, 1), (1, 0), (1, 1), (0, 2), (2, 0), (2, 1), (1, 2), (2, 2))
+
+
+def block_dct(luma: NDArray[np.uint8], max_blocks: int = 8000) -> NDArray[np.float32]:
+    """8x8 DCT of the luma blocks on the JPEG grid (top-left origin), evenly subsampled to `max_blocks`."""
+    rows, cols = luma.shape[0] // 8, luma.shape[1] // 8
+    take = np.linspace(0, rows * cols - 1, min(max_blocks, rows * cols)).astype(np.int64)
+    r, c = np.divmod(take, cols)
+    offsets = np.arange(8)
+    ys = (r[:, None] * 8 + offsets)[:, :, None]
+    xs = (c[:, None] * 8 + offsets)[:, None, :]
+    blocks = luma[ys, xs].astype(np.float32) - 128.0
+    coefficients: NDArray[np.float32] = np.asarray(DCT8 @ blocks @ DCT8.T, dtype=np.float32)
+    return coefficients
+
+
+def double_compression_periodicity(coefficients: NDArray[np.float32], luma_table: NDArray[np.int32]) -> float:
+    """How periodic the quantized DCT histograms are (median over low frequencies; ~2 single, >5 double).
+
+    Each coefficient divided by the file's own step gives the integer the encoder stored. After one
+    compression
+    those integers follow a smooth, Laplacian-like histogram; a first compression with coarser steps leaves a
+    comb (peaks and empty bins repeating every q1/q2 bins). The number is the strongest non-trivial peak of
+    the
+    spectrum of the detrended log-histogram over the mean spectrum level (Popescu and Farid's idea).
+    """
+    scores: list[float] = []
+    for u, v in HISTOGRAM_FREQUENCIES:
+        k = np.abs(np.rint(coefficients[:, u, v] / float(luma_table[u, v]))).astype(np.int64)
+        k = k[(k > 0) & (k <= 40)]
+        if k.size < 500:  # too few non-zero coefficients for a histogram: flat or tiny image
+            continue
+        hist = np.bincount(k, minlength=41)[1:41].astype(np.float64)
+        last = int(np.nonzero(hist)[0][-1])
+        hist = hist[: max(8, last + 1)]
+        log_hist = np.log1p(hist)
+        trend = np.convolve(np.pad(log_hist, 2, mode="edge"), np.ones(5) / 5, mode="valid")
+        spectrum = np.abs(np.fft.rfft(log_hist - trend))
+        if spectrum.size <= 3:
+            continue
+        scores.append(float(spectrum[2:].max() / (spectrum[1:].mean() + 1e-9)))
+    return float(np.median(scores)) if scores else 0.0

@@ -1,0 +1,155 @@
+"""Local noise measures: how much fine-grain noise each block of an image carries, and where that differs.
+
+A camera lays the same sensor noise over the whole frame; a pasted portrait, an inpainted field or a
+beauty-filtered face carries less (or other) noise than what surrounds it. All functions take a grayscale
+uint8 view (usually a downscaled one) and return plain numbers or block maps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+# Median absolute deviation of Gaussian noise is 0.6745 sigma (Donoho and Johnstone's wavelet estimator).
+MAD_TO_SIGMA = 1 / 0.6745
+# For Gaussian noise, the mean of the smallest 75 % of |x| is 0.53 sigma; the trimmed mean is used per block
+# because a median of 64 half-integer values moves in coarse steps.
+TRIMMED_TO_SIGMA = 1 / 0.53
+
+
+def diagonal_detail(gray: NDArray[np.uint8]) -> NDArray[np.float32]:
+    """Finest-scale Haar diagonal (HH) coefficients: mostly noise, little image content; half the input
+    size."""
+    g = gray[: gray.shape[0] // 2 * 2, : gray.shape[1] // 2 * 2].astype(np.float32)
+    return (g[0::2, 0::2] - g[0::2, 1::2] - g[1::2, 0::2] + g[1::2, 1::2]) / 2.0
+
+
+def noise_sigma_map(gray: NDArray[np.uint8], block: int = 16) -> NDArray[np.float32]:
+    """Per-block noise level in grey levels (trimmed mean of |HH|), one value per `block` x `block` pixels.
+
+    Trimming ignores the few strong coefficients of edges and text strokes, so the value follows the noise
+    rather than the content; it is ~0 where an area was painted flat or smoothed.
+    """
+    hh = np.abs(diagonal_detail(gray))
+    cell = block // 2
+    rows, cols = hh.shape[0] // cell, hh.shape[1] // cell
+    if rows == 0 or cols == 0:  # smaller than one block: nothing to measure
+        return np.zeros((rows, cols), np.float32)
+    cells = hh[: rows * cell, : cols * cell].reshape(rows, cell, cols, cell).transpose(0, 2, 1, 3)
+    ordered = np.sort(cells.reshape(rows, cols, -1), axis=2)
+    keep = ordered.shape[2] * 3 // 4  # drop the largest quarter: edges and text strokes
+    return np.asarray(ordered[:, :, :keep].mean(axis=2) * TRIMMED_TO_SIGMA, dtype=np.float32)
+
+
+def block_means(gray: NDArray[np.uint8], block: int = 16) -> NDArray[np.float32]:
+    """Mean grey level per block, on the same grid as `noise_sigma_map`."""
+    rows, cols = gray.shape[0] // block, gray.shape[1] // block
+    if rows == 0 or cols == 0:
+        return np.zeros((rows, cols), np.float32)
+    cells = gray[: rows * block, : cols * block].astype(np.float32)
+    return np.asarray(cells.reshape(rows, block, cols, block).mean(axis=(1, 3)), dtype=np.float32)
+
+
+# Patches within 2 blocks of the frame's edge are not judged (document margins, background beyond the edge).
+EDGE_BLOCKS = 2
+
+
+@dataclass(frozen=True)
+class SmoothPatch:
+    """A compact group of blocks with far less noise than the blocks around it (block-grid coordinates)."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    contrast: float  # noise around the patch / noise inside it
+    inside: float  # median noise inside the patch (grey levels)
+
+
+def smooth_patches(
+    sigma: NDArray[np.float32],
+    means: NDArray[np.float32],
+    *,
+    ratio: float,
+    max_fraction: float,
+    min_blocks: int,
+) -> list[SmoothPatch]:
+    """Groups of blocks whose noise is below 1/`ratio` of the image's median, surrounded by normal noise.
+
+    Blocks clipped to black or white carry no noise by nature and are ignored. Groups larger than
+    `max_fraction` of the image are not "local": such an image simply has little noise everywhere.
+    """
+    usable = usable_blocks(means)
+    if usable.sum() < 20:
+        return []
+    level = float(np.median(sigma[usable]))
+    if level < 0.5:  # no measurable sensor noise at all (a clean render or a heavily compressed file)
+        return []
+    candidate = (usable & (sigma < level / ratio)).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate, connectivity=8)
+    patches: list[SmoothPatch] = []
+    kernel = np.ones((5, 5), np.uint8)
+    rows, cols = sigma.shape
+    for label in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[label])
+        if area < min_blocks or area > max_fraction * sigma.size:
+            continue
+        if x < EDGE_BLOCKS or y < EDGE_BLOCKS or x + w > cols - EDGE_BLOCKS or y + h > rows - EDGE_BLOCKS:
+            continue  # at the frame's edge: margin or background, and its surroundings are cut off
+        mask = (labels == label).astype(np.uint8)
+        ring = (cv2.dilate(mask, kernel) > 0) & (mask == 0) & usable
+        if ring.sum() < area:
+            continue
+        inside = float(np.median(sigma[mask > 0]))
+        around = float(np.median(sigma[ring]))
+        patches.append(SmoothPatch(x, y, x + w, y + h, around / max(inside, 0.05), inside))
+    return sorted(patches, key=lambda p: -p.contrast)
+
+
+# The noise floor is the 20th percentile of block noise: the flattest fifth of an area, where the camera's
+# grain
+# is all there is (content texture lifts the other blocks).
+FLOOR_PERCENTILE = 20
+
+
+def noise_floor(sigma: NDArray[np.float32], mask: NDArray[np.bool_]) -> float | None:
+    """Grain of the flattest blocks under `mask` (grey levels); None when fewer than 4 blocks are usable."""
+    values = sigma[mask]
+    return float(np.percentile(values, FLOOR_PERCENTILE)) if values.size >= 4 else None
+
+
+def usable_blocks(means: NDArray[np.float32]) -> NDArray[np.bool_]:
+    """Blocks not clipped to black or white (clipping removes the grain whatever happened to the image)."""
+    return np.asarray((means > 12) & (means < 243))
+
+
+def region_noise_ratio(
+    sigma: NDArray[np.float32], means: NDArray[np.float32], box: tuple[int, int, int, int]
+) -> float:
+    """Noise floor inside `box` (block-grid x0, y0, x1, y1) over the noise floor of the rest (1 = same grain).
+
+    Below 1: the region's flattest parts carry less grain than the rest's (pasted from a cleaner source, or
+    smoothed); content texture does not raise a floor, so a detailed portrait does not mask a clean paste.
+    """
+    usable = usable_blocks(means)
+    inside = np.zeros_like(usable)
+    x0, y0, x1, y1 = box
+    inside[max(0, y0) : y1, max(0, x0) : x1] = True
+    here, rest = noise_floor(sigma, inside & usable), noise_floor(sigma, ~inside & usable)
+    if here is None or rest is None:
+        return 1.0  # too little of the image on one side to compare
+    return here / max(rest, 0.05)
+
+
+def box_noise(gray: NDArray[np.uint8], box: tuple[int, int, int, int]) -> float:
+    """Noise level (grey levels, MAD of HH) inside `box` = (x0, y0, x1, y1) of `gray`; 0 if the box is
+    empty."""
+    x0, y0, x1, y1 = (max(0, v) for v in box)
+    crop = gray[y0:y1, x0:x1]
+    if crop.shape[0] < 4 or crop.shape[1] < 4:
+        return 0.0
+    values = np.sort(np.abs(diagonal_detail(crop)).ravel())
+    return float(values[: max(1, values.size * 3 // 4)].mean() * TRIMMED_TO_SIGMA)
