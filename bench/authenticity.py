@@ -76,8 +76,7 @@ def main() -> None:
         ratios.append(chk / dec)
         print(f"{name:48s} decode {dec * 1000:7.1f} ms  checks {chk * 1000:7.1f} ms  ratio {chk / dec:5.2f}")
     print(
-        f"\nmedian ratio (checks / decode) over {len(ratios)} images: "
-        f"{statistics.median(ratios):.2f}  (target <= 1.5)"
+        f"\nmedian ratio (checks / decode) over {len(ratios)} images: {statistics.median(ratios):.2f}  (target <= 1.5)"
     )
 
 

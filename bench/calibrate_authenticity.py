@@ -54,9 +54,7 @@ def generated(n: int) -> None:
     for sample in generated_set(range(n)):
         totals[sample.edit] += 1
         findings = check_sample(sample)
-        hits = [
-            f for f in findings if f.code in INTENDED.get(sample.edit, ()) and f.status is not Status.PASS
-        ]
+        hits = [f for f in findings if f.code in INTENDED.get(sample.edit, ()) and f.status is not Status.PASS]
         intended_hits[sample.edit] += bool(hits)
         located[sample.edit] += sample.box is not None and any(overlaps(f, sample.box) for f in hits)
         any_flag[sample.edit] += any(f.status is not Status.PASS for f in findings)
@@ -69,11 +67,7 @@ def generated(n: int) -> None:
     for edit in ["clean", *EDITS]:
         row = [f"{flagged[(edit, c)] / totals[edit]:12.0%}" for c in codes]
         hit = "-" if edit == "clean" else f"{intended_hits[edit] / totals[edit]:.0%}"
-        loc = (
-            "-"
-            if edit in ("clean", "editor_resave", "software_tag")
-            else f"{located[edit] / totals[edit]:.0%}"
-        )
+        loc = "-" if edit in ("clean", "editor_resave", "software_tag") else f"{located[edit] / totals[edit]:.0%}"
         print(f"{edit:16s} " + " ".join(row) + f"  {hit:>8s}  {loc:>7s}  {any_flag[edit] / totals[edit]:.0%}")
     print("\nmeasured values (clean | edited by the intended type):")
     for edit, intended in INTENDED.items():

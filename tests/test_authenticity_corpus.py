@@ -18,9 +18,7 @@ SIDTD = CORPUS / "sidtd"
 
 pytestmark = [
     pytest.mark.corpus,
-    pytest.mark.skipif(
-        not SIDTD.is_dir(), reason=f"real corpus not found at {SIDTD} (a user checkout has none)"
-    ),
+    pytest.mark.skipif(not SIDTD.is_dir(), reason=f"real corpus not found at {SIDTD} (a user checkout has none)"),
 ]
 
 
@@ -77,9 +75,5 @@ def test_illustrator_renders_are_named_by_their_xmp() -> None:
 def test_every_corpus_image_is_checked_without_errors() -> None:
     for path in sorted(CORPUS.glob("*/*")):
         if path.suffix.lower() in (".jpg", ".jpeg", ".png"):
-            errors = [
-                f
-                for f in check_sample(Sample("corpus", "x", 0, path.read_bytes()))
-                if f.code == "CHECK_ERROR"
-            ]
+            errors = [f for f in check_sample(Sample("corpus", "x", 0, path.read_bytes())) if f.code == "CHECK_ERROR"]
             assert errors == [], path.name

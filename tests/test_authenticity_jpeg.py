@@ -53,9 +53,7 @@ def test_estimated_quality_follows_the_encoder_setting() -> None:
     estimates = [estimate_quality(read_structure(_jpeg(photo(), q)).tables[0]) for q in (55, 75, 95)]  # type: ignore[union-attr]
     assert [q for q, _ in estimates] == [55, 75, 95]
     assert all(err == 0 for _, err in estimates)
-    custom = libjpeg_luma_table(90) + np.eye(
-        8, dtype=np.int32
-    )  # a camera's own table is off every libjpeg one
+    custom = libjpeg_luma_table(90) + np.eye(8, dtype=np.int32)  # a camera's own table is off every libjpeg one
     assert estimate_quality(custom)[1] > 0
 
 

@@ -101,9 +101,7 @@ def test_stale_thumbnail_is_reviewed_and_a_fresh_one_passes() -> None:
     good = by_code(check_sample(Sample("x", "card", 5, fresh)), "EDIT_THUMBNAIL_MISMATCH")
     assert bad is not None and bad.status is Status.REVIEW
     assert good is not None and good.status is Status.PASS
-    assert (
-        isinstance(bad.measured, float) and isinstance(good.measured, float) and bad.measured > good.measured
-    )
+    assert isinstance(bad.measured, float) and isinstance(good.measured, float) and bad.measured > good.measured
 
 
 def test_files_without_exif_are_not_judged_by_exif_checks() -> None:

@@ -26,9 +26,7 @@ def resaved_by_editor(ctx: DocumentContext) -> Outcome | None:
         return None
     quality, distance = estimate_quality(structure.tables[0])
     described = f"quality {quality}" if distance == 0 else f"custom tables near quality {quality}"
-    marker = (
-        "Adobe APP14" if structure.adobe_app14 else "Photoshop APP13" if structure.photoshop_app13 else None
-    )
+    marker = "Adobe APP14" if structure.adobe_app14 else "Photoshop APP13" if structure.photoshop_app13 else None
     if marker is not None:
         return Outcome(
             status=Status.REVIEW,

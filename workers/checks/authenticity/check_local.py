@@ -98,8 +98,7 @@ def local_anomaly(ctx: DocumentContext) -> Outcome | None:
             sigma, means, ratio=SMOOTH_RATIO, max_fraction=MAX_PATCH_FRACTION, min_blocks=MIN_PATCH_BLOCKS
         )
         # A portrait's skin is judged by EDIT_PORTRAIT_PASTED and BEAUTY_FILTER, not as an unexplained patch.
-        if not any(_overlaps((p.x0, p.y0, p.x1, p.y1), f) for f in portraits)
-        and p.inside <= floor * FLOOR_FRACTION
+        if not any(_overlaps((p.x0, p.y0, p.x1, p.y1), f) for f in portraits) and p.inside <= floor * FLOOR_FRACTION
     ]
     best = patches[0] if patches else None
     if best is not None and best.contrast >= MIN_PATCH_CONTRAST:
@@ -119,8 +118,7 @@ def local_anomaly(ctx: DocumentContext) -> Outcome | None:
     measured = round(best.contrast, 2) if best is not None else 1.0
     return Outcome(
         status=Status.PASS,
-        message=f"No area with unexplained grain differences (contrast {measured:.1f}, "
-        f"limit {MIN_PATCH_CONTRAST}).",
+        message=f"No area with unexplained grain differences (contrast {measured:.1f}, limit {MIN_PATCH_CONTRAST}).",
         measured=measured,
         threshold=MIN_PATCH_CONTRAST,
         unit="noise_contrast",

@@ -46,9 +46,7 @@ def software_list() -> tuple[SoftwareEntry, ...]:
     entries: list[SoftwareEntry] = []
     for kind in ("editor", "filter"):
         for item in raw.get(kind, []):
-            patterns = tuple(
-                re.compile(rf"(?<![a-z0-9]){re.escape(m.lower())}(?![a-z])") for m in item["match"]
-            )
+            patterns = tuple(re.compile(rf"(?<![a-z0-9]){re.escape(m.lower())}(?![a-z])") for m in item["match"])
             entries.append(SoftwareEntry(name=str(item["name"]), kind=kind, patterns=patterns))
     return tuple(entries)
 
@@ -149,9 +147,7 @@ def read_metadata(info: dict[str, Any], data: bytes) -> Metadata:
         value = info.get(key)
         if isinstance(value, str) and value.strip():
             software.append((f"PNG {key}", value.strip()))
-    return Metadata(
-        ifd0=ifd0, exif_ifd=exif_ifd, software_fields=tuple(software), thumbnail=exif_thumbnail(data)
-    )
+    return Metadata(ifd0=ifd0, exif_ifd=exif_ifd, software_fields=tuple(software), thumbnail=exif_thumbnail(data))
 
 
 def exif_thumbnail(data: bytes) -> bytes | None:

@@ -126,9 +126,7 @@ def usable_blocks(means: NDArray[np.float32]) -> NDArray[np.bool_]:
     return np.asarray((means > 12) & (means < 243))
 
 
-def region_noise_ratio(
-    sigma: NDArray[np.float32], means: NDArray[np.float32], box: tuple[int, int, int, int]
-) -> float:
+def region_noise_ratio(sigma: NDArray[np.float32], means: NDArray[np.float32], box: tuple[int, int, int, int]) -> float:
     """Noise floor inside `box` (block-grid x0, y0, x1, y1) over the noise floor of the rest (1 = same grain).
 
     Below 1: the region's flattest parts carry less grain than the rest's (pasted from a cleaner source, or
