@@ -43,7 +43,9 @@ EXIF_ORIENTATION = {
 STRUCTURAL_TAGS = frozenset({0x0112, 0x011A, 0x011B, 0x0128, 0x0213, 0x8769, 0x8825, 0xA001, 0xA002, 0xA003})
 
 
-def software_tag(ctx: DocumentContext) -> Outcome:
+def software_tag(ctx: DocumentContext) -> Outcome | None:
+    if not ctx.capture.data:
+        return None  # FILE_MISSING reports it: an empty file names nothing
     fields = metadata(ctx.capture).software_fields
     for where, value in fields:
         entry = md.name_editor(value)
