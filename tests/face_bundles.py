@@ -19,7 +19,9 @@ def run_face_checks(id_bytes: bytes | None, selfie_bytes: bytes | None) -> Bundl
     if selfie_bytes is not None:
         documents.append(DocumentSpec(role=Role.SELFIE, file="selfie.jpg"))
         files["selfie.jpg"] = selfie_bytes
-    spec = BundleSpec(reference="face-test", profile=Profile(full_name="Anna Maria Eriksson"), documents=documents)
+    spec = BundleSpec(
+        reference="face-test", profile=Profile(full_name="Anna Maria Eriksson"), documents=documents
+    )
     return check_bundle(
         spec,
         files,

@@ -23,6 +23,9 @@ EXPECTED = {
     "side_lit": {"SELFIE_FACE_UNEVEN_LIGHT"},
     "sunglasses": {"SELFIE_SUNGLASSES"},
     "hat": {"SELFIE_HAT"},
+    "mask_under_nose": {"SELFIE_FACE_MASK"},
+    # dlib's HOG detector loses a face masked up to the nose: the selfie then fails for having no face.
+    "mask": {"SELFIE_NO_FACE"},
     "second_face": {"SELFIE_EXTRA_FACES"},
     "small_face": {"SELFIE_FACE_TOO_SMALL"},
     "no_card": {"SELFIE_DOCUMENT_MISSING"},
@@ -57,13 +60,6 @@ def test_each_defect_raises_its_code_and_nothing_else(verdicts, name) -> None:
     got = flagged(verdicts[name][1])
     assert EXPECTED[name] <= got
     assert got - EXPECTED[name] <= ALSO_ALLOWED.get(name, set())
-
-
-def test_masked_face_is_reported_as_a_mask_or_as_no_face(verdicts) -> None:
-    # dlib's HOG detector often loses a face under a mask: then the selfie fails for having no face.
-    got = flagged(run_face_checks(encode_jpeg(applicant_card(seed=SEED)),
-                                  encode_jpeg(compose_selfie(defect_scenes(SEED)["mask"]).rgb)))
-    assert got & {"SELFIE_FACE_MASK", "SELFIE_NO_FACE"}
 
 
 def test_every_face_check_reports_on_the_clean_selfie(verdicts) -> None:

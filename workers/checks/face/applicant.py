@@ -65,7 +65,8 @@ def scene(doc: DocumentContext) -> SelfieScene:
         inside = [f for f in faces if _inside(f, outline)]
         outside = [f for f in faces if not _inside(f, outline)]
         confident = [f for f in outside if f.score >= EXTRA_FACE_MIN_SCORE]
-        applicant = (confident or outside or [None])[0]
+        ranked = confident or outside
+        applicant = ranked[0] if ranked else None
         others = [f for f in confident if f is not applicant]
         return SelfieScene(held=held, applicant=applicant, others=others, in_document=inside)
 

@@ -10,7 +10,7 @@ from workers.checks.model import Outcome, Status
 from workers.checks.spec import DocumentCheck, Result
 
 # Sunglasses: eye regions darker than 0.4 x the cheeks AND flatter than 0.06 (grey spread / cheek brightness).
-# Fixtures: open eyes 0.74-0.93 and >= 0.146, drawn lenses 0.13 and 0.005; corpus portraits >= 0.54 and >= 0.108.
+# Fixtures: open eyes 0.74-0.93 and >= 0.146, drawn lenses 0.13 and 0.005; corpus portraits >= 0.54, >= 0.108.
 EYE_MAX_DARKNESS = 0.4
 EYE_MAX_CONTRAST = 0.06
 # Mask: under 25 % of the mouth-and-chin region has skin colour. Fixtures: bare 0.77-1.0, masked 0.10;

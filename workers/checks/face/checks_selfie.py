@@ -1,11 +1,11 @@
-"""Selfie checks on the applicant's face: present, alone, large, sharp, lit, not a photo of a screen or print."""
+"""Selfie checks on the applicant's face: present, alone, large, sharp, lit, not a photo of a screen/print."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from workers.checks.context import DocumentContext
-from workers.checks.face import applicant, measures
+from workers.checks.face import applicant, measures, views
 from workers.checks.face.text import face_region, frame_region, limit_outcome
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Region, Status
@@ -51,7 +51,7 @@ def _no_face(doc: DocumentContext) -> Outcome:
         )
     return Outcome(
         status=Status.FAIL,
-        message="No face was found in the selfie.",
+        message="No face was found in the selfie (a face covered by a mask or turned away is not found).",
         measured=0,
         threshold=1,
         unit="faces",
@@ -142,7 +142,7 @@ def _backlit(doc: DocumentContext) -> Result:
     if found is None:
         return None
     face, chip = found
-    view = doc.capture.downscaled(400, gray=True)
+    view = views.selfie_gray(doc.capture, 400)
     k = view.shape[1] / doc.capture.width
     value = measures.backlight_ratio(chip, view, np.asarray(face.box) * k)
     return limit_outcome(
@@ -202,7 +202,7 @@ CHECKS = [
     DocumentCheck(
         "SELFIE_NO_FACE",
         "The selfie shows the applicant's face.",
-        "Take a selfie with your face clearly visible, looking at the camera.",
+        "Take a selfie with your whole face visible (no mask or scarf), looking straight at the camera.",
         "dlib HOG detector at its default operating point (margin > 0)",
         SELFIE,
         _no_face,

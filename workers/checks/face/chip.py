@@ -41,7 +41,7 @@ class FaceChip:
 
     def offset(self, dx: float, dy: float) -> NDArray[np.float64]:
         """The chip point dx, dy eye distances from the eyes' midpoint."""
-        return _EYES_MID + np.array([dx, dy]) * EYE_DISTANCE
+        return np.asarray(_EYES_MID + np.array([dx, dy]) * EYE_DISTANCE, dtype=np.float64)
 
 
 def eye_centres(face: Face) -> NDArray[np.float64]:

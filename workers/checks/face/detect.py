@@ -1,7 +1,7 @@
-"""Finding faces: dlib's HOG detector on a downscaled view, boxes and landmarks mapped back to full resolution.
+"""Finding faces: dlib's HOG detector on a downscaled view, boxes and landmarks mapped to full resolution.
 
-Detection runs on a view whose longer side is DETECT_SIDE pixels; every box, landmark and region reported is in
-the coordinates of the full-resolution upright image, so that findings point at the right place.
+Detection runs on a view whose longer side is DETECT_SIDE pixels; every box, landmark and region reported is
+in the coordinates of the full-resolution upright image, so that findings point at the right place.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from numpy.typing import NDArray
 from workers.checks.face import models
 from workers.checks.model import Polygon
 
-# 1000 px: ARCHITECTURE section 5 measured dlib detection at ~80 ms at this size; a selfie face that passes the
-# size check (FACE_MIN_WIDTH_RATIO, at least 12 % of the width) is then >= 120 px, above the HOG detector's
+# 1000 px: ARCHITECTURE section 5 measured dlib detection at ~80 ms at this size; a selfie face that passes
+# the size check (FACE_MIN_WIDTH_RATIO, 12 % of the width) is then >= 120 px, above the HOG detector's
 # 80 px window, so nothing is lost by not looking at more pixels.
 DETECT_SIDE = 1000
 
@@ -87,7 +87,7 @@ def _overlap(a: Face, b: Face) -> float:
 
 
 def _without_duplicates(faces: list[Face]) -> list[Face]:
-    """Drop weaker boxes that mostly cover a kept one: dlib can return the same face twice at a low threshold."""
+    """Drop weaker boxes mostly covering a kept one: dlib can return one face twice at a low threshold."""
     kept: list[Face] = []
     for face in sorted(faces, key=lambda f: f.score, reverse=True):
         # 0.5: two real faces side by side overlap far less; two boxes on one face overlap far more.

@@ -35,7 +35,7 @@ def face_brightness(chip: FaceChip) -> float:
 
 
 def backlight_ratio(chip: FaceChip, gray_frame: NDArray[np.uint8], face_box: NDArray[np.float64]) -> float:
-    """Face brightness / median brightness of the picture around it: under 1 means the face is the darker part.
+    """Face brightness / median brightness of the picture around it: under 1, the face is the darker part.
 
     `gray_frame` is any downscaled grey view of the picture and `face_box` the face box in its coordinates;
     the face and twice its width around it are left out of the background.
@@ -70,7 +70,7 @@ def _skin_reference(chip: FaceChip) -> NDArray[np.uint8]:
 
 
 def eye_darkness(chip: FaceChip) -> float:
-    """Mean brightness of the two eye regions / that of the cheeks: ~0.6-0.9 for open eyes, low for dark lenses."""
+    """Mean brightness of the eye regions / the cheeks': ~0.6-0.9 for open eyes, low behind dark lenses."""
     eyes = np.concatenate([chip.patch(e, 0.28, 0.14).ravel() for e in chip.eyes])
     cheeks = np.concatenate([c.ravel() for c in _cheeks(chip)])
     return float(eyes.mean()) / max(float(cheeks.mean()), 1.0) if eyes.size and cheeks.size else 1.0
@@ -88,7 +88,7 @@ def eye_contrast(chip: FaceChip) -> float:
 
 
 def _skin_like_fraction(chip: FaceChip, region: NDArray[np.uint8]) -> float:
-    """Fraction of `region`'s pixels whose colour is close to the skin under the eyes (CIELAB a*b*, L loosely)."""
+    """Fraction of `region`'s pixels coloured like the skin under the eyes (CIELAB a*b*, L loosely)."""
     skin = _skin_reference(chip)
     if not region.size or not skin.size:
         return 1.0

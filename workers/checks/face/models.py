@@ -1,7 +1,7 @@
 """The dlib models, located inside the installed face-recognition-models package and loaded once per process.
 
-Only the 5-point landmark model and the ResNet face encoder are used. The package also ships a 68-point landmark
-model whose licence (iBUG 300-W training data) excludes commercial use: it is never loaded here.
+Only the 5-point landmark model and the ResNet face encoder are used. The package also ships a 68-point
+landmark model whose licence (iBUG 300-W training data) excludes commercial use: it is never loaded here.
 The package's own `__init__` imports `pkg_resources` (gone from recent setuptools), so the files are found via
 the import system's spec of the package, which does not execute that code.
 """
@@ -23,7 +23,7 @@ ENCODER = "dlib_face_recognition_resnet_model_v1.dat"
 _lock = threading.Lock()
 
 
-class ModelFilesMissing(RuntimeError):
+class ModelFilesMissingError(RuntimeError):
     pass
 
 
@@ -31,12 +31,12 @@ def model_path(filename: str) -> Path:
     """The path of one model file of the installed face-recognition-models package (no code of it is run)."""
     spec = importlib.util.find_spec(_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise ModelFilesMissing(f"{_PACKAGE} is not installed")
+        raise ModelFilesMissingError(f"{_PACKAGE} is not installed")
     for folder in spec.submodule_search_locations:
         candidate = Path(folder) / "models" / filename
         if candidate.is_file():
             return candidate
-    raise ModelFilesMissing(f"{filename} not found in {_PACKAGE}")
+    raise ModelFilesMissingError(f"{filename} not found in {_PACKAGE}")
 
 
 @cache
