@@ -2,8 +2,8 @@
 
 `python bench/face.py [seeds]`: (all selfie checks on one selfie) / (full-resolution decode of that selfie),
 both timed in this run, median over the generated 12 MP selfies of every defect scene; target <= 4.
-"All selfie checks" = the face document checks on the selfie plus the bundle checks comparing it with the ID, with the
-face detection, encodings and feature match they share. The ID's decode and its own portrait detection and
+"All selfie checks" = the face document checks on the selfie plus the bundle checks comparing it with the ID,
+with the face detection, encodings and feature match they share. The ID's decode and its own portrait detection and
 encoding (work the ID document's checks do anyway) are done before timing; a second figure counts them too.
 Also prints which codes each scene raised.
 
@@ -108,7 +108,8 @@ def benchmark(seeds: list[int]) -> None:
     )
     print(f"selfie checks / full decode of the selfie, median: {statistics.median(ratios):.2f} (target 4)")
     print(
-        f"same, also counting the ID portrait's detection and encoding: {statistics.median(ratios_with_id):.2f}"
+        "same, also counting the ID portrait's detection and encoding: "
+        f"{statistics.median(ratios_with_id):.2f}"
     )
     print("codes raised per scene (one column per seed):")
     for name, runs in table.items():
