@@ -3,8 +3,9 @@
 `python bench/face.py [seeds]`: (all selfie checks on one selfie) / (full-resolution decode of that selfie),
 both timed in this run, median over the generated 12 MP selfies of every defect scene; target <= 4.
 "All selfie checks" = the face document checks on the selfie plus the bundle checks comparing it with the ID,
-with the face detection, encodings and feature match they share. The ID's decode and its own portrait detection and
-encoding (work the ID document's checks do anyway) are done before timing; a second figure counts them too.
+with the face detection, encodings and feature match they share. The ID's decode and its own portrait
+detection and encoding (work the ID document's checks do anyway) are done before timing; a second figure
+counts them too.
 Also prints which codes each scene raised.
 
 `python bench/face.py --calibrate [seeds]`: the measured value behind every threshold, per scene and seed
