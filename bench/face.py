@@ -10,6 +10,7 @@ Also prints which codes each scene raised.
 
 `python bench/face.py --calibrate [seeds]`: the measured value behind every threshold, per scene and seed
 (1536 x 2048 selfies, the size the tests use), and the face-encoding distances on the corpus.
+`python bench/face.py --rates [seeds]`: detection and false-flag rates per code over the same scenes.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.face_bundles import flagged, run_face_checks
+from tests.face_bundles import ALSO_ALLOWED, ANY_OF, EXPECTED, flagged, run_face_checks
 from tests.fixtures.documents import encode_jpeg
 from tests.fixtures.selfies import applicant_card, compose_selfie, defect_scenes, id_photo_as_selfie
 from workers.checks import face
@@ -180,6 +181,36 @@ def calibrate(seeds: list[int]) -> None:
         _corpus()
 
 
+def rates(seeds: list[int]) -> None:
+    """Detection and false-flag rate per code over every fixture scene and seed (tests/face_bundles.py says
+    which codes each scene must raise, may raise as a side effect, or must not raise)."""
+    raised: dict[str, list[set[str]]] = {}
+    for seed in seeds:
+        id_bytes = encode_jpeg(applicant_card(seed=seed))
+        scenes = {name: compose_selfie(scene) for name, scene in defect_scenes(seed).items()}
+        scenes["id_photo"] = id_photo_as_selfie(seed)
+        for name, selfie in scenes.items():
+            raised.setdefault(name, []).append(flagged(run_face_checks(id_bytes, encode_jpeg(selfie.rgb))))
+    codes = sorted({c.code for c in face.DOCUMENT_CHECKS} | {c.code for c in face.BUNDLE_CHECKS})
+    print(f"rates over seeds {seeds} (1536 x 2048): detected / defective, false flags / clean")
+    for code in codes:
+        hit = due = false = clean = 0
+        for name, runs in raised.items():
+            for got in runs:
+                if code in EXPECTED.get(name, set()):
+                    due += 1
+                    hit += code in got
+                elif code not in ALSO_ALLOWED.get(name, set()) | ANY_OF.get(name, set()):
+                    clean += 1
+                    false += code in got
+        print(f"  {code:26s} {hit}/{due}  {false}/{clean}")
+    for name, allowed in ANY_OF.items():
+        print(
+            f"  {name}: one of {sorted(allowed)} in {sum(bool(g & allowed) for g in raised[name])}/"
+            f"{len(raised[name])}; raised: {[sorted(g) for g in raised[name]]}"
+        )
+
+
 def _corpus() -> None:
     encodings = {}
     print("corpus ID portraits (best score, or none):")
@@ -201,6 +232,8 @@ def main() -> None:
     args = sys.argv[1:]
     if args and args[0] == "--calibrate":
         calibrate([int(a) for a in args[1:]] or [0, 1, 2, 3, 4])
+    elif args and args[0] == "--rates":
+        rates([int(a) for a in args[1:]] or [0, 1, 2, 3, 4])
     else:
         benchmark([int(a) for a in args] or [0, 1, 2])
 

@@ -60,7 +60,9 @@ def scene(doc: DocumentContext) -> SelfieScene:
 
     def build() -> SelfieScene:
         held = held_document(doc.bundle)
-        outline = held.outline if held is not None else None
+        # Only a real match has an outline to trust: a few chance matches can project anywhere.
+        trusted = held is not None and held.inliers >= docmatch.DOCUMENT_MIN_INLIERS
+        outline = held.outline if trusted and held is not None else None
         faces = views.selfie_faces(doc.capture)
         inside = [f for f in faces if _inside(f, outline)]
         outside = [f for f in faces if not _inside(f, outline)]
