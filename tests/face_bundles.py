@@ -27,7 +27,6 @@ EXPECTED: dict[str, set[str]] = {
     "second_face": {"SELFIE_EXTRA_FACES"},
     "small_face": {"SELFIE_FACE_TOO_SMALL"},
     "no_card": {"SELFIE_DOCUMENT_MISSING"},
-    "other_card": {"SELFIE_DOCUMENT_MISMATCH"},
     "screen": {"SELFIE_RECAPTURED"},
     "id_photo": {"SELFIE_IS_ID_PHOTO", "SELFIE_NO_FACE"},
 }
@@ -40,9 +39,10 @@ ALSO_ALLOWED: dict[str, set[str]] = {
 }
 
 
-# Scenes that must raise at least one of these: a passport page instead of the card may match the ID card on
-# a handful of features (then "not the submitted ID") or on none (then "the ID is not visible").
-ANY_OF: dict[str, set[str]] = {"passport_instead": {"SELFIE_DOCUMENT_MISSING", "SELFIE_DOCUMENT_MISMATCH"}}
+# Scenes that must raise at least one of these: another card or a passport page may match the submitted ID
+# on 12 or more features (then "not the submitted ID") or on fewer (then "the submitted ID is not visible").
+_WRONG_DOCUMENT = {"SELFIE_DOCUMENT_MISSING", "SELFIE_DOCUMENT_MISMATCH"}
+ANY_OF: dict[str, set[str]] = {"other_card": _WRONG_DOCUMENT, "passport_instead": _WRONG_DOCUMENT}
 
 
 def run_face_checks(id_bytes: bytes | None, selfie_bytes: bytes | None) -> BundleVerdict:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.face_bundles import flagged, run_face_checks, statuses
+from tests.fixtures.documents import encode_jpeg
+from tests.fixtures.selfies import Scene, compose_selfie
 from workers.checks.capture import Capture
 from workers.checks.face import views
 from workers.checks.face.checks_bundle import FACE_MATCH_MAX_DISTANCE
@@ -77,3 +79,12 @@ def test_id_fronts_show_a_portrait(name) -> None:
 )
 def test_id_backs_have_no_portrait(name) -> None:
     assert "ID_PORTRAIT_MISSING" in flagged(run_face_checks((CORPUS / name).read_bytes(), None))
+
+
+@pytest.mark.parametrize("id_image", ["sidtd/alb00.jpg", "passporteye/tests_passport-td3.jpg"])
+def test_selfie_of_another_person_fails_the_face_match(id_image) -> None:
+    # The astronaut holding her own card, submitted with someone else's ID.
+    selfie = encode_jpeg(compose_selfie(Scene(seed=0)).rgb)
+    got = statuses(run_face_checks((CORPUS / id_image).read_bytes(), selfie))
+    assert got["SELFIE_FACE_MISMATCH"] is Status.FAIL
+    assert got["SELFIE_DOCUMENT_MISSING"] is Status.FAIL  # her card is not that ID either

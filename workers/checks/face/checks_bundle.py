@@ -6,7 +6,7 @@ from workers.checks.context import BundleContext, DocumentContext
 from workers.checks.face import applicant, views
 from workers.checks.face.detect import encoding_distance
 from workers.checks.face.docmatch import DOCUMENT_MIN_INLIERS
-from workers.checks.face.text import face_region, frame_region
+from workers.checks.face.outcome import face_region, frame_region
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Region, Status
 from workers.checks.spec import BundleCheck, Result

@@ -5,7 +5,7 @@ from __future__ import annotations
 from workers.checks.context import DocumentContext
 from workers.checks.face import applicant, measures
 from workers.checks.face.checks_selfie import CALIBRATION, SELFIE
-from workers.checks.face.text import face_region
+from workers.checks.face.outcome import face_region
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import DocumentCheck, Result
 

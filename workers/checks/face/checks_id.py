@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workers.checks.context import DocumentContext
 from workers.checks.face import views
-from workers.checks.face.text import face_region, frame_region
+from workers.checks.face.outcome import face_region, frame_region
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import DocumentCheck

@@ -6,7 +6,7 @@ import numpy as np
 
 from workers.checks.context import DocumentContext
 from workers.checks.face import applicant, measures, views
-from workers.checks.face.text import face_region, frame_region, limit_outcome
+from workers.checks.face.outcome import face_region, frame_region, limit_outcome
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Region, Status
 from workers.checks.spec import DocumentCheck, Result
@@ -14,9 +14,9 @@ from workers.checks.spec import DocumentCheck, Result
 SELFIE = frozenset({Role.SELFIE})
 CALIBRATION = "docs/calibration/face.md"
 
-# Face box width / picture width. Providers ask for the face to be clearly visible next to the ID; at 12 %
-# a 1080 px wide selfie still gives a 130 px face (dlib's encoder wants >= 80 px). Fixtures: good selfies
-# 0.20, the far-away one 0.10.
+# Face box width / the picture's shorter side (its width in a portrait selfie). Providers ask for the face to
+# be clearly visible next to the ID; at 12 % a 1080 px wide selfie still gives a 130 px face (dlib's encoder
+# wants >= 80 px). Fixtures: good selfies 0.20, the far-away one 0.10.
 FACE_MIN_WIDTH_RATIO = 0.12
 # Laplacian variance of the normalised chip. Fixtures: sharp faces 81-242, blurred ones (sigma 6-7) 9-10.
 FACE_MIN_SHARPNESS = 35.0
@@ -90,16 +90,16 @@ def _too_small(doc: DocumentContext) -> Result:
     face = applicant.scene(doc).applicant
     if face is None:
         return None
-    ratio = face.width / doc.capture.width
+    ratio = face.width / min(doc.capture.width, doc.capture.height)  # the same for portrait and landscape
     return limit_outcome(
         ratio < FACE_MIN_WIDTH_RATIO,
         face,
         measured=ratio,
         threshold=FACE_MIN_WIDTH_RATIO,
         unit="face_width_fraction",
-        bad=f"The face is too small in the selfie ({ratio:.0%} of the width, needs at least "
+        bad=f"The face is too small in the selfie ({ratio:.0%} of the picture's shorter side, needs at least "
         f"{FACE_MIN_WIDTH_RATIO:.0%}).",
-        good=f"The face is large enough ({ratio:.0%} of the width).",
+        good=f"The face is large enough ({ratio:.0%} of the picture's shorter side).",
     )
 
 
@@ -219,7 +219,7 @@ CHECKS = [
         "SELFIE_FACE_TOO_SMALL",
         "The face is large enough in the selfie.",
         "Hold the phone closer so that your face and the ID fill most of the picture.",
-        f"{CALIBRATION}: face width >= 12 % of the picture width",
+        f"{CALIBRATION}: face width >= 12 % of the picture's shorter side",
         SELFIE,
         _too_small,
     ),

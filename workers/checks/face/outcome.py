@@ -1,4 +1,4 @@
-"""Small helpers shared by the face checks' outcomes."""
+"""Building the face checks' outcomes: regions (face box, whole frame) and measure-versus-limit results."""
 
 from __future__ import annotations
 
