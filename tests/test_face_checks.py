@@ -13,6 +13,7 @@ from tests.fixtures.documents import encode_jpeg
 from tests.fixtures.selfies import Selfie, applicant_card, compose_selfie, defect_scenes, id_photo_as_selfie
 from workers.checks import face
 from workers.checks.model import BundleVerdict, Status
+from workers.checks.spec import BundleCheck, DocumentCheck
 
 SEED = 0
 
@@ -88,7 +89,7 @@ def test_same_file_as_id_and_selfie_is_for_review() -> None:
 
 
 def test_codes_are_unique_upper_snake_with_summary_fix_and_source() -> None:
-    checks = [*face.DOCUMENT_CHECKS, *face.BUNDLE_CHECKS]
+    checks: list[DocumentCheck | BundleCheck] = [*face.DOCUMENT_CHECKS, *face.BUNDLE_CHECKS]
     codes = [c.code for c in checks]
     assert len(codes) == len(set(codes))
     for check in checks:
