@@ -8,13 +8,14 @@ from numpy.typing import NDArray
 
 from workers.checks.capture import Capture
 from workers.checks.face.detect import DETECT_SIDE, Face, detect_faces, encode_face
+from workers.checks.face.docmatch import SELFIE_SIDE
 
 # ID portraits are printed small (a passport photo is 35 x 45 mm on a 125 x 88 mm page, a card's often
 # smaller): the ID is looked at with its longer side at 1200 px, enlarged if needed, so that the portrait is
 # over the detector's 80 px window on the corpus's 275 px specimens too.
 ID_SIDE = 1200
 # -0.2, not dlib's default 0: printed portraits are flat, often grey or screened; on the corpus the French
-# ID's portrait scores -0.12, while no ID back (MRZ-only side) scores above -0.5 (docs/calibration/face.md).
+# ID's portrait scores -0.13, while no ID back (MRZ-only side) scores above -0.5 (docs/calibration/face.md).
 ID_MIN_SCORE = -0.2
 # Selfie faces are live photographs: dlib's default operating point (margin > 0).
 SELFIE_MIN_SCORE = 0.0
@@ -49,8 +50,6 @@ def id_portraits(capture: Capture) -> list[Face]:
 def selfie_gray(capture: Capture, side: int) -> NDArray[np.uint8]:
     """A grey view of the selfie with longer side `side` (<= 1600), shrunk from the 1600 px grey view that the
     document match uses, so a 12 MP selfie is shrunk from full resolution only once."""
-    from workers.checks.face.docmatch import SELFIE_SIDE
-
     base = capture.downscaled(SELFIE_SIDE, gray=True)
     if side >= max(base.shape[:2]):
         return base
