@@ -27,9 +27,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.face_bundles import ALSO_ALLOWED, ANY_OF, EXPECTED, flagged, run_face_checks
 from tests.fixtures.documents import encode_jpeg
-from tests.fixtures.selfies import applicant_card, compose_selfie, defect_scenes, id_photo_as_selfie
+from tests.fixtures.selfies import (
+    ALSO_ALLOWED,
+    ANY_OF,
+    EXPECTED,
+    applicant_card,
+    compose_selfie,
+    defect_scenes,
+    flagged,
+    id_photo_as_selfie,
+    run_face_checks,
+)
 from workers.checks import face
 from workers.checks.capture import Capture
 from workers.checks.context import BundleContext, DocumentContext
@@ -182,7 +191,7 @@ def calibrate(seeds: list[int]) -> None:
 
 
 def rates(seeds: list[int]) -> None:
-    """Detection and false-flag rate per code over every fixture scene and seed (tests/face_bundles.py says
+    """Detection and false-flag rate per code over every fixture scene and seed (tests/fixtures/selfies.py says
     which codes each scene must raise, may raise as a side effect, or must not raise)."""
     raised: dict[str, list[set[str]]] = {}
     for seed in seeds:

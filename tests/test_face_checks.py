@@ -8,9 +8,20 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.face_bundles import ALSO_ALLOWED, ANY_OF, EXPECTED, findings_of, flagged, run_face_checks
 from tests.fixtures.documents import encode_jpeg
-from tests.fixtures.selfies import Selfie, applicant_card, compose_selfie, defect_scenes, id_photo_as_selfie
+from tests.fixtures.selfies import (
+    ALSO_ALLOWED,
+    ANY_OF,
+    EXPECTED,
+    Selfie,
+    applicant_card,
+    compose_selfie,
+    defect_scenes,
+    findings_of,
+    flagged,
+    id_photo_as_selfie,
+    run_face_checks,
+)
 from workers.checks import face
 from workers.checks.model import BundleVerdict, Status
 from workers.checks.spec import BundleCheck, DocumentCheck
