@@ -191,8 +191,10 @@ def calibrate(seeds: list[int]) -> None:
 
 
 def rates(seeds: list[int]) -> None:
-    """Detection and false-flag rate per code over every fixture scene and seed (tests/fixtures/selfies.py says
-    which codes each scene must raise, may raise as a side effect, or must not raise)."""
+    """Detection and false-flag rate per code over every fixture scene and seed.
+
+    tests/fixtures/selfies.py says which codes each scene must raise, may raise as a side effect, or must not.
+    """
     raised: dict[str, list[set[str]]] = {}
     for seed in seeds:
         id_bytes = encode_jpeg(applicant_card(seed=seed))
