@@ -1,0 +1,108 @@
+"""Verdicts of the face checks on seeded selfies: each defect raises its own code, the clean selfie none."""
+
+from __future__ import annotations
+
+import re
+
+import cv2
+import numpy as np
+import pytest
+
+from tests.fixtures.documents import encode_jpeg
+from tests.fixtures.selfies import (
+    ALSO_ALLOWED,
+    ANY_OF,
+    EXPECTED,
+    Selfie,
+    applicant_card,
+    compose_selfie,
+    defect_scenes,
+    findings_of,
+    flagged,
+    id_photo_as_selfie,
+    run_face_checks,
+)
+from workers.checks import face
+from workers.checks.model import BundleVerdict, Status
+from workers.checks.spec import BundleCheck, DocumentCheck
+
+SEED = 0
+
+
+@pytest.fixture(scope="module")
+def verdicts() -> dict[str, tuple[Selfie, BundleVerdict]]:
+    id_bytes = encode_jpeg(applicant_card(seed=SEED))
+    out = {}
+    for name, scene in defect_scenes(SEED).items():
+        if name in EXPECTED or name in ANY_OF:
+            selfie = compose_selfie(scene)
+            out[name] = (selfie, run_face_checks(id_bytes, encode_jpeg(selfie.rgb)))
+    selfie = id_photo_as_selfie(SEED)
+    out["id_photo"] = (selfie, run_face_checks(id_bytes, encode_jpeg(selfie.rgb)))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED.keys() | ANY_OF.keys()))
+def test_each_defect_raises_its_code_and_nothing_else(verdicts, name) -> None:
+    got = flagged(verdicts[name][1])
+    expected = EXPECTED.get(name, set())
+    assert expected <= got
+    if name in ANY_OF:
+        assert got & ANY_OF[name]
+    assert got - expected <= ALSO_ALLOWED.get(name, set()) | ANY_OF.get(name, set())
+
+
+def test_every_face_check_reports_on_the_clean_selfie(verdicts) -> None:
+    codes = {f.code for f in verdicts["clean"][1].findings if f.status is Status.PASS}
+    assert {c.code for c in face.DOCUMENT_CHECKS} | {c.code for c in face.BUNDLE_CHECKS} <= codes
+
+
+def _inside(point, polygon) -> bool:
+    return cv2.pointPolygonTest(np.float32(polygon).reshape(-1, 1, 2), point, False) >= 0
+
+
+def test_face_findings_point_at_the_face(verdicts) -> None:
+    selfie, verdict = verdicts["sunglasses"]
+    assert selfie.face_box is not None
+    centre = ((selfie.face_box[0] + selfie.face_box[2]) / 2, (selfie.face_box[1] + selfie.face_box[3]) / 2)
+    (finding,) = findings_of(verdict, "SELFIE_SUNGLASSES")
+    assert finding.region is not None and _inside(centre, finding.region.polygon)
+    assert finding.remediation and "sunglasses" in finding.remediation
+
+
+def test_document_findings_outline_the_held_card(verdicts) -> None:
+    for name in ("clean", "other_card"):  # seed 0's other card matches on enough features to be outlined
+        selfie, verdict = verdicts[name]
+        (finding,) = findings_of(verdict, "SELFIE_DOCUMENT_MISMATCH")
+        assert selfie.card_quad is not None and finding.region is not None
+        assert _inside(tuple(selfie.card_quad.mean(axis=0)), finding.region.polygon)
+
+
+def test_every_finding_has_a_region_and_failures_a_fix(verdicts) -> None:
+    for _, verdict in verdicts.values():
+        for finding in verdict.findings:
+            assert finding.region is not None, finding.code
+            if finding.status is not Status.PASS:
+                assert finding.remediation
+
+
+def test_id_portrait_found_on_the_card_and_missing_on_a_blank_one() -> None:
+    card = applicant_card(seed=SEED)
+    assert "ID_PORTRAIT_MISSING" not in flagged(run_face_checks(encode_jpeg(card), None))
+    blank = card.copy()
+    blank[100:490, 40:340] = 230  # the portrait slot, emptied
+    assert "ID_PORTRAIT_MISSING" in flagged(run_face_checks(encode_jpeg(blank), None))
+
+
+def test_same_file_as_id_and_selfie_is_for_review() -> None:
+    data = encode_jpeg(applicant_card(seed=SEED))
+    assert "SELFIE_IS_ID_PHOTO" in flagged(run_face_checks(data, data))
+
+
+def test_codes_are_unique_upper_snake_with_summary_fix_and_source() -> None:
+    checks: list[DocumentCheck | BundleCheck] = [*face.DOCUMENT_CHECKS, *face.BUNDLE_CHECKS]
+    codes = [c.code for c in checks]
+    assert len(codes) == len(set(codes))
+    for check in checks:
+        assert re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+", check.code), check.code
+        assert check.summary and check.remediation and check.threshold_source, check.code

@@ -1,0 +1,215 @@
+"""Selfie against ID: the same document held up, the same person, and not the ID photo re-sent as a selfie."""
+
+from __future__ import annotations
+
+from workers.checks.context import BundleContext, DocumentContext
+from workers.checks.face import applicant, views
+from workers.checks.face.detect import encoding_distance
+from workers.checks.face.docmatch import DOCUMENT_MIN_INLIERS
+from workers.checks.face.outcome import face_region, frame_region
+from workers.checks.manifest import Role
+from workers.checks.model import Outcome, Region, Status
+from workers.checks.spec import BundleCheck, Result
+
+CALIBRATION = "docs/calibration/face.md"
+# The held card is the submitted ID when >= 20 ORB matches fit one homography (half the fewest the right card
+# gave: 41, side-lit at 12 MP) and under 15 % of its tiles contradict the ID. Fixtures: the right card <= 7 %
+# contradicting (glare, shadow, dim or side light, moiré, blur); another person's card of the same design
+# 27-54 % and a passport page >= 37 %, whatever their match count (9-80).
+MATCH_MIN_INLIERS = 20
+MATCH_MAX_CONTRADICTION = 0.15
+# Encoding distance. dlib documents 0.6 as its same/different threshold (99.38 % on LFW): above it, FAIL.
+# Our corpus: same person 0.05-0.37 (across specimen renders and resolutions), different people >= 0.465
+# (face-swapped SIDTD twins 0.50-0.52): up to 0.45 is a match, between 0.45 and 0.6 a person should look.
+FACE_MATCH_MAX_DISTANCE = 0.45
+FACE_MISMATCH_MIN_DISTANCE = 0.6
+# A selfie where the matched ID covers over a quarter of the frame with no live face beside it is a photo of
+# the # ID. Fixtures: hand-held cards cover 4-11 % of the frame, the ID photographed on a table 38 %.
+ID_PHOTO_MIN_FRAME_FRACTION = 0.25
+
+
+def _pair(bundle: BundleContext) -> tuple[DocumentContext, DocumentContext] | None:
+    id_doc, selfie = bundle.first(Role.ID_DOCUMENT), bundle.first(Role.SELFIE)
+    if id_doc is None or selfie is None or not id_doc.capture.decodes or not selfie.capture.decodes:
+        return None
+    return id_doc, selfie
+
+
+def _is_same_card(bundle: BundleContext) -> bool:
+    held = applicant.held_document(bundle)
+    return (
+        held is not None
+        and held.inliers >= MATCH_MIN_INLIERS
+        and held.contradiction < MATCH_MAX_CONTRADICTION
+    )
+
+
+def _outline(bundle: BundleContext) -> Region | None:
+    held = applicant.held_document(bundle)
+    return Region(polygon=[[round(x, 1), round(y, 1)] for x, y in held.outline]) if held is not None else None
+
+
+def _document_missing(bundle: BundleContext) -> Result:
+    pair = _pair(bundle)
+    if pair is None:
+        return None
+    held = applicant.held_document(bundle)
+    if held is not None and held.inliers >= DOCUMENT_MIN_INLIERS:
+        return Outcome(
+            status=Status.PASS,
+            message=f"A document is held up in the selfie ({held.inliers} "
+            "features matched with the submitted ID).",
+            measured=held.inliers,
+            threshold=DOCUMENT_MIN_INLIERS,
+            unit="matched_features",
+            region=_outline(bundle),
+            document=Role.SELFIE,
+        )
+    found = held.inliers if held is not None else 0
+    return Outcome(
+        status=Status.FAIL,
+        message=f"The submitted ID is not visible in the selfie ({found} features "
+        f"matched, needs at least {DOCUMENT_MIN_INLIERS}).",
+        measured=found,
+        threshold=DOCUMENT_MIN_INLIERS,
+        unit="matched_features",
+        region=frame_region(pair[1]),
+        document=Role.SELFIE,
+    )
+
+
+def _document_mismatch(bundle: BundleContext) -> Result:
+    held = applicant.held_document(bundle)
+    if _pair(bundle) is None or held is None or held.inliers < DOCUMENT_MIN_INLIERS:
+        return None  # nothing held: SELFIE_DOCUMENT_MISSING says so
+    if _is_same_card(bundle):
+        return Outcome(
+            status=Status.PASS,
+            message=f"The document in the selfie is the submitted ID "
+            f"({held.inliers} matched features, {held.contradiction:.0%} of its content differs).",
+            measured=round(held.contradiction, 3),
+            threshold=MATCH_MAX_CONTRADICTION,
+            unit="content_contradiction",
+            region=_outline(bundle),
+            document=Role.SELFIE,
+        )
+    return Outcome(
+        status=Status.FAIL,
+        message=f"The document in the selfie is not the submitted ID "
+        f"({held.inliers} matched features, needs {MATCH_MIN_INLIERS}; {held.contradiction:.0%} of its "
+        f"content differs from the ID, at most {MATCH_MAX_CONTRADICTION:.0%} allowed).",
+        measured=round(held.contradiction, 3),
+        threshold=MATCH_MAX_CONTRADICTION,
+        unit="content_contradiction",
+        region=_outline(bundle),
+        document=Role.SELFIE,
+    )
+
+
+def _face_mismatch(bundle: BundleContext) -> Result:
+    pair = _pair(bundle)
+    if pair is None:
+        return None
+    id_doc, selfie = pair
+    live = applicant.scene(selfie).applicant
+    portraits = views.id_portraits(id_doc.capture)
+    if live is None or not portraits:
+        return None  # SELFIE_NO_FACE / ID_PORTRAIT_MISSING report that
+    distance = encoding_distance(
+        views.encoding(selfie.capture, live), views.encoding(id_doc.capture, portraits[0])
+    )
+    if distance <= FACE_MATCH_MAX_DISTANCE:
+        status, message = Status.PASS, f"The selfie face matches the ID portrait (distance {distance:.2f})."
+    elif distance <= FACE_MISMATCH_MIN_DISTANCE:
+        status = Status.REVIEW
+        message = (
+            f"The selfie face may not match the ID portrait (distance {distance:.2f}, a match is at most "
+            f"{FACE_MATCH_MAX_DISTANCE:g}, a clear mismatch above {FACE_MISMATCH_MIN_DISTANCE:g})."
+        )
+    else:
+        status = Status.FAIL
+        message = (
+            f"The selfie face does not match the ID portrait (distance {distance:.2f}, a match is at most "
+            f"{FACE_MATCH_MAX_DISTANCE:g})."
+        )
+    return Outcome(
+        status=status,
+        message=message,
+        measured=round(distance, 3),
+        threshold=FACE_MATCH_MAX_DISTANCE,
+        unit="face_encoding_distance",
+        region=face_region(live),
+        document=Role.SELFIE,
+    )
+
+
+def _is_id_photo(bundle: BundleContext) -> Result:
+    pair = _pair(bundle)
+    if pair is None:
+        return None
+    id_doc, selfie = pair
+    held = applicant.held_document(bundle)
+    if id_doc.capture.sha256 == selfie.capture.sha256:
+        return Outcome(
+            status=Status.REVIEW,
+            message="The selfie is the same file as the ID document.",
+            measured=1.0,
+            threshold=ID_PHOTO_MIN_FRAME_FRACTION,
+            unit="frame_fraction",
+            region=frame_region(selfie),
+            document=Role.SELFIE,
+        )
+    fraction = held.frame_fraction if held is not None and _is_same_card(bundle) else 0.0
+    live = applicant.scene(selfie).applicant
+    if fraction >= ID_PHOTO_MIN_FRAME_FRACTION and live is None:
+        return Outcome(
+            status=Status.REVIEW,
+            message=f"The selfie is a photo of the ID, not of the applicant "
+            f"(the ID fills {fraction:.0%} of it and no other face is visible).",
+            measured=round(fraction, 3),
+            threshold=ID_PHOTO_MIN_FRAME_FRACTION,
+            unit="frame_fraction",
+            region=_outline(bundle),
+            document=Role.SELFIE,
+        )
+    return Outcome(
+        status=Status.PASS,
+        message="The selfie is not the ID photo.",
+        measured=round(fraction, 3),
+        threshold=ID_PHOTO_MIN_FRAME_FRACTION,
+        unit="frame_fraction",
+        region=face_region(live) if live is not None else frame_region(selfie),
+        document=Role.SELFIE,
+    )
+
+
+CHECKS = [
+    BundleCheck(
+        "SELFIE_DOCUMENT_MISSING",
+        "The selfie shows the applicant holding the submitted ID.",
+        "Retake the selfie holding your ID next to your face, photo side to the camera, fully visible.",
+        f"{CALIBRATION}: >= 12 ORB matches consistent with one homography",
+        _document_missing,
+    ),
+    BundleCheck(
+        "SELFIE_DOCUMENT_MISMATCH",
+        "The document held in the selfie is the submitted ID.",
+        "Hold up the same ID document that you submitted, not another card or document.",
+        f"{CALIBRATION}: >= 20 homography inliers and < 15 % of tiles contradicting the ID",
+        _document_mismatch,
+    ),
+    BundleCheck(
+        "SELFIE_FACE_MISMATCH",
+        "The selfie face matches the ID portrait.",
+        "Make sure the selfie shows you, the holder of the submitted ID, facing the camera in good light.",
+        f"{CALIBRATION}; dlib ResNet encoding distance, 0.6 = dlib's documented threshold",
+        _face_mismatch,
+    ),
+    BundleCheck(
+        "SELFIE_IS_ID_PHOTO",
+        "The selfie is a new photo of the applicant, not the ID photo.",
+        "Take a new selfie of yourself holding the ID; do not send a photo of the ID as the selfie.",
+        f"{CALIBRATION}: ID covering >= 25 % of the selfie with no live face",
+        _is_id_photo,
+    ),
+]

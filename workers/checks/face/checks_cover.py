@@ -1,0 +1,119 @@
+"""Is anything covering the applicant's face? Sunglasses, a mask or a hat, each named in its own finding."""
+
+from __future__ import annotations
+
+from workers.checks.context import DocumentContext
+from workers.checks.face import applicant, measures
+from workers.checks.face.checks_selfie import CALIBRATION, SELFIE
+from workers.checks.face.outcome import face_region
+from workers.checks.model import Outcome, Status
+from workers.checks.spec import DocumentCheck, Result
+
+# Sunglasses: eye regions darker than 0.4 x the cheeks AND flatter than 0.06 (grey spread / cheek brightness).
+# Fixtures: open eyes 0.74-0.93 and >= 0.146, drawn lenses 0.13 and 0.005; corpus portraits >= 0.54, >= 0.108.
+EYE_MAX_DARKNESS = 0.4
+EYE_MAX_CONTRAST = 0.06
+# Mask: under 25 % of the mouth-and-chin region has skin colour. Fixtures: bare 0.77-1.0, masked 0.10;
+# corpus portraits >= 0.38.
+LOWER_FACE_MIN_SKIN = 0.25
+# Hat: under 15 % skin colour in the forehead band AND flat (texture < 0.03). Hair over the forehead is not
+# skin either but has strands: fixtures' fringe 0.04-0.08, the French specimen's curls 0.09; a flat hat 0.017.
+FOREHEAD_MIN_SKIN = 0.15
+FOREHEAD_MAX_FLAT_TEXTURE = 0.03
+
+
+def _outcome(
+    doc: DocumentContext, covered: bool, *, measured: float, threshold: float, unit: str, bad: str, good: str
+) -> Result:
+    found = applicant.applicant_chip(doc)
+    if found is None:
+        return None
+    return Outcome(
+        status=Status.FAIL if covered else Status.PASS,
+        message=bad if covered else good,
+        measured=round(measured, 3),
+        threshold=threshold,
+        unit=unit,
+        region=face_region(found[0]),
+    )
+
+
+def _sunglasses(doc: DocumentContext) -> Result:
+    found = applicant.applicant_chip(doc)
+    if found is None:
+        return None
+    darkness, contrast = measures.eye_darkness(found[1]), measures.eye_contrast(found[1])
+    covered = darkness < EYE_MAX_DARKNESS and contrast < EYE_MAX_CONTRAST
+    return _outcome(
+        doc,
+        covered,
+        measured=darkness,
+        threshold=EYE_MAX_DARKNESS,
+        unit="eye_to_cheek_brightness",
+        bad=f"The eyes are hidden, as behind sunglasses (eye regions at {darkness:.0%} of the "
+        f"cheeks' brightness and flat, limits {EYE_MAX_DARKNESS:.0%} and {EYE_MAX_CONTRAST:g}).",
+        good=f"The eyes are visible (eye regions at {darkness:.0%} of the cheeks' brightness).",
+    )
+
+
+def _mask(doc: DocumentContext) -> Result:
+    found = applicant.applicant_chip(doc)
+    if found is None:
+        return None
+    skin = measures.lower_face_skin(found[1])
+    return _outcome(
+        doc,
+        skin < LOWER_FACE_MIN_SKIN,
+        measured=skin,
+        threshold=LOWER_FACE_MIN_SKIN,
+        unit="skin_fraction",
+        bad=f"The mouth and chin are covered, as by a mask ({skin:.0%} skin visible, needs at "
+        f"least {LOWER_FACE_MIN_SKIN:.0%}).",
+        good=f"The mouth and chin are visible ({skin:.0%} skin).",
+    )
+
+
+def _hat(doc: DocumentContext) -> Result:
+    found = applicant.applicant_chip(doc)
+    if found is None:
+        return None
+    skin, texture = measures.forehead_skin(found[1]), measures.forehead_texture(found[1])
+    covered = skin < FOREHEAD_MIN_SKIN and texture < FOREHEAD_MAX_FLAT_TEXTURE
+    return _outcome(
+        doc,
+        covered,
+        measured=skin,
+        threshold=FOREHEAD_MIN_SKIN,
+        unit="skin_fraction",
+        bad=f"The forehead is covered by something flat, as by a hat or cap ({skin:.0%} skin, "
+        f"texture {texture:.3f}; limits {FOREHEAD_MIN_SKIN:.0%} and {FOREHEAD_MAX_FLAT_TEXTURE:g}).",
+        good=f"No hat or cap over the forehead ({skin:.0%} skin, texture {texture:.3f}).",
+    )
+
+
+CHECKS = [
+    DocumentCheck(
+        "SELFIE_SUNGLASSES",
+        "The applicant wears no sunglasses.",
+        "Take off your sunglasses (and tinted glasses) and retake the selfie.",
+        f"{CALIBRATION}: eye/cheek brightness < 0.4 and eye contrast < 0.06",
+        SELFIE,
+        _sunglasses,
+    ),
+    DocumentCheck(
+        "SELFIE_FACE_MASK",
+        "The applicant wears no mask.",
+        "Take off your mask or scarf so that your mouth and chin are visible, and retake the selfie.",
+        f"{CALIBRATION}: skin colour over >= 25 % of mouth and chin",
+        SELFIE,
+        _mask,
+    ),
+    DocumentCheck(
+        "SELFIE_HAT",
+        "The applicant wears no hat or cap.",
+        "Take off your hat or cap so that your forehead is visible, and retake the selfie.",
+        f"{CALIBRATION}: forehead skin >= 15 % or textured like hair",
+        SELFIE,
+        _hat,
+    ),
+]

@@ -1,0 +1,43 @@
+"""On the ID document: is there a portrait to compare the selfie with?"""
+
+from __future__ import annotations
+
+from workers.checks.context import DocumentContext
+from workers.checks.face import views
+from workers.checks.face.outcome import face_region, frame_region
+from workers.checks.manifest import Role
+from workers.checks.model import Outcome, Status
+from workers.checks.spec import DocumentCheck
+
+
+def _portrait(doc: DocumentContext) -> Outcome:
+    portraits = views.id_portraits(doc.capture)
+    if portraits:
+        return Outcome(
+            status=Status.PASS,
+            message="The ID shows a portrait.",
+            measured=len(portraits),
+            threshold=1,
+            unit="faces",
+            region=face_region(portraits[0]),
+        )
+    return Outcome(
+        status=Status.FAIL,
+        message="No portrait was found on the ID document.",
+        measured=0,
+        threshold=1,
+        unit="faces",
+        region=frame_region(doc),
+    )
+
+
+CHECKS = [
+    DocumentCheck(
+        "ID_PORTRAIT_MISSING",
+        "The ID document shows the holder's portrait.",
+        "Photograph the side of your ID that shows your photo, with the photo uncovered and free of glare.",
+        "docs/calibration/face.md: dlib detector on the ID at 1200 px, margin > -0.2",
+        frozenset({Role.ID_DOCUMENT}),
+        _portrait,
+    ),
+]

@@ -1,0 +1,266 @@
+"""Selfie checks on the applicant's face: present, alone, large, sharp, lit, not a photo of a screen/print."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from workers.checks.context import DocumentContext
+from workers.checks.face import applicant, measures, views
+from workers.checks.face.outcome import face_region, frame_region, limit_outcome
+from workers.checks.manifest import Role
+from workers.checks.model import Outcome, Region, Status
+from workers.checks.spec import DocumentCheck, Result
+
+SELFIE = frozenset({Role.SELFIE})
+CALIBRATION = "docs/calibration/face.md"
+
+# Face box width / the picture's shorter side (its width in a portrait selfie). Providers ask for the face to
+# be clearly visible next to the ID; at 12 % a 1080 px wide selfie still gives a 130 px face (dlib's encoder
+# wants >= 80 px). Fixtures: good selfies 0.20, the far-away one 0.10.
+FACE_MIN_WIDTH_RATIO = 0.12
+# Laplacian variance of the normalised chip. Fixtures: sharp faces 81-242, blurred ones (sigma 6-7) 9-10.
+FACE_MIN_SHARPNESS = 35.0
+# Mean grey level of the face (0-255). Fixtures: well lit 114-177, dimmed to 22 % 38-39, backlit 67.
+FACE_MIN_BRIGHTNESS = 55.0
+# Face / surroundings brightness. Fixtures: normal 1.0-2.9, against a bright window 0.29.
+FACE_MIN_BACKLIGHT_RATIO = 0.5
+# Darker half / brighter half of the face. Fixtures: even 0.82-0.90, side-lit 0.42; corpus portraits >= 0.64.
+FACE_MIN_SIDE_LIGHT_RATIO = 0.55
+# Spectral peak / median in the face's fine detail. Fixtures: live faces 6-182, photographed screen 839-1028.
+RECAPTURE_MAX_PERIODICITY = 400.0
+
+
+def _no_face(doc: DocumentContext) -> Outcome:
+    scene = applicant.scene(doc)
+    if scene.applicant is not None:
+        return Outcome(
+            status=Status.PASS,
+            message="A face was found in the selfie.",
+            measured=1,
+            unit="faces",
+            region=face_region(scene.applicant),
+        )
+    if scene.in_document:
+        return Outcome(
+            status=Status.FAIL,
+            message="The only face in the selfie is the portrait on the ID.",
+            measured=0,
+            threshold=1,
+            unit="faces",
+            region=face_region(scene.in_document[0]),
+        )
+    return Outcome(
+        status=Status.FAIL,
+        message="No face was found in the selfie (a face covered by a mask or turned away is not found).",
+        measured=0,
+        threshold=1,
+        unit="faces",
+        region=frame_region(doc),
+    )
+
+
+def _extra_faces(doc: DocumentContext) -> Result:
+    scene = applicant.scene(doc)
+    if scene.applicant is None:
+        return None
+    if not scene.others:
+        return Outcome(
+            status=Status.PASS,
+            message="Only the applicant's face (and the ID portrait) is visible.",
+            measured=1,
+            threshold=1,
+            unit="faces",
+            region=face_region(scene.applicant),
+        )
+    return [
+        Outcome(
+            status=Status.FAIL,
+            message=f"Another face is in the selfie ({1 + len(scene.others)} faces "
+            f"besides the ID portrait, only 1 allowed).",
+            measured=1 + len(scene.others),
+            threshold=1,
+            unit="faces",
+            region=Region(polygon=other.polygon),
+        )
+        for other in scene.others
+    ]
+
+
+def _too_small(doc: DocumentContext) -> Result:
+    face = applicant.scene(doc).applicant
+    if face is None:
+        return None
+    ratio = face.width / min(doc.capture.width, doc.capture.height)  # the same for portrait and landscape
+    return limit_outcome(
+        ratio < FACE_MIN_WIDTH_RATIO,
+        face,
+        measured=ratio,
+        threshold=FACE_MIN_WIDTH_RATIO,
+        unit="face_width_fraction",
+        bad=f"The face is too small in the selfie ({ratio:.0%} of the picture's shorter side, needs at least "
+        f"{FACE_MIN_WIDTH_RATIO:.0%}).",
+        good=f"The face is large enough ({ratio:.0%} of the picture's shorter side).",
+    )
+
+
+def _blurry(doc: DocumentContext) -> Result:
+    found = applicant.applicant_chip(doc)
+    if found is None:
+        return None
+    face, chip = found
+    value = measures.face_sharpness(chip)
+    return limit_outcome(
+        value < FACE_MIN_SHARPNESS,
+        face,
+        measured=value,
+        threshold=FACE_MIN_SHARPNESS,
+        unit="laplacian_variance",
+        bad=f"The face is blurry (sharpness {value:.1f}, needs at least {FACE_MIN_SHARPNESS:g}).",
+        good=f"The face is sharp (sharpness {value:.1f}).",
+    )
+
+
+def _dark(doc: DocumentContext) -> Result:
+    found = applicant.applicant_chip(doc)
+    if found is None:
+        return None
+    face, chip = found
+    value = measures.face_brightness(chip)
+    return limit_outcome(
+        value < FACE_MIN_BRIGHTNESS,
+        face,
+        measured=value,
+        threshold=FACE_MIN_BRIGHTNESS,
+        unit="mean_gray_level",
+        bad=f"The face is too dark (brightness {value:.0f} of 255, needs at least {FACE_MIN_BRIGHTNESS:g}).",
+        good=f"The face is bright enough (brightness {value:.0f} of 255).",
+    )
+
+
+def _backlit(doc: DocumentContext) -> Result:
+    found = applicant.applicant_chip(doc)
+    if found is None:
+        return None
+    face, chip = found
+    view = views.selfie_gray(doc.capture, 400)
+    k = view.shape[1] / doc.capture.width
+    value = measures.backlight_ratio(chip, view, np.asarray(face.box) * k)
+    return limit_outcome(
+        value < FACE_MIN_BACKLIGHT_RATIO,
+        face,
+        measured=value,
+        threshold=FACE_MIN_BACKLIGHT_RATIO,
+        unit="face_to_background_brightness",
+        bad=f"The light is behind you: the face is much darker than the background "
+        f"({value:.2f} of its brightness, needs at least {FACE_MIN_BACKLIGHT_RATIO:g}).",
+        good=f"The face is not backlit (face/background brightness {value:.2f}).",
+    )
+
+
+def _uneven(doc: DocumentContext) -> Result:
+    found = applicant.applicant_chip(doc)
+    if found is None:
+        return None
+    face, chip = found
+    value = measures.side_light_ratio(chip)
+    return limit_outcome(
+        value < FACE_MIN_SIDE_LIGHT_RATIO,
+        face,
+        measured=value,
+        threshold=FACE_MIN_SIDE_LIGHT_RATIO,
+        unit="dark_to_bright_half_ratio",
+        bad=f"The face is unevenly lit: one side is much darker (darker half at {value:.0%} of "
+        f"the brighter, needs at least {FACE_MIN_SIDE_LIGHT_RATIO:.0%}).",
+        good=f"The face is evenly lit (darker half at {value:.0%} of the brighter).",
+    )
+
+
+def _recaptured(doc: DocumentContext) -> Result:
+    face = applicant.scene(doc).applicant
+    if face is None:
+        return None
+    x0, y0, x1, y1 = (max(0, round(v)) for v in face.box)
+    crop = doc.capture.gray[y0:y1, x0:x1]
+    side = 512  # the central 512 px are plenty for a spectrum and keep the FFT cheap on large faces
+    cy, cx = crop.shape[0] // 2, crop.shape[1] // 2
+    crop = crop[max(0, cy - side // 2) : cy + side // 2, max(0, cx - side // 2) : cx + side // 2]
+    value = measures.periodic_pattern_strength(crop)
+    return limit_outcome(
+        value > RECAPTURE_MAX_PERIODICITY,
+        face,
+        measured=value,
+        threshold=RECAPTURE_MAX_PERIODICITY,
+        unit="spectral_peak_ratio",
+        status=Status.REVIEW,
+        bad=f"The face shows a regular screen or print pattern (strength {value:.0f}, limit "
+        f"{RECAPTURE_MAX_PERIODICITY:g}): the selfie may be a photo of a screen or a photo.",
+        good=f"No screen or print pattern on the face (strength {value:.0f}).",
+    )
+
+
+CHECKS = [
+    DocumentCheck(
+        "SELFIE_NO_FACE",
+        "The selfie shows the applicant's face.",
+        "Take a selfie with your whole face visible (no mask or scarf), looking straight at the camera.",
+        "dlib HOG detector at its default operating point (margin > 0)",
+        SELFIE,
+        _no_face,
+    ),
+    DocumentCheck(
+        "SELFIE_EXTRA_FACES",
+        "Nobody else is in the selfie besides the applicant and the ID portrait.",
+        "Take the selfie alone, with nobody else and no other photos of people in the picture.",
+        f"{CALIBRATION}: faces scored >= 0.3 by dlib",
+        SELFIE,
+        _extra_faces,
+    ),
+    DocumentCheck(
+        "SELFIE_FACE_TOO_SMALL",
+        "The face is large enough in the selfie.",
+        "Hold the phone closer so that your face and the ID fill most of the picture.",
+        f"{CALIBRATION}: face width >= 12 % of the picture's shorter side",
+        SELFIE,
+        _too_small,
+    ),
+    DocumentCheck(
+        "SELFIE_FACE_BLURRY",
+        "The face is sharp.",
+        "Hold the phone still and let it focus on your face before taking the picture.",
+        f"{CALIBRATION}: Laplacian variance of the aligned face >= 35",
+        SELFIE,
+        _blurry,
+    ),
+    DocumentCheck(
+        "SELFIE_FACE_TOO_DARK",
+        "The face is bright enough.",
+        "Take the selfie in a well-lit place, facing a window or a lamp.",
+        f"{CALIBRATION}: mean face grey level >= 55",
+        SELFIE,
+        _dark,
+    ),
+    DocumentCheck(
+        "SELFIE_FACE_BACKLIT",
+        "The light is not behind the applicant.",
+        "Turn around so that the window or lamp is in front of you, not behind you.",
+        f"{CALIBRATION}: face/background brightness >= 0.5",
+        SELFIE,
+        _backlit,
+    ),
+    DocumentCheck(
+        "SELFIE_FACE_UNEVEN_LIGHT",
+        "Both sides of the face are evenly lit.",
+        "Face the light so that it falls evenly on both sides of your face.",
+        f"{CALIBRATION}: darker/brighter face half >= 0.55",
+        SELFIE,
+        _uneven,
+    ),
+    DocumentCheck(
+        "SELFIE_RECAPTURED",
+        "The selfie is a live photo, not a photo of a screen or of a print.",
+        "Take a new selfie directly with your phone's camera; do not photograph a screen or a photo.",
+        f"{CALIBRATION}: spectral peak ratio of the face <= 400",
+        SELFIE,
+        _recaptured,
+    ),
+]

@@ -1,0 +1,138 @@
+"""Is the card in the selfie the submitted ID? Local features (ORB) matched with a robust (RANSAC) homography.
+
+The ID image and the selfie are both looked at in grey at a modest size; the homography maps the ID's corners
+into the selfie (the held document's outline), and the selfie's card is then warped back onto the ID to
+compare their content tile by tile: a card of the same design with another portrait matches the printed
+template yet contradicts it where the portrait is. Cards differing only in a few printed characters are not
+told apart here (reading the fields is the identity checks' job).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+# The ID is compared at 800 px and the selfie at 1600 px: a card held at arm's length fills about 40 % of the
+# selfie's width, ~650 px at that size, so both show the card at a similar scale and ORB's 8-level pyramid
+# (factor 1.2, ~4.3x) covers cards from ~20 % to the whole frame.
+ID_SIDE = 800
+SELFIE_SIDE = 1600
+_ORB_FEATURES_ID = 1500
+_ORB_FEATURES_SELFIE = 4000
+# Lowe's ratio test at 0.8 (his SIFT paper's value; it removes ~90 % of false matches, ~5 % of true ones).
+_RATIO = 0.8
+# Reprojection error allowed to an inlier, in selfie pixels at SELFIE_SIDE (~0.3 % of the width). The fit is
+# OpenCV's MAGSAC++ (a RANSAC variant): plain RANSAC left a corner 25 px off on one fixture, enough to make
+# the right card look 23 % different.
+_RANSAC_PIXELS = 5.0
+# Fewer than 12 consistent matches is no document at all: an absent card gives 0, a blurred or a different
+# document 9-18 (docs/calibration/face.md).
+DOCUMENT_MIN_INLIERS = 12
+# Content is compared on the ID's frame at 640 x 400 px (about the card's size in a 1600 px selfie), in
+# 32 px tiles: a field of text or the portrait spans several tiles.
+_COMPARE_SIZE = (640, 400)
+_TILE_SIZE = 32
+
+
+@dataclass(frozen=True)
+class DocumentMatch:
+    inliers: int  # feature matches consistent with one homography
+    outline: NDArray[np.float64]  # (4, 2) the ID's corners in full-resolution selfie pixels
+    contradiction: float  # share of the card's content unlike the ID's (content_contradiction, 0 = same)
+    frame_fraction: float  # outline area / selfie area
+
+
+def _features(gray: NDArray[np.uint8], count: int) -> tuple[list[cv2.KeyPoint], NDArray[np.uint8] | None]:
+    # Local contrast equalisation first: a card held in shadow or half-lit still shows its corners to FAST.
+    equalised = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(gray)
+    orb = cv2.ORB.create(nfeatures=count, scaleFactor=1.2, nlevels=8, fastThreshold=10)
+    keypoints, descriptors = orb.detectAndCompute(equalised, None)
+    return list(keypoints), None if descriptors is None else np.asarray(descriptors, dtype=np.uint8)
+
+
+def _is_plausible(outline: NDArray[np.float64], width: int, height: int) -> bool:
+    """A real card seen by a camera projects to a convex quadrilateral of some size."""
+    contour = outline.astype(np.float32).reshape(-1, 1, 2)
+    area = cv2.contourArea(contour)
+    # 0.5 %: a card too small to be read; 100 %: a projection larger than the photo is a degenerate fit.
+    return bool(cv2.isContourConvex(contour)) and 0.005 * width * height < area < width * height
+
+
+def content_contradiction(reference: NDArray[np.uint8], candidate: NDArray[np.uint8]) -> float:
+    """Fraction of tiles where two aligned grey images both show detail but not the same detail.
+
+    0 = same content. A tile contradicts when both sides are textured (grey-level spread >= 6) and its best
+    normalised cross-correlation within +-3 px is under 0.3. A tile flattened on one side only (glare, deep
+    shadow) carries no evidence and is not counted as contradicting. On the fixtures another portrait or
+    another card design contradicts in 27-54 % of the tiles; the right card, under glare, dim, side or back
+    light, moiré or blur, in <= 7 %.
+    """
+    # A 1 px blur, and each tile searched +-3 px: the homography is good to a few pixels, not to one, and
+    # text edges would otherwise decorrelate (one side-lit fixture read 22 % different without the search).
+    shift = 3
+    ref = cv2.GaussianBlur(reference, (0, 0), 1.0).astype(np.float32)
+    cand = cv2.GaussianBlur(candidate, (0, 0), 1.0).astype(np.float32)
+    padded = cv2.copyMakeBorder(cand, shift, shift, shift, shift, cv2.BORDER_REPLICATE)
+    height, width = ref.shape
+    contradicting = textured = 0
+    for y in range(0, height - _TILE_SIZE + 1, _TILE_SIZE):
+        for x in range(0, width - _TILE_SIZE + 1, _TILE_SIZE):
+            tile = ref[y : y + _TILE_SIZE, x : x + _TILE_SIZE]
+            # 6 grey levels: above sensor noise and JPEG ringing
+            if tile.std() < 6 or cand[y : y + _TILE_SIZE, x : x + _TILE_SIZE].std() < 6:
+                continue
+            textured += 1
+            window = padded[y : y + _TILE_SIZE + 2 * shift, x : x + _TILE_SIZE + 2 * shift]
+            best = float(cv2.matchTemplate(window, tile, cv2.TM_CCOEFF_NORMED).max())
+            contradicting += best < 0.3
+    return contradicting / textured if textured else 0.0
+
+
+def match_document(
+    id_gray: NDArray[np.uint8],
+    selfie_gray: NDArray[np.uint8],
+    selfie_scale: float,
+    selfie_size: tuple[int, int],
+) -> DocumentMatch | None:
+    """Find the ID (`id_gray`, whole image = the document) in the selfie; None if no consistent homography.
+
+    `selfie_gray` is a downscaled view; `selfie_scale` = full-resolution width / its width, `selfie_size` the
+    full-resolution (width, height).
+    """
+    id_points, id_desc = _features(id_gray, _ORB_FEATURES_ID)
+    selfie_points, selfie_desc = _features(selfie_gray, _ORB_FEATURES_SELFIE)
+    if id_desc is None or selfie_desc is None or len(id_points) < 8 or len(selfie_points) < 8:
+        return None
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(id_desc, selfie_desc, k=2)
+    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < _RATIO * p[1].distance]
+    if len(good) < 8:
+        return None
+    src = np.array([id_points[m.queryIdx].pt for m in good], dtype=np.float32).reshape(-1, 1, 2)
+    dst = np.array([selfie_points[m.trainIdx].pt for m in good], dtype=np.float32).reshape(-1, 1, 2)
+    homography, inlier_mask = cv2.findHomography(src, dst, cv2.USAC_MAGSAC, _RANSAC_PIXELS)
+    if homography is None:
+        return None
+    h, w = id_gray.shape
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32).reshape(-1, 1, 2)
+    outline = cv2.perspectiveTransform(corners, homography).reshape(4, 2).astype(np.float64)
+    width, height = selfie_size
+    outline_full = outline * selfie_scale
+    if not _is_plausible(outline_full, width, height):
+        return None
+    size = _COMPARE_SIZE
+    to_tiles = np.diag([size[0] / w, size[1] / h, 1.0])
+    reference = np.asarray(cv2.resize(id_gray, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    back = np.asarray(
+        cv2.warpPerspective(selfie_gray, to_tiles @ np.linalg.inv(homography), size, flags=cv2.INTER_AREA),
+        dtype=np.uint8,
+    )
+    contour = outline_full.astype(np.float32).reshape(-1, 1, 2)
+    return DocumentMatch(
+        inliers=int(inlier_mask.sum()),
+        outline=outline_full,
+        contradiction=content_contradiction(reference, back),
+        frame_fraction=float(cv2.contourArea(contour)) / (width * height),
+    )

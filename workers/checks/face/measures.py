@@ -1,0 +1,143 @@
+"""Pure measures on face chips and pixels: ndarray in, one number out, each saying what the number means.
+
+Thresholds live with the checks (checks_*.py); these functions only measure.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from workers.checks.face.chip import EYE_DISTANCE, FaceChip
+
+
+def _mean(patch: NDArray[np.uint8]) -> float:
+    return float(patch.mean()) if patch.size else 0.0
+
+
+def face_sharpness(chip: FaceChip) -> float:
+    """Variance of the Laplacian over the central face (eyes to mouth) of the chip: higher is sharper.
+
+    The chip has a fixed eye distance, so the value does not depend on how large the face is in the photo.
+    """
+    centre = chip.patch(chip.offset(0, 0.55), 0.9, 0.8).astype(np.float64)
+    if not centre.size:
+        return 0.0
+    # Scaled to a mean grey of 128 so that a dim but sharp face is not called blurry (Laplacian ~ contrast).
+    centre *= 128 / max(float(centre.mean()), 1.0)
+    return float(cv2.Laplacian(centre, cv2.CV_64F).var())
+
+
+def face_brightness(chip: FaceChip) -> float:
+    """Mean grey level (0-255) of the central face, eyes to mouth."""
+    return _mean(chip.patch(chip.offset(0, 0.55), 0.8, 0.7))
+
+
+def backlight_ratio(chip: FaceChip, gray_frame: NDArray[np.uint8], face_box: NDArray[np.float64]) -> float:
+    """Face brightness / median brightness of the picture around it: under 1, the face is the darker part.
+
+    `gray_frame` is any downscaled grey view of the picture and `face_box` the face box in its coordinates;
+    the face and twice its width around it are left out of the background.
+    """
+    h, w = gray_frame.shape
+    fw = face_box[2] - face_box[0]
+    mask = np.ones((h, w), bool)
+    x0, y0 = max(0, round(face_box[0] - fw)), max(0, round(face_box[1] - fw))
+    mask[y0 : round(face_box[3] + fw), x0 : round(face_box[2] + fw)] = False
+    background = float(np.median(gray_frame[mask])) if mask.any() else float(np.median(gray_frame))
+    return face_brightness(chip) / max(background, 1.0)
+
+
+def side_light_ratio(chip: FaceChip) -> float:
+    """Mean brightness of the darker half of the face / that of the brighter half (1 = evenly lit)."""
+    left = _mean(chip.patch(chip.offset(-0.5, 0.45), 0.4, 0.7))
+    right = _mean(chip.patch(chip.offset(0.5, 0.45), 0.4, 0.7))
+    return min(left, right) / max(left, right, 1.0)
+
+
+def _cheeks(chip: FaceChip) -> list[NDArray[np.uint8]]:
+    """Grey patches on both cheeks, 0.6 eye distances below the eyes: under any sunglasses, above any mask."""
+    return [chip.patch(chip.offset(dx, 0.6), 0.15, 0.12) for dx in (-0.5, 0.5)]
+
+
+def _skin_reference(chip: FaceChip) -> NDArray[np.uint8]:
+    """RGB pixels of a thin band 0.3-0.5 eye distances under each eye: skin that hats, masks and most
+    sunglasses leave visible, used as the colour the rest of the face is compared with."""
+    return np.concatenate(
+        [chip.patch(chip.offset(dx, 0.4), 0.15, 0.1, gray=False).reshape(-1, 3) for dx in (-0.5, 0.5)]
+    )
+
+
+def eye_darkness(chip: FaceChip) -> float:
+    """Mean brightness of the eye regions / the cheeks': ~0.6-0.9 for open eyes, low behind dark lenses."""
+    eyes = np.concatenate([chip.patch(e, 0.28, 0.14).ravel() for e in chip.eyes])
+    cheeks = np.concatenate([c.ravel() for c in _cheeks(chip)])
+    return float(eyes.mean()) / max(float(cheeks.mean()), 1.0) if eyes.size and cheeks.size else 1.0
+
+
+def eye_contrast(chip: FaceChip) -> float:
+    """Standard deviation of grey levels inside the eye regions / the cheeks' mean brightness.
+
+    An open eye shows white sclera, a dark iris and lids (high); a lens shows one flat dark surface (low).
+    """
+    eyes = [chip.patch(e, 0.28, 0.14).astype(np.float64) for e in chip.eyes]
+    cheeks = np.concatenate([c.ravel() for c in _cheeks(chip)])
+    spread = float(np.mean([e.std() for e in eyes if e.size])) if any(e.size for e in eyes) else 0.0
+    return spread / max(float(cheeks.mean()), 1.0) if cheeks.size else 0.0
+
+
+def _skin_like_fraction(chip: FaceChip, region: NDArray[np.uint8]) -> float:
+    """Fraction of `region`'s pixels coloured like the skin under the eyes (CIELAB a*b*, L loosely)."""
+    skin = _skin_reference(chip)
+    if not region.size or not skin.size:
+        return 1.0
+    lab_ref = cv2.cvtColor(skin[None].astype(np.uint8), cv2.COLOR_RGB2LAB)[0].astype(np.float64)
+    lab = cv2.cvtColor(np.ascontiguousarray(region), cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float64)
+    ref = np.median(lab_ref, axis=0)
+    chroma = np.hypot(lab[:, 1] - ref[1], lab[:, 2] - ref[2])
+    # 12 a*b* units: skin of one face under one light varies by under ~10 (shadow, redness); cloth and hair
+    # differ by more. Lightness may differ by 45 (of 255) before a pixel stops looking like the same skin.
+    close = (chroma < 12) & (np.abs(lab[:, 0] - ref[0]) < 45)
+    return float(close.mean())
+
+
+def lower_face_skin(chip: FaceChip) -> float:
+    """Fraction of the mouth-and-chin region that looks like skin: near 0 under a mask."""
+    below_nose = chip.nose + np.array([0.0, 0.55]) * EYE_DISTANCE
+    return _skin_like_fraction(chip, chip.patch(below_nose, 0.45, 0.35, gray=False))
+
+
+def forehead_skin(chip: FaceChip) -> float:
+    """Fraction of the forehead band (above the brows) that looks like skin: near 0 under a hat."""
+    return _skin_like_fraction(chip, chip.patch(chip.offset(0, -0.6), 0.5, 0.12, gray=False))
+
+
+def periodic_pattern_strength(gray: NDArray[np.uint8]) -> float:
+    """How much of the fine detail is one repeating pattern (screen pixel grid, moiré, print halftone).
+
+    The strongest peak of the high-pass amplitude spectrum divided by the median amplitude of the same band.
+    Natural skin and hair spread their detail over many frequencies (low ratio); a photo of a screen or of a
+    printed photo concentrates it in a few sharp peaks (high ratio). `gray` must be full-resolution pixels.
+    """
+    if min(gray.shape) < 32:
+        return 0.0
+    patch = gray.astype(np.float64)
+    patch -= cv2.GaussianBlur(patch, (0, 0), 3.0)  # keep details finer than ~6 px
+    window = np.outer(np.hanning(patch.shape[0]), np.hanning(patch.shape[1]))
+    spectrum = np.abs(np.fft.fftshift(np.fft.fft2(patch * window)))
+    h, w = spectrum.shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    radius = np.hypot((yy - h / 2) / h, (xx - w / 2) / w)
+    band = spectrum[(radius > 0.08) & (radius < 0.45)]  # periods between ~2.2 and ~12 px
+    return float(band.max() / max(float(np.median(band)), 1e-9)) if band.size else 0.0
+
+
+def forehead_texture(chip: FaceChip) -> float:
+    """Standard deviation / mean of grey levels in the forehead band: hair strands and skin pores give
+    texture; the flat fabric of a hat or cap gives little."""
+    band = chip.patch(chip.offset(0, -0.6), 0.5, 0.12).astype(np.float64)
+    if not band.size:
+        return 0.0
+    detail = band - cv2.GaussianBlur(band, (0, 0), 2.0)  # fine texture only, not the light's slow gradient
+    return float(detail.std()) / max(float(band.mean()), 1.0)

@@ -1,0 +1,77 @@
+"""Face views computed once per capture and shared by every face check (via `Capture.cached`)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from workers.checks.capture import Capture
+from workers.checks.face.detect import DETECT_SIDE, Face, detect_faces, encode_face
+from workers.checks.face.docmatch import SELFIE_SIDE
+
+# ID portraits are printed small (a passport photo is 35 x 45 mm on a 125 x 88 mm page, a card's often
+# smaller): the ID is looked at with its longer side at 1200 px, enlarged if needed, so that the portrait is
+# over the detector's 80 px window on the corpus's 275 px specimens too.
+ID_SIDE = 1200
+# -0.2, not dlib's default 0: printed portraits are flat, often grey or screened; on the corpus the French
+# ID's portrait scores -0.13, while no ID back (MRZ-only side) scores above -0.5 (docs/calibration/face.md).
+ID_MIN_SCORE = -0.2
+# Selfie faces are live photographs: dlib's default operating point (margin > 0).
+SELFIE_MIN_SCORE = 0.0
+
+
+def _resized_to(image: NDArray[np.uint8], side: int) -> tuple[NDArray[np.uint8], float]:
+    scale = side / max(image.shape[:2])
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    resized = np.ascontiguousarray(cv2.resize(image, size, interpolation=interpolation), dtype=np.uint8)
+    return resized, 1 / scale
+
+
+def id_portraits(capture: Capture) -> list[Face]:
+    """Faces printed on an ID document, most face-like first (the main portrait; a ghost image may follow).
+
+    Sorted by detector score, not size: at the lowered threshold a patch of guilloche or text can pass too.
+    """
+
+    def build() -> list[Face]:
+        gray, scale = _resized_to(capture.gray, ID_SIDE)
+        # Local contrast equalisation lifts faded and guilloche-covered portraits to the detector's liking.
+        equalised = np.asarray(
+            cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(gray), dtype=np.uint8
+        )
+        faces = detect_faces(equalised, scale, min_score=ID_MIN_SCORE)
+        return sorted(faces, key=lambda f: f.score, reverse=True)
+
+    return capture.cached("face:id_portraits", build)
+
+
+def selfie_gray(capture: Capture, side: int) -> NDArray[np.uint8]:
+    """A grey view of the selfie with longer side `side` (<= 1600), shrunk from the 1600 px grey view that the
+    document match uses, so a 12 MP selfie is shrunk from full resolution only once."""
+    base = capture.downscaled(SELFIE_SIDE, gray=True)
+    if side >= max(base.shape[:2]):
+        return base
+    return capture.cached(f"face:gray:{side}", lambda: _resized_to(base, side)[0])
+
+
+def selfie_faces(capture: Capture) -> list[Face]:
+    """Every face in a selfie (the applicant, the ID portrait when it is large enough, anyone else)."""
+
+    def build() -> list[Face]:
+        view = selfie_gray(capture, DETECT_SIDE)  # HOG works on grey: dlib would convert RGB itself
+        scale = capture.width / view.shape[1]
+        faces = detect_faces(view, scale, min_score=SELFIE_MIN_SCORE)
+        if not faces:
+            # Look again for faces under 80 px: a face too far away is then reported as too small, not absent.
+            faces = detect_faces(view, scale, upsample=1, min_score=SELFIE_MIN_SCORE)
+        return faces
+
+    return capture.cached("face:selfie_faces", build)
+
+
+def encoding(capture: Capture, face: Face) -> NDArray[np.float64]:
+    """The 128-d encoding of one face of this capture, computed once."""
+    key = "face:encoding:" + ",".join(f"{v:.0f}" for v in face.box)
+    return capture.cached(key, lambda: encode_face(capture.rgb, face))
