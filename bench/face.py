@@ -64,9 +64,7 @@ def _bundle(id_bytes: bytes, selfie_bytes: bytes) -> tuple[BundleContext, Docume
     )
     bundle = BundleContext(spec=spec, submit_on=date(2026, 12, 1), policy=load_policy("default"))
     id_doc = DocumentContext(spec=spec.documents[0], capture=Capture(id_bytes, "id.jpg"), bundle=bundle)
-    selfie = DocumentContext(
-        spec=spec.documents[1], capture=Capture(selfie_bytes, "selfie.jpg"), bundle=bundle
-    )
+    selfie = DocumentContext(spec=spec.documents[1], capture=Capture(selfie_bytes, "selfie.jpg"), bundle=bundle)
     bundle.documents += [id_doc, selfie]
     return bundle, id_doc, selfie
 
@@ -118,10 +116,7 @@ def benchmark(seeds: list[int]) -> None:
         f"{statistics.median(decode_times) * 1000:.0f} ms"
     )
     print(f"selfie checks / full decode of the selfie, median: {statistics.median(ratios):.2f} (target 4)")
-    print(
-        "same, also counting the ID portrait's detection and encoding: "
-        f"{statistics.median(ratios_with_id):.2f}"
-    )
+    print(f"same, also counting the ID portrait's detection and encoding: {statistics.median(ratios_with_id):.2f}")
     print("codes raised per scene (one column per seed):")
     for name, runs in table.items():
         print(f"  {name:17s} " + " | ".join(",".join(sorted(r)) or "-" for r in runs))
@@ -163,9 +158,7 @@ def _scene_values(id_bytes: bytes, selfie_bytes: bytes) -> dict[str, float]:
         "brow_skin": measures.forehead_skin(chip),
         "brow_texture": measures.forehead_texture(chip),
         "periodic": measures.periodic_pattern_strength(selfie.capture.gray[y0:y1, x0:x1][:512, :512]),
-        "distance": encoding_distance(
-            views.encoding(selfie.capture, live), views.encoding(id_doc.capture, portrait)
-        ),
+        "distance": encoding_distance(views.encoding(selfie.capture, live), views.encoding(id_doc.capture, portrait)),
     }
 
 

@@ -18,9 +18,7 @@ from workers.checks.model import Status
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 pytestmark = [
     pytest.mark.corpus,
-    pytest.mark.skipif(
-        not CORPUS.is_dir(), reason="../shared/corpus is absent (only on the project's machine)"
-    ),
+    pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent (only on the project's machine)"),
 ]
 
 
@@ -38,9 +36,7 @@ def test_face_swapped_twin_does_not_match_the_original(original) -> None:
 
 
 def test_text_forged_twin_keeps_the_same_face() -> None:
-    distance = encoding_distance(
-        _portrait_encoding("sidtd/alb00.jpg"), _portrait_encoding("sidtd/fake_ir_alb00.jpg")
-    )
+    distance = encoding_distance(_portrait_encoding("sidtd/alb00.jpg"), _portrait_encoding("sidtd/fake_ir_alb00.jpg"))
     assert distance <= FACE_MATCH_MAX_DISTANCE
 
 

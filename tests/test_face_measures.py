@@ -109,6 +109,4 @@ def test_content_contradiction_orders_same_card_below_a_card_with_another_portra
     # Same design, data and guilloche; another person's portrait in the photo slot.
     other = applicant_card(seed=3)
     other[100:490, 40:340] = cv2.resize(np.dstack([data_camera()[40:300, 150:350]] * 3), (300, 390))
-    assert docmatch.content_contradiction(ref, dim_noisy) < docmatch.content_contradiction(
-        ref, _gray_card(other)
-    )
+    assert docmatch.content_contradiction(ref, dim_noisy) < docmatch.content_contradiction(ref, _gray_card(other))

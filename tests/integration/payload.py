@@ -8,26 +8,22 @@ import zipfile
 from functools import cache
 from typing import Any
 
-import cv2
 import httpx
-import numpy as np
-from numpy.typing import NDArray
 
-from tests.fixtures.documents import Person, astronaut_portrait, encode_jpeg, render_bill, render_id_card
+from tests.fixtures.documents import Person, encode_jpeg, render_bill, render_id_card
+from tests.fixtures.selfies import Scene, compose_selfie
 
 
 @cache
-def selfie() -> NDArray[np.uint8]:
-    """The public-domain astronaut portrait at a phone selfie's scale (at least 480 px on the short side)."""
-    portrait = astronaut_portrait()
-    size = (portrait.shape[1] * 3, portrait.shape[0] * 3)
-    return np.asarray(cv2.resize(portrait, size, interpolation=cv2.INTER_CUBIC), dtype=np.uint8)
+def selfie(seed: int = 0) -> bytes:
+    """A phone selfie of a person holding the applicant's ID card (seeded composition, public-domain face)."""
+    return encode_jpeg(compose_selfie(Scene(seed=seed)).rgb)
 
 
 def good_files(prefix: str, seed: int = 0) -> dict[str, bytes]:
     return {
-        f"{prefix}/id.jpg": encode_jpeg(render_id_card(Person(), seed=seed)),
-        f"{prefix}/selfie.jpg": encode_jpeg(selfie()),
+        f"{prefix}/id.jpg": encode_jpeg(render_id_card(Person(), seed=seed % 3)),
+        f"{prefix}/selfie.jpg": selfie(seed % 3),
         f"{prefix}/bill.jpg": encode_jpeg(render_bill(seed=seed)),
     }
 

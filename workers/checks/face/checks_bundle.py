@@ -37,11 +37,7 @@ def _pair(bundle: BundleContext) -> tuple[DocumentContext, DocumentContext] | No
 
 def _is_same_card(bundle: BundleContext) -> bool:
     held = applicant.held_document(bundle)
-    return (
-        held is not None
-        and held.inliers >= MATCH_MIN_INLIERS
-        and held.contradiction < MATCH_MAX_CONTRADICTION
-    )
+    return held is not None and held.inliers >= MATCH_MIN_INLIERS and held.contradiction < MATCH_MAX_CONTRADICTION
 
 
 def _outline(bundle: BundleContext) -> Region | None:
@@ -57,8 +53,7 @@ def _document_missing(bundle: BundleContext) -> Result:
     if held is not None and held.inliers >= DOCUMENT_MIN_INLIERS:
         return Outcome(
             status=Status.PASS,
-            message=f"A document is held up in the selfie ({held.inliers} "
-            "features matched with the submitted ID).",
+            message=f"A document is held up in the selfie ({held.inliers} features matched with the submitted ID).",
             measured=held.inliers,
             threshold=DOCUMENT_MIN_INLIERS,
             unit="matched_features",
@@ -115,9 +110,7 @@ def _face_mismatch(bundle: BundleContext) -> Result:
     portraits = views.id_portraits(id_doc.capture)
     if live is None or not portraits:
         return None  # SELFIE_NO_FACE / ID_PORTRAIT_MISSING report that
-    distance = encoding_distance(
-        views.encoding(selfie.capture, live), views.encoding(id_doc.capture, portraits[0])
-    )
+    distance = encoding_distance(views.encoding(selfie.capture, live), views.encoding(id_doc.capture, portraits[0]))
     if distance <= FACE_MATCH_MAX_DISTANCE:
         status, message = Status.PASS, f"The selfie face matches the ID portrait (distance {distance:.2f})."
     elif distance <= FACE_MISMATCH_MIN_DISTANCE:

@@ -58,9 +58,7 @@ def _rect(box: tuple[float, float, float, float]) -> Any:
     return dlib.rectangle(round(box[0]), round(box[1]), round(box[2]), round(box[3]))
 
 
-def detect_faces(
-    view: NDArray[np.uint8], scale: float, *, upsample: int = 0, min_score: float = 0.0
-) -> list[Face]:
+def detect_faces(view: NDArray[np.uint8], scale: float, *, upsample: int = 0, min_score: float = 0.0) -> list[Face]:
     """Faces in `view` (RGB or gray) scored above `min_score`, largest first, with coordinates times `scale`.
 
     `scale` is full-resolution size / view size. `upsample` doubles the view that many times inside dlib to

@@ -38,9 +38,7 @@ def id_portraits(capture: Capture) -> list[Face]:
     def build() -> list[Face]:
         gray, scale = _resized_to(capture.gray, ID_SIDE)
         # Local contrast equalisation lifts faded and guilloche-covered portraits to the detector's liking.
-        equalised = np.asarray(
-            cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(gray), dtype=np.uint8
-        )
+        equalised = np.asarray(cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(gray), dtype=np.uint8)
         faces = detect_faces(equalised, scale, min_score=ID_MIN_SCORE)
         return sorted(faces, key=lambda f: f.score, reverse=True)
 
