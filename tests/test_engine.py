@@ -76,3 +76,29 @@ def test_every_check_sees_the_same_decoded_pixels() -> None:
 def test_document_numbers_are_masked_to_the_last_four() -> None:
     assert mask_document_number("L898902C3") == "*****02C3"
     assert mask_document_number("12345") == "****5"
+
+
+def test_numpy_measures_and_regions_become_plain_json_numbers() -> None:
+    import msgspec
+    import numpy as np
+
+    from workers.checks.model import Region
+
+    def evaluate(doc: object) -> Outcome:
+        region = Region(polygon=[[np.float64(1.25), np.int64(2)], [np.float32(3.5), np.float64(4)]])  # type: ignore[list-item]
+        return Outcome(
+            status=Status.PASS,
+            message="ok",
+            measured=np.float64(0.123456789),
+            threshold=np.int64(3),  # type: ignore[arg-type]
+            region=region,
+        )
+
+    spec, files = _bundle()
+    check = DocumentCheck("NUMPY", "test check", "fix it", "test", ALL_ROLES, evaluate)
+    verdict = check_bundle(
+        spec, files, submit_on=date(2026, 12, 1), policy=POLICY, document_checks=[check], bundle_checks=[], readers=[]
+    )
+    encoded = msgspec.json.decode(msgspec.json.encode(verdict))
+    assert encoded["findings"][0]["measured"] == 0.1235 and encoded["findings"][0]["threshold"] == 3.0
+    assert encoded["findings"][0]["region"]["polygon"] == [[1.2, 2.0], [3.5, 4.0]]

@@ -25,6 +25,10 @@ def create_celery() -> Celery:
         task_acks_late=True,
         # A worker process killed mid-task (OOM, kill -9) puts its message back instead of losing the bundle.
         task_reject_on_worker_lost=True,
+        # A task that fails (Redis briefly unreachable...) is not acknowledged either: it comes back after the
+        # visibility timeout; the attempt counter in workers.tasks turns a bundle that keeps failing into a
+        # review verdict instead of an endless loop.
+        task_acks_on_failure_or_timeout=False,
         task_ignore_result=True,  # verdicts are stored by the task itself, under our own keys
         worker_prefetch_multiplier=1,
         worker_concurrency=settings.worker.concurrency,

@@ -70,7 +70,12 @@ def check_bundle(batch_id: str, index: int) -> None:
         except Exception as exc:
             log.warning("batch %s bundle %d: engine raised %s", batch_id, index, type(exc).__name__)
             verdict = error_verdict(job.spec, batch_id, load_policy(job.policy), type(exc).__name__)
-    outcome = store.complete(batch_id, index, verdict)
+    try:
+        outcome = store.complete(batch_id, index, verdict)
+    except (TypeError, ValueError) as exc:  # a verdict that cannot be encoded must still leave a verdict
+        log.warning("batch %s bundle %d: verdict not storable (%s)", batch_id, index, type(exc).__name__)
+        reason = f"verdict could not be stored ({type(exc).__name__})"
+        outcome = store.complete(batch_id, index, error_verdict(job.spec, batch_id, load_policy(job.policy), reason))
     store.purge(batch_id, index, job)
     if outcome == 1:
         log.info("batch %s finalized", batch_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import numbers
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
@@ -18,6 +19,7 @@ from workers.checks.model import (
     Finding,
     Outcome,
     PolicyRef,
+    Region,
     Status,
     overall,
 )
@@ -48,11 +50,26 @@ def _finding(code: str, remediation: str, role: str | None, outcome: Outcome) ->
         document=outcome.document or role,
         message=outcome.message,
         remediation=(outcome.remediation or remediation) if outcome.status is not Status.PASS else None,
-        measured=outcome.measured,
-        threshold=outcome.threshold,
+        measured=_plain(outcome.measured),
+        threshold=_plain(outcome.threshold),
         unit=outcome.unit,
-        region=outcome.region,
+        region=_plain_region(outcome.region),
     )
+
+
+def _plain(value: object) -> float | str | None:
+    """Measures are often numpy scalars; the verdict holds plain JSON numbers (rounded for people)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Real):
+        return round(float(value), 4)
+    return str(value)
+
+
+def _plain_region(region: Region | None) -> Region | None:
+    if region is None:
+        return None
+    return Region(polygon=[[round(float(x), 1), round(float(y), 1)] for x, y in region.polygon])
 
 
 def _error_finding(code: str, role: str | None, reason: str) -> Finding:
