@@ -1,0 +1,65 @@
+"""Limits of the capture-quality checks, for documents photographed on their own and for the document held
+in the selfie (relaxed: it is small in the frame, held in a hand, photographed at arm's length).
+
+Every value comes from the calibration on the seeded degradation set (bench/calibrate_quality.py,
+docs/calibration/quality.md): a value in the gap between the clean and the defective distributions, moved
+towards the clean side only as far as the real corpus specimens allow.
+"""
+
+from __future__ import annotations
+
+SOURCE = "docs/calibration/quality.md (bench/calibrate_quality.py on the seeded degradation set)"
+
+# Share of the frame the document must cover. Clean generated captures 0.25-0.55, "too small" 0.04-0.10;
+# 0.15 sits between. In a selfie the held card is naturally small (~3-10 % of the frame).
+MIN_AREA = 0.15
+SELFIE_MIN_AREA = 0.02
+
+# Camera tilt from straight above, degrees (estimated from the outline). Clean captures tilt 0-8 degrees and
+# measure <= 9; tilts of 30-45 degrees measure 20-40. Providers ask for a photo "from above".
+MAX_TILT = 15.0
+SELFIE_MAX_TILT = 30.0
+
+# Edge steepness (0-1) of the flat document at 1000 px. Clean captures measure >= 0.38, Gaussian blur of
+# sigma 2.5-5 px measures <= 0.20, flat corpus specimens 0.44-0.89.
+MIN_SHARPNESS = 0.30
+SELFIE_MIN_SHARPNESS = 0.22
+
+# Share of the document under glare. Clean captures 0 %, flat specimens up to ~6 % of pale printed areas
+# with soft edges; generated glare blobs and the docsaid photo's band 8 %+.
+MAX_GLARE = 0.08
+SELFIE_MAX_GLARE = 0.12
+
+# Light lost in the darkest part of the document (0-1). Clean captures <= 0.2, cast shadows and fall-offs to
+# 30-50 % light measure >= 0.39; flat specimens with dark print reach 0.31.
+MAX_FALLOFF = 0.35
+SELFIE_MAX_FALLOFF = 0.5
+
+# 90th-percentile grey of the document: clean captures >= 190, gain 0.12-0.28 gives <= 75.
+MIN_BRIGHT_LEVEL = 110.0
+SELFIE_MIN_BRIGHT_LEVEL = 90.0
+
+# Share of the document blown out to white: clean captures ~0, overexposed (gain 1.7-2.4) >= 0.25.
+MAX_CLIPPED = 0.2
+SELFIE_MAX_CLIPPED = 0.3
+
+# Share of the document covered by skin-coloured blobs entering from its edge: clean captures <= ~3 %
+# (background fringe), fingers 6-12 %. A hand holding the card in a selfie covers more by design.
+MAX_OCCLUSION = 0.05
+SELFIE_MAX_OCCLUSION = 0.12
+
+# Edge density of the background around the document: plain surfaces <= 0.002, cluttered tables >= 0.01.
+MAX_CLUTTER = 0.006
+
+# Hasler-Süsstrunk colourfulness of an ID document: greyscale copies <= 2, colour documents >= 7
+# (the greyish Romanian specimen is 7.2; colour cards and passports 15+).
+MIN_COLOURFULNESS = 4.0
+
+# Strongest fine periodic peak (ratio to its surroundings): screens 70+, paper captures <= 17, the finest
+# guilloche among flat specimens 27.
+MAX_SCREEN_PEAK = 40.0
+
+# Pixels per millimetre on the document: ICAO OCR-B MRZ characters are ~2.4 mm tall and OCR needs ~8 px per
+# character, i.e. 3.4 px/mm (86 dpi). Clean generated captures measure >= 3.9, low-resolution ones <= 2.6.
+MIN_PIXELS_PER_MM = 3.4
+SELFIE_MIN_PIXELS_PER_MM = 3.0

@@ -1,0 +1,171 @@
+"""The measures applied to one Capture's document, each computed once and cached on the Capture.
+
+Sizes: the outline is searched at 640 px; light, colour and occlusion are read on the document seen flat at
+256-400 px; sharpness on the flat document at up to 1000 px (a fixed document scale, so a 12 MP and a
+3 MP photo of the same card score alike); the screen-grid spectrum on a native-resolution patch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from workers.checks.capture import Capture
+from workers.checks.quality import measures
+from workers.checks.quality.geometry import rectified_size, tilt_degrees
+from workers.checks.quality.outline import ANALYSIS_SIDE, Outline, document_crop, document_outline
+from workers.checks.quality.text import text_line_mask
+
+# Sharpness is read with the document's longer side at 1000 px: about what a provider's reviewer sees
+# on screen, and the size at which a 2.4 mm MRZ character of an ID-1 card is ~28 px tall.
+SHARPNESS_SIDE = 1000
+LIGHT_SIDE = 256
+GLARE_SIDE = 640
+OCCLUSION_SIDE = 400
+
+# Longer sides of the documents, in millimetres (ISO/IEC 7810 ID-1 and ID-3, ISO 216 A4).
+ID1_LONG_MM = 85.6
+ID3_LONG_MM = 125.0
+A4_LONG_MM = 297.0
+
+
+def crop(capture: Capture, side: int) -> NDArray[np.uint8]:
+    outline = document_outline(capture)
+    assert outline is not None, "views are read only once a document is found"
+    return document_crop(capture, outline, side)
+
+
+def sharpness(capture: Capture) -> float:
+    def build() -> float:
+        gray = np.asarray(cv2.cvtColor(crop(capture, SHARPNESS_SIDE), cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+        return measures.edge_steepness(gray)
+
+    return capture.cached("quality:sharpness", build)
+
+
+@dataclass(frozen=True)
+class Glare:
+    fraction: float  # share of the document (0-1) under glare
+    over_text: bool
+    over_portrait: bool
+    mask: NDArray[np.bool_]  # on the flat document at GLARE_SIDE
+
+
+@cache
+def _face_detector() -> cv2.CascadeClassifier:
+    # The cascade files ship inside opencv-python 4.x wheels (ARCHITECTURE section 5), next to the module.
+    return cv2.CascadeClassifier(
+        str(Path(cv2.__file__).parent / "data" / "haarcascade_frontalface_default.xml")
+    )
+
+
+def portrait_box(flat_rgb: NDArray[np.uint8]) -> tuple[int, int, int, int] | None:
+    """(x, y, w, h) of the largest frontal face printed on the flat document, widened to the portrait's
+    frame (1.6x wide, 2x tall, as an ID portrait shows head and shoulders), or None."""
+    gray = cv2.cvtColor(flat_rgb, cv2.COLOR_RGB2GRAY)
+    min_side = max(20, min(gray.shape) // 10)
+    faces = _face_detector().detectMultiScale(gray, 1.15, 4, minSize=(min_side, min_side))
+    if len(faces) == 0:
+        return None
+    x, y, w, h = max(faces, key=lambda f: int(f[2]) * int(f[3]))
+    return int(x - 0.3 * w), int(y - 0.4 * h), int(1.6 * w), int(2.0 * h)
+
+
+def glare(capture: Capture) -> Glare:
+    def build() -> Glare:
+        flat = crop(capture, GLARE_SIDE)
+        mask = measures.glare_mask(flat)
+        fraction = float(mask.mean())
+        over_text = over_portrait = False
+        if fraction > 0:
+            # Text is invisible under glare: look for text lines just around the glare instead.
+            text = text_line_mask(np.asarray(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), dtype=np.uint8))
+            reach = max(3, round(0.03 * max(flat.shape[:2])))
+            near = cv2.dilate(mask.astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
+            over_text = bool((near & text).any())
+            box = portrait_box(flat)
+            if box is not None:
+                x, y, w, h = box
+                over_portrait = bool(mask[max(0, y) : y + h, max(0, x) : x + w].any())
+        return Glare(fraction, over_text, over_portrait, mask)
+
+    return capture.cached("quality:glare", build)
+
+
+def falloff(capture: Capture) -> float:
+    return capture.cached("quality:falloff", lambda: measures.illumination_falloff(crop(capture, LIGHT_SIDE)))
+
+
+def bright_level(capture: Capture) -> float:
+    return capture.cached("quality:bright_level", lambda: measures.bright_level(crop(capture, LIGHT_SIDE)))
+
+
+def clipped(capture: Capture) -> float:
+    return capture.cached("quality:clipped", lambda: measures.clipped_fraction(crop(capture, LIGHT_SIDE)))
+
+
+def colourfulness(capture: Capture) -> float:
+    return capture.cached("quality:colourfulness", lambda: measures.colourfulness(crop(capture, LIGHT_SIDE)))
+
+
+def occlusion(capture: Capture) -> float:
+    return capture.cached("quality:occlusion", lambda: measures.edge_occlusion(crop(capture, OCCLUSION_SIDE)))
+
+
+def clutter(capture: Capture) -> float:
+    def build() -> float:
+        outline = document_outline(capture)
+        assert outline is not None
+        if outline.fills_frame:
+            return 0.0
+        gray = capture.downscaled(ANALYSIS_SIDE, gray=True)
+        scale = gray.shape[1] / capture.width
+        mask = np.zeros(gray.shape, np.uint8)
+        cv2.fillConvexPoly(mask, np.round(outline.corners * scale).astype(np.int32), 1)
+        return measures.background_clutter(gray, mask > 0)
+
+    return capture.cached("quality:clutter", build)
+
+
+def screen_peak(capture: Capture) -> float:
+    def build() -> float:
+        outline = document_outline(capture)
+        assert outline is not None
+        # A native-resolution patch around the document's centre: resampling would smear a pixel grid.
+        cx, cy = outline.corners.mean(axis=0)
+        w, h = rectified_size(outline.corners)
+        half = int(min(256, 0.35 * min(w, h)))
+        x0, y0 = max(0, int(cx) - half), max(0, int(cy) - half)
+        patch = capture.gray[y0 : y0 + 2 * half, x0 : x0 + 2 * half]
+        return measures.periodic_peak(patch)
+
+    return capture.cached("quality:screen_peak", build)
+
+
+def perspective_angle(outline: Outline) -> float:
+    """How far (degrees) from straight above the document was photographed: 0 for a flat scan."""
+    if outline.fills_frame or outline.cut_corners:
+        return 0.0  # a cut outline is not the document's true shape: its corners would mislead
+    return tilt_degrees(outline.corners, outline.image_size)
+
+
+def long_side_mm(outline: Outline, paper: bool) -> float:
+    """Physical longer side of the document: A4 for letters and bills; for ID documents ID-1 (aspect 1.59)
+    or ID-3 (passport page, aspect 1.42), told apart by the seen aspect ratio."""
+    if paper:
+        return A4_LONG_MM
+    w, h = rectified_size(outline.corners)
+    aspect = max(w, h) / max(1.0, min(w, h))
+    return ID1_LONG_MM if aspect >= 1.5 else ID3_LONG_MM
+
+
+def pixels_per_mm(capture: Capture, paper: bool) -> float:
+    outline = document_outline(capture)
+    assert outline is not None
+    w, h = rectified_size(outline.corners)
+    return max(w, h) / long_side_mm(outline, paper)
