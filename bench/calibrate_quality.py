@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import date
 from pathlib import Path
 
-from tests.fixtures.degrade import scene
-from workers.checks.capture import Capture
-from workers.checks.context import BundleContext, DocumentContext
-from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
+from tests.fixtures.degrade import document_context, scene
+from workers.checks.context import DocumentContext
+from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
-from workers.checks.policy import load_policy
 from workers.checks.quality import CHECKS
 from workers.checks.spec import DocumentCheck
 
@@ -44,15 +41,7 @@ DOCUMENT_CHECKS = {c.code: c for c in CHECKS if not c.code.startswith("SELFIE_")
 
 
 def context(data: bytes, role: Role) -> DocumentContext:
-    spec = DocumentSpec(role=role, file="image.jpg")
-    bundle = BundleContext(
-        spec=BundleSpec(reference="calibration", profile=Profile(full_name="A B"), documents=[spec]),
-        submit_on=date(2026, 12, 1),
-        policy=load_policy("default"),
-    )
-    doc = DocumentContext(spec=spec, capture=Capture(data=data, filename="image.jpg"), bundle=bundle)
-    bundle.documents.append(doc)
-    return doc
+    return document_context(data, role)
 
 
 def run(check: DocumentCheck, ctx: DocumentContext) -> Outcome | None:

@@ -101,10 +101,8 @@ def build(rule: Rule) -> list[DocumentCheck]:
 
 
 def _glare_detail(ctx: DocumentContext) -> str:
-    found = views.glare(ctx.capture)
-    covered = [
-        name for name, hit in (("text", found.over_text), ("the portrait", found.over_portrait)) if hit
-    ]
+    over_text, over_portrait = views.glare_covers(ctx.capture)
+    covered = [name for name, hit in (("text", over_text), ("the portrait", over_portrait)) if hit]
     return f", over {' and '.join(covered)}" if covered else ""
 
 
@@ -215,7 +213,7 @@ RULES: list[Rule] = [
         summary="Glare (a reflection) covers part of the document.",
         remediation="Turn the flash off and move away from lamps or windows so that no light reflects on the "
         "document; tilting the document slightly removes a reflection.",
-        measure=lambda ctx, o: views.glare(ctx.capture).fraction,
+        measure=lambda ctx, o: views.glare_fraction(ctx.capture),
         label="glare",
         unit="percent_of_document",
         problem="Glare covers part of the document",

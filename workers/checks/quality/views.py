@@ -1,13 +1,12 @@
 """The measures applied to one Capture's document, each computed once and cached on the Capture.
 
-Sizes: the outline is searched at 640 px; light, colour and occlusion are read on the document seen flat at
-256-400 px; sharpness on the flat document at up to 1000 px (a fixed document scale, so a 12 MP and a
-3 MP photo of the same card score alike); the screen-grid spectrum on a native-resolution patch.
+Sizes: the outline is searched at 640 px; sharpness is read on the document seen flat at up to 1000 px (a
+fixed document scale, so a 12 MP and a 3 MP photo of the same card score alike); light, colour, glare and
+occlusion on smaller flat views reduced from that one; the screen-grid spectrum on a native-resolution patch.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -25,8 +24,11 @@ from workers.checks.quality.text import text_line_mask
 # on screen, and the size at which a 2.4 mm MRZ character of an ID-1 card is ~28 px tall.
 SHARPNESS_SIDE = 1000
 LIGHT_SIDE = 256
-GLARE_SIDE = 640
-OCCLUSION_SIDE = 400
+GLARE_SIDE = 400
+OCCLUSION_SIDE = 256
+# Side of the native-resolution patch whose spectrum shows a screen's pixel grid: 256 px hold 40+ periods of
+# a 3-6 px grid.
+SCREEN_PATCH = 256
 
 # Longer sides of the documents, in millimetres (ISO/IEC 7810 ID-1 and ID-3, ISO 216 A4).
 ID1_LONG_MM = 85.6
@@ -35,8 +37,10 @@ A4_LONG_MM = 297.0
 
 
 def crop(capture: Capture, side: int) -> NDArray[np.uint8]:
+    """The flat document at `side`; the largest size is built first so the others are reduced from it."""
     outline = document_outline(capture)
     assert outline is not None, "views are read only once a document is found"
+    document_crop(capture, outline, SHARPNESS_SIDE)
     return document_crop(capture, outline, side)
 
 
@@ -48,20 +52,11 @@ def sharpness(capture: Capture) -> float:
     return capture.cached("quality:sharpness", build)
 
 
-@dataclass(frozen=True)
-class Glare:
-    fraction: float  # share of the document (0-1) under glare
-    over_text: bool
-    over_portrait: bool
-    mask: NDArray[np.bool_]  # on the flat document at GLARE_SIDE
-
-
 @cache
 def _face_detector() -> cv2.CascadeClassifier:
     # The cascade files ship inside opencv-python 4.x wheels (ARCHITECTURE section 5), next to the module.
-    return cv2.CascadeClassifier(
-        str(Path(cv2.__file__).parent / "data" / "haarcascade_frontalface_default.xml")
-    )
+    cascade = Path(cv2.__file__).parent / "data" / "haarcascade_frontalface_default.xml"
+    return cv2.CascadeClassifier(str(cascade))
 
 
 def portrait_box(flat_rgb: NDArray[np.uint8]) -> tuple[int, int, int, int] | None:
@@ -76,25 +71,36 @@ def portrait_box(flat_rgb: NDArray[np.uint8]) -> tuple[int, int, int, int] | Non
     return int(x - 0.3 * w), int(y - 0.4 * h), int(1.6 * w), int(2.0 * h)
 
 
-def glare(capture: Capture) -> Glare:
-    def build() -> Glare:
-        flat = crop(capture, GLARE_SIDE)
-        mask = measures.glare_mask(flat)
-        fraction = float(mask.mean())
-        over_text = over_portrait = False
-        if fraction > 0:
-            # Text is invisible under glare: look for text lines just around the glare instead.
-            text = text_line_mask(np.asarray(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), dtype=np.uint8))
-            reach = max(3, round(0.03 * max(flat.shape[:2])))
-            near = cv2.dilate(mask.astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
-            over_text = bool((near & text).any())
-            box = portrait_box(flat)
-            if box is not None:
-                x, y, w, h = box
-                over_portrait = bool(mask[max(0, y) : y + h, max(0, x) : x + w].any())
-        return Glare(fraction, over_text, over_portrait, mask)
+def glare_mask(capture: Capture) -> NDArray[np.bool_]:
+    """Glare on the flat document at GLARE_SIDE."""
+    return capture.cached("quality:glare_mask", lambda: measures.glare_mask(crop(capture, GLARE_SIDE)))
 
-    return capture.cached("quality:glare", build)
+
+def glare_fraction(capture: Capture) -> float:
+    """Share (0-1) of the document under glare."""
+    return float(glare_mask(capture).mean())
+
+
+def glare_covers(capture: Capture) -> tuple[bool, bool]:
+    """(over text, over the portrait): read only to explain a failure (the face search is the costly part)."""
+
+    def build() -> tuple[bool, bool]:
+        mask = glare_mask(capture)
+        if not mask.any():
+            return False, False
+        flat = crop(capture, GLARE_SIDE)
+        # Text is invisible under glare: look for text lines just around the glare instead.
+        text = text_line_mask(np.asarray(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), dtype=np.uint8))
+        reach = max(3, round(0.03 * max(flat.shape[:2])))
+        near = cv2.dilate(mask.astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
+        box = portrait_box(flat)
+        over_portrait = False
+        if box is not None:
+            x, y, w, h = box
+            over_portrait = bool(mask[max(0, y) : y + h, max(0, x) : x + w].any())
+        return bool((near & text).any()), over_portrait
+
+    return capture.cached("quality:glare_covers", build)
 
 
 def falloff(capture: Capture) -> float:
@@ -109,8 +115,18 @@ def clipped(capture: Capture) -> float:
     return capture.cached("quality:clipped", lambda: measures.clipped_fraction(crop(capture, LIGHT_SIDE)))
 
 
+def inner(image: NDArray[np.uint8], margin: float = 0.03) -> NDArray[np.uint8]:
+    """The image without a `margin` band all round: an outline a pixel off carries a strip of table, which a
+    measure of colour would take for the document's."""
+    h, w = image.shape[:2]
+    dy, dx = max(1, round(margin * h)), max(1, round(margin * w))
+    return image[dy : h - dy, dx : w - dx]
+
+
 def colourfulness(capture: Capture) -> float:
-    return capture.cached("quality:colourfulness", lambda: measures.colourfulness(crop(capture, LIGHT_SIDE)))
+    return capture.cached(
+        "quality:colourfulness", lambda: measures.colourfulness(inner(crop(capture, LIGHT_SIDE)))
+    )
 
 
 def occlusion(capture: Capture) -> float:
@@ -123,7 +139,7 @@ def clutter(capture: Capture) -> float:
         assert outline is not None
         if outline.fills_frame:
             return 0.0
-        gray = capture.downscaled(ANALYSIS_SIDE, gray=True)
+        gray = np.asarray(cv2.cvtColor(capture.downscaled(ANALYSIS_SIDE), cv2.COLOR_RGB2GRAY), dtype=np.uint8)
         scale = gray.shape[1] / capture.width
         mask = np.zeros(gray.shape, np.uint8)
         cv2.fillConvexPoly(mask, np.round(outline.corners * scale).astype(np.int32), 1)
@@ -139,10 +155,10 @@ def screen_peak(capture: Capture) -> float:
         # A native-resolution patch around the document's centre: resampling would smear a pixel grid.
         cx, cy = outline.corners.mean(axis=0)
         w, h = rectified_size(outline.corners)
-        half = int(min(256, 0.35 * min(w, h)))
+        half = int(min(SCREEN_PATCH // 2, 0.35 * min(w, h)))
         x0, y0 = max(0, int(cx) - half), max(0, int(cy) - half)
-        patch = capture.gray[y0 : y0 + 2 * half, x0 : x0 + 2 * half]
-        return measures.periodic_peak(patch)
+        patch = capture.rgb[y0 : y0 + 2 * half, x0 : x0 + 2 * half]
+        return measures.periodic_peak(np.asarray(cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY), dtype=np.uint8))
 
     return capture.cached("quality:screen_peak", build)
 
