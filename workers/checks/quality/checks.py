@@ -40,9 +40,12 @@ class Rule:
     status: Status = Status.FAIL
     scale: float = 1.0  # shown = measured * scale (fractions shown as percentages)
     detail: Callable[[DocumentContext], str] | None = None  # extra words appended to a failing message
+    # Measure on the whole image when no document is found (documents only): an exposure so bad that the
+    # document cannot be found is still worth naming.
+    whole_image: Callable[[DocumentContext], float] | None = None
 
 
-def _message(rule: Rule, value: float, limit: float, bad: bool, ctx: DocumentContext) -> str:
+def _message(rule: Rule, value: float, limit: float, bad: bool, ctx: DocumentContext, where: str = "") -> str:
     shown, bound = value * rule.scale, limit * rule.scale
     unit = "%" if rule.scale == 100 else ""
     bound_words = (
@@ -50,23 +53,28 @@ def _message(rule: Rule, value: float, limit: float, bad: bool, ctx: DocumentCon
     )
     extra = rule.detail(ctx) if (bad and rule.detail is not None) else ""
     head = rule.problem if bad else rule.fine
-    return f"{head}{extra} ({rule.label} {shown:.3g}{unit}, {bound_words})."
+    return f"{head}{extra} ({where}{rule.label} {shown:.3g}{unit}, {bound_words})."
 
 
 def _evaluator(rule: Rule, limit: float) -> Callable[[DocumentContext], Result]:
     def evaluate(ctx: DocumentContext) -> Result:
         outline = document_outline(ctx.capture)
         if outline is None:
-            return None  # DOC_NOT_FOUND reports it (documents); the selfie checks own "no document held"
-        value = rule.measure(ctx, outline)
+            if rule.whole_image is None or ctx.role is Role.SELFIE:
+                return None  # DOC_NOT_FOUND reports it (documents); the selfie checks own "no document held"
+            value = rule.whole_image(ctx)
+        else:
+            value = rule.measure(ctx, outline)
         bad = value > limit if rule.higher_is_worse else value < limit
+        where = "over the whole image, as no document was found: " if outline is None else ""
+        message = _message(rule, value, limit, bad, ctx, where)
         return Outcome(
             status=rule.status if bad else Status.PASS,
-            message=_message(rule, value, limit, bad, ctx),
+            message=message,
             measured=round(value * rule.scale, 4),
             threshold=round(limit * rule.scale, 4),
             unit=rule.unit,
-            region=Region(polygon=outline.polygon),
+            region=None if outline is None else Region(polygon=outline.polygon),
         )
 
     return evaluate
@@ -250,6 +258,7 @@ RULES: list[Rule] = [
         higher_is_worse=False,
         limit=t.MIN_BRIGHT_LEVEL,
         selfie_limit=t.SELFIE_MIN_BRIGHT_LEVEL,
+        whole_image=lambda ctx: views.whole_bright_level(ctx.capture),
     ),
     Rule(
         code="IMAGE_OVEREXPOSED",
@@ -263,6 +272,7 @@ RULES: list[Rule] = [
         higher_is_worse=True,
         limit=t.MAX_CLIPPED,
         selfie_limit=t.SELFIE_MAX_CLIPPED,
+        whole_image=lambda ctx: views.whole_clipped(ctx.capture),
         scale=100,
     ),
     Rule(

@@ -16,6 +16,9 @@ GLARE_MAX_EDGE_HARDNESS = 0.12
 # A reflection is a compact blob (generated ellipses 0.71-0.95, the docsaid band 0.81); the white margin
 # around a scanned page is a ring and worn print leaves ragged patches (0.1-0.6 on the corpus specimens).
 GLARE_MIN_SOLIDITY = 0.7
+# A reflection saturates, or nearly, the sensor: the brightest tenth of the blob reaches 245+ grey (generated
+# reflections 254, the docsaid band 249); pale worn print on flat specimens peaks at 229-244.
+GLARE_MIN_CORE = 245.0
 
 Gray = NDArray[np.uint8]
 RGB = NDArray[np.uint8]
@@ -66,8 +69,9 @@ def clipped_fraction(rgb: RGB) -> float:
 
 
 def glare_mask(rgb: RGB) -> NDArray[np.bool_]:
-    """Specular highlights on a document: pale blobs much brighter than the document's paper whose outline is
-    soft (a reflection fades out over many pixels; a printed white area ends at a sharp edge).
+    """Specular highlights on a document: compact pale blobs, much brighter than the document's paper and
+    near-saturated at their core, whose outline is soft (a reflection fades out over many pixels; a printed
+    white area ends at a sharp edge).
 
     `rgb` is the document seen flat, ~300-800 px. Blobs smaller than 0.2 % of it are ignored.
     """
@@ -96,7 +100,9 @@ def glare_mask(rgb: RGB) -> NDArray[np.bool_]:
         # Edge steepness at the outline relative to the blob's excess brightness, per pixel: a printed edge
         # drops the excess in 1-3 px (>= 0.2), a reflection over 10+ px (<= 0.1; fixture glare and docsaid).
         hardness = float(np.median(gradient[box][outline])) / max(core - paper, 1.0)
-        if hardness <= GLARE_MAX_EDGE_HARDNESS and _solidity(blob) >= GLARE_MIN_SOLIDITY:
+        if core < GLARE_MIN_CORE or hardness > GLARE_MAX_EDGE_HARDNESS:
+            continue
+        if _solidity(blob) >= GLARE_MIN_SOLIDITY:
             mask[box] |= blob > 0
     return mask
 

@@ -26,9 +26,9 @@ SHARPNESS_SIDE = 1000
 LIGHT_SIDE = 256
 GLARE_SIDE = 400
 OCCLUSION_SIDE = 256
-# Side of the native-resolution patch whose spectrum shows a screen's pixel grid: 256 px hold 40+ periods of
+# Side of the native-resolution patch whose spectrum shows a screen's pixel grid: 512 px hold 80+ periods of
 # a 3-6 px grid.
-SCREEN_PATCH = 256
+SCREEN_PATCH = 512
 
 # Longer sides of the documents, in millimetres (ISO/IEC 7810 ID-1 and ID-3, ISO 216 A4).
 ID1_LONG_MM = 85.6
@@ -105,6 +105,15 @@ def glare_covers(capture: Capture) -> tuple[bool, bool]:
 
 def falloff(capture: Capture) -> float:
     return capture.cached("quality:falloff", lambda: measures.illumination_falloff(crop(capture, LIGHT_SIDE)))
+
+
+def whole_bright_level(capture: Capture) -> float:
+    """bright_level of the whole image, for when no document is found (exposure may be why)."""
+    return measures.bright_level(capture.downscaled(LIGHT_SIDE))
+
+
+def whole_clipped(capture: Capture) -> float:
+    return measures.clipped_fraction(capture.downscaled(LIGHT_SIDE))
 
 
 def bright_level(capture: Capture) -> float:
