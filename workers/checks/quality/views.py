@@ -17,7 +17,13 @@ from numpy.typing import NDArray
 from workers.checks.capture import Capture
 from workers.checks.quality import measures
 from workers.checks.quality.geometry import rectified_size, tilt_degrees
-from workers.checks.quality.outline import ANALYSIS_SIDE, Outline, document_crop, document_outline
+from workers.checks.quality.outline import (
+    ANALYSIS_SIDE,
+    Outline,
+    document_crop,
+    document_outline,
+    reduced_view,
+)
 from workers.checks.quality.text import text_line_mask
 
 # Sharpness is read with the document's longer side at 1000 px: about what a provider's reviewer sees
@@ -109,11 +115,11 @@ def falloff(capture: Capture) -> float:
 
 def whole_bright_level(capture: Capture) -> float:
     """bright_level of the whole image, for when no document is found (exposure may be why)."""
-    return measures.bright_level(capture.downscaled(LIGHT_SIDE))
+    return measures.bright_level(reduced_view(capture, LIGHT_SIDE)[0])
 
 
 def whole_clipped(capture: Capture) -> float:
-    return measures.clipped_fraction(capture.downscaled(LIGHT_SIDE))
+    return measures.clipped_fraction(reduced_view(capture, LIGHT_SIDE)[0])
 
 
 def bright_level(capture: Capture) -> float:
@@ -148,8 +154,9 @@ def clutter(capture: Capture) -> float:
         assert outline is not None
         if outline.fills_frame:
             return 0.0
-        gray = np.asarray(cv2.cvtColor(capture.downscaled(ANALYSIS_SIDE), cv2.COLOR_RGB2GRAY), dtype=np.uint8)
-        scale = gray.shape[1] / capture.width
+        view, factor = reduced_view(capture, ANALYSIS_SIDE)
+        gray = np.asarray(cv2.cvtColor(view, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+        scale = 1.0 / factor
         mask = np.zeros(gray.shape, np.uint8)
         cv2.fillConvexPoly(mask, np.round(outline.corners * scale).astype(np.int32), 1)
         return measures.background_clutter(gray, mask > 0)
