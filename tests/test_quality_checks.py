@@ -7,7 +7,8 @@ from functools import cache
 import numpy as np
 import pytest
 
-from tests.fixtures.degrade import Scene, document_context, scene
+from tests.fixtures.degrade import Scene, clean_document, document_context, scene
+from tests.fixtures.documents import encode_jpeg
 from workers.checks.context import DocumentContext
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
@@ -125,3 +126,13 @@ def test_selfie_without_document_is_left_to_the_selfie_checks() -> None:
 def test_outline_is_shared_through_the_capture() -> None:
     ctx = generated_context("none", 0)
     assert document_outline(ctx.capture) is ctx.capture.cached("document_outline", lambda: None)
+
+
+def test_a_selfie_is_never_read_as_a_flat_scan() -> None:
+    flat = encode_jpeg(clean_document("passport", 0))
+    as_id = document_context(flat, Role.ID_DOCUMENT)
+    outline = document_outline(as_id.capture)
+    assert outline is not None and outline.fills_frame
+    as_selfie = document_context(flat, Role.SELFIE)
+    held = document_outline(as_selfie.capture, held=True)
+    assert held is None or not held.fills_frame

@@ -39,26 +39,29 @@ class Rule:
     roles: frozenset[Role] = DOCUMENT_ROLES
     status: Status = Status.FAIL
     scale: float = 1.0  # shown = measured * scale (fractions shown as percentages)
-    detail: Callable[[DocumentContext], str] | None = None  # extra words appended to a failing message
+    detail: Callable[[DocumentContext, Outline], str] | None = None  # extra words for a failing message
     # Measure on the whole image when no document is found (documents only): an exposure so bad that the
     # document cannot be found is still worth naming.
     whole_image: Callable[[DocumentContext], float] | None = None
 
 
-def _message(rule: Rule, value: float, limit: float, bad: bool, ctx: DocumentContext, where: str = "") -> str:
+def _message(
+    rule: Rule, value: float, limit: float, bad: bool, ctx: DocumentContext, outline: Outline | None
+) -> str:
     shown, bound = value * rule.scale, limit * rule.scale
     unit = "%" if rule.scale == 100 else ""
     bound_words = (
         f"at most {bound:.3g}{unit}" if rule.higher_is_worse else f"needs at least {bound:.3g}{unit}"
     )
-    extra = rule.detail(ctx) if (bad and rule.detail is not None) else ""
+    extra = rule.detail(ctx, outline) if (bad and rule.detail is not None and outline is not None) else ""
+    where = "over the whole image, as no document was found: " if outline is None else ""
     head = rule.problem if bad else rule.fine
     return f"{head}{extra} ({where}{rule.label} {shown:.3g}{unit}, {bound_words})."
 
 
-def _evaluator(rule: Rule, limit: float) -> Callable[[DocumentContext], Result]:
+def _evaluator(rule: Rule, limit: float, held: bool) -> Callable[[DocumentContext], Result]:
     def evaluate(ctx: DocumentContext) -> Result:
-        outline = document_outline(ctx.capture)
+        outline = document_outline(ctx.capture, held=held)
         if outline is None:
             if rule.whole_image is None or ctx.role is Role.SELFIE:
                 return None  # DOC_NOT_FOUND reports it (documents); the selfie checks own "no document held"
@@ -66,8 +69,7 @@ def _evaluator(rule: Rule, limit: float) -> Callable[[DocumentContext], Result]:
         else:
             value = rule.measure(ctx, outline)
         bad = value > limit if rule.higher_is_worse else value < limit
-        where = "over the whole image, as no document was found: " if outline is None else ""
-        message = _message(rule, value, limit, bad, ctx, where)
+        message = _message(rule, value, limit, bad, ctx, outline)
         return Outcome(
             status=rule.status if bad else Status.PASS,
             message=message,
@@ -88,7 +90,7 @@ def build(rule: Rule) -> list[DocumentCheck]:
             remediation=rule.remediation,
             threshold_source=f"{rule.limit * rule.scale:g} {rule.unit}: {t.SOURCE}",
             roles=rule.roles,
-            evaluate=_evaluator(rule, rule.limit),
+            evaluate=_evaluator(rule, rule.limit, held=False),
         )
     ]
     if rule.selfie_limit is not None:
@@ -99,7 +101,7 @@ def build(rule: Rule) -> list[DocumentCheck]:
                 remediation=rule.remediation,
                 threshold_source=f"{rule.selfie_limit * rule.scale:g} {rule.unit}: {t.SOURCE}",
                 roles=SELFIE,
-                evaluate=_evaluator(rule, rule.selfie_limit),
+                evaluate=_evaluator(rule, rule.selfie_limit, held=True),
             )
         )
     return checks
@@ -108,8 +110,8 @@ def build(rule: Rule) -> list[DocumentCheck]:
 # --- measures adapted to (context, outline) -----------------------------------------------------------------
 
 
-def _glare_detail(ctx: DocumentContext) -> str:
-    over_text, over_portrait = views.glare_covers(ctx.capture)
+def _glare_detail(ctx: DocumentContext, outline: Outline) -> str:
+    over_text, over_portrait = views.glare_covers(ctx.capture, outline)
     covered = [name for name, hit in (("text", over_text), ("the portrait", over_portrait)) if hit]
     return f", over {' and '.join(covered)}" if covered else ""
 
@@ -118,13 +120,12 @@ def _cut_count(ctx: DocumentContext, outline: Outline) -> float:
     return float(len(outline.cut_corners))
 
 
-def _cut_detail(ctx: DocumentContext) -> str:
-    outline = document_outline(ctx.capture)
-    return f": {', '.join(outline.cut_corners)} corner(s) outside the photo" if outline else ""
+def _cut_detail(ctx: DocumentContext, outline: Outline) -> str:
+    return f": {', '.join(outline.cut_corners)} corner(s) outside the photo"
 
 
 def _pixels_per_mm(ctx: DocumentContext, outline: Outline) -> float:
-    return views.pixels_per_mm(ctx.capture, paper=ctx.role in PAPER_ROLES)
+    return views.pixels_per_mm(outline, paper=ctx.role in PAPER_ROLES)
 
 
 def _not_found(ctx: DocumentContext) -> Result:
@@ -207,7 +208,7 @@ RULES: list[Rule] = [
         summary="The document is blurry.",
         remediation="Hold the phone steady (rest your elbows on the table), let the camera focus on the "
         "document, and retake the photo in good light.",
-        measure=lambda ctx, o: views.sharpness(ctx.capture),
+        measure=lambda ctx, o: views.sharpness(ctx.capture, o),
         label="sharpness",
         unit="edge_steepness",
         problem="The document is blurry",
@@ -221,7 +222,7 @@ RULES: list[Rule] = [
         summary="Glare (a reflection) covers part of the document.",
         remediation="Turn the flash off and move away from lamps or windows so that no light reflects on the "
         "document; tilting the document slightly removes a reflection.",
-        measure=lambda ctx, o: views.glare_fraction(ctx.capture),
+        measure=lambda ctx, o: views.glare_fraction(ctx.capture, o),
         label="glare",
         unit="percent_of_document",
         problem="Glare covers part of the document",
@@ -237,7 +238,7 @@ RULES: list[Rule] = [
         summary="A shadow or uneven light falls across the document.",
         remediation="Retake the photo in even light, without your shadow or the phone's shadow on the "
         "document.",
-        measure=lambda ctx, o: views.falloff(ctx.capture),
+        measure=lambda ctx, o: views.falloff(ctx.capture, o),
         label="light fall-off",
         unit="fraction",
         problem="A shadow or uneven light falls across the document",
@@ -250,7 +251,7 @@ RULES: list[Rule] = [
         code="IMAGE_TOO_DARK",
         summary="The photo is too dark.",
         remediation="Retake the photo in a brighter place, in even daylight or room light, without flash.",
-        measure=lambda ctx, o: views.bright_level(ctx.capture),
+        measure=lambda ctx, o: views.bright_level(ctx.capture, o),
         label="brightness",
         unit="grey_level",
         problem="The photo of the document is too dark",
@@ -264,7 +265,7 @@ RULES: list[Rule] = [
         code="IMAGE_OVEREXPOSED",
         summary="The photo is overexposed: parts of the document are washed out to white.",
         remediation="Retake the photo without flash and out of direct sunlight, in even light.",
-        measure=lambda ctx, o: views.clipped(ctx.capture),
+        measure=lambda ctx, o: views.clipped(ctx.capture, o),
         label="washed-out share",
         unit="percent_of_document",
         problem="The photo is overexposed: parts of the document are washed out",
@@ -279,7 +280,7 @@ RULES: list[Rule] = [
         code="DOC_OBSTRUCTED",
         summary="Fingers or an object cover part of the document.",
         remediation="Lay the document on a table, keep fingers and objects off it, and retake the photo.",
-        measure=lambda ctx, o: views.occlusion(ctx.capture),
+        measure=lambda ctx, o: views.occlusion(ctx.capture, o),
         label="covered share",
         unit="percent_of_document",
         problem="Something (fingers, a hand) covers part of the document",
@@ -293,7 +294,7 @@ RULES: list[Rule] = [
         code="BACKGROUND_BUSY",
         summary="The background around the document is busy (review).",
         remediation="Retake the photo with the document on a plain, dark, uncluttered surface.",
-        measure=lambda ctx, o: views.clutter(ctx.capture),
+        measure=lambda ctx, o: views.clutter(ctx.capture, o),
         label="background edge density",
         unit="percent_of_background",
         problem="The background around the document is busy",
@@ -308,7 +309,7 @@ RULES: list[Rule] = [
         code="DOC_PHOTOCOPY",
         summary="The ID document is a black-and-white copy, not the original.",
         remediation="Photograph the original document in colour, not a photocopy or a printout.",
-        measure=lambda ctx, o: views.colourfulness(ctx.capture),
+        measure=lambda ctx, o: views.colourfulness(ctx.capture, o),
         label="colourfulness",
         unit="hasler_susstrunk",
         problem="The document looks like a black-and-white photocopy",
@@ -323,7 +324,7 @@ RULES: list[Rule] = [
         summary="The photo shows the document on a screen, not the document itself.",
         remediation="Photograph the original document itself, not a picture of it on a phone or computer "
         "screen.",
-        measure=lambda ctx, o: views.screen_peak(ctx.capture),
+        measure=lambda ctx, o: views.screen_peak(ctx.capture, o),
         label="screen-grid peak",
         unit="spectral_peak_ratio",
         problem="The document was photographed off a screen (pixel grid or moire)",

@@ -64,6 +64,12 @@ class Outline:
     image_size: tuple[int, int]  # (width, height) of the full image
     fills_frame: bool  # a flat scan/render: the frame itself is taken as the outline
     cut_corners: tuple[str, ...]  # names of corners lying on the image border (cut off by the frame)
+    held: bool = False  # searched as a document held in a photo (a selfie), never as a flat scan
+
+    @property
+    def tag(self) -> str:
+        """Suffix for names of views derived from this outline (a selfie's held document vs a document)."""
+        return ":held" if self.held else ""
 
     @property
     def polygon(self) -> list[list[float]]:
@@ -231,7 +237,7 @@ def _cut_corners(quad: Quad, w: int, h: int) -> tuple[str, ...]:
 
 
 def _choose(
-    candidates: list[_Candidate], text: NDArray[np.bool_], gray: NDArray[np.uint8]
+    candidates: list[_Candidate], text: NDArray[np.bool_], gray: NDArray[np.uint8], held: bool
 ) -> tuple[Quad, bool, tuple[str, ...]] | None:
     h, w = text.shape
     chosen: _Candidate | None = None
@@ -240,13 +246,13 @@ def _choose(
             continue  # an empty patch of table between edges of its shading or grain
         if _sides_on_border(cand.quad, w, h) and _holds_document(cand, candidates, text):
             continue  # a region between background edges and the frame, with the document inside it
-        if cand.area >= SURE_AREA or not _is_part_of_flat_page(cand, text):
+        if held or cand.area >= SURE_AREA or not _is_part_of_flat_page(cand, text):
             chosen = cand
             break
     if chosen is None:
         return None
     cut = _cut_corners(chosen.quad, w, h)
-    if cut and chosen.area >= FLAT_AREA:
+    if cut and chosen.area >= FLAT_AREA and not held:
         return chosen.quad, True, ()
     if len(cut) < 4:
         return chosen.quad, False, cut
@@ -255,8 +261,11 @@ def _choose(
     return None
 
 
-def find_outline(rgb: NDArray[np.uint8]) -> tuple[Quad, bool, tuple[str, ...]] | None:
+def find_outline(rgb: NDArray[np.uint8], *, held: bool = False) -> tuple[Quad, bool, tuple[str, ...]] | None:
     """(corners, fills_frame, cut corner names) in the coordinates of `rgb`, or None if no document is seen.
+
+    `held`: the document is held up in a photo of a person (a selfie): it is never the whole frame, and print
+    around it (a T-shirt, a poster) does not make it part of a page.
 
     `rgb` should be a reduced view (longer side ~500-850 px): the search is not scale-free.
     """
@@ -267,10 +276,10 @@ def find_outline(rgb: NDArray[np.uint8]) -> tuple[Quad, bool, tuple[str, ...]] |
     text = text_line_mask(gray)
     # The thin edge map first; the thickened one (closing gaps left by glare or low contrast) only if needed.
     for edges in _edge_maps(rgb):
-        found = _choose(_candidates(edges), text, original_gray)
+        found = _choose(_candidates(edges), text, original_gray, held)
         if found is not None:
             return found
-    if float(text.mean()) >= MIN_TEXT_FOR_FLAT:
+    if not held and float(text.mean()) >= MIN_TEXT_FOR_FLAT:
         return _frame(w, h), True, ()
     return None
 
@@ -295,28 +304,31 @@ def reduced_view(capture: Capture, side: int) -> tuple[NDArray[np.uint8], int]:
     return capture.cached(f"quality:reduced:{side}", build)
 
 
-def document_outline(capture: Capture) -> Outline | None:
-    """The document's outline in `capture` (full-resolution coordinates), computed once per Capture."""
+def document_outline(capture: Capture, *, held: bool = False) -> Outline | None:
+    """The document's outline in `capture` (full-resolution coordinates), computed once per Capture.
+
+    `held=True` for a selfie: the document held up next to the face (cached as "held_document_outline").
+    """
 
     def build() -> Outline | None:
         small, factor = reduced_view(capture, ANALYSIS_SIDE)
-        found = find_outline(small)
+        found = find_outline(small, held=held)
         if found is None:
             return None
         quad, fills, cut = found
         corners = quad * factor
         if fills and _is_frame(quad, small.shape[1] + 1, small.shape[0] + 1):
             corners = _frame(capture.width, capture.height)  # exact, free of rounding
-        return Outline(corners, (capture.width, capture.height), fills, cut)
+        return Outline(corners, (capture.width, capture.height), fills, cut, held)
 
-    return capture.cached("document_outline", build)
+    return capture.cached("held_document_outline" if held else "document_outline", build)
 
 
 def document_crop(capture: Capture, outline: Outline, max_side: int) -> NDArray[np.uint8]:
     """The document seen flat (perspective removed), RGB, its longer side at most `max_side` (never enlarged
     beyond the document's own pixel size). Cached per size; a size below an already built one is reduced
     from it (area averaging) rather than sampled again from the full image."""
-    built: list[int] = capture.cached("quality:document_crop_sizes", list)
+    built: list[int] = capture.cached(f"quality:document_crop_sizes{outline.tag}", list)
 
     def build() -> NDArray[np.uint8]:
         width, height = rectified_size(outline.corners)
@@ -335,7 +347,7 @@ def document_crop(capture: Capture, outline: Outline, max_side: int) -> NDArray[
         warped = cv2.warpPerspective(capture.rgb, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR)
         return np.asarray(warped, dtype=np.uint8)
 
-    crop = capture.cached(f"quality:document_crop:{max_side}", build)
+    crop = capture.cached(f"quality:document_crop:{max_side}{outline.tag}", build)
     if max_side not in built:
         built.append(max_side)
     return crop

@@ -17,13 +17,7 @@ from numpy.typing import NDArray
 from workers.checks.capture import Capture
 from workers.checks.quality import measures
 from workers.checks.quality.geometry import rectified_size, tilt_degrees
-from workers.checks.quality.outline import (
-    ANALYSIS_SIDE,
-    Outline,
-    document_crop,
-    document_outline,
-    reduced_view,
-)
+from workers.checks.quality.outline import ANALYSIS_SIDE, Outline, document_crop, reduced_view
 from workers.checks.quality.text import text_line_mask
 
 # Sharpness is read with the document's longer side at 1000 px: about what a provider's reviewer sees
@@ -42,20 +36,20 @@ ID3_LONG_MM = 125.0
 A4_LONG_MM = 297.0
 
 
-def crop(capture: Capture, side: int) -> NDArray[np.uint8]:
+def crop(capture: Capture, outline: Outline, side: int) -> NDArray[np.uint8]:
     """The flat document at `side`; the largest size is built first so the others are reduced from it."""
-    outline = document_outline(capture)
-    assert outline is not None, "views are read only once a document is found"
     document_crop(capture, outline, SHARPNESS_SIDE)
     return document_crop(capture, outline, side)
 
 
-def sharpness(capture: Capture) -> float:
+def sharpness(capture: Capture, outline: Outline) -> float:
     def build() -> float:
-        gray = np.asarray(cv2.cvtColor(crop(capture, SHARPNESS_SIDE), cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+        gray = np.asarray(
+            cv2.cvtColor(crop(capture, outline, SHARPNESS_SIDE), cv2.COLOR_RGB2GRAY), dtype=np.uint8
+        )
         return measures.edge_steepness(gray)
 
-    return capture.cached("quality:sharpness", build)
+    return capture.cached(f"quality:sharpness{outline.tag}", build)
 
 
 @cache
@@ -77,24 +71,26 @@ def portrait_box(flat_rgb: NDArray[np.uint8]) -> tuple[int, int, int, int] | Non
     return int(x - 0.3 * w), int(y - 0.4 * h), int(1.6 * w), int(2.0 * h)
 
 
-def glare_mask(capture: Capture) -> NDArray[np.bool_]:
+def glare_mask(capture: Capture, outline: Outline) -> NDArray[np.bool_]:
     """Glare on the flat document at GLARE_SIDE."""
-    return capture.cached("quality:glare_mask", lambda: measures.glare_mask(crop(capture, GLARE_SIDE)))
+    return capture.cached(
+        f"quality:glare_mask{outline.tag}", lambda: measures.glare_mask(crop(capture, outline, GLARE_SIDE))
+    )
 
 
-def glare_fraction(capture: Capture) -> float:
+def glare_fraction(capture: Capture, outline: Outline) -> float:
     """Share (0-1) of the document under glare."""
-    return float(glare_mask(capture).mean())
+    return float(glare_mask(capture, outline).mean())
 
 
-def glare_covers(capture: Capture) -> tuple[bool, bool]:
+def glare_covers(capture: Capture, outline: Outline) -> tuple[bool, bool]:
     """(over text, over the portrait): read only to explain a failure (the face search is the costly part)."""
 
     def build() -> tuple[bool, bool]:
-        mask = glare_mask(capture)
+        mask = glare_mask(capture, outline)
         if not mask.any():
             return False, False
-        flat = crop(capture, GLARE_SIDE)
+        flat = crop(capture, outline, GLARE_SIDE)
         # Text is invisible under glare: look for text lines just around the glare instead.
         text = text_line_mask(np.asarray(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), dtype=np.uint8))
         reach = max(3, round(0.03 * max(flat.shape[:2])))
@@ -106,11 +102,14 @@ def glare_covers(capture: Capture) -> tuple[bool, bool]:
             over_portrait = bool(mask[max(0, y) : y + h, max(0, x) : x + w].any())
         return bool((near & text).any()), over_portrait
 
-    return capture.cached("quality:glare_covers", build)
+    return capture.cached(f"quality:glare_covers{outline.tag}", build)
 
 
-def falloff(capture: Capture) -> float:
-    return capture.cached("quality:falloff", lambda: measures.illumination_falloff(crop(capture, LIGHT_SIDE)))
+def falloff(capture: Capture, outline: Outline) -> float:
+    return capture.cached(
+        f"quality:falloff{outline.tag}",
+        lambda: measures.illumination_falloff(crop(capture, outline, LIGHT_SIDE)),
+    )
 
 
 def whole_bright_level(capture: Capture) -> float:
@@ -122,12 +121,17 @@ def whole_clipped(capture: Capture) -> float:
     return measures.clipped_fraction(reduced_view(capture, LIGHT_SIDE)[0])
 
 
-def bright_level(capture: Capture) -> float:
-    return capture.cached("quality:bright_level", lambda: measures.bright_level(crop(capture, LIGHT_SIDE)))
+def bright_level(capture: Capture, outline: Outline) -> float:
+    return capture.cached(
+        f"quality:bright_level{outline.tag}",
+        lambda: measures.bright_level(crop(capture, outline, LIGHT_SIDE)),
+    )
 
 
-def clipped(capture: Capture) -> float:
-    return capture.cached("quality:clipped", lambda: measures.clipped_fraction(crop(capture, LIGHT_SIDE)))
+def clipped(capture: Capture, outline: Outline) -> float:
+    return capture.cached(
+        f"quality:clipped{outline.tag}", lambda: measures.clipped_fraction(crop(capture, outline, LIGHT_SIDE))
+    )
 
 
 def inner(image: NDArray[np.uint8], margin: float = 0.03) -> NDArray[np.uint8]:
@@ -138,20 +142,22 @@ def inner(image: NDArray[np.uint8], margin: float = 0.03) -> NDArray[np.uint8]:
     return image[dy : h - dy, dx : w - dx]
 
 
-def colourfulness(capture: Capture) -> float:
+def colourfulness(capture: Capture, outline: Outline) -> float:
     return capture.cached(
-        "quality:colourfulness", lambda: measures.colourfulness(inner(crop(capture, LIGHT_SIDE)))
+        f"quality:colourfulness{outline.tag}",
+        lambda: measures.colourfulness(inner(crop(capture, outline, LIGHT_SIDE))),
     )
 
 
-def occlusion(capture: Capture) -> float:
-    return capture.cached("quality:occlusion", lambda: measures.edge_occlusion(crop(capture, OCCLUSION_SIDE)))
+def occlusion(capture: Capture, outline: Outline) -> float:
+    return capture.cached(
+        f"quality:occlusion{outline.tag}",
+        lambda: measures.edge_occlusion(crop(capture, outline, OCCLUSION_SIDE)),
+    )
 
 
-def clutter(capture: Capture) -> float:
+def clutter(capture: Capture, outline: Outline) -> float:
     def build() -> float:
-        outline = document_outline(capture)
-        assert outline is not None
         if outline.fills_frame:
             return 0.0
         view, factor = reduced_view(capture, ANALYSIS_SIDE)
@@ -161,13 +167,11 @@ def clutter(capture: Capture) -> float:
         cv2.fillConvexPoly(mask, np.round(outline.corners * scale).astype(np.int32), 1)
         return measures.background_clutter(gray, mask > 0)
 
-    return capture.cached("quality:clutter", build)
+    return capture.cached(f"quality:clutter{outline.tag}", build)
 
 
-def screen_peak(capture: Capture) -> float:
+def screen_peak(capture: Capture, outline: Outline) -> float:
     def build() -> float:
-        outline = document_outline(capture)
-        assert outline is not None
         # A native-resolution patch around the document's centre: resampling would smear a pixel grid.
         cx, cy = outline.corners.mean(axis=0)
         w, h = rectified_size(outline.corners)
@@ -176,7 +180,7 @@ def screen_peak(capture: Capture) -> float:
         patch = capture.rgb[y0 : y0 + 2 * half, x0 : x0 + 2 * half]
         return measures.periodic_peak(np.asarray(cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY), dtype=np.uint8))
 
-    return capture.cached("quality:screen_peak", build)
+    return capture.cached(f"quality:screen_peak{outline.tag}", build)
 
 
 def perspective_angle(outline: Outline) -> float:
@@ -196,8 +200,6 @@ def long_side_mm(outline: Outline, paper: bool) -> float:
     return ID1_LONG_MM if aspect >= 1.5 else ID3_LONG_MM
 
 
-def pixels_per_mm(capture: Capture, paper: bool) -> float:
-    outline = document_outline(capture)
-    assert outline is not None
+def pixels_per_mm(outline: Outline, paper: bool) -> float:
     w, h = rectified_size(outline.corners)
     return max(w, h) / long_side_mm(outline, paper)
