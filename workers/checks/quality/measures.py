@@ -211,7 +211,7 @@ def background_clutter(gray: Gray, document: NDArray[np.bool_]) -> float:
 def periodic_peak(gray: Gray) -> float:
     """Prominence of the strongest fine periodic pattern (period 2.2-8 px): a screen's pixel grid or moire.
 
-    Log-magnitude spectrum of a Hann-windowed patch (native resolution, no resampling) minus its local median;
+    Log-magnitude spectrum of a Hann-windowed patch (native resolution, no resampling) minus its local mean;
     the maximum over frequencies 0.125-0.45 cycles/px, leaving out the JPEG 8x8 block harmonics (k/8, l/8) and
     the axes (text strokes). Returned as a magnitude ratio: 1 = no peak, 10 = ten times its surroundings.
     """
@@ -224,8 +224,8 @@ def periodic_peak(gray: Gray) -> float:
     window = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
     spectrum = np.fft.fftshift(np.abs(np.fft.fft2((patch - patch.mean()) * window)))
     log_mag = np.log(spectrum + 1e-3).astype(np.float32)
-    baseline = cv2.medianBlur(log_mag, 5)
-    baseline = cv2.blur(cv2.medianBlur(baseline, 5), (9, 9))
+    # The surroundings: an 11 x 11 box mean of the log spectrum (a lone peak lifts it by 1/121 of its height).
+    baseline = cv2.blur(log_mag, (11, 11))
     freq = np.fft.fftshift(np.fft.fftfreq(n))
     fx, fy = np.meshgrid(freq, freq)
     radius = np.hypot(fx, fy)
