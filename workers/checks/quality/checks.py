@@ -39,6 +39,7 @@ class Rule:
     roles: frozenset[Role] = DOCUMENT_ROLES
     status: Status = Status.FAIL
     scale: float = 1.0  # shown = measured * scale (fractions shown as percentages)
+    shown_unit: str = ""  # written after numbers in the message (" degrees"); "%" when scale is 100
     detail: Callable[[DocumentContext, Outline], str] | None = None  # extra words for a failing message
     # Measure on the whole image when no document is found (documents only): an exposure so bad that the
     # document cannot be found is still worth naming.
@@ -49,10 +50,11 @@ def _message(
     rule: Rule, value: float, limit: float, bad: bool, ctx: DocumentContext, outline: Outline | None
 ) -> str:
     shown, bound = value * rule.scale, limit * rule.scale
-    unit = "%" if rule.scale == 100 else ""
-    bound_words = (
-        f"at most {bound:.3g}{unit}" if rule.higher_is_worse else f"needs at least {bound:.3g}{unit}"
-    )
+    unit = "%" if rule.scale == 100 else rule.shown_unit
+    if rule.higher_is_worse:
+        bound_words = "none allowed" if bound == 0 else f"at most {bound:.3g}{unit}"
+    else:
+        bound_words = f"needs at least {bound:.3g}{unit}"
     extra = rule.detail(ctx, outline) if (bad and rule.detail is not None and outline is not None) else ""
     where = "over the whole image, as no document was found: " if outline is None else ""
     head = rule.problem if bad else rule.fine
@@ -121,7 +123,10 @@ def _cut_count(ctx: DocumentContext, outline: Outline) -> float:
 
 
 def _cut_detail(ctx: DocumentContext, outline: Outline) -> str:
-    return f": {', '.join(outline.cut_corners)} corner(s) outside the photo"
+    names = list(outline.cut_corners)
+    if len(names) == 1:
+        return f": the {names[0]} corner is outside the photo"
+    return f": the {', '.join(names[:-1])} and {names[-1]} corners are outside the photo"
 
 
 def _pixels_per_mm(ctx: DocumentContext, outline: Outline) -> float:
@@ -167,7 +172,7 @@ RULES: list[Rule] = [
         remediation="Retake the photo with all four corners of the document inside the frame, with a little "
         "space around it.",
         measure=_cut_count,
-        label="corners cut",
+        label="corners outside",
         unit="corners",
         problem="Part of the document is cut off",
         fine="All four corners of the document are inside the photo",
@@ -197,6 +202,7 @@ RULES: list[Rule] = [
         measure=lambda ctx, o: views.perspective_angle(o),
         label="tilt",
         unit="degrees",
+        shown_unit=" degrees",
         problem="The document was photographed at an angle",
         fine="The document was photographed from above",
         higher_is_worse=True,
@@ -327,7 +333,7 @@ RULES: list[Rule] = [
         measure=lambda ctx, o: views.screen_peak(ctx.capture, o),
         label="screen-grid peak",
         unit="spectral_peak_ratio",
-        problem="The document was photographed off a screen (pixel grid or moire)",
+        problem="The document was photographed off a screen: a pixel grid or moire shows",
         fine="No screen pixel grid or moire",
         higher_is_worse=True,
         limit=t.MAX_SCREEN_PEAK,
@@ -341,6 +347,7 @@ RULES: list[Rule] = [
         measure=_pixels_per_mm,
         label="resolution",
         unit="pixels_per_mm",
+        shown_unit=" px/mm",
         problem="The resolution is too low to read the document's text",
         fine="The resolution is enough to read the text",
         higher_is_worse=False,
