@@ -5,6 +5,7 @@ Each measure says what its number means and which way is worse, like skimage's `
 
 from __future__ import annotations
 
+from functools import cache
 from typing import cast
 
 import cv2
@@ -49,6 +50,15 @@ def edge_steepness(gray: Gray) -> float:
     return float(np.percentile(ratios, 98))
 
 
+def _channel_min(rgb: RGB) -> NDArray[np.uint8]:
+    # Element-wise over the three planes: several times faster than numpy's reduce along the channel axis.
+    return np.asarray(np.minimum(np.minimum(rgb[..., 0], rgb[..., 1]), rgb[..., 2]), dtype=np.uint8)
+
+
+def _channel_max(rgb: RGB) -> NDArray[np.uint8]:
+    return np.asarray(np.maximum(np.maximum(rgb[..., 0], rgb[..., 1]), rgb[..., 2]), dtype=np.uint8)
+
+
 def luminance(rgb: RGB) -> NDArray[np.float32]:
     return cast(NDArray[np.float32], cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32))
 
@@ -65,7 +75,7 @@ def bright_level(rgb: RGB) -> float:
 
 def clipped_fraction(rgb: RGB) -> float:
     """Share (0-1) of the pixels blown out to white (all channels >= 250): detail there is lost."""
-    return float((rgb.min(axis=2) >= 250).mean())
+    return float((_channel_min(rgb) >= 250).mean())
 
 
 def glare_mask(rgb: RGB) -> NDArray[np.bool_]:
@@ -77,7 +87,7 @@ def glare_mask(rgb: RGB) -> NDArray[np.bool_]:
     """
     lum = luminance(rgb)
     paper = float(np.median(lum))
-    chroma = rgb.max(axis=2).astype(np.float32) - rgb.min(axis=2).astype(np.float32)
+    chroma = _channel_max(rgb).astype(np.float32) - _channel_min(rgb).astype(np.float32)
     # 25 grey levels above the paper (and at least 200): brighter than any ink-free ground of the same
     # document. Chroma up to 30 % of the brightness: a reflection takes the (often warm) light's tint.
     bright = (lum >= max(paper + 25.0, 200.0)) & (chroma <= 0.3 * lum)
@@ -208,6 +218,22 @@ def background_clutter(gray: Gray, document: NDArray[np.bool_]) -> float:
     return float(edges[around].mean())
 
 
+@cache
+def _spectral_layout(n: int) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
+    """(Hann window, frequency band searched) for an n x n patch; built once per size."""
+    window = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
+    freq = np.fft.fftshift(np.fft.fftfreq(n))
+    fx, fy = np.meshgrid(freq, freq)
+    radius = np.hypot(fx, fy)
+    bins = 2.5 / n
+    near_block = (np.abs(fx * 8 - np.round(fx * 8)) * n / 8 < 2.5) & (
+        np.abs(fy * 8 - np.round(fy * 8)) * n / 8 < 2.5
+    )
+    on_axis = (np.abs(fx) < bins) | (np.abs(fy) < bins)
+    band = (radius >= 0.125) & (radius <= 0.45) & ~near_block & ~on_axis
+    return window, np.asarray(band, dtype=np.bool_)
+
+
 def periodic_peak(gray: Gray) -> float:
     """Prominence of the strongest fine periodic pattern (period 2.2-8 px): a screen's pixel grid or moire.
 
@@ -221,18 +247,10 @@ def periodic_peak(gray: Gray) -> float:
         return 1.0
     y0, x0 = (gray.shape[0] - n) // 2, (gray.shape[1] - n) // 2
     patch = gray[y0 : y0 + n, x0 : x0 + n].astype(np.float32)
-    window = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
-    spectrum = np.fft.fftshift(np.abs(np.fft.fft2((patch - patch.mean()) * window)))
+    window, band = _spectral_layout(n)
+    planes = cv2.dft(np.ascontiguousarray((patch - patch.mean()) * window), flags=cv2.DFT_COMPLEX_OUTPUT)
+    spectrum = np.fft.fftshift(cv2.magnitude(planes[..., 0], planes[..., 1]))
     log_mag = np.log(spectrum + 1e-3).astype(np.float32)
     # The surroundings: an 11 x 11 box mean of the log spectrum (a lone peak lifts it by 1/121 of its height).
     baseline = cv2.blur(log_mag, (11, 11))
-    freq = np.fft.fftshift(np.fft.fftfreq(n))
-    fx, fy = np.meshgrid(freq, freq)
-    radius = np.hypot(fx, fy)
-    bins = 2.5 / n
-    near_block = (np.abs(fx * 8 - np.round(fx * 8)) * n / 8 < 2.5) & (
-        np.abs(fy * 8 - np.round(fy * 8)) * n / 8 < 2.5
-    )
-    on_axis = (np.abs(fx) < bins) | (np.abs(fy) < bins)
-    band = (radius >= 0.125) & (radius <= 0.45) & ~near_block & ~on_axis
     return float(np.exp((log_mag - baseline)[band].max()))

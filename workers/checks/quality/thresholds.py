@@ -57,8 +57,8 @@ MAX_CLUTTER = 0.003
 # generated; the greyish Romanian specimen is 6.8 (colour cards and passports of the corpus 15+).
 MIN_COLOURFULNESS = 4.0
 
-# Strongest fine periodic peak (ratio to its surroundings) on a 512 px native patch: generated screens 39+,
-# clean generated captures <= 16, the finest guilloche among flat corpus specimens (Croatian passport) 26.8.
+# Strongest fine periodic peak (ratio to its surroundings) on a 512 px native patch: generated screens 36.7+,
+# clean generated captures <= 18.7, the finest guilloche among flat corpus specimens (Croatian passport) 25.3.
 MAX_SCREEN_PEAK = 30.0
 
 # Pixels per millimetre on the document: ICAO OCR-B MRZ characters are ~2.4 mm tall and OCR needs ~8 px per
