@@ -1,9 +1,11 @@
 """Limits of the capture-quality checks, for documents photographed on their own and for the document held
 in the selfie (relaxed: it is small in the frame, held in a hand, photographed at arm's length).
 
-Every value comes from the calibration on the seeded degradation set (bench/calibrate_quality.py,
+Every document value comes from the calibration on the seeded degradation set (bench/calibrate_quality.py,
 docs/calibration/quality.md): a value in the gap between the clean and the defective distributions, moved
-towards the clean side only as far as the real corpus specimens allow.
+towards the clean side only as far as the real corpus specimens allow. The SELFIE_ values are relaxed by
+judgement (a card held at arm's length: smaller, tilted, fingers on it), not measured: there is no generated
+selfie set yet.
 """
 
 from __future__ import annotations
