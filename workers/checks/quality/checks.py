@@ -84,6 +84,16 @@ def _evaluator(rule: Rule, limit: float, held: bool) -> Callable[[DocumentContex
     return evaluate
 
 
+def _selfie_source(rule: Rule, limit: float) -> str:
+    shown = f"{limit * rule.scale:g} {rule.unit}"
+    if limit == rule.limit:
+        return f"{shown}, as for documents: {t.SOURCE}"
+    return (
+        f"{shown}: relaxed by judgement from the document limit ({rule.limit * rule.scale:g}) for a card "
+        f"held at arm's length; {t.SOURCE}"
+    )
+
+
 def build(rule: Rule) -> list[DocumentCheck]:
     checks = [
         DocumentCheck(
@@ -101,7 +111,7 @@ def build(rule: Rule) -> list[DocumentCheck]:
                 code=f"SELFIE_{rule.code}",
                 summary=f"{rule.summary} (the document held in the selfie; relaxed limit)",
                 remediation=rule.remediation,
-                threshold_source=f"{rule.selfie_limit * rule.scale:g} {rule.unit}: {t.SOURCE}",
+                threshold_source=_selfie_source(rule, rule.selfie_limit),
                 roles=SELFIE,
                 evaluate=_evaluator(rule, rule.selfie_limit, held=True),
             )
