@@ -1,5 +1,9 @@
-"""Capture-quality checks: document found, corners, blur, glare, light, obstruction, photocopy, screen."""
+"""Capture-quality checks: document found, corners, blur, glare, light, obstruction, photocopy, screen.
 
-from workers.checks.spec import DocumentCheck
+`document_outline(capture)` is public: other domains reuse the located document (cached on the Capture).
+"""
 
-CHECKS: list[DocumentCheck] = []
+from workers.checks.quality.checks import CHECKS
+from workers.checks.quality.outline import Outline, document_crop, document_outline
+
+__all__ = ["CHECKS", "Outline", "document_crop", "document_outline"]

@@ -1,0 +1,115 @@
+"""Speed of the capture-quality checks relative to decoding the image, measured in one run.
+
+For every image in ../shared/corpus and in a seeded generated set: (time of all capture-quality checks on the
+image) / (time of a full-resolution Pillow decode of the same bytes, `Image.open(...).load()`).
+"warm": the Capture's decode is triggered before timing (the engine decodes once for all checks);
+"cold": the timing includes the Capture's own decode. Prints median and 90th percentile of each ratio.
+"phone12mp" rows are generated scenes enlarged to 4032 x 3024, the size of a typical phone upload.
+One untimed warm-up run precedes the timings.
+Run: python -m bench.quality [--generated N] [--phone N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from bench.calibrate_quality import context
+from tests.fixtures.degrade import DEFECTS, scene
+from tests.fixtures.documents import encode_jpeg
+from workers.checks.manifest import Role
+from workers.checks.quality import CHECKS
+
+CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+
+
+def decode_seconds(data: bytes, repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def checks_seconds(data: bytes, role: Role, *, warm: bool) -> float:
+    ctx = context(data, role)
+    start = time.perf_counter()
+    if warm:
+        ctx.capture.rgb  # noqa: B018 - trigger the one decode outside the timing
+        start = time.perf_counter()
+    for check in CHECKS:
+        if role in check.roles:
+            check.evaluate(ctx)
+    return time.perf_counter() - start
+
+
+def images(generated: int, phone: int) -> list[tuple[str, bytes, Role]]:
+    found: list[tuple[str, bytes, Role]] = []
+    if CORPUS.is_dir():
+        for path in sorted(CORPUS.glob("*/*")):
+            if path.suffix.lower() in (".jpg", ".png"):
+                found.append((f"corpus/{path.name}", path.read_bytes(), Role.ID_DOCUMENT))
+    else:
+        print(f"(corpus not found at {CORPUS}: generated set only)")
+    for i in range(generated):
+        defect = DEFECTS[i % len(DEFECTS)]
+        s = scene(defect, seed=500 + i)
+        role = Role.PROOF_OF_ADDRESS if s.kind == "bill" else Role.ID_DOCUMENT
+        found.append((f"generated/{defect}-{i}", s.jpeg(), role))
+    for i in range(phone):
+        # The same kind of scene at a 12 MP phone camera's size (4032 x 3024), enlarged from the generator's
+        # 1600 x 1200: a decode and a check cost what they would on a real upload.
+        defect = DEFECTS[i % len(DEFECTS)]
+        s = scene(defect, seed=700 + i)
+        w, h = (3024, 4032) if s.rgb.shape[0] > s.rgb.shape[1] else (4032, 3024)
+        big = np.asarray(cv2.resize(s.rgb, (w, h), interpolation=cv2.INTER_CUBIC), dtype=np.uint8)
+        role = Role.PROOF_OF_ADDRESS if s.kind == "bill" else Role.ID_DOCUMENT
+        found.append((f"phone12mp/{defect}-{i}", encode_jpeg(big, quality=90), role))
+    return found
+
+
+def summary(label: str, ratios: list[float]) -> str:
+    if not ratios:
+        return f"{label}: no images"
+    return (
+        f"{label}: n={len(ratios)} median {statistics.median(ratios):.2f} "
+        f"p90 {float(np.percentile(ratios, 90)):.2f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--generated", type=int, default=30)
+    parser.add_argument("--phone", type=int, default=10, help="generated scenes enlarged to 12 MP")
+    args = parser.parse_args()
+    rows = []
+    found = images(args.generated, args.phone)
+    # One untimed run first: OpenCV builds its colour-conversion tables on first use (~100 ms, once per
+    # process), a cost a long-running worker pays once, not per image.
+    checks_seconds(found[-1][1], found[-1][2], warm=True)
+    for name, data, role in found:
+        decode = decode_seconds(data)
+        warm = checks_seconds(data, role, warm=True)
+        cold = checks_seconds(data, role, warm=False)
+        rows.append((name, decode, warm, cold))
+    print("image | decode ms | checks ms (warm) | ratio warm | ratio cold")
+    for name, decode, warm, cold in rows:
+        print(f"{name} | {decode * 1e3:.1f} | {warm * 1e3:.1f} | {warm / decode:.2f} | {cold / decode:.2f}")
+    for subset in ("corpus/", "generated/", "phone12mp/", ""):
+        chosen = [r for r in rows if r[0].startswith(subset)]
+        label = subset.rstrip("/") or "all"
+        print(summary(f"{label} warm (checks / decode)", [w / d for _, d, w, _ in chosen]))
+        print(summary(f"{label} cold (Capture decode + checks) / decode", [c / d for _, d, _, c in chosen]))
+
+
+if __name__ == "__main__":
+    main()

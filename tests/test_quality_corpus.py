@@ -1,0 +1,88 @@
+"""Capture-quality checks on the real corpus (../shared/corpus): flat specimens pass, the photo fails."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.degrade import document_context
+from workers.checks.context import DocumentContext
+from workers.checks.manifest import Role
+from workers.checks.model import Outcome, Status
+from workers.checks.quality import CHECKS
+
+CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+BY_CODE = {check.code: check for check in CHECKS}
+
+# Flat bona fide renders and scans (MANIFEST.tsv: SIDTD originals, PassportEye specimens). Left out:
+# testdata_62_pass-aus.png, a screenshot of a camera app photographing a passport at an angle on a table.
+FLAT = [
+    "sidtd/alb00.jpg",
+    "sidtd/alb01.jpg",
+    "sidtd/aze00.jpg",
+    "sidtd/aze01.jpg",
+    *(
+        f"passporteye/{name}"
+        for name in (
+            "testdata_0_id-esp.png",
+            "testdata_100_id-che.jpg",
+            "testdata_100_id-rou.jpg",
+            "testdata_100_id-usa.jpg",
+            "testdata_100_pass-chn.jpg",
+            "testdata_100_pass-cze2.jpg",
+            "testdata_100_pass-hrv.jpg",
+            "testdata_100_pass-ltu.jpg",
+            "testdata_100_pass-polx.jpg",
+            "testdata_100_pass2-uto.jpg",
+            "testdata_100_visa-usa.jpg",
+            "testdata_25_pass-uto.jpg",
+            "testdata_33_id-usa.jpg",
+            "testdata_43_pass-twn.jpg",
+            "testdata_77_card-cmw.png",
+            "testdata_79_pass-hun.png",
+            "tests_passport-td2.jpg",
+            "tests_passport-td3.jpg",
+        )
+    ),
+]
+PHONE_PHOTO = "docsaid_midv2020/docaligner_run_test_card.jpg"  # glare band, fingers over the left edge
+
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(
+        not CORPUS.is_dir(), reason=f"real-image corpus not found at {CORPUS} (../shared/corpus)"
+    ),
+]
+
+
+@cache
+def corpus_context(name: str) -> DocumentContext:
+    return document_context((CORPUS / name).read_bytes(), Role.ID_DOCUMENT)
+
+
+def status(code: str, name: str) -> Status | None:
+    result = BY_CODE[code].evaluate(corpus_context(name))
+    assert result is None or isinstance(result, Outcome)
+    return None if result is None else result.status
+
+
+@pytest.mark.parametrize("name", FLAT)
+def test_flat_specimen_is_found_and_not_flagged_for_blur_glare_or_corners(name: str) -> None:
+    assert status("DOC_NOT_FOUND", name) is Status.PASS
+    for code in ("IMAGE_BLURRY", "IMAGE_GLARE", "DOC_CORNERS_CUT"):
+        assert status(code, name) is Status.PASS, code
+
+
+def test_phone_photo_with_glare_and_fingers_is_flagged_for_both() -> None:
+    assert status("IMAGE_GLARE", PHONE_PHOTO) is Status.FAIL
+    assert status("DOC_OBSTRUCTED", PHONE_PHOTO) is Status.FAIL
+    glare = BY_CODE["IMAGE_GLARE"].evaluate(corpus_context(PHONE_PHOTO))
+    assert isinstance(glare, Outcome) and "over text" in glare.message
+
+
+def test_low_resolution_specimens_are_flagged() -> None:
+    # MANIFEST.tsv: "tiny 275x184", "low resolution".
+    assert status("TEXT_RESOLUTION_LOW", "passporteye/testdata_25_pass-uto.jpg") is Status.FAIL
+    assert status("TEXT_RESOLUTION_LOW", "sidtd/alb00.jpg") is Status.PASS

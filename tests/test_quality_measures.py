@@ -1,0 +1,122 @@
+"""Capture-quality measures, tested by ordering on seeded generated images: more of a defect, worse score."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from tests.fixtures.degrade import (
+    add_glare,
+    clean_document,
+    cluttered_background,
+    photocopy,
+    plain_background,
+)
+from workers.checks.quality import measures
+from workers.checks.quality.geometry import order_corners, tilt_degrees
+from workers.checks.quality.text import text_fraction
+
+
+def _gray(rgb: np.ndarray) -> np.ndarray:
+    return np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+
+
+def _resized(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    return np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+
+
+def test_sharpness_falls_as_blur_grows() -> None:
+    card = clean_document("id_card", 0)
+    scores = [measures.edge_steepness(_gray(cv2.GaussianBlur(card, (0, 0), s))) for s in (0.5, 1.5, 3.0, 5.0)]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] > 2 * scores[-1]
+
+
+def test_glare_share_grows_with_glare_strength() -> None:
+    card = _resized(clean_document("passport", 1), (640, 450))
+    assert measures.glare_mask(card).mean() == 0.0
+    shares = []
+    for strength in (1.0, 1.3, 1.6):
+        glared, _ = add_glare(card, np.random.default_rng(3), strength)
+        shares.append(float(measures.glare_mask(glared).mean()))
+    assert shares == sorted(shares)
+    assert shares[-1] > 0.02
+
+
+def test_falloff_grows_with_shadow_depth() -> None:
+    card = _resized(clean_document("id_card", 2), (256, 161)).astype(np.float32)
+    ramp = np.linspace(0, 1, card.shape[1], dtype=np.float32)[None, :, None]
+    values = [
+        measures.illumination_falloff(np.clip(card * (d + (1 - d) * ramp), 0, 255).astype(np.uint8))
+        for d in (1.0, 0.8, 0.6, 0.4)
+    ]
+    assert values == sorted(values)
+    assert values[0] < 0.2 < values[-1]
+
+
+def test_brightness_and_clipping_follow_exposure() -> None:
+    card = clean_document("passport", 0).astype(np.float32)
+    levels = [measures.bright_level(np.clip(card * g, 0, 255).astype(np.uint8)) for g in (0.2, 0.5, 1.0)]
+    clipped = [measures.clipped_fraction(np.clip(card * g, 0, 255).astype(np.uint8)) for g in (1.0, 1.5, 2.5)]
+    assert levels == sorted(levels) and levels[0] < 60
+    assert clipped == sorted(clipped) and clipped[-1] > 0.5
+
+
+def test_photocopy_is_less_colourful() -> None:
+    card = clean_document("id_card", 1)
+    assert (
+        measures.colourfulness(photocopy(card, np.random.default_rng(0))) < 2 < measures.colourfulness(card)
+    )
+
+
+def test_screen_grid_raises_periodic_peak() -> None:
+    card = clean_document("id_card", 0)
+    gray = _gray(card).astype(np.float32)
+    yy, xx = np.mgrid[0 : gray.shape[0], 0 : gray.shape[1]].astype(np.float32)
+    u = xx * np.cos(0.2) + yy * np.sin(0.2)
+    peaks = [
+        measures.periodic_peak(
+            np.clip(gray * (1 - depth * (0.5 - 0.5 * np.cos(2 * np.pi * u / 4.3))), 0, 255).astype(np.uint8)
+        )
+        for depth in (0.0, 0.1, 0.4)
+    ]
+    assert peaks == sorted(peaks)
+    assert peaks[-1] > 5 * peaks[0]
+
+
+def test_skin_over_the_edge_counts_as_occlusion() -> None:
+    card = _resized(clean_document("id_card", 3), (400, 252))
+    assert measures.edge_occlusion(card) < 0.02
+    covered = []
+    for depth in (40, 90):
+        finger = card.copy()
+        cv2.line(finger, (0, 200), (depth, 200), (214, 160, 125), 45)
+        covered.append(measures.edge_occlusion(finger))
+    assert covered == sorted(covered) and covered[-1] > 0.05
+
+
+def test_clutter_is_denser_than_a_plain_table() -> None:
+    rng = np.random.default_rng(0)
+    document = np.zeros((480, 640), bool)
+    document[140:340, 160:480] = True
+    plain = measures.background_clutter(_gray(plain_background(rng, 640, 480)), document)
+    busy = measures.background_clutter(_gray(cluttered_background(rng, 640, 480)), document)
+    assert plain < 0.003 < busy
+
+
+def test_tilt_grows_with_foreshortening() -> None:
+    rect = np.array([[500, 400], [1100, 400], [1100, 800], [500, 800]], np.float64)
+    tilts = []
+    for squeeze in (0.0, 60.0, 150.0):
+        quad = rect.copy()
+        quad[0, 0] += squeeze
+        quad[1, 0] -= squeeze
+        tilts.append(tilt_degrees(order_corners(quad), (1600, 1200)))
+    assert tilts[0] < 1.0
+    assert tilts == sorted(tilts)
+
+
+def test_text_lines_are_found_on_documents_not_on_tables() -> None:
+    bill = _resized(clean_document("bill", 0), (450, 636))
+    table = plain_background(np.random.default_rng(1), 640, 480)
+    assert text_fraction(_gray(bill)) > 0.015 > text_fraction(_gray(table))

@@ -1,0 +1,369 @@
+"""Capture-quality checks: a measure on the located document compared with a limit -> an Outcome.
+
+Each rule is declared once and instantiated twice: for documents photographed on their own (DOCUMENT_ROLES)
+and, with relaxed limits and SELFIE_ codes, for the document held in the selfie (skipped when the selfie shows
+no document: "no document held" belongs to the selfie checks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from workers.checks.context import DocumentContext
+from workers.checks.manifest import Role
+from workers.checks.model import Outcome, Region, Status
+from workers.checks.quality import thresholds as t
+from workers.checks.quality import views
+from workers.checks.quality.outline import Outline, document_outline
+from workers.checks.spec import DOCUMENT_ROLES, DocumentCheck, Result
+
+Measure = Callable[[DocumentContext, Outline], float]
+PAPER_ROLES = frozenset({Role.PROOF_OF_ADDRESS, Role.BUSINESS_REGISTRATION, Role.AUTHORIZATION_LETTER})
+SELFIE = frozenset({Role.SELFIE})
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str  # documents; the selfie variant is "SELFIE_" + code
+    summary: str
+    remediation: str
+    measure: Measure
+    label: str  # what the number is called in the message
+    unit: str
+    problem: str  # "The document is blurry"
+    fine: str  # "The document is sharp"
+    higher_is_worse: bool
+    limit: float
+    selfie_limit: float | None  # None: not checked on the selfie's document
+    roles: frozenset[Role] = DOCUMENT_ROLES
+    status: Status = Status.FAIL
+    scale: float = 1.0  # shown = measured * scale (fractions shown as percentages)
+    shown_unit: str = ""  # written after numbers in the message (" degrees"); "%" when scale is 100
+    detail: Callable[[DocumentContext, Outline], str] | None = None  # extra words for a failing message
+    # Measure on the whole image when no document is found (documents only): an exposure so bad that the
+    # document cannot be found is still worth naming.
+    whole_image: Callable[[DocumentContext], float] | None = None
+
+
+def _message(
+    rule: Rule, value: float, limit: float, bad: bool, ctx: DocumentContext, outline: Outline | None
+) -> str:
+    shown, bound = value * rule.scale, limit * rule.scale
+    unit = "%" if rule.scale == 100 else rule.shown_unit
+    if rule.higher_is_worse:
+        bound_words = "none allowed" if bound == 0 else f"at most {bound:.3g}{unit}"
+    else:
+        bound_words = f"needs at least {bound:.3g}{unit}"
+    extra = rule.detail(ctx, outline) if (bad and rule.detail is not None and outline is not None) else ""
+    where = "over the whole image, as no document was found: " if outline is None else ""
+    head = rule.problem if bad else rule.fine
+    return f"{head}{extra} ({where}{rule.label} {shown:.3g}{unit}, {bound_words})."
+
+
+def _evaluator(rule: Rule, limit: float, held: bool) -> Callable[[DocumentContext], Result]:
+    def evaluate(ctx: DocumentContext) -> Result:
+        outline = document_outline(ctx.capture, held=held)
+        if outline is None:
+            if rule.whole_image is None or ctx.role is Role.SELFIE:
+                return None  # DOC_NOT_FOUND reports it (documents); the selfie checks own "no document held"
+            value = rule.whole_image(ctx)
+        else:
+            value = rule.measure(ctx, outline)
+        bad = value > limit if rule.higher_is_worse else value < limit
+        message = _message(rule, value, limit, bad, ctx, outline)
+        return Outcome(
+            status=rule.status if bad else Status.PASS,
+            message=message,
+            measured=round(value * rule.scale, 4),
+            threshold=round(limit * rule.scale, 4),
+            unit=rule.unit,
+            region=None if outline is None else Region(polygon=outline.polygon),
+        )
+
+    return evaluate
+
+
+def _selfie_source(rule: Rule, limit: float) -> str:
+    shown = f"{limit * rule.scale:g} {rule.unit}"
+    if limit == rule.limit:
+        return f"{shown}, as for documents: {t.SOURCE}"
+    return (
+        f"{shown}: relaxed by judgement from the document limit ({rule.limit * rule.scale:g}) for a card "
+        f"held at arm's length; {t.SOURCE}"
+    )
+
+
+def build(rule: Rule) -> list[DocumentCheck]:
+    checks = [
+        DocumentCheck(
+            code=rule.code,
+            summary=rule.summary,
+            remediation=rule.remediation,
+            threshold_source=f"{rule.limit * rule.scale:g} {rule.unit}: {t.SOURCE}",
+            roles=rule.roles,
+            evaluate=_evaluator(rule, rule.limit, held=False),
+        )
+    ]
+    if rule.selfie_limit is not None:
+        checks.append(
+            DocumentCheck(
+                code=f"SELFIE_{rule.code}",
+                summary=f"{rule.summary} (the document held in the selfie; relaxed limit)",
+                remediation=rule.remediation,
+                threshold_source=_selfie_source(rule, rule.selfie_limit),
+                roles=SELFIE,
+                evaluate=_evaluator(rule, rule.selfie_limit, held=True),
+            )
+        )
+    return checks
+
+
+# --- measures adapted to (context, outline) -----------------------------------------------------------------
+
+
+def _glare_detail(ctx: DocumentContext, outline: Outline) -> str:
+    over_text, over_portrait = views.glare_covers(ctx.capture, outline)
+    covered = [name for name, hit in (("text", over_text), ("the portrait", over_portrait)) if hit]
+    return f", over {' and '.join(covered)}" if covered else ""
+
+
+def _cut_count(ctx: DocumentContext, outline: Outline) -> float:
+    return float(len(outline.cut_corners))
+
+
+def _cut_detail(ctx: DocumentContext, outline: Outline) -> str:
+    names = list(outline.cut_corners)
+    if len(names) == 1:
+        return f": the {names[0]} corner is outside the photo"
+    return f": the {', '.join(names[:-1])} and {names[-1]} corners are outside the photo"
+
+
+def _pixels_per_mm(ctx: DocumentContext, outline: Outline) -> float:
+    return views.pixels_per_mm(outline, paper=ctx.role in PAPER_ROLES)
+
+
+def _not_found(ctx: DocumentContext) -> Result:
+    outline = document_outline(ctx.capture)
+    if outline is None:
+        return Outcome(
+            status=Status.FAIL,
+            message="No document could be found in the image (no document outline and no printed text).",
+            measured="not_found",
+            unit="outline",
+        )
+    how = "fills the frame" if outline.fills_frame else f"covers {outline.area_fraction:.0%} of the frame"
+    return Outcome(
+        status=Status.PASS,
+        message=f"The document was found; it {how}.",
+        measured=round(outline.area_fraction, 4),
+        unit="frame_share",
+        region=Region(polygon=outline.polygon),
+    )
+
+
+DOC_NOT_FOUND = DocumentCheck(
+    code="DOC_NOT_FOUND",
+    summary="No document can be found in the image.",
+    remediation="Photograph the whole document from directly above on a plain, dark surface, filling most of "
+    "the frame.",
+    threshold_source="No convex four-cornered document outline and under 1.5 % of the image in printed text "
+    "lines (workers/checks/quality/outline.py; docs/calibration/quality.md).",
+    roles=DOCUMENT_ROLES,
+    evaluate=_not_found,
+)
+
+RETAKE_ABOVE = "Retake the photo from directly above, with the document flat on a plain surface."
+
+RULES: list[Rule] = [
+    Rule(
+        code="DOC_CORNERS_CUT",
+        summary="A corner of the document is outside the photo.",
+        remediation="Retake the photo with all four corners of the document inside the frame, with a little "
+        "space around it.",
+        measure=_cut_count,
+        label="corners outside",
+        unit="corners",
+        problem="Part of the document is cut off",
+        fine="All four corners of the document are inside the photo",
+        higher_is_worse=True,
+        limit=0.0,
+        selfie_limit=0.0,
+        detail=_cut_detail,
+    ),
+    Rule(
+        code="DOC_TOO_SMALL",
+        summary="The document is too small in the frame.",
+        remediation="Move closer so that the document fills most of the photo, keeping all four corners in.",
+        measure=lambda ctx, o: o.area_fraction,
+        label="share of the frame",
+        unit="percent_of_frame",
+        problem="The document is too small in the photo",
+        fine="The document is large enough in the photo",
+        higher_is_worse=False,
+        limit=t.MIN_AREA,
+        selfie_limit=t.SELFIE_MIN_AREA,
+        scale=100,
+    ),
+    Rule(
+        code="DOC_PERSPECTIVE",
+        summary="The document was photographed at an angle, not from above.",
+        remediation=RETAKE_ABOVE,
+        measure=lambda ctx, o: views.perspective_angle(o),
+        label="tilt",
+        unit="degrees",
+        shown_unit=" degrees",
+        problem="The document was photographed at an angle",
+        fine="The document was photographed from above",
+        higher_is_worse=True,
+        limit=t.MAX_TILT,
+        selfie_limit=t.SELFIE_MAX_TILT,
+    ),
+    Rule(
+        code="IMAGE_BLURRY",
+        summary="The document is blurry.",
+        remediation="Hold the phone steady (rest your elbows on the table), let the camera focus on the "
+        "document, and retake the photo in good light.",
+        measure=lambda ctx, o: views.sharpness(ctx.capture, o),
+        label="sharpness",
+        unit="edge_steepness",
+        problem="The document is blurry",
+        fine="The document is sharp",
+        higher_is_worse=False,
+        limit=t.MIN_SHARPNESS,
+        selfie_limit=t.SELFIE_MIN_SHARPNESS,
+    ),
+    Rule(
+        code="IMAGE_GLARE",
+        summary="Glare (a reflection) covers part of the document.",
+        remediation="Turn the flash off and move away from lamps or windows so that no light reflects on the "
+        "document; tilting the document slightly removes a reflection.",
+        measure=lambda ctx, o: views.glare_fraction(ctx.capture, o),
+        label="glare",
+        unit="percent_of_document",
+        problem="Glare covers part of the document",
+        fine="No glare on the document",
+        higher_is_worse=True,
+        limit=t.MAX_GLARE,
+        selfie_limit=t.SELFIE_MAX_GLARE,
+        scale=100,
+        detail=_glare_detail,
+    ),
+    Rule(
+        code="IMAGE_UNEVEN_LIGHT",
+        summary="A shadow or uneven light falls across the document.",
+        remediation="Retake the photo in even light, without your shadow or the phone's shadow on the "
+        "document.",
+        measure=lambda ctx, o: views.falloff(ctx.capture, o),
+        label="light fall-off",
+        unit="fraction",
+        problem="A shadow or uneven light falls across the document",
+        fine="The light on the document is even",
+        higher_is_worse=True,
+        limit=t.MAX_FALLOFF,
+        selfie_limit=t.SELFIE_MAX_FALLOFF,
+    ),
+    Rule(
+        code="IMAGE_TOO_DARK",
+        summary="The photo is too dark.",
+        remediation="Retake the photo in a brighter place, in even daylight or room light, without flash.",
+        measure=lambda ctx, o: views.bright_level(ctx.capture, o),
+        label="brightness",
+        unit="grey_level",
+        problem="The photo of the document is too dark",
+        fine="The document is bright enough",
+        higher_is_worse=False,
+        limit=t.MIN_BRIGHT_LEVEL,
+        selfie_limit=t.SELFIE_MIN_BRIGHT_LEVEL,
+        whole_image=lambda ctx: views.whole_bright_level(ctx.capture),
+    ),
+    Rule(
+        code="IMAGE_OVEREXPOSED",
+        summary="The photo is overexposed: parts of the document are washed out to white.",
+        remediation="Retake the photo without flash and out of direct sunlight, in even light.",
+        measure=lambda ctx, o: views.clipped(ctx.capture, o),
+        label="washed-out share",
+        unit="percent_of_document",
+        problem="The photo is overexposed: parts of the document are washed out",
+        fine="The document is not overexposed",
+        higher_is_worse=True,
+        limit=t.MAX_CLIPPED,
+        selfie_limit=t.SELFIE_MAX_CLIPPED,
+        whole_image=lambda ctx: views.whole_clipped(ctx.capture),
+        scale=100,
+    ),
+    Rule(
+        code="DOC_OBSTRUCTED",
+        summary="Fingers or an object cover part of the document.",
+        remediation="Lay the document on a table, keep fingers and objects off it, and retake the photo.",
+        measure=lambda ctx, o: views.occlusion(ctx.capture, o),
+        label="covered share",
+        unit="percent_of_document",
+        problem="Something (fingers, a hand) covers part of the document",
+        fine="Nothing covers the document",
+        higher_is_worse=True,
+        limit=t.MAX_OCCLUSION,
+        selfie_limit=t.SELFIE_MAX_OCCLUSION,
+        scale=100,
+    ),
+    Rule(
+        code="BACKGROUND_BUSY",
+        summary="The background around the document is busy (review).",
+        remediation="Retake the photo with the document on a plain, dark, uncluttered surface.",
+        measure=lambda ctx, o: views.clutter(ctx.capture, o),
+        label="background edge density",
+        unit="percent_of_background",
+        problem="The background around the document is busy",
+        fine="The background is plain",
+        higher_is_worse=True,
+        limit=t.MAX_CLUTTER,
+        selfie_limit=None,
+        status=Status.REVIEW,
+        scale=100,
+    ),
+    Rule(
+        code="DOC_PHOTOCOPY",
+        summary="The ID document is a black-and-white copy, not the original.",
+        remediation="Photograph the original document in colour, not a photocopy or a printout.",
+        measure=lambda ctx, o: views.colourfulness(ctx.capture, o),
+        label="colourfulness",
+        unit="hasler_susstrunk",
+        problem="The document looks like a black-and-white photocopy",
+        fine="The document is in colour",
+        higher_is_worse=False,
+        limit=t.MIN_COLOURFULNESS,
+        selfie_limit=t.MIN_COLOURFULNESS,
+        roles=frozenset({Role.ID_DOCUMENT}),
+    ),
+    Rule(
+        code="DOC_SCREEN_PHOTO",
+        summary="The photo shows the document on a screen, not the document itself.",
+        remediation="Photograph the original document itself, not a picture of it on a phone or computer "
+        "screen.",
+        measure=lambda ctx, o: views.screen_peak(ctx.capture, o),
+        label="screen-grid peak",
+        unit="spectral_peak_ratio",
+        problem="The document was photographed off a screen: a pixel grid or moire shows",
+        fine="No screen pixel grid or moire",
+        higher_is_worse=True,
+        limit=t.MAX_SCREEN_PEAK,
+        selfie_limit=t.MAX_SCREEN_PEAK,
+    ),
+    Rule(
+        code="TEXT_RESOLUTION_LOW",
+        summary="The resolution is too low for the document's text to be read.",
+        remediation="Move closer or use the phone's main camera at full resolution, so that the document "
+        "fills the photo.",
+        measure=_pixels_per_mm,
+        label="resolution",
+        unit="pixels_per_mm",
+        shown_unit=" px/mm",
+        problem="The resolution is too low to read the document's text",
+        fine="The resolution is enough to read the text",
+        higher_is_worse=False,
+        limit=t.MIN_PIXELS_PER_MM,
+        selfie_limit=t.SELFIE_MIN_PIXELS_PER_MM,
+    ),
+]
+
+CHECKS: list[DocumentCheck] = [DOC_NOT_FOUND, *(check for rule in RULES for check in build(rule))]

@@ -1,0 +1,256 @@
+"""Pure image measures for capture quality: ndarray in, one documented number out. No thresholds here.
+
+Each measure says what its number means and which way is worse, like skimage's `measure.blur_effect`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import cast
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+# See glare_mask: a reflection's outline fades; printed white areas have hard edges.
+GLARE_MAX_EDGE_HARDNESS = 0.12
+# A reflection is a compact blob (generated ellipses 0.71-0.95, the docsaid band 0.81); the white margin
+# around a scanned page is a ring and worn print leaves ragged patches (0.1-0.6 on the corpus specimens).
+GLARE_MIN_SOLIDITY = 0.7
+# A reflection saturates, or nearly, the sensor: the brightest tenth of the blob reaches 245+ grey (generated
+# reflections 254, the docsaid band 249); pale worn print on flat specimens peaks at 229-244.
+GLARE_MIN_CORE = 245.0
+
+Gray = NDArray[np.uint8]
+RGB = NDArray[np.uint8]
+
+
+def edge_steepness(gray: Gray) -> float:
+    """Sharpness of the strongest edges (mostly text strokes), 0-1: higher is sharper.
+
+    At each of the strongest edges, the step between neighbouring pixels is divided by the local contrast (the
+    grey range within 15 px). A perfectly sharp step crosses its whole contrast in one or two pixels (~0.5-1);
+    a Gaussian blur of sigma s spreads it over ~2.5 s pixels, so the ratio falls as ~0.4/s. Dividing by the
+    local contrast makes the number independent of how dark the ink or how bright the light is.
+    """
+    img = gray.astype(np.int16)
+    step = np.zeros(gray.shape, np.int16)
+    step[:, :-1] = np.abs(np.diff(img, axis=1))
+    step[:-1, :] = np.maximum(step[:-1, :], np.abs(np.diff(img, axis=0)))
+    kernel = np.ones((15, 15), np.uint8)
+    contrast = cv2.dilate(gray, kernel).astype(np.int16) - cv2.erode(gray, kernel).astype(np.int16)
+    # Strong edges: a local contrast of 60+ grey levels (text, photo and card borders; not paper texture),
+    # or a quarter of the image's grey range when the whole image is dim.
+    low, high = np.percentile(gray[::4, ::4], [1, 99])
+    strong = contrast >= min(60.0, max(15.0, 0.25 * float(high - low)))
+    if strong.sum() < 50:
+        return 0.0
+    ratios = step[strong] / contrast[strong].astype(np.float32)
+    # The best 2 % of those edge pixels sit right on the edges' steepest points.
+    return float(np.percentile(ratios, 98))
+
+
+def _channel_min(rgb: RGB) -> NDArray[np.uint8]:
+    # Element-wise over the three planes: several times faster than numpy's reduce along the channel axis.
+    return np.asarray(np.minimum(np.minimum(rgb[..., 0], rgb[..., 1]), rgb[..., 2]), dtype=np.uint8)
+
+
+def _channel_max(rgb: RGB) -> NDArray[np.uint8]:
+    return np.asarray(np.maximum(np.maximum(rgb[..., 0], rgb[..., 1]), rgb[..., 2]), dtype=np.uint8)
+
+
+def luminance(rgb: RGB) -> NDArray[np.float32]:
+    return cast(NDArray[np.float32], cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32))
+
+
+def paper_level(rgb: RGB) -> float:
+    """Brightness (0-255) of the document's ground: the median grey level, as most of a document is paper."""
+    return float(np.median(luminance(rgb)))
+
+
+def bright_level(rgb: RGB) -> float:
+    """Grey level (0-255) that 90 % of the document stays below: its brightest ordinary parts (low: dark)."""
+    return float(np.percentile(luminance(rgb), 90))
+
+
+def clipped_fraction(rgb: RGB) -> float:
+    """Share (0-1) of the pixels blown out to white (all channels >= 250): detail there is lost."""
+    return float((_channel_min(rgb) >= 250).mean())
+
+
+def glare_mask(rgb: RGB) -> NDArray[np.bool_]:
+    """Specular highlights on a document: compact pale blobs, much brighter than the document's paper and
+    near-saturated at their core, whose outline is soft (a reflection fades out over many pixels; a printed
+    white area ends at a sharp edge).
+
+    `rgb` is the document seen flat, ~300-800 px. Blobs smaller than 0.2 % of it are ignored.
+    """
+    lum = luminance(rgb)
+    paper = float(np.median(lum))
+    chroma = _channel_max(rgb).astype(np.float32) - _channel_min(rgb).astype(np.float32)
+    # 25 grey levels above the paper (and at least 200): brighter than any ink-free ground of the same
+    # document. Chroma up to 30 % of the brightness: a reflection takes the (often warm) light's tint.
+    bright = (lum >= max(paper + 25.0, 200.0)) & (chroma <= 0.3 * lum)
+    unit = max(3, round(max(rgb.shape[:2]) / 200))
+    bright_u8 = cv2.morphologyEx(bright.astype(np.uint8), cv2.MORPH_OPEN, np.ones((unit, unit), np.uint8))
+    # Text under a reflection leaves holes: close them so the blob's outline is the reflection's.
+    bright_u8 = cv2.morphologyEx(bright_u8, cv2.MORPH_CLOSE, np.ones((3 * unit, 3 * unit), np.uint8))
+    smooth = cv2.GaussianBlur(lum, (0, 0), 1.0)
+    gradient = np.hypot(cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1)) / 8.0
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(bright_u8, connectivity=8)
+    mask = np.zeros(bright.shape, bool)
+    for i in range(1, count):
+        if stats[i, cv2.CC_STAT_AREA] < 0.002 * bright.size:
+            continue
+        x, y, bw, bh = (int(v) for v in stats[i, :4])
+        box = (slice(max(0, y - 1), y + bh + 1), slice(max(0, x - 1), x + bw + 1))
+        blob = (labels[box] == i).astype(np.uint8)
+        outline = (blob > 0) & (cv2.erode(blob, np.ones((3, 3), np.uint8)) == 0)
+        core = float(np.percentile(lum[box][blob > 0], 90))
+        # Edge steepness at the outline relative to the blob's excess brightness, per pixel: a printed edge
+        # drops the excess in 1-3 px (>= 0.2), a reflection over 10+ px (<= 0.1; fixture glare and docsaid).
+        hardness = float(np.median(gradient[box][outline])) / max(core - paper, 1.0)
+        if core < GLARE_MIN_CORE or hardness > GLARE_MAX_EDGE_HARDNESS:
+            continue
+        if _solidity(blob) >= GLARE_MIN_SOLIDITY:
+            mask[box] |= blob > 0
+    return mask
+
+
+def _solidity(blob: NDArray[np.uint8]) -> float:
+    """Pixels of a blob over its convex hull's area: 1 for an ellipse, low for rings and ragged patches."""
+    contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull_area = cv2.contourArea(cv2.convexHull(np.vstack(contours)))
+    return float(blob.sum()) / max(hull_area, 1.0)
+
+
+def illumination_falloff(rgb: RGB) -> float:
+    """How much light the darkest part of the document gets less than the brightest, 0-1 (0 = even light).
+
+    The light falling on the paper is estimated cell by cell as the 90th-percentile grey (text and dark print
+    removed), then a smooth quadratic surface is fitted to those cells, ignoring cells far darker than the fit
+    (a dark header band or a portrait is print, not shadow). The measure is 1 - darkest/brightest of the fit.
+    """
+    lum = luminance(rgb)
+    rows, cols = 8, 12
+    h, w = lum.shape
+    ch, cw = h // rows, w // cols
+    if ch < 2 or cw < 2:
+        return 0.0
+    grid = lum[: ch * rows, : cw * cols].reshape(rows, ch, cols, cw)
+    cells = grid.transpose(0, 2, 1, 3).reshape(rows, cols, -1)
+    level = np.log(np.maximum(np.percentile(cells, 90, axis=2), 4.0))
+    yy, xx = np.mgrid[0:rows, 0:cols]
+    y = ((yy + 0.5) / rows - 0.5).ravel()
+    x = ((xx + 0.5) / cols - 0.5).ravel()
+    v = level.ravel()
+    design = np.stack([np.ones_like(x), x, y, x * x, y * y, x * y], axis=1)
+    keep = np.ones(len(v), bool)
+    fit = v
+    for _ in range(3):
+        coef, *_ = np.linalg.lstsq(design[keep], v[keep], rcond=None)
+        fit = design @ coef
+        # Cells more than 15 % darker than the fitted light are dark print, not light.
+        keep = v - fit > -0.15
+        if keep.sum() < 8:
+            break
+    return float(1.0 - np.exp(fit.min() - fit.max()))
+
+
+def colourfulness(rgb: RGB) -> float:
+    """Hasler & Süsstrunk (2003) colourfulness: ~0 grey, ~15 'slightly', 33+ 'moderately' colourful."""
+    r, g, b = (rgb[..., i].astype(np.float32) for i in range(3))
+    rg = r - g
+    yb = 0.5 * (r + g) - b
+    return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
+
+
+def skin_mask(rgb: RGB) -> NDArray[np.bool_]:
+    """Pixels of skin colour: orange hue, saturated enough not to be pastel paper, not too dark."""
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)  # OpenCV hue is 0-180
+    hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    ycrcb = cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb)
+    cr, cb = ycrcb[..., 1], ycrcb[..., 2]
+    # Skin-chrominance box of Chai & Ngan (1999), Cr 133-173 and Cb 77-127, with saturation >= 0.2 (51/255) to
+    # exclude the pale pink and beige grounds of ID documents.
+    return (hue <= 25) & (sat >= 51) & (val >= 50) & (cr >= 133) & (cr <= 173) & (cb >= 77) & (cb <= 127)
+
+
+def edge_occlusion(rgb: RGB) -> float:
+    """Share (0-1) of the document covered by skin-coloured blobs that enter from its edge (fingers, a hand).
+
+    `rgb` is the document seen flat. A blob counts when it touches the outer 1.5 % band of the document: a
+    portrait printed on the document is skin-coloured too but stands inside a printed margin.
+    """
+    # Trim 1 % all round: the outline may carry a pixel or two of background (a brown table is skin-coloured).
+    trim = max(1, round(0.01 * min(rgb.shape[:2])))
+    rgb = rgb[trim:-trim, trim:-trim]
+    # Skin-coloured pixels that also differ from the document's own ground (its median colour): a peach or
+    # pink card is not a finger. 20 units in CIELAB is a plainly visible colour difference.
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    ground = np.median(lab.reshape(-1, 3), axis=0)
+    distinct = np.linalg.norm((lab - ground) * [100 / 255, 1, 1], axis=2) >= 20
+    skin = (skin_mask(rgb) & distinct).astype(np.uint8)
+    unit = max(3, round(max(rgb.shape[:2]) / 150))
+    skin = np.asarray(cv2.morphologyEx(skin, cv2.MORPH_OPEN, np.ones((unit, unit), np.uint8)), np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
+    h, w = skin.shape
+    band = max(2, round(0.015 * min(h, w)))
+    touching = set(np.unique(labels[:band])) | set(np.unique(labels[-band:]))
+    touching |= set(np.unique(labels[:, :band])) | set(np.unique(labels[:, -band:]))
+    touching.discard(0)
+    covered = sum(int(stats[i, cv2.CC_STAT_AREA]) for i in touching)
+    return covered / float(h * w)
+
+
+def background_clutter(gray: Gray, document: NDArray[np.bool_]) -> float:
+    """Edge density (share of edge pixels, 0-1) of the background around the document; a plain surface ~0.
+
+    `gray` is a ~640 px view; `document` marks the document there. A band around the document is left out so
+    that the document's own border does not count. Returns 0 when under 10 % of the frame is background.
+    """
+    h, w = gray.shape
+    margin = max(3, round(0.02 * max(h, w)))
+    around = cv2.dilate(document.astype(np.uint8), np.ones((2 * margin + 1, 2 * margin + 1), np.uint8)) == 0
+    if around.mean() < 0.1:
+        return 0.0
+    edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 50, 150) > 0
+    return float(edges[around].mean())
+
+
+@cache
+def _spectral_layout(n: int) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
+    """(Hann window, frequency band searched) for an n x n patch; built once per size."""
+    window = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
+    freq = np.fft.fftshift(np.fft.fftfreq(n))
+    fx, fy = np.meshgrid(freq, freq)
+    radius = np.hypot(fx, fy)
+    bins = 2.5 / n
+    near_block = (np.abs(fx * 8 - np.round(fx * 8)) * n / 8 < 2.5) & (
+        np.abs(fy * 8 - np.round(fy * 8)) * n / 8 < 2.5
+    )
+    on_axis = (np.abs(fx) < bins) | (np.abs(fy) < bins)
+    band = (radius >= 0.125) & (radius <= 0.45) & ~near_block & ~on_axis
+    return window, np.asarray(band, dtype=np.bool_)
+
+
+def periodic_peak(gray: Gray) -> float:
+    """Prominence of the strongest fine periodic pattern (period 2.2-8 px): a screen's pixel grid or moire.
+
+    Log-magnitude spectrum of a Hann-windowed patch (native resolution, no resampling) minus its local mean;
+    the maximum over frequencies 0.125-0.45 cycles/px, leaving out the JPEG 8x8 block harmonics (k/8, l/8) and
+    the axes (text strokes). Returned as a magnitude ratio: 1 = no peak, 10 = ten times its surroundings.
+    """
+    n = 1 << int(np.log2(min(gray.shape)))
+    n = min(n, 512)
+    if n < 64:
+        return 1.0
+    y0, x0 = (gray.shape[0] - n) // 2, (gray.shape[1] - n) // 2
+    patch = gray[y0 : y0 + n, x0 : x0 + n].astype(np.float32)
+    window, band = _spectral_layout(n)
+    planes = cv2.dft(np.ascontiguousarray((patch - patch.mean()) * window), flags=cv2.DFT_COMPLEX_OUTPUT)
+    spectrum = np.fft.fftshift(cv2.magnitude(planes[..., 0], planes[..., 1]))
+    log_mag = np.log(spectrum + 1e-3).astype(np.float32)
+    # The surroundings: an 11 x 11 box mean of the log spectrum (a lone peak lifts it by 1/121 of its height).
+    baseline = cv2.blur(log_mag, (11, 11))
+    return float(np.exp((log_mag - baseline)[band].max()))

@@ -1,0 +1,353 @@
+"""Document localisation: the outline (a quadrilateral) of the ID card, passport page or A4 sheet in an image.
+
+Found on a reduced view: the document's border is a long closed edge that a convex quadrilateral fits. The
+image border is added to the edge map so that a document cut by the frame still closes (its corners on the
+frame are the cut ones). A flat scan or render that fills the frame has no such border: when no quadrilateral
+stands out but the image is full of printed text, the whole frame is the document.
+
+Other checks and other domains reuse the result through `document_outline(capture)` (cached on the Capture).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, cast
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from workers.checks.capture import Capture
+from workers.checks.quality.geometry import CORNER_NAMES, Quad, order_corners, quad_area, rectified_size
+from workers.checks.quality.text import text_line_mask
+
+# Longer side of the view the outline is searched on, before rounding the reduction to a whole number (views
+# of 430-840 px in practice: 533 px for a 1600 px photo, 576 px for a 12 MP one). A card filling a fifth of
+# the frame stays ~230 px wide, its border a clean edge, at a few milliseconds per edge pass. On the
+# generated cut-corner set 560 found one more cut document in 30 than 640 did (a 1600 px photo at 800 px).
+ANALYSIS_SIDE = 560
+# Smallest candidate, as a share of the frame: below 3 % an ID card is a ~100 px blob at the analysis size,
+# too small to check anything on (DOC_TOO_SMALL fires far above this).
+MIN_CANDIDATE_AREA = 0.03
+# A candidate this large is the document whatever lies around it (the rest of the frame is too small to be
+# the rest of a flat document).
+SURE_AREA = 0.5
+# A contour's area over its convex hull's: a document seen whole is convex (>= 0.95 measured on the fixture
+# scenes); a hand holding it lowers that (0.75 on the docsaid photo), clutter outlines lower it further.
+MIN_SOLIDITY = 0.7
+# Share of the image in text lines above which a frame without a found border is taken as a flat document
+# (fixture renders 4-12 %, corpus specimens 3-15 %, plain and cluttered empty backgrounds < 0.5 %).
+MIN_TEXT_FOR_FLAT = 0.015
+# Aspect ratios (long/short side) a document can show: ID-1 is 1.59, ID-3 and A4 1.41; a 35-degree tilt
+# stretches or squeezes that by up to ~40 % (generated scenes), a text line or a barcode box is far longer.
+MIN_ASPECT = 1.0
+MAX_ASPECT = 2.6
+# A quadrilateral this large, with corners on the image border, is a flat scan cropped tight to the document
+# or an inner frame of one (corpus specimen renders measure 0.84-0.96), not a document cut by the frame
+# (generated cut documents show 0.2-0.5 of the frame). A close-up cut this large is therefore not reported.
+FLAT_AREA = 0.7
+# What makes a candidate more than a patch of table: some text lines (0.2 % of its area; generated documents
+# 3-12 %), or a grey-level spread of 10+ (plain generated tables 2-5, blurred or dim documents 12+).
+MIN_TEXT_INSIDE = 0.002
+MIN_INTERIOR_STD = 10.0
+# Distance (analysis pixels) within which a corner counts as lying on the image border: the frame line added
+# to the edge map plus one dilation step.
+BORDER_TOLERANCE = 3.0
+
+
+@dataclass(frozen=True)
+class Outline:
+    """Where the document is, in full-resolution pixel coordinates of the upright image."""
+
+    corners: Quad  # (4, 2) float, ordered top-left, top-right, bottom-right, bottom-left
+    image_size: tuple[int, int]  # (width, height) of the full image
+    fills_frame: bool  # a flat scan/render: the frame itself is taken as the outline
+    cut_corners: tuple[str, ...]  # names of corners lying on the image border (cut off by the frame)
+    held: bool = False  # searched as a document held in a photo (a selfie), never as a flat scan
+
+    @property
+    def tag(self) -> str:
+        """Suffix for names of views derived from this outline (a selfie's held document vs a document)."""
+        return ":held" if self.held else ""
+
+    @property
+    def polygon(self) -> list[list[float]]:
+        return [[round(float(x), 1), round(float(y), 1)] for x, y in self.corners]
+
+    @property
+    def area_fraction(self) -> float:
+        """Share (0-1) of the frame the document covers."""
+        w, h = self.image_size
+        return quad_area(self.corners) / float(w * h)
+
+
+def _stretched(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """Contrast stretched so the 1st-99th percentile grey spans 0-255: an underexposed photo keeps its edges
+    above the fixed edge thresholds (the exposure itself is judged by IMAGE_TOO_DARK, not here)."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    low, high = np.percentile(gray[::3, ::3], [1, 99])
+    if high - low >= 150:
+        return rgb
+    # At most 5x: enough for a photo at a fifth of normal exposure, without turning sensor noise on a plain
+    # table into edges.
+    gain = min(5.0, 255.0 / max(high - low, 8.0))
+    return cast(NDArray[np.uint8], np.clip((rgb.astype(np.float32) - low) * gain, 0, 255).astype(np.uint8))
+
+
+def _edge_maps(rgb: NDArray[np.uint8]) -> Iterator[NDArray[np.uint8]]:
+    """Edge maps from lightness and from the two colour axes (a card on a table of similar lightness still
+    differs in colour), first thin then thickened to close gaps left by glare or low contrast."""
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
+    light = cv2.GaussianBlur(lab[..., 0], (5, 5), 0)
+    edges = np.asarray(cv2.Canny(light, 40, 120), dtype=np.uint8)
+    for channel in (1, 2):
+        # Colour axes span a narrow range around 128, hence thresholds a third of the lightness ones.
+        edges |= np.asarray(cv2.Canny(cv2.GaussianBlur(lab[..., channel], (5, 5), 0), 15, 45), dtype=np.uint8)
+    for size in (3, 7):
+        # A generator: the thickened map is only built when the thin one yields no document.
+        yield np.asarray(cv2.dilate(edges, np.ones((size, size), np.uint8)), dtype=np.uint8)
+
+
+def _fit_quad(hull: NDArray[Any]) -> Quad | None:
+    """The convex quadrilateral a hull simplifies to, trying gradually coarser tolerances."""
+    perimeter = cv2.arcLength(hull, True)
+    hull_area = cv2.contourArea(hull)
+    for eps in (0.015, 0.025, 0.04, 0.06):
+        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
+        if len(approx) == 4 and cv2.isContourConvex(approx):
+            quad = order_corners(approx.reshape(4, 2))
+            # The four corners must still describe the hull, not a chord across it.
+            if quad_area(quad) >= 0.9 * hull_area:
+                return quad
+    # A hand or an object merged with one side breaks the four-corner fit: take the tightest rotated rectangle
+    # when the hull still fills most of it (an irregular clutter blob does not).
+    rect = cv2.boxPoints(cv2.minAreaRect(hull))
+    if hull_area >= 0.85 * quad_area(order_corners(rect)):
+        return order_corners(rect)
+    return None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    quad: Quad
+    area: float  # share of the frame
+
+
+def _candidates(edges: NDArray[np.uint8]) -> list[_Candidate]:
+    """Document-shaped quadrilaterals fitted to the closed contours of one edge map, largest first."""
+    h, w = edges.shape
+    frame_area = float(w * h)
+    found: list[_Candidate] = []
+    edges[0, :] = edges[-1, :] = 255
+    edges[:, 0] = edges[:, -1] = 255
+    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    for contour in contours:
+        hull = cv2.convexHull(contour)
+        hull_area = cv2.contourArea(hull)
+        if hull_area < MIN_CANDIDATE_AREA * frame_area or hull_area > 0.995 * frame_area:
+            continue
+        if cv2.contourArea(contour) < MIN_SOLIDITY * hull_area:
+            continue
+        quad = _fit_quad(hull)
+        if quad is None or _is_frame(quad, w, h) or not _document_shaped(quad):
+            continue
+        if _sides_on_border(quad, w, h) <= 2:
+            found.append(_Candidate(quad, quad_area(quad) / frame_area))
+    found.sort(key=lambda c: -c.area)
+    return found
+
+
+def _document_shaped(quad: Quad) -> bool:
+    """Cards (1.59), passport pages (1.42) and A4 (1.41), allowing for perspective: not a text line, not a
+    square logo."""
+    w, h = rectified_size(quad)
+    aspect = max(w, h) / max(1.0, min(w, h))
+    return MIN_ASPECT <= aspect <= MAX_ASPECT
+
+
+def _sides_on_border(quad: Quad, w: int, h: int) -> int:
+    """How many sides run along the image border. A document cut by the frame has at most two there; three
+    or four means the region between some background edge and the frame (a table top), not a document."""
+    near = [
+        (quad[:, 0] <= BORDER_TOLERANCE),
+        (quad[:, 0] >= w - 1 - BORDER_TOLERANCE),
+        (quad[:, 1] <= BORDER_TOLERANCE),
+        (quad[:, 1] >= h - 1 - BORDER_TOLERANCE),
+    ]
+    count = 0
+    for i in range(4):
+        j = (i + 1) % 4
+        count += any(bool(edge[i] and edge[j]) for edge in near)
+    return count
+
+
+def _is_frame(quad: Quad, w: int, h: int) -> bool:
+    frame = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float64)
+    return bool(np.all(np.linalg.norm(quad - frame, axis=1) <= 0.02 * max(w, h)))
+
+
+def _frame(w: int, h: int) -> Quad:
+    return np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64)
+
+
+def _quad_mask(quad: Quad, shape: tuple[int, int]) -> NDArray[np.bool_]:
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(mask, np.round(quad).astype(np.int32), 1)
+    return mask.astype(bool)
+
+
+def _is_part_of_flat_page(cand: _Candidate, text: NDArray[np.bool_]) -> bool:
+    """True when printed text continues outside the candidate: it is a box inside a page (a portrait, a
+    table) that fills the frame, not a document lying on a background."""
+    inside = _quad_mask(cand.quad, text.shape)
+    outside = ~inside
+    text_in = float(text[inside].mean()) if inside.any() else 0.0
+    text_out = float(text[outside].mean()) if outside.any() else 0.0
+    # A background holds at most stray text-like blobs (< 0.5 % measured on the cluttered fixture scenes);
+    # a page around a box holds text at a density comparable to the box's own.
+    return text_out > 0.005 and text_out > 0.3 * text_in
+
+
+def _holds_document(outer: _Candidate, candidates: list[_Candidate], text: NDArray[np.bool_]) -> bool:
+    """True when a smaller text-bearing candidate (at least 15 % of `outer`) lies inside `outer`."""
+    shape = text.shape
+    outer_mask = _quad_mask(outer.quad, shape)
+    for inner in candidates:
+        if inner.area >= outer.area or inner.area < 0.15 * outer.area:
+            continue
+        inner_mask = _quad_mask(inner.quad, shape)
+        if (inner_mask & ~outer_mask).sum() <= 0.05 * inner_mask.sum() and text[inner_mask].mean() > 0.01:
+            return True
+    return False
+
+
+def _has_content(cand: _Candidate, text: NDArray[np.bool_], gray: NDArray[np.uint8]) -> bool:
+    """A document carries print: text lines, or at least grey-level variation (a portrait, a band)."""
+    inside = _quad_mask(cand.quad, text.shape)
+    return bool(text[inside].mean() >= MIN_TEXT_INSIDE or gray[inside].std() >= MIN_INTERIOR_STD)
+
+
+def _cut_corners(quad: Quad, w: int, h: int) -> tuple[str, ...]:
+    cut = []
+    for name, (x, y) in zip(CORNER_NAMES, quad, strict=True):
+        if min(x, y, w - 1 - x, h - 1 - y) <= BORDER_TOLERANCE:
+            cut.append(name)
+    return tuple(cut)
+
+
+def _choose(
+    candidates: list[_Candidate], text: NDArray[np.bool_], gray: NDArray[np.uint8], held: bool
+) -> tuple[Quad, bool, tuple[str, ...]] | None:
+    h, w = text.shape
+    chosen: _Candidate | None = None
+    for cand in candidates:
+        if not _has_content(cand, text, gray):
+            continue  # an empty patch of table between edges of its shading or grain
+        if _sides_on_border(cand.quad, w, h) and _holds_document(cand, candidates, text):
+            continue  # a region between background edges and the frame, with the document inside it
+        if held or cand.area >= SURE_AREA or not _is_part_of_flat_page(cand, text):
+            chosen = cand
+            break
+    if chosen is None:
+        return None
+    cut = _cut_corners(chosen.quad, w, h)
+    if cut and chosen.area >= FLAT_AREA and not held:
+        return chosen.quad, True, ()
+    if len(cut) < 4:
+        return chosen.quad, False, cut
+    # Four corners on the border of a quadrilateral smaller than the frame: a band between two background
+    # edges, not a document.
+    return None
+
+
+def find_outline(rgb: NDArray[np.uint8], *, held: bool = False) -> tuple[Quad, bool, tuple[str, ...]] | None:
+    """(corners, fills_frame, cut corner names) in the coordinates of `rgb`, or None if no document is seen.
+
+    `held`: the document is held up in a photo of a person (a selfie): it is never the whole frame, and print
+    around it (a T-shirt, a poster) does not make it part of a page.
+
+    `rgb` should be a reduced view (longer side ~500-850 px): the search is not scale-free.
+    """
+    h, w = rgb.shape[:2]
+    original_gray = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+    rgb = _stretched(rgb)
+    gray = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+    text = text_line_mask(gray)
+    # The thin edge map first; the thickened one (closing gaps left by glare or low contrast) only if needed.
+    for edges in _edge_maps(rgb):
+        found = _choose(_candidates(edges), text, original_gray, held)
+        if found is not None:
+            return found
+    if not held and float(text.mean()) >= MIN_TEXT_FOR_FLAT:
+        return _frame(w, h), True, ()
+    return None
+
+
+def reduced_view(capture: Capture, side: int) -> tuple[NDArray[np.uint8], int]:
+    """(view, factor): the image shrunk by the whole number `factor` nearest to (longer side / `side`), so its
+    longer side is ~0.8-1.3x `side`; cached. A whole-number factor lets OpenCV average exact pixel blocks
+    (3-4x faster than Capture.downscaled's fractional area resize on a 12 MP photo); the right and bottom
+    `factor - 1` pixels at most are dropped. View pixel (x, y) covers image pixels factor*(x, y) onwards.
+    """
+
+    def build() -> tuple[NDArray[np.uint8], int]:
+        rgb = capture.rgb
+        h, w = rgb.shape[:2]
+        factor = max(1, round(max(h, w) / side))
+        if factor == 1:
+            return rgb, 1
+        hh, ww = (h // factor) * factor, (w // factor) * factor
+        view = cv2.resize(rgb[:hh, :ww], (ww // factor, hh // factor), interpolation=cv2.INTER_AREA)
+        return np.asarray(view, dtype=np.uint8), factor
+
+    return capture.cached(f"quality:reduced:{side}", build)
+
+
+def document_outline(capture: Capture, *, held: bool = False) -> Outline | None:
+    """The document's outline in `capture` (full-resolution coordinates), computed once per Capture.
+
+    `held=True` for a selfie: the document held up next to the face (cached as "held_document_outline").
+    """
+
+    def build() -> Outline | None:
+        small, factor = reduced_view(capture, ANALYSIS_SIDE)
+        found = find_outline(small, held=held)
+        if found is None:
+            return None
+        quad, fills, cut = found
+        corners = quad * factor
+        if fills and _is_frame(quad, small.shape[1] + 1, small.shape[0] + 1):
+            corners = _frame(capture.width, capture.height)  # exact, free of rounding
+        return Outline(corners, (capture.width, capture.height), fills, cut, held)
+
+    return capture.cached("held_document_outline" if held else "document_outline", build)
+
+
+def document_crop(capture: Capture, outline: Outline, max_side: int) -> NDArray[np.uint8]:
+    """The document seen flat (perspective removed), RGB, its longer side at most `max_side` (never enlarged
+    beyond the document's own pixel size). Cached per size; a size below an already built one is reduced
+    from it (area averaging) rather than sampled again from the full image."""
+    built: list[int] = capture.cached(f"quality:document_crop_sizes{outline.tag}", list)
+
+    def build() -> NDArray[np.uint8]:
+        width, height = rectified_size(outline.corners)
+        scale = min(1.0, max_side / max(width, height))
+        out_w, out_h = max(8, round(width * scale)), max(8, round(height * scale))
+        larger = [size for size in built if size > max_side]
+        if larger:
+            source = document_crop(capture, outline, min(larger))
+            reduced = cv2.resize(source, (out_w, out_h), interpolation=cv2.INTER_AREA)
+            return np.asarray(reduced, dtype=np.uint8)
+        if np.array_equal(outline.corners, _frame(capture.width, capture.height)):
+            view, _ = reduced_view(capture, max_side)
+            return view
+        target = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
+        matrix = cv2.getPerspectiveTransform(outline.corners.astype(np.float32), target)
+        warped = cv2.warpPerspective(capture.rgb, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR)
+        return np.asarray(warped, dtype=np.uint8)
+
+    crop = capture.cached(f"quality:document_crop:{max_side}{outline.tag}", build)
+    if max_side not in built:
+        built.append(max_side)
+    return crop

@@ -1,0 +1,205 @@
+"""The measures applied to one Capture's document, each computed once and cached on the Capture.
+
+Sizes: the outline is searched at 640 px; sharpness is read on the document seen flat at up to 1000 px (a
+fixed document scale, so a 12 MP and a 3 MP photo of the same card score alike); light, colour, glare and
+occlusion on smaller flat views reduced from that one; the screen-grid spectrum on a native-resolution patch.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from workers.checks.capture import Capture
+from workers.checks.quality import measures
+from workers.checks.quality.geometry import rectified_size, tilt_degrees
+from workers.checks.quality.outline import ANALYSIS_SIDE, Outline, document_crop, reduced_view
+from workers.checks.quality.text import text_line_mask
+
+# Sharpness is read with the document's longer side at 1000 px: about what a provider's reviewer sees
+# on screen, and the size at which a 2.4 mm MRZ character of an ID-1 card is ~28 px tall.
+SHARPNESS_SIDE = 1000
+LIGHT_SIDE = 256
+GLARE_SIDE = 400
+OCCLUSION_SIDE = 256
+# Side of the native-resolution patch whose spectrum shows a screen's pixel grid: 512 px hold 80+ periods of
+# a 3-6 px grid.
+SCREEN_PATCH = 512
+
+# Longer sides of the documents, in millimetres (ISO/IEC 7810 ID-1 and ID-3, ISO 216 A4).
+ID1_LONG_MM = 85.6
+ID3_LONG_MM = 125.0
+A4_LONG_MM = 297.0
+
+
+def crop(capture: Capture, outline: Outline, side: int) -> NDArray[np.uint8]:
+    """The flat document at `side`; the largest size is built first so the others are reduced from it."""
+    document_crop(capture, outline, SHARPNESS_SIDE)
+    return document_crop(capture, outline, side)
+
+
+def sharpness(capture: Capture, outline: Outline) -> float:
+    def build() -> float:
+        gray = np.asarray(
+            cv2.cvtColor(crop(capture, outline, SHARPNESS_SIDE), cv2.COLOR_RGB2GRAY), dtype=np.uint8
+        )
+        return measures.edge_steepness(gray)
+
+    return capture.cached(f"quality:sharpness{outline.tag}", build)
+
+
+@cache
+def _face_detector() -> cv2.CascadeClassifier:
+    # The cascade files ship inside opencv-python 4.x wheels (ARCHITECTURE section 5), next to the module.
+    cascade = Path(cv2.__file__).parent / "data" / "haarcascade_frontalface_default.xml"
+    return cv2.CascadeClassifier(str(cascade))
+
+
+def portrait_box(flat_rgb: NDArray[np.uint8]) -> tuple[int, int, int, int] | None:
+    """(x, y, w, h) of the largest frontal face printed on the flat document, widened to the portrait's
+    frame (1.6x wide, 2x tall, as an ID portrait shows head and shoulders), or None."""
+    gray = cv2.cvtColor(flat_rgb, cv2.COLOR_RGB2GRAY)
+    min_side = max(20, min(gray.shape) // 10)
+    faces = _face_detector().detectMultiScale(gray, 1.15, 4, minSize=(min_side, min_side))
+    if len(faces) == 0:
+        return None
+    x, y, w, h = max(faces, key=lambda f: int(f[2]) * int(f[3]))
+    return int(x - 0.3 * w), int(y - 0.4 * h), int(1.6 * w), int(2.0 * h)
+
+
+def glare_mask(capture: Capture, outline: Outline) -> NDArray[np.bool_]:
+    """Glare on the flat document at GLARE_SIDE."""
+    return capture.cached(
+        f"quality:glare_mask{outline.tag}", lambda: measures.glare_mask(crop(capture, outline, GLARE_SIDE))
+    )
+
+
+def glare_fraction(capture: Capture, outline: Outline) -> float:
+    """Share (0-1) of the document under glare."""
+    return float(glare_mask(capture, outline).mean())
+
+
+def glare_covers(capture: Capture, outline: Outline) -> tuple[bool, bool]:
+    """(over text, over the portrait): read only to explain a failure (the face search is the costly part)."""
+
+    def build() -> tuple[bool, bool]:
+        mask = glare_mask(capture, outline)
+        if not mask.any():
+            return False, False
+        flat = crop(capture, outline, GLARE_SIDE)
+        # Text is invisible under glare: look for text lines just around the glare instead.
+        text = text_line_mask(np.asarray(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), dtype=np.uint8))
+        reach = max(3, round(0.03 * max(flat.shape[:2])))
+        near = cv2.dilate(mask.astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
+        box = portrait_box(flat)
+        over_portrait = False
+        if box is not None:
+            x, y, w, h = box
+            over_portrait = bool(mask[max(0, y) : y + h, max(0, x) : x + w].any())
+        return bool((near & text).any()), over_portrait
+
+    return capture.cached(f"quality:glare_covers{outline.tag}", build)
+
+
+def falloff(capture: Capture, outline: Outline) -> float:
+    return capture.cached(
+        f"quality:falloff{outline.tag}",
+        lambda: measures.illumination_falloff(crop(capture, outline, LIGHT_SIDE)),
+    )
+
+
+def whole_bright_level(capture: Capture) -> float:
+    """bright_level of the whole image, for when no document is found (exposure may be why)."""
+    return measures.bright_level(reduced_view(capture, LIGHT_SIDE)[0])
+
+
+def whole_clipped(capture: Capture) -> float:
+    return measures.clipped_fraction(reduced_view(capture, LIGHT_SIDE)[0])
+
+
+def bright_level(capture: Capture, outline: Outline) -> float:
+    return capture.cached(
+        f"quality:bright_level{outline.tag}",
+        lambda: measures.bright_level(crop(capture, outline, LIGHT_SIDE)),
+    )
+
+
+def clipped(capture: Capture, outline: Outline) -> float:
+    return capture.cached(
+        f"quality:clipped{outline.tag}", lambda: measures.clipped_fraction(crop(capture, outline, LIGHT_SIDE))
+    )
+
+
+def inner(image: NDArray[np.uint8], margin: float = 0.03) -> NDArray[np.uint8]:
+    """The image without a `margin` band all round: an outline a pixel off carries a strip of table, which a
+    measure of colour would take for the document's."""
+    h, w = image.shape[:2]
+    dy, dx = max(1, round(margin * h)), max(1, round(margin * w))
+    return image[dy : h - dy, dx : w - dx]
+
+
+def colourfulness(capture: Capture, outline: Outline) -> float:
+    return capture.cached(
+        f"quality:colourfulness{outline.tag}",
+        lambda: measures.colourfulness(inner(crop(capture, outline, LIGHT_SIDE))),
+    )
+
+
+def occlusion(capture: Capture, outline: Outline) -> float:
+    return capture.cached(
+        f"quality:occlusion{outline.tag}",
+        lambda: measures.edge_occlusion(crop(capture, outline, OCCLUSION_SIDE)),
+    )
+
+
+def clutter(capture: Capture, outline: Outline) -> float:
+    def build() -> float:
+        if outline.fills_frame:
+            return 0.0
+        view, factor = reduced_view(capture, ANALYSIS_SIDE)
+        gray = np.asarray(cv2.cvtColor(view, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+        scale = 1.0 / factor
+        mask = np.zeros(gray.shape, np.uint8)
+        cv2.fillConvexPoly(mask, np.round(outline.corners * scale).astype(np.int32), 1)
+        return measures.background_clutter(gray, mask > 0)
+
+    return capture.cached(f"quality:clutter{outline.tag}", build)
+
+
+def screen_peak(capture: Capture, outline: Outline) -> float:
+    def build() -> float:
+        # A native-resolution patch around the document's centre: resampling would smear a pixel grid.
+        cx, cy = outline.corners.mean(axis=0)
+        w, h = rectified_size(outline.corners)
+        half = int(min(SCREEN_PATCH // 2, 0.35 * min(w, h)))
+        x0, y0 = max(0, int(cx) - half), max(0, int(cy) - half)
+        patch = capture.rgb[y0 : y0 + 2 * half, x0 : x0 + 2 * half]
+        return measures.periodic_peak(np.asarray(cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY), dtype=np.uint8))
+
+    return capture.cached(f"quality:screen_peak{outline.tag}", build)
+
+
+def perspective_angle(outline: Outline) -> float:
+    """How far (degrees) from straight above the document was photographed: 0 for a flat scan."""
+    if outline.fills_frame or outline.cut_corners:
+        return 0.0  # a cut outline is not the document's true shape: its corners would mislead
+    return tilt_degrees(outline.corners, outline.image_size)
+
+
+def long_side_mm(outline: Outline, paper: bool) -> float:
+    """Physical longer side of the document: A4 for letters and bills; for ID documents ID-1 (aspect 1.59)
+    or ID-3 (passport page, aspect 1.42), told apart by the seen aspect ratio."""
+    if paper:
+        return A4_LONG_MM
+    w, h = rectified_size(outline.corners)
+    aspect = max(w, h) / max(1.0, min(w, h))
+    return ID1_LONG_MM if aspect >= 1.5 else ID3_LONG_MM
+
+
+def pixels_per_mm(outline: Outline, paper: bool) -> float:
+    w, h = rectified_size(outline.corners)
+    return max(w, h) / long_side_mm(outline, paper)
