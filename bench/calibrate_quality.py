@@ -69,9 +69,7 @@ def calibrate(n_clean: int, n_defective: int) -> None:
     for seed in range(n_clean):
         s = scene("none", seed=1000 + seed)
         clean.append((s, context(s.jpeg(), role_for(s.kind))))
-    print(
-        "| check | defect | detected | false flags on clean | clean measured | defective measured | limit |"
-    )
+    print("| check | defect | detected | false flags on clean | clean measured | defective measured | limit |")
     print("|---|---|---|---|---|---|---|")
     for code, defect in DEFECT_OF.items():
         check = DOCUMENT_CHECKS[code]

@@ -80,10 +80,7 @@ def images(generated: int, phone: int) -> list[tuple[str, bytes, Role]]:
 def summary(label: str, ratios: list[float]) -> str:
     if not ratios:
         return f"{label}: no images"
-    return (
-        f"{label}: n={len(ratios)} median {statistics.median(ratios):.2f} "
-        f"p90 {float(np.percentile(ratios, 90)):.2f}"
-    )
+    return f"{label}: n={len(ratios)} median {statistics.median(ratios):.2f} p90 {float(np.percentile(ratios, 90)):.2f}"
 
 
 def main() -> None:

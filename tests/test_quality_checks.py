@@ -108,9 +108,7 @@ def test_glare_says_whether_it_covers_text() -> None:
 def test_selfie_document_gets_relaxed_limits() -> None:
     small = generated_context("small", 1, Role.SELFIE)
     too_small = outcome("SELFIE_DOC_TOO_SMALL", small)
-    assert (
-        too_small is not None and too_small.status is Status.PASS
-    )  # 4-10 % of the frame is fine in a selfie
+    assert too_small is not None and too_small.status is Status.PASS  # 4-10 % of the frame is fine in a selfie
     as_id = outcome("DOC_TOO_SMALL", generated_context("small", 1))
     assert as_id is not None and as_id.status is Status.FAIL
     assert BY_CODE["SELFIE_IMAGE_BLURRY"].roles == frozenset({Role.SELFIE})
@@ -136,3 +134,13 @@ def test_a_selfie_is_never_read_as_a_flat_scan() -> None:
     as_selfie = document_context(flat, Role.SELFIE)
     held = document_outline(as_selfie.capture, held=True)
     assert held is None or not held.fills_frame
+
+
+@pytest.mark.parametrize("width", [1000, 1280, 1600])
+def test_a_flat_id_card_render_fills_the_frame_not_its_field_block(width: int) -> None:
+    from tests.fixtures.documents import encode_jpeg, render_id_card
+    from workers.checks.capture import Capture
+    from workers.checks.quality import document_outline
+
+    outline = document_outline(Capture(encode_jpeg(render_id_card(seed=width, width=width)), "id.jpg"))
+    assert outline is not None and outline.fills_frame

@@ -51,9 +51,7 @@ PHONE_PHOTO = "docsaid_midv2020/docaligner_run_test_card.jpg"  # glare band, fin
 
 pytestmark = [
     pytest.mark.corpus,
-    pytest.mark.skipif(
-        not CORPUS.is_dir(), reason=f"real-image corpus not found at {CORPUS} (../shared/corpus)"
-    ),
+    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"real-image corpus not found at {CORPUS} (../shared/corpus)"),
 ]
 
 

@@ -64,9 +64,7 @@ def test_brightness_and_clipping_follow_exposure() -> None:
 
 def test_photocopy_is_less_colourful() -> None:
     card = clean_document("id_card", 1)
-    assert (
-        measures.colourfulness(photocopy(card, np.random.default_rng(0))) < 2 < measures.colourfulness(card)
-    )
+    assert measures.colourfulness(photocopy(card, np.random.default_rng(0))) < 2 < measures.colourfulness(card)
 
 
 def test_screen_grid_raises_periodic_peak() -> None:

@@ -46,9 +46,7 @@ class Rule:
     whole_image: Callable[[DocumentContext], float] | None = None
 
 
-def _message(
-    rule: Rule, value: float, limit: float, bad: bool, ctx: DocumentContext, outline: Outline | None
-) -> str:
+def _message(rule: Rule, value: float, limit: float, bad: bool, ctx: DocumentContext, outline: Outline | None) -> str:
     shown, bound = value * rule.scale, limit * rule.scale
     unit = "%" if rule.scale == 100 else rule.shown_unit
     if rule.higher_is_worse:
@@ -252,8 +250,7 @@ RULES: list[Rule] = [
     Rule(
         code="IMAGE_UNEVEN_LIGHT",
         summary="A shadow or uneven light falls across the document.",
-        remediation="Retake the photo in even light, without your shadow or the phone's shadow on the "
-        "document.",
+        remediation="Retake the photo in even light, without your shadow or the phone's shadow on the document.",
         measure=lambda ctx, o: views.falloff(ctx.capture, o),
         label="light fall-off",
         unit="fraction",
@@ -338,8 +335,7 @@ RULES: list[Rule] = [
     Rule(
         code="DOC_SCREEN_PHOTO",
         summary="The photo shows the document on a screen, not the document itself.",
-        remediation="Photograph the original document itself, not a picture of it on a phone or computer "
-        "screen.",
+        remediation="Photograph the original document itself, not a picture of it on a phone or computer screen.",
         measure=lambda ctx, o: views.screen_peak(ctx.capture, o),
         label="screen-grid peak",
         unit="spectral_peak_ratio",

@@ -226,9 +226,7 @@ def _spectral_layout(n: int) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
     fx, fy = np.meshgrid(freq, freq)
     radius = np.hypot(fx, fy)
     bins = 2.5 / n
-    near_block = (np.abs(fx * 8 - np.round(fx * 8)) * n / 8 < 2.5) & (
-        np.abs(fy * 8 - np.round(fy * 8)) * n / 8 < 2.5
-    )
+    near_block = (np.abs(fx * 8 - np.round(fx * 8)) * n / 8 < 2.5) & (np.abs(fy * 8 - np.round(fy * 8)) * n / 8 < 2.5)
     on_axis = (np.abs(fx) < bins) | (np.abs(fy) < bins)
     band = (radius >= 0.125) & (radius <= 0.45) & ~near_block & ~on_axis
     return window, np.asarray(band, dtype=np.bool_)

@@ -39,6 +39,9 @@ MIN_SOLIDITY = 0.7
 # Share of the image in text lines above which a frame without a found border is taken as a flat document
 # (fixture renders 4-12 %, corpus specimens 3-15 %, plain and cluttered empty backgrounds < 0.5 %).
 MIN_TEXT_FOR_FLAT = 0.015
+# Text-line share around a candidate above which it is a box inside a page whatever its own density: six times
+# the most a cluttered background showed (0.5 %), below the 3-15 % of rendered and specimen pages.
+PAGE_TEXT_AROUND = 0.03
 # Aspect ratios (long/short side) a document can show: ID-1 is 1.59, ID-3 and A4 1.41; a 35-degree tilt
 # stretches or squeezes that by up to ~40 % (generated scenes), a text line or a barcode box is far longer.
 MIN_ASPECT = 1.0
@@ -205,8 +208,9 @@ def _is_part_of_flat_page(cand: _Candidate, text: NDArray[np.bool_]) -> bool:
     text_in = float(text[inside].mean()) if inside.any() else 0.0
     text_out = float(text[outside].mean()) if outside.any() else 0.0
     # A background holds at most stray text-like blobs (< 0.5 % measured on the cluttered fixture scenes);
-    # a page around a box holds text at a density comparable to the box's own.
-    return text_out > 0.005 and text_out > 0.3 * text_in
+    # a page around a box holds text at a density comparable to the box's own, or at least at several times
+    # any background's (an ID card's field block holds 41 % text lines, the card around it 9 %).
+    return text_out > 0.005 and (text_out > 0.3 * text_in or text_out > PAGE_TEXT_AROUND)
 
 
 def _holds_document(outer: _Candidate, candidates: list[_Candidate], text: NDArray[np.bool_]) -> bool:

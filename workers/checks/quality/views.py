@@ -44,9 +44,7 @@ def crop(capture: Capture, outline: Outline, side: int) -> NDArray[np.uint8]:
 
 def sharpness(capture: Capture, outline: Outline) -> float:
     def build() -> float:
-        gray = np.asarray(
-            cv2.cvtColor(crop(capture, outline, SHARPNESS_SIDE), cv2.COLOR_RGB2GRAY), dtype=np.uint8
-        )
+        gray = np.asarray(cv2.cvtColor(crop(capture, outline, SHARPNESS_SIDE), cv2.COLOR_RGB2GRAY), dtype=np.uint8)
         return measures.edge_steepness(gray)
 
     return capture.cached(f"quality:sharpness{outline.tag}", build)
