@@ -100,5 +100,5 @@ def test_numpy_measures_and_regions_become_plain_json_numbers() -> None:
         spec, files, submit_on=date(2026, 12, 1), policy=POLICY, document_checks=[check], bundle_checks=[], readers=[]
     )
     encoded = msgspec.json.decode(msgspec.json.encode(verdict))
-    assert encoded["findings"][0]["measured"] == 0.1235 and encoded["findings"][0]["threshold"] == 3.0
+    assert encoded["findings"][0]["measured"] == 0.1235 and encoded["findings"][0]["threshold"] == 3
     assert encoded["findings"][0]["region"]["polygon"] == [[1.2, 2.0], [3.5, 4.0]]

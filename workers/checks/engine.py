@@ -61,6 +61,8 @@ def _plain(value: object) -> float | str | None:
     """Measures are often numpy scalars; the verdict holds plain JSON numbers (rounded for people)."""
     if value is None or isinstance(value, str):
         return value
+    if isinstance(value, numbers.Integral):
+        return int(value)  # counts stay counts
     if isinstance(value, numbers.Real):
         return round(float(value), 4)
     return str(value)
