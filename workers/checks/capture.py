@@ -28,6 +28,9 @@ T = TypeVar("T")
 MAX_PIXELS = 50_000_000
 
 
+_ORIENTATION = 0x0112  # EXIF tag
+
+
 class DecodeProblem(StrEnum):
     NOT_AN_IMAGE_WE_ACCEPT = "unsupported_type"
     BOMB = "decompression_bomb"
@@ -111,10 +114,12 @@ class Capture:
                 with Image.open(io.BytesIO(self.data)) as img:
                     img.load()  # a full decode: a truncated or corrupt stream fails here, not at the header
                     self._pil_info = {str(k): v for k, v in img.info.items()}
-                    self._exif = dict(img.getexif())
-                    upright = ImageOps.exif_transpose(img)
-                    rgb = upright.convert("RGB")
-            self._rgb = np.asarray(rgb, dtype=np.uint8)
+                    exif = img.getexif()
+                    self._exif = dict(exif)
+                    # Each Pillow step copies 36 MB at 12 MP: transpose and convert only when needed.
+                    upright = ImageOps.exif_transpose(img) if exif.get(_ORIENTATION, 1) != 1 else img
+                    rgb = upright if upright.mode == "RGB" else upright.convert("RGB")
+                    self._rgb = np.asarray(rgb)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             self._problem = DecodeProblem.BOMB
             self._problem_detail = str(exc)[:200]

@@ -1,0 +1,50 @@
+"""The Capture decodes once and shows every check the upright image."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+from tests.fixtures.documents import render_id_card
+from workers.checks.capture import Capture, DecodeProblem
+
+
+def _jpeg(rgb: np.ndarray, orientation: int | None) -> bytes:
+    out = io.BytesIO()
+    exif = Image.Exif()
+    if orientation is not None:
+        exif[0x0112] = orientation
+    Image.fromarray(rgb).save(out, "JPEG", quality=90, exif=exif)
+    return out.getvalue()
+
+
+def test_exif_orientation_is_applied_once_for_every_view() -> None:
+    card = render_id_card(width=640)  # landscape: 640 x 404
+    stored_sideways = np.ascontiguousarray(np.rot90(card, k=1))  # the camera stored it rotated
+    upright = Capture(_jpeg(stored_sideways, orientation=6), "id.jpg")  # 6: rotate 90 degrees clockwise to view
+    assert (upright.width, upright.height) == (640, 404)
+    assert upright.gray.shape == (404, 640)
+    plain = Capture(_jpeg(card, orientation=None), "id.jpg")
+    assert (plain.width, plain.height) == (640, 404)
+    assert float(np.abs(upright.gray.astype(int) - plain.gray.astype(int)).mean()) < 6
+
+
+def test_greyscale_and_palette_pngs_become_rgb() -> None:
+    out = io.BytesIO()
+    Image.fromarray(render_id_card(width=320)[:, :, 0]).save(out, "PNG")
+    capture = Capture(out.getvalue(), "grey.png")
+    assert capture.rgb.shape == (202, 320, 3)
+
+
+def test_views_are_shared_not_recomputed() -> None:
+    capture = Capture(_jpeg(render_id_card(width=640), None), "id.jpg")
+    assert capture.downscaled(320) is capture.downscaled(320)
+    assert capture.gray is capture.gray
+    assert max(capture.downscaled(320).shape[:2]) == 320
+
+
+def test_a_declared_giant_is_refused_before_decoding() -> None:
+    capture = Capture(_jpeg(render_id_card(width=640), None), "id.jpg", max_pixels=100_000)
+    assert capture.problem is DecodeProblem.BOMB and not capture.decodes
