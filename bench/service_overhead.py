@@ -69,9 +69,13 @@ def _one(args: tuple[str, int]) -> str:
     return verdict.verdict.value
 
 
+def _warm(folder: str) -> None:
+    _one((folder, 0))  # imports, OCR and face models: as a worker process has them after its first bundle
+
+
 def in_process(folder: Path, bundles: int, concurrency: int) -> float:
-    with ProcessPoolExecutor(concurrency) as pool:
-        list(pool.map(_one, [(str(folder), 0)] * concurrency))  # warm up: imports, models
+    with ProcessPoolExecutor(concurrency, initializer=_warm, initargs=(str(folder),)) as pool:
+        list(pool.map(_one, [(str(folder), 0)] * concurrency))
         start = time.perf_counter()
         list(pool.map(_one, [(str(folder), i) for i in range(bundles)]))
         return bundles / (time.perf_counter() - start)
@@ -88,12 +92,14 @@ def through_service(folder: Path, bundles: int, concurrency: int) -> tuple[float
     env = {"PREFLIGHT_WORKER_CONCURRENCY": str(concurrency), "PREFLIGHT_MAX_REQUEST_BYTES": str(4 * 2**30)}
     with tempfile.TemporaryDirectory() as tmp, running_stack(Path(tmp), workers=1, extra_env=env) as stack:
         api_pid = stack.children[-1].pid
-        with stack.client() as client:  # warm up the worker processes on one bundle
-            warm = {"bundles": [json.loads((folder / "manifest.json").read_text())["bundles"][0]]}
+        with stack.client() as client:  # warm up every worker process (models load on first use)
+            first = json.loads((folder / "manifest.json").read_text())["bundles"][: concurrency * 2]
+            warm = {"bundles": first}
             files = [("manifest", (None, json.dumps(warm).encode(), "application/json"))]
-            for d in warm["bundles"][0]["documents"]:
-                files.append(("file", (d["file"], (folder / d["file"]).read_bytes(), "image/jpeg")))
-            stack.wait_done(client.post("/v1/batches", files=files).json()["batch_id"])
+            for bundle in first:
+                for d in bundle["documents"]:
+                    files.append(("file", (d["file"], (folder / d["file"]).read_bytes(), "image/jpeg")))
+            stack.wait_done(client.post("/v1/batches", files=files).json()["batch_id"], timeout_s=600)
         idle_kb = _rss_kb(api_pid, "VmRSS")
         names = [
             d["file"] for b in json.loads((folder / "manifest.json").read_text())["bundles"] for d in b["documents"]
@@ -116,16 +122,49 @@ def through_service(folder: Path, bundles: int, concurrency: int) -> tuple[float
         return bundles / elapsed, idle_kb, peak_kb
 
 
+def ingest_rss(folder: Path) -> tuple[int, int, float]:
+    """Peak RSS of the API while it receives the batch into Redis (no worker: ingest only)."""
+    env = {"PREFLIGHT_MAX_REQUEST_BYTES": str(4 * 2**30)}
+    with tempfile.TemporaryDirectory() as tmp, running_stack(Path(tmp), workers=0, extra_env=env) as stack:
+        api_pid = stack.children[-1].pid
+        idle_kb = _rss_kb(api_pid, "VmHWM")
+        names = [
+            d["file"] for b in json.loads((folder / "manifest.json").read_text())["bundles"] for d in b["documents"]
+        ]
+        headers = {"Authorization": f"Bearer {TENANT_KEYS['acme']}"}
+        handles = [(folder / n).open("rb") for n in names]
+        start = time.perf_counter()
+        try:
+            parts = [("manifest", ("manifest.json", (folder / "manifest.json").read_bytes(), "application/json"))]
+            parts += [("file", (n, h, "image/jpeg")) for n, h in zip(names, handles, strict=True)]
+            answer = httpx.post(stack.api_url + "/v1/batches", files=parts, headers=headers, timeout=600)
+        finally:
+            for h in handles:
+                h.close()
+        seconds = time.perf_counter() - start
+        assert answer.status_code == 202, answer.text
+        return idle_kb, _rss_kb(api_pid, "VmHWM"), seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bundles", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--mb-per-bundle", type=float, default=3.0)
+    parser.add_argument("--ingest-only", action="store_true", help="only the API's memory while receiving")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         total = build_folder(folder, args.bundles, args.mb_per_bundle)
         print(f"batch: {args.bundles} bundles, {total / 2**20:.0f} MB, {args.concurrency} processes")
+        if args.ingest_only:
+            idle_kb, peak_kb, seconds = ingest_rss(folder)
+            print(
+                f"API RSS before {idle_kb / 1024:.0f} MB, peak while ingesting {peak_kb / 1024:.0f} MB: "
+                f"+{(peak_kb - idle_kb) / 1024:.0f} MB for {total / 2**20:.0f} MB "
+                f"({total / 2**20 / seconds:.0f} MB/s); target <= +100 MB"
+            )
+            return
         a = in_process(folder, args.bundles, args.concurrency)
         print(f"(a) engine in-process:            {a:7.2f} bundles/s")
         b, idle_kb, peak_kb = through_service(folder, args.bundles, args.concurrency)

@@ -101,7 +101,8 @@ def running_stack(tmp: Path, *, workers: int = 1, extra_env: dict[str, str] | No
         for n in range(workers):
             stack.start_worker(f"w{n}")
         stack.start_api()
-        stack.wait_ready()
+        if workers:
+            stack.wait_ready()
         yield stack
     finally:
         for process in [*stack.workers, *reversed(stack.children)]:
