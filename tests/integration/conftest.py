@@ -9,6 +9,8 @@ from tests.integration.stack import Stack, running_stack
 
 # Small enough to test the hard cap with a modest file, large enough for the 6 MB FILE_TOO_LARGE case.
 HARD_FILE_CAP = 8 * 1024 * 1024
+# Above every batch the tests send (the 20-bundle end-to-end batch is ~25 MB).
+HARD_REQUEST_CAP = 96 * 1024 * 1024
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +19,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with running_stack(
         tmp,
         workers=1,
-        extra_env={"PREFLIGHT_MAX_FILE_BYTES": str(HARD_FILE_CAP), "PREFLIGHT_WORKER_CONCURRENCY": "2"},
+        extra_env={
+            "PREFLIGHT_MAX_FILE_BYTES": str(HARD_FILE_CAP),
+            "PREFLIGHT_WORKER_CONCURRENCY": "2",
+            "PREFLIGHT_MAX_REQUEST_BYTES": str(HARD_REQUEST_CAP),
+        },
     ) as running:
         yield running

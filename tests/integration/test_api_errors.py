@@ -127,3 +127,11 @@ def test_other_tenants_batch_is_404(stack: Stack) -> None:
             _assert_problem(globex.get(f"/v1/batches/{batch_id}{path}"), 404, "batch_id")
         _assert_problem(globex.delete(f"/v1/batches/{batch_id}"), 404, "batch_id")
         assert acme.get(f"/v1/batches/{batch_id}").status_code == 200
+
+
+def test_request_over_the_hard_cap_is_413_and_nothing_stays(stack: Stack) -> None:
+    before = _queued_state(stack)
+    files = {f"r1/part{i}.jpg": b"\xff\xd8\xff" + bytes(7 * 1024 * 1024) for i in range(15)}  # 105 MB in all
+    with stack.client() as client:
+        _assert_problem(post_batch(client, manifest(good_bundle("R-1", "r1")), files), 413, None)
+    assert _queued_state(stack) == before
