@@ -69,6 +69,10 @@ def start_redis(data_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[b
         "yes",
         "--daemonize",
         "no",
+        # Document blobs pass through Redis by the gigabyte and are deleted minutes later: with the default
+        # 64 MB trigger the AOF would be rewritten (a fork copying the whole dataset) every few dozen bundles.
+        "--auto-aof-rewrite-min-size",
+        "1gb",
     ]
     process = spawn(args, env, data_dir / "redis.log")
     url = f"redis://127.0.0.1:{port}/0"
