@@ -21,7 +21,7 @@ MIN_GRAIN = 0.3
 
 
 def beauty_filter(ctx: DocumentContext) -> Outcome | None:
-    found = faces(ctx.capture)
+    found = faces(ctx.capture, ctx.spec.role)
     if not found:
         return None
     view = noise_view(ctx.capture)
