@@ -106,10 +106,8 @@ class Receiver:
         manifest: bytearray | None = None
         async for event in iter_parts(content_type, body):
             if isinstance(event, PartStart):
-                if event.name == "manifest" and not event.filename:
+                if event.name == "manifest":  # a form field, or a file part (curl -F manifest=@manifest.json)
                     manifest = bytearray()
-                elif event.name == "manifest" and event.filename:
-                    manifest = bytearray()  # a manifest sent as a file part (curl -F manifest=@manifest.json)
                 else:
                     sink = self._sink(event.filename or event.name)
             elif isinstance(event, PartData):
