@@ -4,6 +4,7 @@
 """
 
 from workers.checks.quality.checks import CHECKS
-from workers.checks.quality.outline import Outline, document_crop, document_outline
+from workers.checks.quality.flat import document_crop
+from workers.checks.quality.outline import Outline, document_outline
 
 __all__ = ["CHECKS", "Outline", "document_crop", "document_outline"]

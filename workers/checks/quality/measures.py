@@ -12,6 +12,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from workers.checks.quality.order_stats import median_u8, percentile_u8, percentiles_u8, upper_percentile
+
 # See glare_mask: a reflection's outline fades; printed white areas have hard edges.
 GLARE_MAX_EDGE_HARDNESS = 0.12
 # A reflection is a compact blob (generated ellipses 0.71-0.95, the docsaid band 0.81); the white margin
@@ -25,29 +27,36 @@ Gray = NDArray[np.uint8]
 RGB = NDArray[np.uint8]
 
 
-def edge_steepness(gray: Gray) -> float:
+def edge_steepness(gray: Gray | list[Gray]) -> float:
     """Sharpness of the strongest edges (mostly text strokes), 0-1: higher is sharper.
 
     At each of the strongest edges, the step between neighbouring pixels is divided by the local contrast (the
     grey range within 15 px). A perfectly sharp step crosses its whole contrast in one or two pixels (~0.5-1);
     a Gaussian blur of sigma s spreads it over ~2.5 s pixels, so the ratio falls as ~0.4/s. Dividing by the
     local contrast makes the number independent of how dark the ink or how bright the light is.
+
+    `gray` is one image or several tiles of the same image, pooled.
     """
-    img = gray.astype(np.int16)
-    step = np.zeros(gray.shape, np.int16)
-    step[:, :-1] = np.abs(np.diff(img, axis=1))
-    step[:-1, :] = np.maximum(step[:-1, :], np.abs(np.diff(img, axis=0)))
-    kernel = np.ones((15, 15), np.uint8)
-    contrast = cv2.dilate(gray, kernel).astype(np.int16) - cv2.erode(gray, kernel).astype(np.int16)
+    tiles = gray if isinstance(gray, list) else [gray]
     # Strong edges: a local contrast of 60+ grey levels (text, photo and card borders; not paper texture),
     # or a quarter of the image's grey range when the whole image is dim.
-    low, high = np.percentile(gray[::4, ::4], [1, 99])
-    strong = contrast >= min(60.0, max(15.0, 0.25 * float(high - low)))
-    if strong.sum() < 50:
+    low, high = percentiles_u8(np.concatenate([tile[::4, ::4].ravel() for tile in tiles]), [1, 99])
+    min_contrast = min(60.0, max(15.0, 0.25 * float(high - low)))
+    kernel = np.ones((15, 15), np.uint8)
+    ratios = []
+    for tile in tiles:
+        img = tile.astype(np.int16)
+        step = np.zeros(tile.shape, np.int16)
+        step[:, :-1] = np.abs(np.diff(img, axis=1))
+        step[:-1, :] = np.maximum(step[:-1, :], np.abs(np.diff(img, axis=0)))
+        contrast = cv2.dilate(tile, kernel).astype(np.int16) - cv2.erode(tile, kernel).astype(np.int16)
+        strong = contrast >= min_contrast
+        ratios.append(step[strong] / contrast[strong].astype(np.float32))
+    pooled = np.concatenate(ratios)
+    if pooled.size < 50:
         return 0.0
-    ratios = step[strong] / contrast[strong].astype(np.float32)
     # The best 2 % of those edge pixels sit right on the edges' steepest points.
-    return float(np.percentile(ratios, 98))
+    return upper_percentile(pooled, 98)
 
 
 def _channel_min(rgb: RGB) -> NDArray[np.uint8]:
@@ -59,18 +68,13 @@ def _channel_max(rgb: RGB) -> NDArray[np.uint8]:
     return np.asarray(np.maximum(np.maximum(rgb[..., 0], rgb[..., 1]), rgb[..., 2]), dtype=np.uint8)
 
 
-def luminance(rgb: RGB) -> NDArray[np.float32]:
-    return cast(NDArray[np.float32], cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32))
-
-
-def paper_level(rgb: RGB) -> float:
-    """Brightness (0-255) of the document's ground: the median grey level, as most of a document is paper."""
-    return float(np.median(luminance(rgb)))
+def grey(rgb: RGB) -> Gray:
+    return cast(Gray, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
 
 
 def bright_level(rgb: RGB) -> float:
     """Grey level (0-255) that 90 % of the document stays below: its brightest ordinary parts (low: dark)."""
-    return float(np.percentile(luminance(rgb), 90))
+    return percentile_u8(grey(rgb), 90)
 
 
 def clipped_fraction(rgb: RGB) -> float:
@@ -85,20 +89,20 @@ def glare_mask(rgb: RGB) -> NDArray[np.bool_]:
 
     `rgb` is the document seen flat, ~300-800 px. Blobs smaller than 0.2 % of it are ignored.
     """
-    lum = luminance(rgb)
-    paper = float(np.median(lum))
-    chroma = _channel_max(rgb).astype(np.float32) - _channel_min(rgb).astype(np.float32)
+    gray = grey(rgb)
+    paper = median_u8(gray)
+    chroma = cv2.subtract(_channel_max(rgb), _channel_min(rgb))
     # 25 grey levels above the paper (and at least 200): brighter than any ink-free ground of the same
     # document. Chroma up to 30 % of the brightness: a reflection takes the (often warm) light's tint.
-    bright = (lum >= max(paper + 25.0, 200.0)) & (chroma <= 0.3 * lum)
+    bright = (gray >= max(paper + 25.0, 200.0)) & (chroma <= cv2.LUT(gray, _MAX_GLARE_CHROMA))
     unit = max(3, round(max(rgb.shape[:2]) / 200))
     bright_u8 = cv2.morphologyEx(bright.astype(np.uint8), cv2.MORPH_OPEN, np.ones((unit, unit), np.uint8))
+    mask = np.zeros(bright.shape, bool)
+    if not bright_u8.any():
+        return mask  # most documents: nothing bright enough survives the opening
     # Text under a reflection leaves holes: close them so the blob's outline is the reflection's.
     bright_u8 = cv2.morphologyEx(bright_u8, cv2.MORPH_CLOSE, np.ones((3 * unit, 3 * unit), np.uint8))
-    smooth = cv2.GaussianBlur(lum, (0, 0), 1.0)
-    gradient = np.hypot(cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1)) / 8.0
     count, labels, stats, _ = cv2.connectedComponentsWithStats(bright_u8, connectivity=8)
-    mask = np.zeros(bright.shape, bool)
     for i in range(1, count):
         if stats[i, cv2.CC_STAT_AREA] < 0.002 * bright.size:
             continue
@@ -106,15 +110,34 @@ def glare_mask(rgb: RGB) -> NDArray[np.bool_]:
         box = (slice(max(0, y - 1), y + bh + 1), slice(max(0, x - 1), x + bw + 1))
         blob = (labels[box] == i).astype(np.uint8)
         outline = (blob > 0) & (cv2.erode(blob, np.ones((3, 3), np.uint8)) == 0)
-        core = float(np.percentile(lum[box][blob > 0], 90))
+        core = float(np.percentile(gray[box][blob > 0], 90))
         # Edge steepness at the outline relative to the blob's excess brightness, per pixel: a printed edge
         # drops the excess in 1-3 px (>= 0.2), a reflection over 10+ px (<= 0.1; fixture glare and docsaid).
-        hardness = float(np.median(gradient[box][outline])) / max(core - paper, 1.0)
+        hardness = float(np.median(_gradient_in(gray, box)[outline])) / max(core - paper, 1.0)
         if core < GLARE_MIN_CORE or hardness > GLARE_MAX_EDGE_HARDNESS:
             continue
         if _solidity(blob) >= GLARE_MIN_SOLIDITY:
             mask[box] |= blob > 0
     return mask
+
+
+# Largest chroma (max - min channel) a reflection may show at each grey level: 30 % of it, as glare_mask
+# states, tabulated once (in float32, as the comparison was first written).
+_MAX_GLARE_CHROMA = np.floor(np.float32(0.3) * np.arange(256, dtype=np.float32)).astype(np.uint8)
+# Reach of the gradient in _gradient_in: the Gaussian of sigma 1 (7 taps) and the 3-tap Sobel.
+_GRADIENT_REACH = 4
+
+
+def _gradient_in(gray: Gray, box: tuple[slice, slice]) -> NDArray[np.float32]:
+    """Gradient magnitude (grey levels per pixel) of the lightly smoothed image, over `box` only: computed on
+    the box widened by the filters' reach, so the values equal those of the whole image's gradient."""
+    rows, cols = box
+    h, w = gray.shape
+    y0, x0 = max(0, rows.start - _GRADIENT_REACH), max(0, cols.start - _GRADIENT_REACH)
+    y1, x1 = min(h, rows.stop + _GRADIENT_REACH), min(w, cols.stop + _GRADIENT_REACH)
+    smooth = cv2.GaussianBlur(gray[y0:y1, x0:x1].astype(np.float32), (0, 0), 1.0)
+    gradient = np.hypot(cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1)) / 8.0
+    return cast(NDArray[np.float32], gradient[rows.start - y0 : rows.stop - y0, cols.start - x0 : cols.stop - x0])
 
 
 def _solidity(blob: NDArray[np.uint8]) -> float:
@@ -131,7 +154,7 @@ def illumination_falloff(rgb: RGB) -> float:
     removed), then a smooth quadratic surface is fitted to those cells, ignoring cells far darker than the fit
     (a dark header band or a portrait is print, not shadow). The measure is 1 - darkest/brightest of the fit.
     """
-    lum = luminance(rgb)
+    lum = grey(rgb)
     rows, cols = 8, 12
     h, w = lum.shape
     ch, cw = h // rows, w // cols
@@ -139,7 +162,12 @@ def illumination_falloff(rgb: RGB) -> float:
         return 0.0
     grid = lum[: ch * rows, : cw * cols].reshape(rows, ch, cols, cw)
     cells = grid.transpose(0, 2, 1, 3).reshape(rows, cols, -1)
-    level = np.log(np.maximum(np.percentile(cells, 90, axis=2), 4.0))
+    # The 90th percentile per cell, selected on the 8-bit values (the ranks np.percentile interpolates).
+    lower, weight = divmod(0.9 * (cells.shape[2] - 1), 1.0)
+    ranked = np.partition(cells, [int(lower), min(int(lower) + 1, cells.shape[2] - 1)], axis=2)
+    low_value = ranked[..., int(lower)].astype(np.float64)
+    high_value = ranked[..., min(int(lower) + 1, cells.shape[2] - 1)].astype(np.float64)
+    level = np.log(np.maximum(low_value + weight * (high_value - low_value), 4.0))
     yy, xx = np.mgrid[0:rows, 0:cols]
     y = ((yy + 0.5) / rows - 0.5).ravel()
     x = ((xx + 0.5) / cols - 0.5).ravel()
@@ -187,10 +215,14 @@ def edge_occlusion(rgb: RGB) -> float:
     rgb = rgb[trim:-trim, trim:-trim]
     # Skin-coloured pixels that also differ from the document's own ground (its median colour): a peach or
     # pink card is not a finger. 20 units in CIELAB is a plainly visible colour difference.
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
-    ground = np.median(lab.reshape(-1, 3), axis=0)
-    distinct = np.linalg.norm((lab - ground) * [100 / 255, 1, 1], axis=2) >= 20
-    skin = (skin_mask(rgb) & distinct).astype(np.uint8)
+    skin_colour = skin_mask(rgb)
+    if not skin_colour.any():
+        return 0.0
+    lab = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB), dtype=np.uint8)
+    ground = np.array([median_u8(lab[..., i]) for i in range(3)])
+    distinct = np.zeros(skin_colour.shape, bool)
+    distinct[skin_colour] = np.linalg.norm((lab[skin_colour] - ground) * [100 / 255, 1, 1], axis=1) >= 20
+    skin = (skin_colour & distinct).astype(np.uint8)
     unit = max(3, round(max(rgb.shape[:2]) / 150))
     skin = np.asarray(cv2.morphologyEx(skin, cv2.MORPH_OPEN, np.ones((unit, unit), np.uint8)), np.uint8)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)

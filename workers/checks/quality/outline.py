@@ -10,8 +10,9 @@ Other checks and other domains reuse the result through `document_outline(captur
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, cast
 
 import cv2
@@ -20,6 +21,8 @@ from numpy.typing import NDArray
 
 from workers.checks.capture import Capture
 from workers.checks.quality.geometry import CORNER_NAMES, Quad, order_corners, quad_area, rectified_size
+from workers.checks.quality.order_stats import percentiles_u8
+from workers.checks.quality.scaled import reduced_view
 from workers.checks.quality.text import text_line_mask
 
 # Longer side of the view the outline is searched on, before rounding the reduction to a whole number (views
@@ -59,6 +62,9 @@ MIN_INTERIOR_STD = 10.0
 BORDER_TOLERANCE = 3.0
 
 
+TextMask = Callable[[], NDArray[np.bool_]]  # the view's text lines, built on first call
+
+
 @dataclass(frozen=True)
 class Outline:
     """Where the document is, in full-resolution pixel coordinates of the upright image."""
@@ -79,6 +85,12 @@ class Outline:
         return [[round(float(x), 1), round(float(y), 1)] for x, y in self.corners]
 
     @property
+    def is_whole_frame(self) -> bool:
+        """The outline is the image's own frame (a flat scan or render), not a quadrilateral found in it."""
+        w, h = self.image_size
+        return bool(np.array_equal(self.corners, _frame(w, h)))
+
+    @property
     def area_fraction(self) -> float:
         """Share (0-1) of the frame the document covers."""
         w, h = self.image_size
@@ -88,8 +100,8 @@ class Outline:
 def _stretched(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
     """Contrast stretched so the 1st-99th percentile grey spans 0-255: an underexposed photo keeps its edges
     above the fixed edge thresholds (the exposure itself is judged by IMAGE_TOO_DARK, not here)."""
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    low, high = np.percentile(gray[::3, ::3], [1, 99])
+    gray = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+    low, high = percentiles_u8(gray[::3, ::3], [1, 99])
     if high - low >= 150:
         return rgb
     # At most 5x: enough for a photo at a fifth of normal exposure, without turning sensor noise on a plain
@@ -146,6 +158,9 @@ def _candidates(edges: NDArray[np.uint8]) -> list[_Candidate]:
     edges[:, 0] = edges[:, -1] = 255
     contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     for contour in contours:
+        _, _, box_w, box_h = cv2.boundingRect(contour)
+        if box_w * box_h < MIN_CANDIDATE_AREA * frame_area:
+            continue  # its hull is smaller still: most contours are text and texture, skipped here cheaply
         hull = cv2.convexHull(contour)
         hull_area = cv2.contourArea(hull)
         if hull_area < MIN_CANDIDATE_AREA * frame_area or hull_area > 0.995 * frame_area:
@@ -226,10 +241,10 @@ def _holds_document(outer: _Candidate, candidates: list[_Candidate], text: NDArr
     return False
 
 
-def _has_content(cand: _Candidate, text: NDArray[np.bool_], gray: NDArray[np.uint8]) -> bool:
-    """A document carries print: text lines, or at least grey-level variation (a portrait, a band)."""
-    inside = _quad_mask(cand.quad, text.shape)
-    return bool(text[inside].mean() >= MIN_TEXT_INSIDE or gray[inside].std() >= MIN_INTERIOR_STD)
+def _has_content(cand: _Candidate, text: TextMask, gray: NDArray[np.uint8]) -> bool:
+    """A document carries print: grey-level variation (a portrait, a band), or at least text lines."""
+    inside = _quad_mask(cand.quad, gray.shape)
+    return bool(gray[inside].std() >= MIN_INTERIOR_STD or text()[inside].mean() >= MIN_TEXT_INSIDE)
 
 
 def _cut_corners(quad: Quad, w: int, h: int) -> tuple[str, ...]:
@@ -241,16 +256,16 @@ def _cut_corners(quad: Quad, w: int, h: int) -> tuple[str, ...]:
 
 
 def _choose(
-    candidates: list[_Candidate], text: NDArray[np.bool_], gray: NDArray[np.uint8], held: bool
+    candidates: list[_Candidate], text: TextMask, gray: NDArray[np.uint8], held: bool
 ) -> tuple[Quad, bool, tuple[str, ...]] | None:
-    h, w = text.shape
+    h, w = gray.shape
     chosen: _Candidate | None = None
     for cand in candidates:
         if not _has_content(cand, text, gray):
             continue  # an empty patch of table between edges of its shading or grain
-        if _sides_on_border(cand.quad, w, h) and _holds_document(cand, candidates, text):
+        if _sides_on_border(cand.quad, w, h) and _holds_document(cand, candidates, text()):
             continue  # a region between background edges and the frame, with the document inside it
-        if held or cand.area >= SURE_AREA or not _is_part_of_flat_page(cand, text):
+        if held or cand.area >= SURE_AREA or not _is_part_of_flat_page(cand, text()):
             chosen = cand
             break
     if chosen is None:
@@ -277,35 +292,19 @@ def find_outline(rgb: NDArray[np.uint8], *, held: bool = False) -> tuple[Quad, b
     original_gray = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     rgb = _stretched(rgb)
     gray = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
-    text = text_line_mask(gray)
+
+    @cache
+    def text() -> NDArray[np.bool_]:
+        return text_line_mask(gray)  # built only when a decision needs it
+
     # The thin edge map first; the thickened one (closing gaps left by glare or low contrast) only if needed.
     for edges in _edge_maps(rgb):
         found = _choose(_candidates(edges), text, original_gray, held)
         if found is not None:
             return found
-    if not held and float(text.mean()) >= MIN_TEXT_FOR_FLAT:
+    if not held and float(text().mean()) >= MIN_TEXT_FOR_FLAT:
         return _frame(w, h), True, ()
     return None
-
-
-def reduced_view(capture: Capture, side: int) -> tuple[NDArray[np.uint8], int]:
-    """(view, factor): the image shrunk by the whole number `factor` nearest to (longer side / `side`), so its
-    longer side is ~0.8-1.3x `side`; cached. A whole-number factor lets OpenCV average exact pixel blocks
-    (3-4x faster than Capture.downscaled's fractional area resize on a 12 MP photo); the right and bottom
-    `factor - 1` pixels at most are dropped. View pixel (x, y) covers image pixels factor*(x, y) onwards.
-    """
-
-    def build() -> tuple[NDArray[np.uint8], int]:
-        rgb = capture.rgb
-        h, w = rgb.shape[:2]
-        factor = max(1, round(max(h, w) / side))
-        if factor == 1:
-            return rgb, 1
-        hh, ww = (h // factor) * factor, (w // factor) * factor
-        view = cv2.resize(rgb[:hh, :ww], (ww // factor, hh // factor), interpolation=cv2.INTER_AREA)
-        return np.asarray(view, dtype=np.uint8), factor
-
-    return capture.cached(f"quality:reduced:{side}", build)
 
 
 def document_outline(capture: Capture, *, held: bool = False) -> Outline | None:
@@ -315,43 +314,14 @@ def document_outline(capture: Capture, *, held: bool = False) -> Outline | None:
     """
 
     def build() -> Outline | None:
-        small, factor = reduced_view(capture, ANALYSIS_SIDE)
+        small, scale = reduced_view(capture, ANALYSIS_SIDE)
         found = find_outline(small, held=held)
         if found is None:
             return None
         quad, fills, cut = found
-        corners = quad * factor
+        corners = quad * scale
         if fills and _is_frame(quad, small.shape[1] + 1, small.shape[0] + 1):
             corners = _frame(capture.width, capture.height)  # exact, free of rounding
         return Outline(corners, (capture.width, capture.height), fills, cut, held)
 
     return capture.cached("held_document_outline" if held else "document_outline", build)
-
-
-def document_crop(capture: Capture, outline: Outline, max_side: int) -> NDArray[np.uint8]:
-    """The document seen flat (perspective removed), RGB, its longer side at most `max_side` (never enlarged
-    beyond the document's own pixel size). Cached per size; a size below an already built one is reduced
-    from it (area averaging) rather than sampled again from the full image."""
-    built: list[int] = capture.cached(f"quality:document_crop_sizes{outline.tag}", list)
-
-    def build() -> NDArray[np.uint8]:
-        width, height = rectified_size(outline.corners)
-        scale = min(1.0, max_side / max(width, height))
-        out_w, out_h = max(8, round(width * scale)), max(8, round(height * scale))
-        larger = [size for size in built if size > max_side]
-        if larger:
-            source = document_crop(capture, outline, min(larger))
-            reduced = cv2.resize(source, (out_w, out_h), interpolation=cv2.INTER_AREA)
-            return np.asarray(reduced, dtype=np.uint8)
-        if np.array_equal(outline.corners, _frame(capture.width, capture.height)):
-            view, _ = reduced_view(capture, max_side)
-            return view
-        target = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
-        matrix = cv2.getPerspectiveTransform(outline.corners.astype(np.float32), target)
-        warped = cv2.warpPerspective(capture.rgb, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR)
-        return np.asarray(warped, dtype=np.uint8)
-
-    crop = capture.cached(f"quality:document_crop:{max_side}{outline.tag}", build)
-    if max_side not in built:
-        built.append(max_side)
-    return crop

@@ -1,0 +1,65 @@
+"""Reduced copies of a Capture's image, shared by the quality measures and cached on the Capture.
+
+The reductions start with a pyramid of exact halvings: OpenCV averages 2 x 2 blocks on a fast path (0.3 ms
+for a 2 MP photo, 2.3 ms for 12 MP), where an area resize by 3 or 7 costs 2 ms and 6-12 ms. A view of a given
+size is then resized from the smallest pyramid level still larger than it, so the slow fractional resize only
+ever reads at most four times the pixels it writes.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from workers.checks.capture import Capture
+
+RGB = NDArray[np.uint8]
+
+
+def pyramid_level(capture: Capture, level: int) -> RGB:
+    """The image halved `level` times (each pixel the mean of a 2 x 2 block of the level below); level 0 is
+    the full-resolution image. An odd last row or column is dropped at each halving."""
+    if level == 0:
+        return capture.rgb
+
+    def build() -> RGB:
+        below = pyramid_level(capture, level - 1)
+        h, w = below.shape[:2]
+        if h < 2 or w < 2:
+            return below
+        halved = cv2.resize(below[: h // 2 * 2, : w // 2 * 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+        return np.asarray(halved, dtype=np.uint8)
+
+    return capture.cached(f"quality:pyramid:{level}", build)
+
+
+def level_for(long_side: float, wanted: float) -> int:
+    """The coarsest pyramid level at which something `long_side` pixels long is still at least `wanted` long."""
+    level = 0
+    while long_side / 2 ** (level + 1) >= wanted:
+        level += 1
+    return level
+
+
+def reduced_view(capture: Capture, side: int) -> tuple[RGB, float]:
+    """(view, scale): the whole image with its longer side near `side` (never enlarged), and the
+    full-resolution pixels per view pixel. Resized from the nearest pyramid level above it; cached per size."""
+
+    def build() -> tuple[RGB, float]:
+        h, w = capture.rgb.shape[:2]
+        # The image's longer side divided by a whole number: the sizes the outline search was calibrated at
+        # (533 px for a 1600 px photo, 576 px for 4032 px), between 0.8 and 1.3 times `side`.
+        divisor = round(max(h, w) / side)
+        if divisor <= 1:
+            return capture.rgb, 1.0
+        long_side = max(h, w) / divisor
+        source = pyramid_level(capture, level_for(max(h, w), long_side))
+        scale = long_side / max(h, w)
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        # Bilinear: the pyramid level is less than twice the view's size, so every source pixel is still read;
+        # an area resize at such ratios takes OpenCV's slow general path (3 ms from 800 to 560 px).
+        view = np.asarray(cv2.resize(source, size, interpolation=cv2.INTER_LINEAR), dtype=np.uint8)
+        return view, 1.0 / scale
+
+    return capture.cached(f"quality:reduced:{side}", build)
