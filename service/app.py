@@ -36,6 +36,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
             components=Components(
                 security_schemes={"apiKey": SecurityScheme(type="http", scheme="bearer", description="API key")}
             ),
-            security=[{"apiKey": []}],
         ),
     )

@@ -23,3 +23,12 @@ def test_openapi_names_every_v1_endpoint() -> None:
         "/readyz",
     } <= set(paths)
     assert "delete" in paths["/v1/batches/{batch_id}"]
+
+
+def test_only_the_batch_routes_ask_for_a_key() -> None:
+    spec = json.loads(render())
+    assert "security" not in spec  # no document-wide requirement: the health probes are open
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            wanted = [{"apiKey": []}] if path.startswith("/v1/") else None
+            assert operation.get("security") == wanted, (method, path)

@@ -189,4 +189,6 @@ v1_router = Router(
     route_handlers=[BatchController],
     dependencies={"tenant": Provide(authenticate), "store": Provide(provide_store, sync_to_thread=False)},
     tags=["batches"],
+    # Every batch route needs a key; the health probes (outside this router) need none.
+    security=[{"apiKey": []}],
 )
