@@ -91,6 +91,14 @@ def test_cloned_region_is_flagged_and_clean_passes() -> None:
     assert by_code(findings_of("clean", "passport", 1)[1], "EDIT_COPY_MOVE").status is Status.PASS
 
 
+def test_noisy_copy_off_the_jpeg_grid_is_flagged_where_it_was_pasted() -> None:
+    # Seed 17: a bill photographed with strong grain; the unfiltered patch difference of this copy was 2.8-3.2
+    # grey levels (JPEG requantisation off the 8 x 8 grid), above the old limit, so it was missed.
+    sample, findings = findings_of("cloned_region", "bill", 17)
+    finding = by_code(findings, "EDIT_COPY_MOVE")
+    assert finding.status is Status.REVIEW and overlaps(finding, sample.box)
+
+
 def test_pasted_portrait_is_flagged_over_the_portrait() -> None:
     sample, findings = findings_of("pasted_portrait", "card", 3)
     finding = by_code(findings, "EDIT_PORTRAIT_PASTED")
