@@ -31,6 +31,11 @@ PATCH_HALF = 12
 # Neighbours per keypoint: a monospace table repeats each glyph dozens of times, and the true copy must still
 # be among the nearest descriptors.
 KNN = 5
+# The cluster's full-resolution shift is searched within +-SHIFT_SEARCH px of its pairs' median displacement
+# (keypoints sit on whole view pixels: +-1 view pixel is +-2.3 full-resolution pixels on a 2400 px photo, and
+# the median halves that), judged on the first PROBE_PAIRS pairs.
+SHIFT_SEARCH = 2
+PROBE_PAIRS = 8
 
 
 @dataclass(frozen=True)
@@ -60,44 +65,72 @@ def _box_sums(patches: NDArray[np.int16]) -> NDArray[np.int16]:
     return np.asarray(rows[..., :-2] + rows[..., 1:-1] + rows[..., 2:], dtype=np.int16)
 
 
-def _patch_residuals(
+def _patches(full: NDArray[np.uint8], centres: NDArray[np.int64], half: int) -> NDArray[np.int16]:
+    """3 x 3 box sums of the 2*half-sided patches of `full` around each centre (x, y)."""
+    grid = np.arange(-half - 1, half + 1)
+    rows, cols = (centres[:, 1, None] + grid)[:, :, None], (centres[:, 0, None] + grid)[:, None, :]
+    return _box_sums(full[rows, cols].astype(np.int16))
+
+
+def _shared_shift_residuals(
     full: NDArray[np.uint8],
     scale: float,
     src: NDArray[np.float32],
     dst: NDArray[np.float32],
+    cluster: NDArray[np.int64],
     half: int,
-    search: int,
+    max_residual: float,
 ) -> NDArray[np.float64]:
-    """Per pair, the smallest mean absolute grey difference between the 3 x 3-mean-filtered full-resolution
-    patch around the source point and those around the target point shifted by up to +-`search` pixels (inf
-    where a patch would leave the image). Points are in view pixels; `scale` maps them to full resolution.
+    """Per pair, the mean absolute grey difference between the 3 x 3-mean-filtered full-resolution patches
+    around the source point and around the source point moved by its cluster's one full-resolution shift (inf
+    where a patch would leave the image). Points are in view pixels; `scale` maps them to full resolution;
+    `cluster` numbers the pairs' clusters 0, 1, ... (all clusters are judged in one pass).
 
+    A copy moves every pixel by the same whole-pixel shift, so the shift is searched once per cluster (within
+    SHIFT_SEARCH pixels of the pairs' median displacement: the shift under which most of the first PROBE_PAIRS
+    pairs stay within `max_residual`, the smallest difference breaking ties) instead of per pair.
     At full resolution a copy repeats its sensor grain exactly: after the low-pass only a trace of JPEG error
-    remains (generated copies 0.24-0.50 grey levels), while a second printed glyph or a periodic background
+    remains (generated copies ~0.25-0.5 grey levels), while a second printed glyph or a periodic background
     carries its own grain (1 or more).
     """
     h, w = full.shape
+    clusters = int(cluster.max()) + 1
     a = np.rint(src * scale).astype(np.int64)
-    b = np.rint(dst * scale).astype(np.int64)
-    margin = half + 1  # one more pixel per side for the 3 x 3 filter
-    reach = margin + search
+    moves = (dst - src) * scale
+    guess = np.stack([np.median(moves[cluster == c], axis=0) for c in range(clusters)])
+    guess = np.rint(guess).astype(np.int64)[cluster]
+    margin = half + 1 + SHIFT_SEARCH  # the 3 x 3 filter takes one more pixel per side
+    far = a + guess
     inside = (
         (a[:, 0] >= margin) & (a[:, 1] >= margin) & (a[:, 0] + margin <= w) & (a[:, 1] + margin <= h)
-        & (b[:, 0] >= reach) & (b[:, 1] >= reach) & (b[:, 0] + reach <= w) & (b[:, 1] + reach <= h)
+        & (far[:, 0] >= margin) & (far[:, 1] >= margin) & (far[:, 0] + margin <= w) & (far[:, 1] + margin <= h)
     )  # fmt: skip
     result = np.full(len(src), np.inf)
     if not inside.any():
         return result
-    a, b = a[inside], b[inside]
-    grid = np.arange(-margin, margin)
-    pa = _box_sums(full[(a[:, 1, None] + grid)[:, :, None], (a[:, 0, None] + grid)[:, None, :]].astype(np.int16))
-    # One gather of each target window; every shift is then a slice of it.
-    wide = np.arange(-reach, reach)
-    window = _box_sums(full[(b[:, 1, None] + wide)[:, :, None], (b[:, 0, None] + wide)[:, None, :]].astype(np.int16))
-    side = 2 * half
-    shifted = np.lib.stride_tricks.sliding_window_view(window, (side, side), axis=(1, 2))
-    best = np.abs(shifted - pa[:, None, None]).mean(axis=(3, 4)).reshape(len(a), -1).min(axis=1) / 9.0
-    result[inside] = best
+    a, guess, cluster = a[inside], guess[inside], cluster[inside]
+    pa = _patches(full, a, half)
+    # The shift: the one that most of the first few pairs of the cluster agree with (keypoints on the copy's
+    # border carry uncopied pixels in their patch and agree with none, so a count is used rather than a mean).
+    rank = np.arange(len(cluster)) - np.searchsorted(cluster, cluster)  # position within its cluster
+    probe = np.flatnonzero(rank < PROBE_PAIRS)
+    wide = _patches(full, a[probe] + guess[probe], half + SHIFT_SEARCH)
+    side, span = 2 * half, 2 * SHIFT_SEARCH + 1
+    differences = np.empty((len(probe), span * span))
+    for k in range(span * span):  # one slice per shift: far cheaper than a reduction over a strided view
+        dy, dx = divmod(k, span)
+        moved = wide[:, dy : dy + side, dx : dx + side] - pa[probe]
+        differences[:, k] = np.abs(moved).reshape(len(probe), -1).sum(axis=1, dtype=np.int32) / (9.0 * side * side)
+    agreeing = np.zeros((clusters, differences.shape[1]))
+    np.add.at(agreeing, cluster[probe], differences <= max_residual)
+    smallest = np.full((clusters, differences.shape[1]), np.inf)
+    np.minimum.at(smallest, cluster[probe], differences)
+    # Differences are below 256 grey levels, so this ranks by agreeing pairs first, smallest difference next.
+    choice = np.argmax(agreeing - np.minimum(smallest, 255.0) / 256.0, axis=1)
+    offset = np.stack([choice % span, choice // span], axis=1) - SHIFT_SEARCH
+    shift = guess + offset[cluster]
+    moved = _patches(full, a + shift, half) - pa
+    result[inside] = np.abs(moved).reshape(len(a), -1).sum(axis=1, dtype=np.int32) / (9.0 * side * side)
     return result
 
 
@@ -136,7 +169,6 @@ def find_clone(
     resolution). Boxes are returned in `gray` pixels.
     """
     scale = full.shape[1] / gray.shape[1]
-    search = min(2, int(np.ceil(scale)))
     keypoints, descriptors = _tiled_orb(gray)
     if descriptors is None or len(keypoints) < 10:
         return None
@@ -164,24 +196,28 @@ def find_clone(
     dst = points[pairs[:, 1]]
     shifts = np.rint((dst - src) / 4.0).astype(np.int64)  # 4-pixel bins: JPEG and keypoint jitter
     keys, counts = np.unique(shifts, axis=0, return_counts=True)
+    # Periodic backgrounds and repeated glyphs also make clusters; the biggest few are checked on pixels, all in
+    # one pass.
+    members = [
+        np.flatnonzero(np.abs(shifts - keys[idx]).max(axis=1) <= 1)[:20]
+        for idx in np.argsort(-counts)[:CLUSTERS_CHECKED]
+        if counts[idx] >= 3
+    ]
+    if not members:
+        return None
+    near = np.concatenate(members)
+    cluster = np.repeat(np.arange(len(members)), [len(m) for m in members])
+    residuals = _shared_shift_residuals(full, scale, src[near], dst[near], cluster, PATCH_HALF, max_residual)
     best: CloneEvidence | None = None
-    # Periodic backgrounds and repeated glyphs also make clusters; check the biggest few on pixels.
-    for idx in np.argsort(-counts)[:CLUSTERS_CHECKED]:
-        if counts[idx] < 3:
-            break
-        near = np.flatnonzero(np.abs(shifts - keys[idx]).max(axis=1) <= 1)[:20]
-        if best is not None and len(near) <= best.matches:
-            continue  # cannot beat the best cluster even if every pair verifies
-        residuals = _patch_residuals(full, scale, src[near], dst[near], PATCH_HALF, search)
-        ok = residuals <= max_residual
-        if ok.sum() < 3:
+    for number, pairs_of in enumerate(members):
+        mine = cluster == number
+        ok = residuals[mine] <= max_residual
+        if ok.sum() < 3 or (best is not None and ok.sum() <= best.matches):
             continue
-        evidence = CloneEvidence(
+        best = CloneEvidence(
             matches=int(ok.sum()),
-            source=_box(src[near][ok], 8),
-            target=_box(dst[near][ok], 8),
-            residual=float(np.median(residuals[ok])),
+            source=_box(src[pairs_of][ok], 8),
+            target=_box(dst[pairs_of][ok], 8),
+            residual=float(np.median(residuals[mine][ok])),
         )
-        if best is None or evidence.matches > best.matches:
-            best = evidence
     return best
