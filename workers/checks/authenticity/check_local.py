@@ -139,6 +139,7 @@ def copy_move(ctx: DocumentContext) -> Outcome | None:
         min_shift=MIN_CLONE_SHIFT,
         max_descriptor_distance=MAX_DESCRIPTOR_DISTANCE,
         max_residual=MAX_CLONE_RESIDUAL,
+        min_pairs=MIN_CLONE_MATCHES,
     )
     matches = evidence.matches if evidence is not None else 0
     if evidence is not None and matches >= MIN_CLONE_MATCHES:

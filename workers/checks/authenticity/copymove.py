@@ -162,11 +162,14 @@ def find_clone(
     min_shift: float,
     max_descriptor_distance: int,
     max_residual: float,
+    min_pairs: int = 3,
 ) -> CloneEvidence | None:
     """The displacement supported by most verified keypoint self-matches, or None if nothing repeats.
 
     Keypoints are found on `gray` (a downscaled view); the pixel check runs on `full` (the same image at full
-    resolution). Boxes are returned in `gray` pixels.
+    resolution). Boxes are returned in `gray` pixels. Displacement clusters with fewer than `min_pairs`
+    candidate pairs are not verified (a caller that flags from N verified pairs passes N: smaller clusters
+    cannot change its verdict).
     """
     scale = full.shape[1] / gray.shape[1]
     keypoints, descriptors = _tiled_orb(gray)
@@ -189,20 +192,26 @@ def find_clone(
     a, b = points[query], points[train]
     downwards = (b[:, 1] > a[:, 1]) | ((b[:, 1] == a[:, 1]) & (b[:, 0] > a[:, 0]))
     ordered = np.stack([np.where(downwards, query, train), np.where(downwards, train, query)], axis=1)
-    pairs = np.unique(ordered, axis=0) if len(ordered) else ordered
+    # Unique pairs, as one integer key each (a 1-D unique is far cheaper than a row-wise one).
+    code = np.unique(ordered[:, 0] * len(points) + ordered[:, 1])
+    pairs = np.stack([code // len(points), code % len(points)], axis=1)
     if len(pairs) < 3:
         return None
     src = points[pairs[:, 0]]
     dst = points[pairs[:, 1]]
     shifts = np.rint((dst - src) / 4.0).astype(np.int64)  # 4-pixel bins: JPEG and keypoint jitter
-    keys, counts = np.unique(shifts, axis=0, return_counts=True)
+    low = shifts.min(axis=0)
+    height = int(shifts[:, 1].max() - low[1]) + 1
+    codes, counts = np.unique((shifts[:, 0] - low[0]) * height + (shifts[:, 1] - low[1]), return_counts=True)
+    keys = np.stack([codes // height, codes % height], axis=1) + low
     # Periodic backgrounds and repeated glyphs also make clusters; the biggest few are checked on pixels, all in
     # one pass.
-    members = [
+    candidates = (
         np.flatnonzero(np.abs(shifts - keys[idx]).max(axis=1) <= 1)[:20]
         for idx in np.argsort(-counts)[:CLUSTERS_CHECKED]
         if counts[idx] >= 3
-    ]
+    )
+    members = [near for near in candidates if len(near) >= max(3, min_pairs)]
     if not members:
         return None
     near = np.concatenate(members)
