@@ -140,7 +140,7 @@ def _tiled_orb(gray: NDArray[np.uint8]) -> tuple[list[cv2.KeyPoint], NDArray[np.
     if not corners:
         return [], None
     h, w = gray.shape
-    xy = np.asarray(cv2.KeyPoint_convert(corners), dtype=np.float32)  # far faster than reading .pt in a loop
+    xy = np.asarray(cv2.KeyPoint.convert(corners), dtype=np.float32)  # far cheaper than .pt in a loop
     response = np.array([k.response for k in corners], dtype=np.float32)
     cols, rows = max(1, round(w / TILE_SIDE)), max(1, round(h / TILE_SIDE))
     tile = (xy[:, 1] * rows // h).astype(np.int64) * cols + (xy[:, 0] * cols // w).astype(np.int64)
@@ -175,7 +175,7 @@ def find_clone(
     keypoints, descriptors = _tiled_orb(gray)
     if descriptors is None or len(keypoints) < 10:
         return None
-    points = np.asarray(cv2.KeyPoint_convert(keypoints), dtype=np.float32)
+    points = np.asarray(cv2.KeyPoint.convert(keypoints), dtype=np.float32)
     # Brute-force Hamming k-NN of every descriptor against all of them, returned as plain arrays.
     distance, neighbour = cv2.batchDistance(
         descriptors, descriptors, cv2.CV_32S, normType=cv2.NORM_HAMMING, K=KNN, update=0, crosscheck=False
