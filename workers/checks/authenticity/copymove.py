@@ -31,6 +31,10 @@ PATCH_HALF = 12
 # Neighbours per keypoint: a monospace table repeats each glyph dozens of times, and the true copy must still
 # be among the nearest descriptors.
 KNN = 5
+# Brightness bands for the neighbour search (5 x 5 mean grey of the view around the keypoint): a copy's two
+# keypoints differ by JPEG error only (a few grey levels), and each band is compared with itself and its two
+# neighbours, so any two keypoints within 16 grey levels are always compared.
+BRIGHTNESS_STEP = 16
 # The cluster's full-resolution shift is searched within +-SHIFT_SEARCH px of its pairs' median displacement
 # (keypoints sit on whole view pixels: +-1 view pixel is +-2.3 full-resolution pixels on a 2400 px photo, and
 # the median halves that), judged on the first PROBE_PAIRS pairs.
@@ -155,6 +159,33 @@ def _tiled_orb(gray: NDArray[np.uint8]) -> tuple[list[cv2.KeyPoint], NDArray[np.
     return list(keypoints), np.asarray(descriptors, dtype=np.uint8)
 
 
+def _neighbours(
+    descriptors: NDArray[np.uint8], brightness: NDArray[np.uint8]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """(query, train, Hamming distance) of each descriptor's KNN nearest descriptors among the keypoints whose
+    surroundings are about as bright (same or neighbouring BRIGHTNESS_STEP band; train -1 where fewer exist).
+
+    A copy keeps the brightness around each keypoint (within JPEG error, a few grey levels), so comparing
+    across distant bands only costs time: brute force grows with the square of the keypoints (3 000 on a
+    guilloche card).
+    """
+    band = brightness.astype(np.int64) // BRIGHTNESS_STEP
+    queries, trains, distances = [], [], []
+    for b in np.unique(band):
+        mine = np.flatnonzero(band == b)
+        nearby = np.flatnonzero(np.abs(band - b) <= 1)
+        k = min(KNN, nearby.size)
+        distance, neighbour = cv2.batchDistance(
+            descriptors[mine], descriptors[nearby], cv2.CV_32S, normType=cv2.NORM_HAMMING, K=k, update=0,
+            crosscheck=False,
+        )  # fmt: skip
+        neighbour = np.asarray(neighbour, dtype=np.int64)
+        queries.append(np.repeat(mine, k))
+        trains.append(np.where(neighbour >= 0, nearby[np.maximum(neighbour, 0)], -1).ravel())
+        distances.append(np.asarray(distance, dtype=np.int64).ravel())
+    return np.concatenate(queries), np.concatenate(trains), np.concatenate(distances)
+
+
 def find_clone(
     gray: NDArray[np.uint8],
     full: NDArray[np.uint8],
@@ -176,14 +207,11 @@ def find_clone(
     if descriptors is None or len(keypoints) < 10:
         return None
     points = np.asarray(cv2.KeyPoint.convert(keypoints), dtype=np.float32)
-    # Brute-force Hamming k-NN of every descriptor against all of them, returned as plain arrays.
-    distance, neighbour = cv2.batchDistance(
-        descriptors, descriptors, cv2.CV_32S, normType=cv2.NORM_HAMMING, K=KNN, update=0, crosscheck=False
-    )
-    query = np.repeat(np.arange(len(points)), neighbour.shape[1])
-    train = neighbour.ravel().astype(np.int64)
+    smooth = np.asarray(cv2.blur(gray, (5, 5)), dtype=np.uint8)
+    brightness = smooth[np.rint(points[:, 1]).astype(np.int64), np.rint(points[:, 0]).astype(np.int64)]
+    query, train, distance = _neighbours(descriptors, brightness)
     # Not itself, alike enough, and far enough apart.
-    keep = (train >= 0) & (train != query) & (distance.ravel() <= max_descriptor_distance)
+    keep = (train >= 0) & (train != query) & (distance <= max_descriptor_distance)
     query, train = query[keep], train[keep]
     keep = np.hypot(*(points[train] - points[query]).T) >= min_shift
     query, train = query[keep], train[keep]
