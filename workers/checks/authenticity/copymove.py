@@ -114,29 +114,38 @@ def _shared_shift_residuals(
     result = np.full(len(src), np.inf)
     if not inside.any():
         return result
+    where = np.flatnonzero(inside)
     a, guess, cluster = a[inside], guess[inside], cluster[inside]
-    pa = _patches(full, a, half)
     # The shift: the one that most of the first few pairs of the cluster agree with (keypoints on the copy's
     # border carry uncopied pixels in their patch and agree with none, so a count is used rather than a mean).
     rank = np.arange(len(cluster)) - np.searchsorted(cluster, cluster)  # position within its cluster
     probe = np.flatnonzero(rank < PROBE_PAIRS)
+    pa = _patches(full, a[probe], half)
     wide = _patches(full, a[probe] + guess[probe], half + SHIFT_SEARCH)
     side, span = 2 * half, 2 * SHIFT_SEARCH + 1
     differences = np.empty((len(probe), span * span))
     for k in range(span * span):  # one slice per shift: far cheaper than a reduction over a strided view
         dy, dx = divmod(k, span)
-        moved = wide[:, dy : dy + side, dx : dx + side] - pa[probe]
+        moved = wide[:, dy : dy + side, dx : dx + side] - pa
         differences[:, k] = np.abs(moved).reshape(len(probe), -1).sum(axis=1, dtype=np.int32) / (9.0 * side * side)
-    agreeing = np.zeros((clusters, differences.shape[1]))
-    np.add.at(agreeing, cluster[probe], differences <= max_residual)
-    smallest = np.full((clusters, differences.shape[1]), np.inf)
-    np.minimum.at(smallest, cluster[probe], differences)
+    # Probes are grouped by cluster (clusters are numbered in order), so per-cluster sums are reduceat calls.
+    starts = np.flatnonzero(np.r_[True, np.diff(cluster[probe]) != 0])
+    agreeing = np.add.reduceat((differences <= max_residual).astype(np.int64), starts, axis=0)
+    smallest = np.minimum.reduceat(differences, starts, axis=0)
     # Differences are below 256 grey levels, so this ranks by agreeing pairs first, smallest difference next.
     choice = np.argmax(agreeing - np.minimum(smallest, 255.0) / 256.0, axis=1)
-    offset = np.stack([choice % span, choice // span], axis=1) - SHIFT_SEARCH
-    shift = guess + offset[cluster]
-    moved = _patches(full, a + shift, half) - pa
-    result[inside] = np.abs(moved).reshape(len(a), -1).sum(axis=1, dtype=np.int32) / (9.0 * side * side)
+    # A cluster none of whose probes agrees under any shift has no shared whole-pixel shift: not a copy, and
+    # its other pairs are not gathered.
+    present = cluster[probe][starts]
+    offset = np.zeros((clusters, 2), np.int64)
+    offset[present] = np.stack([choice % span, choice // span], axis=1) - SHIFT_SEARCH
+    judged = np.zeros(clusters, bool)
+    judged[present] = agreeing.max(axis=1) > 0
+    keep = judged[cluster]
+    if keep.any():
+        a, shift = a[keep], guess[keep] + offset[cluster[keep]]
+        moved = _patches(full, a + shift, half) - _patches(full, a, half)
+        result[where[keep]] = np.abs(moved).reshape(len(a), -1).sum(axis=1, dtype=np.int32) / (9.0 * side * side)
     return result
 
 
