@@ -104,8 +104,12 @@ def _shared_shift_residuals(
     clusters = int(cluster.max()) + 1
     a = np.rint(src * scale).astype(np.int64)
     moves = (dst - src) * scale
-    guess = np.stack([np.median(moves[cluster == c], axis=0) for c in range(clusters)])
-    guess = np.rint(guess).astype(np.int64)[cluster]
+    # Each cluster's median displacement (pairs are grouped by cluster, at most 20 each): pad the groups to one
+    # array with NaN and take a NaN-median per row.
+    rank = np.arange(len(cluster)) - np.searchsorted(cluster, cluster)
+    grouped = np.full((clusters, int(rank.max()) + 1, 2), np.nan)
+    grouped[cluster, rank] = moves
+    guess = np.rint(np.nanmedian(grouped, axis=1)).astype(np.int64)[cluster]
     margin = half + 1 + SHIFT_SEARCH  # the 3 x 3 filter takes one more pixel per side
     far = a + guess
     inside = (
@@ -246,11 +250,10 @@ def find_clone(
     keys = np.stack([codes // height, codes % height], axis=1) + low
     # Periodic backgrounds and repeated glyphs also make clusters; the biggest few are checked on pixels, all in
     # one pass.
-    candidates = (
-        np.flatnonzero(np.abs(shifts - keys[idx]).max(axis=1) <= 1)[:20]
-        for idx in np.argsort(-counts)[:CLUSTERS_CHECKED]
-        if counts[idx] >= 3
-    )
+    top = [idx for idx in np.argsort(-counts)[:CLUSTERS_CHECKED] if counts[idx] >= 3]
+    # Pairs within one bin of each biggest bin, all clusters in one comparison.
+    close = np.abs(shifts[None, :, :] - keys[top][:, None, :]).max(axis=2) <= 1
+    candidates = (np.flatnonzero(row)[:20] for row in close)
     members = [near for near in candidates if len(near) >= max(3, min_pairs)]
     if not members:
         return None
