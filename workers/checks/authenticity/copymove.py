@@ -129,10 +129,13 @@ def _shared_shift_residuals(
     wide = _patches(full, a[probe] + guess[probe], half + SHIFT_SEARCH)
     side, span = 2 * half, 2 * SHIFT_SEARCH + 1
     differences = np.empty((len(probe), span * span))
+    # The search reads every second row and column of the (already 3 x 3-smoothed) patches: a quarter of the
+    # work, and the smoothing leaves little between neighbouring pixels to miss.
+    sparse = pa[:, ::2, ::2]
     for k in range(span * span):  # one slice per shift: far cheaper than a reduction over a strided view
         dy, dx = divmod(k, span)
-        moved = wide[:, dy : dy + side, dx : dx + side] - pa
-        differences[:, k] = np.abs(moved).reshape(len(probe), -1).sum(axis=1, dtype=np.int32) / (9.0 * side * side)
+        moved = wide[:, dy : dy + side : 2, dx : dx + side : 2] - sparse
+        differences[:, k] = np.abs(moved).reshape(len(probe), -1).sum(axis=1, dtype=np.int32) / (9.0 * half * half)
     # Probes are grouped by cluster (clusters are numbered in order), so per-cluster sums are reduceat calls.
     starts = np.flatnonzero(np.r_[True, np.diff(cluster[probe]) != 0])
     agreeing = np.add.reduceat((differences <= max_residual).astype(np.int64), starts, axis=0)
