@@ -8,8 +8,10 @@ from functools import cache
 
 import cv2
 import numpy as np
-from PIL import Image
+from numpy.typing import NDArray
+from PIL import Image, ImageDraw
 
+from tests.fixtures.documents import font
 from tests.fixtures.edits import (
     Sample,
     check_sample,
@@ -20,6 +22,7 @@ from tests.fixtures.edits import (
     screenshot,
     smoothed_face,
 )
+from workers.checks.authenticity.copymove import find_clone
 from workers.checks.authenticity.noise import noise_sigma_map, region_noise_ratio
 from workers.checks.model import Finding, Status
 
@@ -89,6 +92,49 @@ def test_cloned_region_is_flagged_and_clean_passes() -> None:
     assert finding.status is Status.REVIEW
     assert isinstance(finding.measured, (int, float)) and finding.measured >= 8
     assert by_code(findings_of("clean", "passport", 1)[1], "EDIT_COPY_MOVE").status is Status.PASS
+
+
+def test_noisy_copy_off_the_jpeg_grid_is_flagged_where_it_was_pasted() -> None:
+    # Seed 17: a bill photographed with strong grain; the unfiltered patch difference of this copy was 2.8-3.2
+    # grey levels (JPEG requantisation off the 8 x 8 grid), above the old limit, so it was missed.
+    sample, findings = findings_of("cloned_region", "bill", 17)
+    finding = by_code(findings, "EDIT_COPY_MOVE")
+    assert finding.status is Status.REVIEW and overlaps(finding, sample.box)
+
+
+def _printed_page(seed: int, *, reprint: bool) -> NDArray[np.uint8]:
+    """A grey page with two identical lines of print and camera grain, JPEG-compressed at quality 90.
+
+    With `reprint`, both lines were printed before the grain was added (two printings, each with its own
+    grain); otherwise the first line was copied onto the second after the grain (a copy-move edit), at a shift
+    that is not a multiple of 8 (off the JPEG grid).
+    """
+    rng = np.random.default_rng(seed)
+    page = Image.new("L", (1200, 800), 200)
+    draw = ImageDraw.Draw(page)
+    text = "SPECIMEN 1987 AB-4471 KYC"
+    draw.text((100, 150), text, font=font(64), fill=30)
+    if reprint:
+        draw.text((313, 467), text, font=font(64), fill=30)
+    grey = np.asarray(page, dtype=np.float32)
+    grey = np.clip(grey + rng.normal(0, 3.5, grey.shape) + 0.5, 0, 255).astype(np.uint8)
+    if not reprint:
+        grey[467:567, 313 : 1213 - 213] = grey[150:250, 100 : 1000 - 213]
+    out = io.BytesIO()
+    Image.fromarray(grey).save(out, "JPEG", quality=90)
+    with Image.open(io.BytesIO(out.getvalue())) as decoded:
+        return np.asarray(decoded.convert("L"), dtype=np.uint8)
+
+
+def test_copy_move_measure_tells_a_copy_from_a_second_printing() -> None:
+    def verified(grey: NDArray[np.uint8]) -> int:
+        found = find_clone(grey, grey, min_shift=24, max_descriptor_distance=40, max_residual=0.7)
+        return found.matches if found is not None else 0
+
+    # Both pages give ~20 keypoint pairs with one shift; only the pixel check (3 x 3-mean patch difference:
+    # copy ~0.55, second printing ~1.4 grey levels) tells them apart.
+    copied, reprinted = verified(_printed_page(3, reprint=False)), verified(_printed_page(3, reprint=True))
+    assert copied >= 6 > reprinted
 
 
 def test_pasted_portrait_is_flagged_over_the_portrait() -> None:

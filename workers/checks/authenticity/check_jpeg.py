@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from workers.checks.authenticity import metadata as md
 from workers.checks.authenticity.check_metadata import RESUBMIT_ORIGINAL
-from workers.checks.authenticity.jpeg import block_dct, double_compression_periodicity, estimate_quality
+from workers.checks.authenticity.jpeg import (
+    HISTOGRAM_LOW,
+    block_dct,
+    double_compression_periodicity,
+    estimate_quality,
+)
 from workers.checks.authenticity.views import jpeg_structure, metadata
 from workers.checks.context import DocumentContext
 from workers.checks.model import Outcome, Status
@@ -64,7 +69,7 @@ def double_compressed(ctx: DocumentContext) -> Outcome | None:
     orientation = metadata(ctx.capture).ifd0.get(0x0112, 1)
     if orientation not in (None, 1):
         return None  # the upright pixels no longer sit on the file's 8x8 grid
-    coefficients = block_dct(ctx.capture.gray)
+    coefficients = block_dct(ctx.capture.gray, low=HISTOGRAM_LOW)
     score = double_compression_periodicity(coefficients, structure.tables[0])
     if score > MAX_PERIODICITY:
         return Outcome(

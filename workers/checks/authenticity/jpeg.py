@@ -126,18 +126,22 @@ def _dct_matrix() -> NDArray[np.float32]:
 DCT8 = _dct_matrix()
 # Low and mid frequencies: enough coefficients are non-zero there for a histogram in any photo.
 HISTOGRAM_FREQUENCIES = ((0, 1), (1, 0), (1, 1), (0, 2), (2, 0), (2, 1), (1, 2), (2, 2))
+HISTOGRAM_LOW = 3  # the transform need only keep frequencies 0-2 in each direction
 
 
-def block_dct(luma: NDArray[np.uint8], max_blocks: int = 8000) -> NDArray[np.float32]:
-    """8x8 DCT of the luma blocks on the JPEG grid (top-left origin), evenly subsampled to `max_blocks`."""
+def block_dct(luma: NDArray[np.uint8], max_blocks: int = 8000, low: int = 8) -> NDArray[np.float32]:
+    """8x8 DCT of the luma blocks on the JPEG grid (top-left origin), evenly subsampled to `max_blocks`; only
+    the `low` x `low` lowest frequencies of each block (all 64 by default), shape (blocks, low, low).
+
+    Asking only for the frequencies a measure uses shrinks both basis products (about 2-3 times cheaper for 3).
+    """
     rows, cols = luma.shape[0] // 8, luma.shape[1] // 8
     take = np.linspace(0, rows * cols - 1, min(max_blocks, rows * cols)).astype(np.int64)
     r, c = np.divmod(take, cols)
-    offsets = np.arange(8)
-    ys = (r[:, None] * 8 + offsets)[:, :, None]
-    xs = (c[:, None] * 8 + offsets)[:, None, :]
-    blocks = luma[ys, xs].astype(np.float32) - 128.0
-    coefficients: NDArray[np.float32] = np.asarray(DCT8 @ blocks @ DCT8.T, dtype=np.float32)
+    grid = luma[: rows * 8, : cols * 8].reshape(rows, 8, cols, 8)  # a view: (block row, y, block column, x)
+    blocks = grid[r, :, c, :].astype(np.float32) - 128.0
+    basis = DCT8[:low]
+    coefficients: NDArray[np.float32] = np.asarray(basis @ blocks @ basis.T, dtype=np.float32)
     return coefficients
 
 
