@@ -30,5 +30,5 @@ def test_only_the_batch_routes_ask_for_a_key() -> None:
     assert "security" not in spec  # no document-wide requirement: the health probes are open
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
-            wanted = [{"apiKey": []}] if path.startswith("/v1/") else None
+            wanted: list[dict[str, list[str]]] | None = [{"apiKey": []}] if path.startswith("/v1/") else None
             assert operation.get("security") == wanted, (method, path)
