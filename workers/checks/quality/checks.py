@@ -15,6 +15,7 @@ from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Region, Status
 from workers.checks.quality import thresholds as t
 from workers.checks.quality import views
+from workers.checks.quality.held import held_outline
 from workers.checks.quality.outline import Outline, document_outline
 from workers.checks.spec import DOCUMENT_ROLES, DocumentCheck, Result
 
@@ -61,7 +62,7 @@ def _message(rule: Rule, value: float, limit: float, bad: bool, ctx: DocumentCon
 
 def _evaluator(rule: Rule, limit: float, held: bool) -> Callable[[DocumentContext], Result]:
     def evaluate(ctx: DocumentContext) -> Result:
-        outline = document_outline(ctx.capture, held=held)
+        outline = held_outline(ctx) if held else document_outline(ctx.capture)
         if outline is None:
             if rule.whole_image is None or ctx.role is Role.SELFIE:
                 return None  # DOC_NOT_FOUND reports it (documents); the selfie checks own "no document held"

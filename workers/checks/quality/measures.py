@@ -22,6 +22,10 @@ GLARE_MIN_SOLIDITY = 0.7
 # A reflection saturates, or nearly, the sensor: the brightest tenth of the blob reaches 245+ grey (generated
 # reflections 254, the docsaid band 249); pale worn print on flat specimens peaks at 229-244.
 GLARE_MIN_CORE = 245.0
+# On a white document (paper at 230+) "25 levels above the paper" is beyond 255: the requirement is capped
+# just under saturation, so a reflection on a white card (the selfie fixtures' cards: paper 234, a third of
+# the card at 250+) still counts.
+GLARE_MIN_BRIGHT_CAP = 250.0
 
 Gray = NDArray[np.uint8]
 RGB = NDArray[np.uint8]
@@ -92,9 +96,11 @@ def glare_mask(rgb: RGB) -> NDArray[np.bool_]:
     gray = grey(rgb)
     paper = median_u8(gray)
     chroma = cv2.subtract(_channel_max(rgb), _channel_min(rgb))
-    # 25 grey levels above the paper (and at least 200): brighter than any ink-free ground of the same
-    # document. Chroma up to 30 % of the brightness: a reflection takes the (often warm) light's tint.
-    bright = (gray >= max(paper + 25.0, 200.0)) & (chroma <= cv2.LUT(gray, _MAX_GLARE_CHROMA))
+    # 25 grey levels above the paper (at least 200, at most GLARE_MIN_BRIGHT_CAP): brighter than any ink-free
+    # ground of the same document. Chroma up to 30 % of the brightness: a reflection takes the (often warm)
+    # light's tint.
+    least = max(min(paper + 25.0, GLARE_MIN_BRIGHT_CAP), 200.0)
+    bright = (gray >= least) & (chroma <= cv2.LUT(gray, _MAX_GLARE_CHROMA))
     unit = max(3, round(max(rgb.shape[:2]) / 200))
     bright_u8 = cv2.morphologyEx(bright.astype(np.uint8), cv2.MORPH_OPEN, np.ones((unit, unit), np.uint8))
     mask = np.zeros(bright.shape, bool)

@@ -1,0 +1,81 @@
+"""Calibration of the capture-quality checks on the document held in a selfie (the SELFIE_* twins).
+
+For seeds 0..N-1, every scene of tests/fixtures/selfies.defect_scenes is checked with the applicant's ID card
+in the same bundle (the real engine, capture-quality checks only). Prints, per SELFIE_* code, detection on
+the scenes carrying its defect and false flags on the scenes whose card is fine (face defects only); how
+often the held card is located (outline overlapping the true card by IoU >= 0.8); and how many scenes
+without the applicant's card are flagged (none should be: the selfie checks report a missing or other card).
+Run: python -m bench.calibrate_held [N]
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from tests.fixtures.selfies import run_held_quality_checks
+from workers.checks.model import BundleVerdict, Status
+
+# scene -> the SELFIE_* quality code it must raise
+DEFECT_CODE = {
+    "glare_on_card": "SELFIE_IMAGE_GLARE",
+    "blurry": "SELFIE_IMAGE_BLURRY",
+    "dark": "SELFIE_IMAGE_TOO_DARK",
+    "backlit": "SELFIE_IMAGE_OVEREXPOSED",
+    "side_lit": "SELFIE_IMAGE_UNEVEN_LIGHT",
+    "screen": "SELFIE_DOC_SCREEN_PHOTO",
+}
+# Scenes whose held card is a good capture (their defects are the face's, judged by the face checks).
+CARD_FINE = ("clean", "face_blurry", "sunglasses", "mask", "mask_under_nose", "hat", "second_face", "small_face")
+NOT_THE_CARD = ("no_card", "other_card", "passport_instead")
+
+
+def flagged(verdict: BundleVerdict) -> set[str]:
+    return {f.code for f in verdict.findings if f.code.startswith("SELFIE_") and f.status is not Status.PASS}
+
+
+def located(verdict: BundleVerdict, truth: NDArray[np.float64] | None, shape: tuple[int, int]) -> bool:
+    region = next((f.region for f in verdict.findings if f.code == "SELFIE_DOC_TOO_SMALL" and f.region), None)
+    if region is None or truth is None:
+        return False
+    found, real = np.zeros(shape, np.uint8), np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(found, np.round(np.array(region.polygon)).astype(np.int32), 1)
+    cv2.fillConvexPoly(real, np.round(truth).astype(np.int32), 1)
+    return float((found & real).sum()) / max(1.0, float((found | real).sum())) >= 0.8
+
+
+def main() -> None:
+    seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    detected: Counter[str] = Counter()
+    false_flags: Counter[str] = Counter()
+    found = total_with_card = anything_without_card = 0
+    for seed in range(seeds):
+        for name in (*DEFECT_CODE, *CARD_FINE, *NOT_THE_CARD):
+            verdict, truth, shape = run_held_quality_checks(seed, name)
+            codes = flagged(verdict)
+            if name in NOT_THE_CARD:
+                anything_without_card += bool(codes)
+                continue
+            total_with_card += 1
+            found += located(verdict, truth, shape)
+            if name in DEFECT_CODE:
+                detected[name] += DEFECT_CODE[name] in codes
+            else:
+                for code in codes:
+                    false_flags[code] += 1
+    print(f"held card located (IoU >= 0.8): {found}/{total_with_card}")
+    print("| scene | code | detected |")
+    print("|---|---|---|")
+    for name, code in DEFECT_CODE.items():
+        print(f"| {name} | {code} | {detected[name]}/{seeds} |")
+    clean_total = seeds * len(CARD_FINE)
+    print(f"false flags on {clean_total} scenes with a good card: {dict(false_flags) or 'none'}")
+    print(f"scenes without the applicant's card flagged by a SELFIE_* quality check: {anything_without_card}")
+
+
+if __name__ == "__main__":
+    main()
