@@ -39,3 +39,11 @@ def test_a_selfie_without_the_card_gets_no_held_document_findings() -> None:
     # "No card held" is the selfie checks' to say; judging whatever else is in the hand would mislead.
     verdict, _, _ = run_held_quality_checks(1, "no_card")
     assert not [f for f in verdict.findings if f.code.startswith("SELFIE_")]
+
+
+def test_a_weakly_matched_blurred_card_is_judged_for_blur_not_geometry() -> None:
+    # Seed 2: the blurred card matches the ID on 9 features only: the place is known, the corners are not.
+    verdict, _, _ = run_held_quality_checks(2, "blurry")
+    assert "SELFIE_IMAGE_BLURRY" in _flags(verdict)
+    judged = {f.code for f in verdict.findings}
+    assert not judged & {"SELFIE_DOC_PERSPECTIVE", "SELFIE_DOC_CORNERS_CUT", "SELFIE_DOC_OBSTRUCTED"}

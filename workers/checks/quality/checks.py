@@ -45,6 +45,9 @@ class Rule:
     # Measure on the whole image when no document is found (documents only): an exposure so bad that the
     # document cannot be found is still worth naming.
     whole_image: Callable[[DocumentContext], float] | None = None
+    # Reads the outline's exact corners or edges (geometry, fingers entering from an edge): not judged on a
+    # rough outline (a held card placed by a weak feature match).
+    precise: bool = False
 
 
 def _message(rule: Rule, value: float, limit: float, bad: bool, ctx: DocumentContext, outline: Outline | None) -> str:
@@ -68,6 +71,8 @@ def _evaluator(rule: Rule, limit: float, held: bool) -> Callable[[DocumentContex
                 return None  # DOC_NOT_FOUND reports it (documents); the selfie checks own "no document held"
             value = rule.whole_image(ctx)
         else:
+            if outline.rough and rule.precise:
+                return None
             value = rule.measure(ctx, outline)
         bad = value > limit if rule.higher_is_worse else value < limit
         message = _message(rule, value, limit, bad, ctx, outline)
@@ -189,6 +194,7 @@ RULES: list[Rule] = [
         limit=0.0,
         selfie_limit=0.0,
         detail=_cut_detail,
+        precise=True,
     ),
     Rule(
         code="DOC_TOO_SMALL",
@@ -203,6 +209,7 @@ RULES: list[Rule] = [
         limit=t.MIN_AREA,
         selfie_limit=t.SELFIE_MIN_AREA,
         scale=100,
+        precise=True,
     ),
     Rule(
         code="DOC_PERSPECTIVE",
@@ -217,6 +224,7 @@ RULES: list[Rule] = [
         higher_is_worse=True,
         limit=t.MAX_TILT,
         selfie_limit=t.SELFIE_MAX_TILT,
+        precise=True,
     ),
     Rule(
         code="IMAGE_BLURRY",
@@ -303,6 +311,7 @@ RULES: list[Rule] = [
         limit=t.MAX_OCCLUSION,
         selfie_limit=t.SELFIE_MAX_OCCLUSION,
         scale=100,
+        precise=True,
     ),
     Rule(
         code="BACKGROUND_BUSY",
@@ -360,6 +369,7 @@ RULES: list[Rule] = [
         higher_is_worse=False,
         limit=t.MIN_PIXELS_PER_MM,
         selfie_limit=t.SELFIE_MIN_PIXELS_PER_MM,
+        precise=True,
     ),
 ]
 

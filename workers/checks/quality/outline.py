@@ -74,6 +74,7 @@ class Outline:
     fills_frame: bool  # a flat scan/render: the frame itself is taken as the outline
     cut_corners: tuple[str, ...]  # names of corners lying on the image border (cut off by the frame)
     held: bool = False  # searched as a document held in a photo (a selfie), never as a flat scan
+    rough: bool = False  # placed by a weak feature match: right place, corners too loose for geometry checks
 
     @property
     def tag(self) -> str:
