@@ -45,6 +45,17 @@ def test_views_are_shared_not_recomputed() -> None:
     assert max(capture.downscaled(320).shape[:2]) == 320
 
 
+def test_halvings_average_two_by_two_blocks() -> None:
+    capture = Capture(_jpeg(render_id_card(width=641), None), "id.jpg")
+    full = capture.rgb.astype(np.float64)
+    h, w = full.shape[0] // 2 * 2, full.shape[1] // 2 * 2
+    blocks = full[:h, :w].reshape(h // 2, 2, w // 2, 2, 3).mean(axis=(1, 3))
+    assert capture.halved(1).shape == blocks.shape  # the odd last column is dropped
+    assert np.abs(capture.halved(1) - blocks).max() <= 0.5 + 1e-9  # the mean, rounded
+    assert capture.halved(2).shape[1] == w // 4
+    assert capture.halved(0) is capture.rgb and capture.halved(2) is capture.halved(2)
+
+
 def test_a_declared_giant_is_refused_before_decoding() -> None:
     capture = Capture(_jpeg(render_id_card(width=640), None), "id.jpg", max_pixels=100_000)
     assert capture.problem is DecodeProblem.BOMB and not capture.decodes

@@ -1,7 +1,8 @@
 """One uploaded file, decoded at most once, with lazily built views shared by every check.
 
-Checks never decode on their own: they ask the Capture for `rgb`, `gray`, `downscaled(n)` or a named
-`cached(...)` view (the document outline, the MRZ band, a face box...), so each is computed once per bundle.
+Checks never decode on their own: they ask the Capture for `rgb`, `gray`, `downscaled(n)`, `halved(level)` or
+a named `cached(...)` view (the document outline, the MRZ band, a face box...), so each is computed once per
+bundle.
 """
 
 from __future__ import annotations
@@ -173,8 +174,30 @@ class Capture:
     def gray(self) -> NDArray[np.uint8]:
         return self.cached("gray", lambda: cast(NDArray[np.uint8], cv2.cvtColor(self.rgb, cv2.COLOR_RGB2GRAY)))
 
+    def halved(self, level: int) -> NDArray[np.uint8]:
+        """The RGB image halved `level` times, each pixel the mean of a 2 x 2 block of the level below (an odd
+        last row or column is dropped); level 0 is `rgb`. OpenCV averages 2 x 2 blocks on a fast path (0.3 ms
+        at 2 MP, 2.3 ms at 12 MP), where a fractional area resize reads every source pixel slowly: the quality
+        views are resized from the level just above the size they need."""
+        if level == 0:
+            return self.rgb
+
+        def build() -> NDArray[np.uint8]:
+            below = self.halved(level - 1)
+            h, w = below.shape[:2]
+            if h < 2 or w < 2:
+                return below
+            half = cv2.resize(below[: h // 2 * 2, : w // 2 * 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+            return cast(NDArray[np.uint8], half)
+
+        return self.cached(f"halved:{level}", build)
+
     def downscaled(self, max_side: int, *, gray: bool = False) -> NDArray[np.uint8]:
-        """The image shrunk (area averaging) so that its longer side is at most `max_side`; never enlarged."""
+        """The image shrunk (area averaging) so that its longer side is at most `max_side`; never enlarged.
+
+        One area resize of the full image, not via `halved`: starting from the pyramid (2.4x faster) moves the
+        authenticity grain measures the calibration rests on (pasted-portrait ratios 0.22 -> 0.34, retyped-date
+        contrast 32 -> 23 on the generated set)."""
 
         def build() -> NDArray[np.uint8]:
             source = self.gray if gray else self.rgb

@@ -1,9 +1,7 @@
-"""Reduced copies of a Capture's image, shared by the quality measures and cached on the Capture.
+"""Reduced copies of a Capture's image for the quality measures, cached on the Capture.
 
-The reductions start with a pyramid of exact halvings: OpenCV averages 2 x 2 blocks on a fast path (0.3 ms
-for a 2 MP photo, 2.3 ms for 12 MP), where an area resize by 3 or 7 costs 2 ms and 6-12 ms. A view of a given
-size is then resized from the smallest pyramid level still larger than it, so the slow fractional resize only
-ever reads at most four times the pixels it writes.
+They start from the Capture's pyramid of exact halvings (`Capture.halved`): a view of a given size is resized
+from the smallest level still larger than it, so no resize reads more than four times the pixels it writes.
 """
 
 from __future__ import annotations
@@ -18,20 +16,8 @@ RGB = NDArray[np.uint8]
 
 
 def pyramid_level(capture: Capture, level: int) -> RGB:
-    """The image halved `level` times (each pixel the mean of a 2 x 2 block of the level below); level 0 is
-    the full-resolution image. An odd last row or column is dropped at each halving."""
-    if level == 0:
-        return capture.rgb
-
-    def build() -> RGB:
-        below = pyramid_level(capture, level - 1)
-        h, w = below.shape[:2]
-        if h < 2 or w < 2:
-            return below
-        halved = cv2.resize(below[: h // 2 * 2, : w // 2 * 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-        return np.asarray(halved, dtype=np.uint8)
-
-    return capture.cached(f"quality:pyramid:{level}", build)
+    """The image halved `level` times (`Capture.halved`, shared with every domain's reductions)."""
+    return capture.halved(level)
 
 
 def level_for(long_side: float, wanted: float) -> int:
