@@ -244,7 +244,7 @@ def edge_occlusion(rgb: RGB) -> float:
 def background_clutter(gray: Gray, document: NDArray[np.bool_]) -> float:
     """Edge density (share of edge pixels, 0-1) of the background around the document; a plain surface ~0.
 
-    `gray` is a ~640 px view; `document` marks the document there. A band around the document is left out so
+    `gray` is the ~560 px analysis view; `document` marks the document there. A band around the document is left out so
     that the document's own border does not count. Returns 0 when under 10 % of the frame is background.
     """
     h, w = gray.shape
