@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from workers.checks.capture import Capture
 from workers.checks.quality.geometry import rectified_size
 from workers.checks.quality.outline import Outline
-from workers.checks.quality.scaled import level_for, pyramid_level
+from workers.checks.quality.scaled import level_for
 
 RGB = NDArray[np.uint8]
 
@@ -45,7 +45,7 @@ def document_crop(capture: Capture, outline: Outline, max_side: int) -> RGB:
         # The coarsest level where the document is still at least as large as the view: the warp then shrinks
         # by less than 2x, which bilinear sampling does without aliasing the print.
         level = level_for(max(width, height), max(size))
-        source = pyramid_level(capture, level)
+        source = capture.halved(level)
         if outline.is_whole_frame:
             return np.asarray(cv2.resize(source, size, interpolation=cv2.INTER_LINEAR), dtype=np.uint8)
         warped = cv2.warpPerspective(source, _to_flat(outline, size, level), size, flags=cv2.INTER_LINEAR)

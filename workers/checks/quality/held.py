@@ -18,8 +18,8 @@ from workers.checks.context import DocumentContext
 from workers.checks.face import applicant
 from workers.checks.face.checks_bundle import MATCH_MAX_CONTRADICTION, MATCH_MIN_INLIERS
 from workers.checks.manifest import Role
-from workers.checks.quality.geometry import CORNER_NAMES, Quad, order_corners, quad_area
-from workers.checks.quality.outline import Outline, document_outline
+from workers.checks.quality.geometry import Quad, order_corners, quad_area
+from workers.checks.quality.outline import Outline, cut_corners, document_outline
 
 # A matched corner this close to the frame (share of the image's longer side) or beyond it is cut: the same
 # 3 px the edge search allows at its ~560 px view.
@@ -59,12 +59,7 @@ def held_outline(ctx: DocumentContext) -> Outline | None:
             if edge is not None and _overlap(edge.corners, corners) >= SAME_PLACE:
                 return edge
         w, h = ctx.capture.width, ctx.capture.height
-        margin = CUT_MARGIN * max(w, h)
-        cut = tuple(
-            name
-            for name, (x, y) in zip(CORNER_NAMES, corners, strict=True)
-            if min(x, y, w - 1 - x, h - 1 - y) <= margin
-        )
+        cut = cut_corners(corners, w, h, CUT_MARGIN * max(w, h))
         inside = np.clip(corners, [0, 0], [w - 1, h - 1])
         # A weak match (a blurred card: 8-18 features) puts the card in the right place but its corners only
         # roughly: its sharpness, light and glare can be judged, its corners and tilt cannot (Rule.precise).

@@ -248,12 +248,11 @@ def _has_content(cand: _Candidate, text: TextMask, gray: NDArray[np.uint8]) -> b
     return bool(gray[inside].std() >= MIN_INTERIOR_STD or text()[inside].mean() >= MIN_TEXT_INSIDE)
 
 
-def _cut_corners(quad: Quad, w: int, h: int) -> tuple[str, ...]:
-    cut = []
-    for name, (x, y) in zip(CORNER_NAMES, quad, strict=True):
-        if min(x, y, w - 1 - x, h - 1 - y) <= BORDER_TOLERANCE:
-            cut.append(name)
-    return tuple(cut)
+def cut_corners(quad: Quad, w: int, h: int, tolerance: float = BORDER_TOLERANCE) -> tuple[str, ...]:
+    """Names of the corners of `quad` lying within `tolerance` pixels of the border of a w x h image, or beyond."""
+    return tuple(
+        name for name, (x, y) in zip(CORNER_NAMES, quad, strict=True) if min(x, y, w - 1 - x, h - 1 - y) <= tolerance
+    )
 
 
 def _choose(
@@ -271,7 +270,7 @@ def _choose(
             break
     if chosen is None:
         return None
-    cut = _cut_corners(chosen.quad, w, h)
+    cut = cut_corners(chosen.quad, w, h)
     if cut and chosen.area >= FLAT_AREA and not held:
         return chosen.quad, True, ()
     if len(cut) < 4:

@@ -15,11 +15,6 @@ from workers.checks.capture import Capture
 RGB = NDArray[np.uint8]
 
 
-def pyramid_level(capture: Capture, level: int) -> RGB:
-    """The image halved `level` times (`Capture.halved`, shared with every domain's reductions)."""
-    return capture.halved(level)
-
-
 def level_for(long_side: float, wanted: float) -> int:
     """The coarsest pyramid level at which something `long_side` pixels long is still at least `wanted` long."""
     level = 0
@@ -40,7 +35,7 @@ def reduced_view(capture: Capture, side: int) -> tuple[RGB, float]:
         if divisor <= 1:
             return capture.rgb, 1.0
         long_side = max(h, w) / divisor
-        source = pyramid_level(capture, level_for(max(h, w), long_side))
+        source = capture.halved(level_for(max(h, w), long_side))
         scale = long_side / max(h, w)
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
         # Bilinear: the pyramid level is less than twice the view's size, so every source pixel is still read;

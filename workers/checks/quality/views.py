@@ -42,9 +42,6 @@ ID3_LONG_MM = 125.0
 A4_LONG_MM = 297.0
 
 
-crop = document_crop
-
-
 def sharpness(capture: Capture, outline: Outline) -> float:
     def build() -> float:
         tiles = detail_tiles(capture, outline, SHARPNESS_SIDE, SHARPNESS_TILE, SHARPNESS_TILES)
@@ -75,7 +72,7 @@ def portrait_box(flat_rgb: NDArray[np.uint8]) -> tuple[int, int, int, int] | Non
 def glare_mask(capture: Capture, outline: Outline) -> NDArray[np.bool_]:
     """Glare on the flat document at GLARE_SIDE."""
     return capture.cached(
-        f"quality:glare_mask{outline.tag}", lambda: measures.glare_mask(crop(capture, outline, GLARE_SIDE))
+        f"quality:glare_mask{outline.tag}", lambda: measures.glare_mask(document_crop(capture, outline, GLARE_SIDE))
     )
 
 
@@ -91,7 +88,7 @@ def glare_covers(capture: Capture, outline: Outline) -> tuple[bool, bool]:
         mask = glare_mask(capture, outline)
         if not mask.any():
             return False, False
-        flat = crop(capture, outline, GLARE_SIDE)
+        flat = document_crop(capture, outline, GLARE_SIDE)
         # Text is invisible under glare: look for text lines just around the glare instead.
         text = text_line_mask(np.asarray(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), dtype=np.uint8))
         reach = max(3, round(0.03 * max(flat.shape[:2])))
@@ -109,7 +106,7 @@ def glare_covers(capture: Capture, outline: Outline) -> tuple[bool, bool]:
 def falloff(capture: Capture, outline: Outline) -> float:
     return capture.cached(
         f"quality:falloff{outline.tag}",
-        lambda: measures.illumination_falloff(crop(capture, outline, LIGHT_SIDE)),
+        lambda: measures.illumination_falloff(document_crop(capture, outline, LIGHT_SIDE)),
     )
 
 
@@ -125,13 +122,13 @@ def whole_clipped(capture: Capture) -> float:
 def bright_level(capture: Capture, outline: Outline) -> float:
     return capture.cached(
         f"quality:bright_level{outline.tag}",
-        lambda: measures.bright_level(crop(capture, outline, LIGHT_SIDE)),
+        lambda: measures.bright_level(document_crop(capture, outline, LIGHT_SIDE)),
     )
 
 
 def clipped(capture: Capture, outline: Outline) -> float:
     return capture.cached(
-        f"quality:clipped{outline.tag}", lambda: measures.clipped_fraction(crop(capture, outline, LIGHT_SIDE))
+        f"quality:clipped{outline.tag}", lambda: measures.clipped_fraction(document_crop(capture, outline, LIGHT_SIDE))
     )
 
 
@@ -146,14 +143,14 @@ def inner(image: NDArray[np.uint8], margin: float = 0.03) -> NDArray[np.uint8]:
 def colourfulness(capture: Capture, outline: Outline) -> float:
     return capture.cached(
         f"quality:colourfulness{outline.tag}",
-        lambda: measures.colourfulness(inner(crop(capture, outline, LIGHT_SIDE))),
+        lambda: measures.colourfulness(inner(document_crop(capture, outline, LIGHT_SIDE))),
     )
 
 
 def occlusion(capture: Capture, outline: Outline) -> float:
     return capture.cached(
         f"quality:occlusion{outline.tag}",
-        lambda: measures.edge_occlusion(crop(capture, outline, OCCLUSION_SIDE)),
+        lambda: measures.edge_occlusion(document_crop(capture, outline, OCCLUSION_SIDE)),
     )
 
 
