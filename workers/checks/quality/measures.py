@@ -39,28 +39,43 @@ def edge_steepness(gray: Gray | list[Gray]) -> float:
     a Gaussian blur of sigma s spreads it over ~2.5 s pixels, so the ratio falls as ~0.4/s. Dividing by the
     local contrast makes the number independent of how dark the ink or how bright the light is.
 
-    `gray` is one image or several tiles of the same image, pooled.
+    `gray` is one image or several tiles of the same size, pooled.
     """
-    tiles = gray if isinstance(gray, list) else [gray]
+    tiles = np.stack(gray if isinstance(gray, list) else [gray])
     # Strong edges: a local contrast of 60+ grey levels (text, photo and card borders; not paper texture),
     # or a quarter of the image's grey range when the whole image is dim.
-    low, high = percentiles_u8(np.concatenate([tile[::4, ::4].ravel() for tile in tiles]), [1, 99])
+    low, high = percentiles_u8(np.ascontiguousarray(tiles[:, ::4, ::4]).ravel(), [1, 99])
     min_contrast = min(60.0, max(15.0, 0.25 * float(high - low)))
-    kernel = np.ones((15, 15), np.uint8)
-    ratios = []
-    for tile in tiles:
-        img = tile.astype(np.int16)
-        step = np.zeros(tile.shape, np.int16)
-        step[:, :-1] = np.abs(np.diff(img, axis=1))
-        step[:-1, :] = np.maximum(step[:-1, :], np.abs(np.diff(img, axis=0)))
-        contrast = cv2.dilate(tile, kernel).astype(np.int16) - cv2.erode(tile, kernel).astype(np.int16)
-        strong = contrast >= min_contrast
-        ratios.append(step[strong] / contrast[strong].astype(np.float32))
-    pooled = np.concatenate(ratios)
+    img = tiles.astype(np.int16)
+    step = np.zeros(tiles.shape, np.int16)
+    step[:, :, :-1] = np.abs(np.diff(img, axis=2))
+    step[:, :-1, :] = np.maximum(step[:, :-1, :], np.abs(np.diff(img, axis=1)))
+    contrast = _local_range(tiles, LOCAL_CONTRAST_REACH)
+    strong = contrast >= min_contrast
+    pooled = step[strong] / contrast[strong].astype(np.float32)
     if pooled.size < 50:
         return 0.0
     # The best 2 % of those edge pixels sit right on the edges' steepest points.
     return upper_percentile(pooled, 98)
+
+
+# Reach of edge_steepness's local contrast: the grey range within 15 px (7 either side).
+LOCAL_CONTRAST_REACH = 7
+
+
+def _local_range(tiles: NDArray[np.uint8], reach: int) -> NDArray[np.int16]:
+    """Per tile, the grey range (max - min) within `reach` pixels of each pixel, as if each tile were filtered
+    alone: the tiles are stacked into one column separated by `reach` rows that cannot win the max (0) or
+    the min (255), so one dilation and one erosion serve them all."""
+    count, h, w = tiles.shape
+    kernel = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
+    ranges = []
+    for neutral, op in ((0, cv2.dilate), (255, cv2.erode)):
+        column = np.full((count, h + reach, w), neutral, np.uint8)
+        column[:, :h] = tiles
+        filtered = op(column.reshape(count * (h + reach), w), kernel)
+        ranges.append(filtered.reshape(count, h + reach, w)[:, :h].astype(np.int16))
+    return cast(NDArray[np.int16], ranges[0] - ranges[1])
 
 
 def _channel_min(rgb: RGB) -> NDArray[np.uint8]:
@@ -270,6 +285,35 @@ def _spectral_layout(n: int) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
     return window, np.asarray(band, dtype=np.bool_)
 
 
+# Columns of negative horizontal frequency rebuilt for the spectrum's baseline: the reach of its 11 x 11 box.
+_BASELINE_REACH = 5
+
+
+def _half_spectrum(windowed: NDArray[np.float32]) -> NDArray[np.float32]:
+    """|DFT| of a real n x n patch for horizontal frequencies -_BASELINE_REACH/n up to (n/2 - 1)/n (columns)
+    and all vertical ones, centred (rows: -1/2 up to 1/2 - 1/n).
+
+    A real image's spectrum is symmetric (|F(u, v)| = |F(-u, -v)|): one half holds every magnitude. OpenCV's
+    real transform returns that half packed (CCS), at a third of the cost of the complex one."""
+    n = windowed.shape[0]
+    half, reach = n // 2, _BASELINE_REACH
+    packed = cv2.dft(windowed)
+    mag = np.empty((n, half + reach), np.float32)
+    # Columns u = 1 .. n/2 - 1: real and imaginary parts side by side.
+    mag[:, reach + 1 :] = cv2.magnitude(
+        np.ascontiguousarray(packed[:, 1 : n - 1 : 2]), np.ascontiguousarray(packed[:, 2 : n - 1 : 2])
+    )
+    # Column u = 0: a real signal's 1-D spectrum packed down the first column, conjugate-symmetric.
+    first = packed[:, 0]
+    pairs = np.hypot(first[1 : n - 1 : 2], first[2 : n - 1 : 2])
+    zero = mag[:, reach]
+    zero[0], zero[half] = abs(first[0]), abs(first[n - 1])
+    zero[1:half], zero[half + 1 :] = pairs, pairs[::-1]
+    # Columns u = -reach .. -1 mirror u = reach .. 1 with v negated.
+    mag[:, :reach] = mag[(-np.arange(n)) % n][:, 2 * reach : reach : -1]
+    return cast(NDArray[np.float32], np.fft.fftshift(mag, axes=0))
+
+
 def periodic_peak(gray: Gray) -> float:
     """Prominence of the strongest fine periodic pattern (period 2.2-8 px): a screen's pixel grid or moire.
 
@@ -284,9 +328,10 @@ def periodic_peak(gray: Gray) -> float:
     y0, x0 = (gray.shape[0] - n) // 2, (gray.shape[1] - n) // 2
     patch = gray[y0 : y0 + n, x0 : x0 + n].astype(np.float32)
     window, band = _spectral_layout(n)
-    planes = cv2.dft(np.ascontiguousarray((patch - patch.mean()) * window), flags=cv2.DFT_COMPLEX_OUTPUT)
-    spectrum = np.fft.fftshift(cv2.magnitude(planes[..., 0], planes[..., 1]))
-    log_mag = np.log(spectrum + 1e-3).astype(np.float32)
+    spectrum = _half_spectrum(np.ascontiguousarray((patch - patch.mean()) * window))
+    log_mag = cv2.log(spectrum + np.float32(1e-3))
     # The surroundings: an 11 x 11 box mean of the log spectrum (a lone peak lifts it by 1/121 of its height).
-    baseline = cv2.blur(log_mag, (11, 11))
-    return float(np.exp((log_mag - baseline)[band].max()))
+    baseline = cv2.blur(log_mag, (2 * _BASELINE_REACH + 1, 2 * _BASELINE_REACH + 1))
+    # The band is symmetric too: its half u >= 0 holds its maximum.
+    prominence = (log_mag - baseline)[:, _BASELINE_REACH:]
+    return float(np.exp(prominence[band[:, n // 2 :]].max()))

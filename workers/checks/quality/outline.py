@@ -98,10 +98,10 @@ class Outline:
         return quad_area(self.corners) / float(w * h)
 
 
-def _stretched(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    """Contrast stretched so the 1st-99th percentile grey spans 0-255: an underexposed photo keeps its edges
-    above the fixed edge thresholds (the exposure itself is judged by IMAGE_TOO_DARK, not here)."""
-    gray = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+def _stretched(rgb: NDArray[np.uint8], gray: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """`rgb` contrast stretched so the 1st-99th percentile of its grey (`gray`) spans 0-255: an underexposed
+    photo keeps its edges above the fixed edge thresholds (the exposure itself is judged by IMAGE_TOO_DARK).
+    Returns `rgb` itself when its contrast is already wide enough."""
     low, high = percentiles_u8(gray[::3, ::3], [1, 99])
     if high - low >= 150:
         return rgb
@@ -210,19 +210,28 @@ def _frame(w: int, h: int) -> Quad:
     return np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64)
 
 
-def _quad_mask(quad: Quad, shape: tuple[int, int]) -> NDArray[np.bool_]:
+def _quad_mask(quad: Quad, shape: tuple[int, int]) -> NDArray[np.uint8]:
+    """1 inside `quad`, 0 elsewhere: 8-bit, for OpenCV's masked counts (several times numpy's boolean indexing)."""
     mask = np.zeros(shape, np.uint8)
     cv2.fillConvexPoly(mask, np.round(quad).astype(np.int32), 1)
-    return mask.astype(bool)
+    return mask
+
+
+def _count(mask: NDArray[np.uint8] | NDArray[np.bool_], within: NDArray[np.uint8] | None = None) -> int:
+    """Set pixels of `mask` (inside `within` if given)."""
+    plain = mask.view(np.uint8)
+    return int(cv2.countNonZero(plain if within is None else cv2.bitwise_and(plain, within)))
 
 
 def _is_part_of_flat_page(cand: _Candidate, text: NDArray[np.bool_]) -> bool:
     """True when printed text continues outside the candidate: it is a box inside a page (a portrait, a
     table) that fills the frame, not a document lying on a background."""
     inside = _quad_mask(cand.quad, text.shape)
-    outside = ~inside
-    text_in = float(text[inside].mean()) if inside.any() else 0.0
-    text_out = float(text[outside].mean()) if outside.any() else 0.0
+    area_in = _count(inside)
+    area_out = text.size - area_in
+    lines_in = _count(text, inside)
+    text_in = lines_in / area_in if area_in else 0.0
+    text_out = (_count(text) - lines_in) / area_out if area_out else 0.0
     # A background holds at most stray text-like blobs (< 0.5 % measured on the cluttered fixture scenes);
     # a page around a box holds text at a density comparable to the box's own, or at least at several times
     # any background's (an ID card's field block holds 41 % text lines, the card around it 9 %).
@@ -232,12 +241,13 @@ def _is_part_of_flat_page(cand: _Candidate, text: NDArray[np.bool_]) -> bool:
 def _holds_document(outer: _Candidate, candidates: list[_Candidate], text: NDArray[np.bool_]) -> bool:
     """True when a smaller text-bearing candidate (at least 15 % of `outer`) lies inside `outer`."""
     shape = text.shape
-    outer_mask = _quad_mask(outer.quad, shape)
+    outside_outer = 1 - _quad_mask(outer.quad, shape)
     for inner in candidates:
         if inner.area >= outer.area or inner.area < 0.15 * outer.area:
             continue
         inner_mask = _quad_mask(inner.quad, shape)
-        if (inner_mask & ~outer_mask).sum() <= 0.05 * inner_mask.sum() and text[inner_mask].mean() > 0.01:
+        area = _count(inner_mask)
+        if _count(inner_mask, outside_outer) <= 0.05 * area and _count(text, inner_mask) > 0.01 * area:
             return True
     return False
 
@@ -245,7 +255,11 @@ def _holds_document(outer: _Candidate, candidates: list[_Candidate], text: NDArr
 def _has_content(cand: _Candidate, text: TextMask, gray: NDArray[np.uint8]) -> bool:
     """A document carries print: grey-level variation (a portrait, a band), or at least text lines."""
     inside = _quad_mask(cand.quad, gray.shape)
-    return bool(gray[inside].std() >= MIN_INTERIOR_STD or text()[inside].mean() >= MIN_TEXT_INSIDE)
+    _, spread = cv2.meanStdDev(gray, mask=inside)
+    if float(spread[0, 0]) >= MIN_INTERIOR_STD:
+        return True
+    area = _count(inside)
+    return area > 0 and _count(text(), inside) >= MIN_TEXT_INSIDE * area
 
 
 def cut_corners(quad: Quad, w: int, h: int, tolerance: float = BORDER_TOLERANCE) -> tuple[str, ...]:
@@ -290,8 +304,11 @@ def find_outline(rgb: NDArray[np.uint8], *, held: bool = False) -> tuple[Quad, b
     """
     h, w = rgb.shape[:2]
     original_gray = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
-    rgb = _stretched(rgb)
-    gray = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+    stretched = _stretched(rgb, original_gray)
+    gray = original_gray
+    if stretched is not rgb:
+        rgb = stretched
+        gray = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
 
     @cache
     def text() -> NDArray[np.bool_]:
