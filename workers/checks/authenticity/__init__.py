@@ -1,6 +1,13 @@
 """Authenticity signals: editor metadata, re-compression, local anomalies, copied regions, beauty filters."""
 
-from workers.checks.authenticity import check_face, check_jpeg, check_local, check_metadata, check_screen
+from workers.checks.authenticity import (
+    check_face,
+    check_jpeg,
+    check_local,
+    check_metadata,
+    check_screen,
+    check_typeface,
+)
 from workers.checks.spec import DocumentCheck
 
 CHECKS: list[DocumentCheck] = [
@@ -9,4 +16,5 @@ CHECKS: list[DocumentCheck] = [
     *check_local.CHECKS,
     *check_face.CHECKS,
     *check_screen.CHECKS,
+    *check_typeface.CHECKS,
 ]
