@@ -7,7 +7,9 @@ of 3 runs.
 "cold": the timing includes the Capture's own decode. Prints median and 90th percentile of each ratio.
 "phone12mp" rows are generated scenes enlarged to 4032 x 3024, the size of a typical phone upload.
 One untimed warm-up run precedes the timings.
-Run: python -m bench.quality [--generated N] [--phone N]
+`--stages` prints instead where the time goes: per stage of the shared views (outline, sharpness tiles,
+glare, screen spectrum...), the median milliseconds over the generated scenes, next to their median decode.
+Run: python -m bench.quality [--generated N] [--phone N] [--stages]
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import io
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -25,8 +28,12 @@ from PIL import Image
 from bench.calibrate_quality import context
 from tests.fixtures.degrade import DEFECTS, scene
 from tests.fixtures.documents import encode_jpeg
+from workers.checks.capture import Capture
 from workers.checks.manifest import Role
-from workers.checks.quality import CHECKS
+from workers.checks.quality import CHECKS, views
+from workers.checks.quality.flat import detail_tiles, document_crop
+from workers.checks.quality.outline import ANALYSIS_SIDE, Outline, document_outline
+from workers.checks.quality.scaled import reduced_view
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 
@@ -89,13 +96,67 @@ def summary(label: str, ratios: list[float]) -> str:
     return f"{label}: n={len(ratios)} median {statistics.median(ratios):.2f} p90 {float(np.percentile(ratios, 90)):.2f}"
 
 
+# The shared views in the order the checks first need them; each stage's time excludes the stages before it.
+STAGES: list[tuple[str, Callable[[Capture, Outline], object]]] = [
+    ("flat document at 256 px", lambda c, o: document_crop(c, o, views.LIGHT_SIDE)),
+    (
+        "sharpness tiles (16 warps from full resolution)",
+        lambda c, o: detail_tiles(c, o, views.SHARPNESS_SIDE, views.SHARPNESS_TILE, views.SHARPNESS_TILES),
+    ),
+    ("sharpness measure", lambda c, o: views.sharpness(c, o)),
+    ("flat document at 400 px", lambda c, o: document_crop(c, o, views.GLARE_SIDE)),
+    ("glare mask", lambda c, o: views.glare_mask(c, o)),
+    ("screen spectrum (512 px native patch)", lambda c, o: views.screen_peak(c, o)),
+    ("occlusion (skin blobs)", lambda c, o: views.occlusion(c, o)),
+    ("background clutter", lambda c, o: views.clutter(c, o)),
+    ("light fall-off", lambda c, o: views.falloff(c, o)),
+    ("colourfulness, exposure", lambda c, o: (views.colourfulness(c, o), views.bright_level(c, o))),
+]
+
+
+def stages(found: list[tuple[str, bytes, Role]]) -> None:
+    """Median milliseconds per stage over the generated scenes (best of 3 per image)."""
+    timings: dict[str, list[float]] = {}
+    decodes = []
+    for name, data, role in found:
+        if not name.startswith("generated/"):
+            continue
+        decodes.append(decode_seconds(data))
+        best: dict[str, float] = {}
+        for _ in range(3):
+            capture = context(data, role).capture
+            capture.rgb  # noqa: B018 - the decode is not a stage
+            start = time.perf_counter()
+            reduced_view(capture, ANALYSIS_SIDE)
+            outline = document_outline(capture)
+            best["reduced views + outline search"] = min(
+                best.get("reduced views + outline search", 1.0), time.perf_counter() - start
+            )
+            if outline is None:
+                continue
+            for label, stage in STAGES:
+                start = time.perf_counter()
+                stage(capture, outline)
+                best[label] = min(best.get(label, 1.0), time.perf_counter() - start)
+        for label, seconds in best.items():
+            timings.setdefault(label, []).append(seconds)
+    print(f"median full-resolution decode: {statistics.median(decodes) * 1e3:.1f} ms over {len(decodes)} scenes")
+    for label, values in timings.items():
+        print(f"{label:50s} {statistics.median(values) * 1e3:6.2f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--generated", type=int, default=30)
     parser.add_argument("--phone", type=int, default=10, help="generated scenes enlarged to 12 MP")
+    parser.add_argument("--stages", action="store_true", help="where the time goes, per shared view")
     args = parser.parse_args()
     rows = []
     found = images(args.generated, args.phone)
+    if args.stages:
+        checks_seconds(found[-1][1], found[-1][2], warm=True)  # OpenCV's one-off table building
+        stages(found)
+        return
     # One untimed run first: OpenCV builds its colour-conversion tables on first use (~100 ms, once per
     # process), a cost a long-running worker pays once, not per image.
     checks_seconds(found[-1][1], found[-1][2], warm=True)
