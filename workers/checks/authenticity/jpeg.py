@@ -139,6 +139,8 @@ def block_dct(luma: NDArray[np.uint8], max_blocks: int = 8000, low: int = 8) -> 
     cheaper for 3 frequencies, and only the frequencies a measure uses are computed.
     """
     rows, cols = luma.shape[0] // 8, luma.shape[1] // 8
+    if rows * cols == 0:  # smaller than one block
+        return np.zeros((0, low, low), np.float32)
     take = np.linspace(0, rows * cols - 1, min(max_blocks, rows * cols)).astype(np.int64)
     r, c = np.divmod(take, cols)
     grid = luma[: rows * 8, : cols * 8].reshape(rows, 8, cols, 8)  # a view: (block row, y, block column, x)
