@@ -133,14 +133,20 @@ def _shared_shift_residuals(
     pa = _patches(full, a[probe], half)
     wide = _patches(full, a[probe] + guess[probe], half + SHIFT_SEARCH)
     side, span = 2 * half, 2 * SHIFT_SEARCH + 1
-    differences = np.empty((len(probe), span * span))
+    sums = np.empty((len(probe), span * span))
     # The search reads every second row and column of the (already 3 x 3-smoothed) patches: a quarter of the
-    # work, and the smoothing leaves little between neighbouring pixels to miss.
-    sparse = pa[:, ::2, ::2]
+    # work, and the smoothing leaves little between neighbouring pixels to miss. The wide patches are split
+    # once into their four (row, column) parities, so that each shift reads a compact block of one of them.
+    sparse = np.ascontiguousarray(pa[:, ::2, ::2])
+    parities = [[np.ascontiguousarray(wide[:, py::2, px::2]) for px in (0, 1)] for py in (0, 1)]
+    moved = np.empty_like(sparse)
+    step = side // 2
     for k in range(span * span):  # one slice per shift: far cheaper than a reduction over a strided view
         dy, dx = divmod(k, span)
-        moved = wide[:, dy : dy + side : 2, dx : dx + side : 2] - sparse
-        differences[:, k] = np.abs(moved).reshape(len(probe), -1).sum(axis=1, dtype=np.int32) / (9.0 * half * half)
+        block = parities[dy % 2][dx % 2][:, dy // 2 : dy // 2 + step, dx // 2 : dx // 2 + step]
+        np.subtract(block, sparse, out=moved)
+        sums[:, k] = np.abs(moved, out=moved).reshape(len(probe), -1).sum(axis=1, dtype=np.int32)
+    differences = sums / (9.0 * half * half)
     # Probes are grouped by cluster (clusters are numbered in order), so per-cluster sums are reduceat calls.
     starts = np.flatnonzero(np.r_[True, np.diff(cluster[probe]) != 0])
     agreeing = np.add.reduceat((differences <= max_residual).astype(np.int64), starts, axis=0)
