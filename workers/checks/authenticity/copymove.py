@@ -181,7 +181,7 @@ def _tiled_orb(gray: NDArray[np.uint8]) -> tuple[list[cv2.KeyPoint], NDArray[np.
     order = np.lexsort((-response, tile))  # by tile, strongest first within a tile
     sorted_tiles = tile[order]
     rank = np.arange(len(order)) - np.searchsorted(sorted_tiles, sorted_tiles)
-    kept = [corners[i] for i in order[rank < PER_TILE]]
+    kept = [corners[i] for i in order[rank < PER_TILE].tolist()]  # Python ints index a tuple faster
     orb = cv2.ORB.create(nlevels=1, edgeThreshold=16, patchSize=15)
     keypoints, descriptors = orb.compute(gray, kept)
     if descriptors is None:
