@@ -42,7 +42,6 @@ MIN_GRAIN_FLOOR = 0.3
 # nor on the sidtd originals; 39 of 40 cloned regions verify 7-20 (the 40th is not matched at all). 6 keeps
 # the margin on both sides and was the limit before the filtered check.
 MIN_CLONE_MATCHES = 6
-CLONE_VIEW_SIDE = 1024
 # Shift of at least 24 px at 1024 px: shorter "copies" are a keypoint matching its own neighbourhood.
 MIN_CLONE_SHIFT = 24.0
 # ORB descriptor distance (bits of 256) for "the same patch": copies after JPEG stay under ~30.
@@ -134,7 +133,7 @@ def copy_move(ctx: DocumentContext) -> Outcome | None:
     sigma, means = noise_maps(ctx.capture)
     if (noise_floor(sigma, usable_blocks(means)) or 0.0) < MIN_GRAIN_FLOOR:
         return None  # without grain, a second printed glyph is pixel-identical to a copy: no verdict possible
-    view = ctx.capture.downscaled(CLONE_VIEW_SIDE, gray=True)
+    view = noise_view(ctx.capture)  # keypoints on the 1024 px view; pairs verified at full resolution
     evidence = find_clone(
         view,
         ctx.capture.gray,
@@ -237,7 +236,6 @@ CHECKS = [
 # same photo printed twice 0.87-0.95, a swapped main portrait 0.60-0.73; 0.8 sits between (geometric middle of
 # 0.73 and 0.87; docs/calibration/authenticity.md).
 MIN_GHOST_SIMILARITY = 0.8
-GHOST_VIEW_SIDE = 1024
 
 
 def ghost_mismatch(ctx: DocumentContext) -> Outcome | None:
@@ -245,7 +243,7 @@ def ghost_mismatch(ctx: DocumentContext) -> Outcome | None:
     pair = ghost_pairs(found, ctx.capture.gray)
     if pair is None:
         return None
-    view = ctx.capture.downscaled(GHOST_VIEW_SIDE, gray=True)
+    view = noise_view(ctx.capture)  # the portraits are compared on the 1024 px view
     k = view.shape[1] / ctx.capture.width
     main, ghost = (tuple(round(v * k) for v in box) for box in pair)
     similarity = ghost_similarity(view, main, ghost)

@@ -8,6 +8,7 @@ import struct
 from dataclasses import dataclass
 from functools import cache
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -133,39 +134,72 @@ def block_dct(luma: NDArray[np.uint8], max_blocks: int = 8000, low: int = 8) -> 
     """8x8 DCT of the luma blocks on the JPEG grid (top-left origin), evenly subsampled to `max_blocks`; only
     the `low` x `low` lowest frequencies of each block (all 64 by default), shape (blocks, low, low).
 
-    Asking only for the frequencies a measure uses shrinks both basis products (about 2-3 times cheaper for 3).
+    The 2-D transform is one matrix product of the flattened blocks with the Kronecker product of the basis
+    rows (each row one 8 x 8 basis image): a single large product instead of two per block, about 3 times
+    cheaper for 3 frequencies, and only the frequencies a measure uses are computed.
     """
     rows, cols = luma.shape[0] // 8, luma.shape[1] // 8
+    if rows * cols == 0:  # smaller than one block
+        return np.zeros((0, low, low), np.float32)
     take = np.linspace(0, rows * cols - 1, min(max_blocks, rows * cols)).astype(np.int64)
     r, c = np.divmod(take, cols)
-    grid = luma[: rows * 8, : cols * 8].reshape(rows, 8, cols, 8)  # a view: (block row, y, block column, x)
-    blocks = grid[r, :, c, :].astype(np.float32) - 128.0
-    basis = DCT8[:low]
-    coefficients: NDArray[np.float32] = np.asarray(basis @ blocks @ basis.T, dtype=np.float32)
+    pixels = _gather_blocks(luma[: rows * 8, : cols * 8], r, c)
+    blocks = np.subtract(pixels, 128.0, dtype=np.float32)
+    # OpenCV's product, not numpy's: numpy hands it to a multi-threaded BLAS, which on a busy machine waits for
+    # a second core (3-8 ms instead of 0.3).
+    flat = cv2.gemm(blocks, _basis_images(low), 1.0, _NO_ADDEND, 0.0, flags=cv2.GEMM_2_T)
+    coefficients: NDArray[np.float32] = np.asarray(flat.reshape(len(take), low, low), dtype=np.float32)
     return coefficients
+
+
+def _gather_blocks(grid: NDArray[np.uint8], r: NDArray[np.int64], c: NDArray[np.int64]) -> NDArray[np.uint8]:
+    """The 8 x 8 blocks at block rows `r`, block columns `c` of `grid` (a multiple of 8 on both sides),
+    flattened to 64 pixels each."""
+    if grid.strides[1] == 1:
+        # Each 8-pixel line of a block read as one 8-byte integer: 8 values to pick per block instead of 64.
+        segments = grid.view(np.uint64)  # (image row, block column)
+        lines = (r * 8)[:, None] + np.arange(8)[None, :]
+        return np.asarray(segments[lines, c[:, None]].view(np.uint8).reshape(len(r), 64), dtype=np.uint8)
+    blocks = grid.reshape(grid.shape[0] // 8, 8, grid.shape[1] // 8, 8)[r, :, c, :]
+    return np.asarray(blocks.reshape(len(r), 64), dtype=np.uint8)
+
+
+_NO_ADDEND = np.empty((0, 0), np.float32)  # cv2.gemm's third operand, unused (its weight is 0)
+
+
+@cache
+def _basis_images(low: int) -> NDArray[np.float32]:
+    """The `low` x `low` lowest 2-D DCT basis images, flattened: row u * low + v is basis u (vertical) times
+    basis v (horizontal)."""
+    basis = DCT8[:low]
+    images: NDArray[np.float32] = np.kron(basis, basis).astype(np.float32)
+    return images
 
 
 def double_compression_periodicity(coefficients: NDArray[np.float32], luma_table: NDArray[np.int32]) -> float:
     """How periodic the quantized DCT histograms are (median over low frequencies; ~2 single, >5 double).
 
-    Each coefficient divided by the file's own step gives the integer the encoder stored. After one
-    compression
+    Each coefficient divided by the file's own step gives the integer the encoder stored. After one compression
     those integers follow a smooth, Laplacian-like histogram; a first compression with coarser steps leaves a
-    comb (peaks and empty bins repeating every q1/q2 bins). The number is the strongest non-trivial peak of
-    the
+    comb (peaks and empty bins repeating every q1/q2 bins). The number is the strongest non-trivial peak of the
     spectrum of the detrended log-histogram over the mean spectrum level (Popescu and Farid's idea).
     """
+    us, vs = np.array(HISTOGRAM_FREQUENCIES).T
+    steps = luma_table[us, vs].astype(np.float32)
+    # All frequencies at once: the stored integers |k|, then one histogram of k = 0..40 per frequency.
+    k = np.abs(np.rint(coefficients[:, us, vs] / steps)).astype(np.int64)
+    k = np.where(k <= 40, k, 0) + 41 * np.arange(len(us))
+    histograms = np.bincount(k.ravel(), minlength=41 * len(us)).reshape(len(us), 41)[:, 1:]
     scores: list[float] = []
-    for u, v in HISTOGRAM_FREQUENCIES:
-        k = np.abs(np.rint(coefficients[:, u, v] / float(luma_table[u, v]))).astype(np.int64)
-        k = k[(k > 0) & (k <= 40)]
-        if k.size < 500:  # too few non-zero coefficients for a histogram: flat or tiny image
+    for counts in histograms:
+        if counts.sum() < 500:  # too few non-zero coefficients for a histogram: flat or tiny image
             continue
-        hist = np.bincount(k, minlength=41)[1:41].astype(np.float64)
+        hist = counts.astype(np.float64)
         last = int(np.nonzero(hist)[0][-1])
         hist = hist[: max(8, last + 1)]
         log_hist = np.log1p(hist)
-        trend = np.convolve(np.pad(log_hist, 2, mode="edge"), np.ones(5) / 5, mode="valid")
+        edged = np.concatenate((log_hist[:1].repeat(2), log_hist, log_hist[-1:].repeat(2)))  # np.pad's "edge"
+        trend = np.convolve(edged, np.full(5, 0.2), mode="valid")
         spectrum = np.abs(np.fft.rfft(log_hist - trend))
         if spectrum.size <= 3:
             continue

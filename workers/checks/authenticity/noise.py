@@ -23,8 +23,10 @@ TRIMMED_TO_SIGMA = 1 / 0.53
 def diagonal_detail(gray: NDArray[np.uint8]) -> NDArray[np.float32]:
     """Finest-scale Haar diagonal (HH) coefficients: mostly noise, little image content; half the input
     size."""
-    g = gray[: gray.shape[0] // 2 * 2, : gray.shape[1] // 2 * 2].astype(np.float32)
-    return (g[0::2, 0::2] - g[0::2, 1::2] - g[1::2, 0::2] + g[1::2, 1::2]) / 2.0
+    g = gray[: gray.shape[0] // 2 * 2, : gray.shape[1] // 2 * 2]
+    # Summed as 16-bit integers (exact: -510..510), converted once: a quarter of the float work.
+    twice = g[0::2, 0::2].astype(np.int16) - g[0::2, 1::2] - g[1::2, 0::2] + g[1::2, 1::2]
+    return twice.astype(np.float32) / 2.0
 
 
 def noise_sigma_map(gray: NDArray[np.uint8], block: int = 16) -> NDArray[np.float32]:
@@ -90,24 +92,40 @@ def smooth_patches(
     if level < 0.5:  # no measurable sensor noise at all (a clean render or a heavily compressed file)
         return []
     candidate = (usable & (sigma < level / ratio)).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(candidate, connectivity=8)
     patches: list[SmoothPatch] = []
     kernel = np.ones((5, 5), np.uint8)
     rows, cols = sigma.shape
-    for label in range(1, count):
-        x, y, w, h, area = (int(v) for v in stats[label])
-        if area < min_blocks or area > max_fraction * sigma.size:
+    # The size and edge rules are applied to all groups at once (a scanned page has hundreds of one-block groups).
+    x, y, w, h, area = stats[:, :5].T
+    judged = (
+        (area >= min_blocks) & (area <= max_fraction * sigma.size)
+        # not at the frame's edge: margin or background, and its surroundings are cut off
+        & (x >= EDGE_BLOCKS) & (y >= EDGE_BLOCKS) & (x + w <= cols - EDGE_BLOCKS) & (y + h <= rows - EDGE_BLOCKS)
+    )  # fmt: skip
+    judged[0] = False  # label 0 is the background
+    for label in np.flatnonzero(judged):
+        x0, y0, x1, y1 = int(x[label]), int(y[label]), int(x[label] + w[label]), int(y[label] + h[label])
+        # The 5 x 5 dilation reaches 2 blocks beyond the group's box: work on that window, not the whole map.
+        window = (slice(y0 - 2, y1 + 2), slice(x0 - 2, x1 + 2))
+        mask = (labels[window] == label).astype(np.uint8)
+        ring = (cv2.dilate(mask, kernel) > 0) & (mask == 0) & usable[window]
+        if ring.sum() < area[label]:
             continue
-        if x < EDGE_BLOCKS or y < EDGE_BLOCKS or x + w > cols - EDGE_BLOCKS or y + h > rows - EDGE_BLOCKS:
-            continue  # at the frame's edge: margin or background, and its surroundings are cut off
-        mask = (labels == label).astype(np.uint8)
-        ring = (cv2.dilate(mask, kernel) > 0) & (mask == 0) & usable
-        if ring.sum() < area:
-            continue
-        inside = float(np.median(sigma[mask > 0]))
-        around = float(np.median(sigma[ring]))
-        patches.append(SmoothPatch(x, y, x + w, y + h, around / max(inside, 0.05), inside))
+        local = sigma[window]
+        inside, around = _median(local[mask > 0]), _median(local[ring])
+        patches.append(SmoothPatch(x0, y0, x1, y1, around / max(inside, 0.05), inside))
     return sorted(patches, key=lambda p: -p.contrast)
+
+
+def _median(values: NDArray[np.float32]) -> float:
+    """np.median of a small non-empty array (the mean of the two middle values when their number is even),
+    without np.median's call overhead (~40 us a call)."""
+    ordered = np.sort(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return float((ordered[middle - 1] + ordered[middle]) / 2)
 
 
 # The noise floor is the 20th percentile of block noise: the flattest fifth of an area, where the camera's

@@ -33,8 +33,9 @@ def ui_bar_score(band: NDArray[np.uint8]) -> float:
     """
     if band.size == 0:
         return 0.0
-    values = band.astype(np.int16).ravel()
-    mode = int(np.bincount(values, minlength=256).argmax())
-    flat = float((np.abs(values - mode) <= 1).mean())
-    content = float((np.abs(values - mode) > 40).mean())
+    # Both shares are read from the band's histogram (one pass over the pixels).
+    histogram = np.bincount(band.ravel(), minlength=256)
+    mode = int(histogram.argmax())
+    flat = float(histogram[max(0, mode - 1) : mode + 2].sum() / band.size)
+    content = float((histogram[: max(0, mode - 40)].sum() + histogram[mode + 41 :].sum()) / band.size)
     return flat if 0.003 <= content <= 0.25 else 0.0
