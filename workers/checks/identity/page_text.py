@@ -21,6 +21,8 @@ from workers.checks.identity.mrz_read import crop_line
 PAGE_SIDE = 1600
 # Text lines at least this many times longer than high are worth reading (drops single glyphs, logos, ticks).
 MIN_LINE_ASPECT = 1.5
+# Name under which a document's page lines are cached on its context (read once, shared by every check).
+PAGE_LINES = "identity.page_lines"
 # The share of the page height read first (DIN 5008 puts the address field and date line in the top 40 %).
 FIRST_PART = 0.45
 
@@ -86,6 +88,4 @@ def document_page(
     doc: DocumentContext, enough: Callable[[list[PageLine]], bool] = lambda lines: False
 ) -> list[PageLine]:
     """The document's text lines, read once per file and shared by its reader and checks."""
-    return doc.cached(
-        "identity.page_lines", lambda: read_page(doc.capture.rgb, doc.capture.downscaled(PAGE_SIDE), enough)
-    )
+    return doc.cached(PAGE_LINES, lambda: read_page(doc.capture.rgb, doc.capture.downscaled(PAGE_SIDE), enough))
