@@ -48,21 +48,17 @@ class _Field:
     slant: float
 
 
-def _is_name_line(text: str, name_words: list[str]) -> bool:
+def _name_words_in(text: str, name_words: list[str]) -> list[str]:
+    """The name's words found on a line short enough to be one field (none on longer lines)."""
     tokens = words(text)
-    return 0 < len(tokens) <= MAX_FIELD_WORDS and any(same_word(t, w) for t in tokens for w in name_words)
-
-
-def _is_full_name(text: str, name_words: list[str]) -> bool:
-    """The line holds the name's first and last word (surname and given name together)."""
-    if len(name_words) < 2:
-        return False
-    tokens = words(text)
-    return all(any(same_word(t, w) for t in tokens) for w in (name_words[0], name_words[-1]))
+    if not 0 < len(tokens) <= MAX_FIELD_WORDS:
+        return []
+    return [w for w in name_words if any(same_word(t, w) for t in tokens)]
 
 
 def _is_date_line(text: str, wanted: set[object], country: str | None) -> bool:
-    return bool(wanted) and any(found.value in wanted for found in find_dates(text, country))
+    has_digit = any(c.isdigit() for c in text)  # no date without one: skips the parser on most lines
+    return bool(wanted) and has_digit and any(found.value in wanted for found in find_dates(text, country))
 
 
 def _alnum(text: str) -> str:
@@ -73,6 +69,7 @@ def personal_lines(ctx: DocumentContext) -> list[PageLine]:
     """The printed lines holding the applicant's own data (name words, date of birth, document number)."""
     profile = ctx.bundle.spec.profile
     name_words = words(profile.full_name)
+    ends = {name_words[0], name_words[-1]} if len(name_words) >= 2 else None
     birth = read_date(profile.date_of_birth) if profile.date_of_birth else None
     wanted: set[object] = set(birth.readings) if birth else set()
     number = _alnum(ctx.spec.declared.document_number or "")
@@ -81,13 +78,10 @@ def personal_lines(ctx: DocumentContext) -> list[PageLine]:
     for line in document_page(ctx):
         if looks_like_mrz(line.text) or "<" in line.text:
             continue  # the MRZ (or part of it) is printed in OCR-B by design, whatever the visual zone's typeface
-        if _is_full_name(line.text, name_words):
-            continue  # the whole name on one line: the holder's signature, as a rule, handwritten
-        if (
-            _is_name_line(line.text, name_words)
-            or _is_date_line(line.text, wanted, country)
-            or (len(number) >= 5 and number in _alnum(line.text))
-        ):
+        named = _name_words_in(line.text, name_words)
+        if named and ends is not None and ends <= set(named):
+            continue  # the name's first and last word on one line: the holder's signature, as a rule, handwritten
+        if named or _is_date_line(line.text, wanted, country) or (len(number) >= 5 and number in _alnum(line.text)):
             found.append(line)
     return found
 
