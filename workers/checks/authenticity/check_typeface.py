@@ -101,14 +101,11 @@ def typeface_mismatch(ctx: DocumentContext) -> Outcome | None:
     fields = [f for f in (_slanted(ctx, line) for line in personal_lines(ctx)) if f is not None]
     if len(fields) < 3:
         return None  # with two fields there is no telling which one is the odd one
-    worst: tuple[float, _Field, float] | None = None
-    for index, current in enumerate(fields):
-        reference = statistics.median(f.slant for i, f in enumerate(fields) if i != index)
-        difference = abs(current.slant - reference)
-        if worst is None or difference > worst[0]:
-            worst = (difference, current, reference)
-    assert worst is not None
-    difference, odd, reference = worst
+    # Each field against the median of the others: the field furthest from its reference is the odd one.
+    references = [statistics.median(f.slant for f in fields if f is not current) for current in fields]
+    difference, odd, reference = max(
+        ((abs(f.slant - r), f, r) for f, r in zip(fields, references, strict=True)), key=lambda t: t[0]
+    )
     if difference > MAX_SLANT_DIFFERENCE:
         return Outcome(
             status=Status.REVIEW,
