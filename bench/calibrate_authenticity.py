@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.calibrate_typeface import SIDTD_PROFILES, run_corpus  # noqa: E402
 from tests.fixtures.edits import EDITS, Sample, check_sample, generated_set  # noqa: E402
 from workers.checks import authenticity  # noqa: E402, F401  (loaded before the long sample generation)
 from workers.checks.model import Finding, Status  # noqa: E402
@@ -90,6 +91,10 @@ def corpus() -> None:
     print("\nSIDTD corpus: findings that are not pass (measured); * = region overlaps the manipulated area")
     for path in sorted(SIDTD.glob("*.jpg")):
         findings = check_sample(Sample("corpus", "card", 0, path.read_bytes()))
+        # EDIT_FIELD_TYPEFACE needs the holder's profile (from the JSON annotations) and the page OCR.
+        full_name, birth = SIDTD_PROFILES[path.name]
+        typeface = run_corpus(path, full_name, birth)
+        findings += [typeface] if typeface is not None else []
         box = regions.get(path.name)
         flags = [
             f"{f.code}={f.measured}{'*' if box and overlaps(f, box) else ''}"
