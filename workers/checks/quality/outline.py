@@ -108,7 +108,10 @@ def _stretched(rgb: NDArray[np.uint8], gray: NDArray[np.uint8]) -> NDArray[np.ui
     # At most 5x: enough for a photo at a fifth of normal exposure, without turning sensor noise on a plain
     # table into edges.
     gain = min(5.0, 255.0 / max(high - low, 8.0))
-    return cast(NDArray[np.uint8], np.clip((rgb.astype(np.float32) - low) * gain, 0, 255).astype(np.uint8))
+    # The stretch of each of the 256 levels, applied as a lookup table: the same pixels as computing it per
+    # pixel in float, at a tenth of the time.
+    table = np.clip((np.arange(256, dtype=np.float32) - low) * gain, 0, 255).astype(np.uint8)
+    return cast(NDArray[np.uint8], cv2.LUT(rgb, table))
 
 
 def _edge_maps(rgb: NDArray[np.uint8]) -> Iterator[NDArray[np.uint8]]:
@@ -131,11 +134,10 @@ def _fit_quad(hull: NDArray[Any]) -> Quad | None:
     hull_area = cv2.contourArea(hull)
     for eps in (0.015, 0.025, 0.04, 0.06):
         approx = cv2.approxPolyDP(hull, eps * perimeter, True)
-        if len(approx) == 4 and cv2.isContourConvex(approx):
-            quad = order_corners(approx.reshape(4, 2))
-            # The four corners must still describe the hull, not a chord across it.
-            if quad_area(quad) >= 0.9 * hull_area:
-                return quad
+        # The four corners must still describe the hull, not a chord across it. (The area does not depend on
+        # the corners' order, so only an accepted fit is ordered.)
+        if len(approx) == 4 and cv2.isContourConvex(approx) and cv2.contourArea(approx) >= 0.9 * hull_area:
+            return order_corners(approx.reshape(4, 2))
     # A hand or an object merged with one side breaks the four-corner fit: take the tightest rotated rectangle
     # when the hull still fills most of it (an irregular clutter blob does not).
     rect = cv2.boxPoints(cv2.minAreaRect(hull))
