@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from celery import Celery
+from typing import Any
 
+from celery import Celery
+from celery.signals import worker_init, worker_process_init
+
+from workers.allocator import keep_freed_memory
 from workers.settings import get_settings
 
 
@@ -46,3 +50,13 @@ def create_celery() -> Celery:
 
 
 app = create_celery()
+
+
+def _reuse_image_buffers(**_: Any) -> None:
+    """Each image's large buffers are reused by the next instead of being faulted in again (workers.allocator):
+    set in the main process (which a solo pool runs tasks in) and again in each forked pool process."""
+    keep_freed_memory()
+
+
+worker_init.connect(_reuse_image_buffers)
+worker_process_init.connect(_reuse_image_buffers)
