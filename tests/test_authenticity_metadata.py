@@ -13,12 +13,10 @@ from tests.fixtures.edits import (
     camera_photo,
     check_sample,
     clean,
-    exif_with_thumbnail,
-    jpeg_with_exif,
     pasted_portrait,
     software_tag,
-    thumbnail_of,
 )
+from tests.fixtures.jpeg_files import exif_with_thumbnail, jpeg_with_exif, thumbnail_of
 from workers.checks.authenticity.metadata import name_editor
 from workers.checks.model import Finding, Status
 
