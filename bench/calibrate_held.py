@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from tests.fixtures.selfies import run_held_quality_checks
+from tests.fixtures.selfie_checks import run_held_quality_checks
 from workers.checks.model import BundleVerdict, Status
 
 # scene -> the SELFIE_* quality code it must raise

@@ -28,6 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.fixtures.documents import encode_jpeg
+from tests.fixtures.selfie_checks import flagged, run_face_checks
 from tests.fixtures.selfies import (
     ALSO_ALLOWED,
     ANY_OF,
@@ -35,9 +36,7 @@ from tests.fixtures.selfies import (
     applicant_card,
     compose_selfie,
     defect_scenes,
-    flagged,
     id_photo_as_selfie,
-    run_face_checks,
 )
 from workers.checks import face
 from workers.checks.capture import Capture

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tests.fixtures.documents import encode_jpeg
+from tests.fixtures.selfie_checks import findings_of, flagged, run_face_checks
 from tests.fixtures.selfies import (
     ALSO_ALLOWED,
     ANY_OF,
@@ -17,10 +18,7 @@ from tests.fixtures.selfies import (
     applicant_card,
     compose_selfie,
     defect_scenes,
-    findings_of,
-    flagged,
     id_photo_as_selfie,
-    run_face_checks,
 )
 from workers.checks import face
 from workers.checks.model import BundleVerdict, Status

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.documents import encode_jpeg
-from tests.fixtures.selfies import Scene, compose_selfie, flagged, run_face_checks, statuses
+from tests.fixtures.selfie_checks import flagged, run_face_checks, statuses
+from tests.fixtures.selfies import Scene, compose_selfie
 from workers.checks.capture import Capture
 from workers.checks.face import views
 from workers.checks.face.checks_bundle import FACE_MATCH_MAX_DISTANCE

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.fixtures.selfies import run_held_quality_checks
+from tests.fixtures.selfie_checks import run_held_quality_checks
 from workers.checks.model import BundleVerdict, Status
 
 
