@@ -48,6 +48,10 @@ class Rule:
     # Reads the outline's exact corners or edges (geometry, fingers entering from an edge): not judged on a
     # rough outline (a held card placed by a weak feature match).
     precise: bool = False
+    # When the document fills the frame (a flat scan, a scanner app's output or a digital document saved as an
+    # image), a failing measure may be the document's nature rather than the capture's fault: the outcome is
+    # then `review`, and these words say when nothing needs fixing.
+    flat_caveat: str | None = None
 
 
 def _message(rule: Rule, value: float, limit: float, bad: bool, ctx: DocumentContext, outline: Outline | None) -> str:
@@ -76,8 +80,11 @@ def _evaluator(rule: Rule, limit: float, held: bool) -> Callable[[DocumentContex
             value = rule.measure(ctx, outline)
         bad = value > limit if rule.higher_is_worse else value < limit
         message = _message(rule, value, limit, bad, ctx, outline)
+        status = rule.status if bad else Status.PASS
+        if bad and rule.flat_caveat is not None and outline is not None and outline.fills_frame:
+            status, message = Status.REVIEW, f"{message} {rule.flat_caveat}"
         return Outcome(
-            status=rule.status if bad else Status.PASS,
+            status=status,
             message=message,
             measured=round(value * rule.scale, 4),
             threshold=round(limit * rule.scale, 4),
@@ -297,6 +304,13 @@ RULES: list[Rule] = [
         selfie_limit=t.SELFIE_MAX_CLIPPED,
         whole_image=lambda ctx: views.whole_clipped(ctx.capture),
         scale=100,
+        # Pure white paper is what a scanner, a scanner app or a PDF export gives (an e-statement saved as PNG:
+        # 92 % clipped), and the pixels cannot tell it from a photo blown out to white: 11 of 60 generated
+        # overexposed photos are read as filling the frame too (the table washed out with the document).
+        flat_caveat=(
+            "If this is a scan or a digital document saved as an image rather than a photo, its white page is "
+            "not a fault and nothing needs retaking."
+        ),
     ),
     Rule(
         code="DOC_OBSTRUCTED",
