@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
+from tests.fixtures.degrade import scene as photographed
 from tests.fixtures.documents import encode_jpeg
 from tests.fixtures.selfie_checks import findings_of, flagged, run_face_checks
 from tests.fixtures.selfies import (
@@ -104,3 +105,23 @@ def test_codes_are_unique_upper_snake_with_summary_fix_and_source() -> None:
     for check in checks:
         assert re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+", check.code), check.code
         assert check.summary and check.remediation and check.threshold_source, check.code
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    union = cv2.contourArea(a.astype(np.float32)) + cv2.contourArea(b.astype(np.float32)) - inter
+    return float(inter / union)
+
+
+@pytest.mark.parametrize("table_seed", [12, 28])  # a busy table, a plain one
+def test_id_photographed_on_a_table_is_matched_by_the_card_itself(table_seed: int) -> None:
+    """The ID upload is a phone photo of the applicant's card lying on a table. The selfie's card is matched
+    to the card the photo shows, not to the whole photo: the table around it is no contradiction, and the held
+    card's outline is the card (the whole photo's frame projected into the selfie reached far beyond it)."""
+    photo = photographed("none", seed=table_seed, kind="id_card")  # seed % 4 == 0: the applicant's card design
+    selfie = compose_selfie(defect_scenes(SEED)["clean"])
+    verdict = run_face_checks(photo.jpeg(), encode_jpeg(selfie.rgb))
+    assert not flagged(verdict) & {"SELFIE_DOCUMENT_MISMATCH", "SELFIE_DOCUMENT_MISSING"}, flagged(verdict)
+    (finding,) = findings_of(verdict, "SELFIE_DOCUMENT_MISMATCH")
+    assert selfie.card_quad is not None and finding.region is not None
+    assert _iou(np.array(finding.region.polygon), selfie.card_quad) >= 0.8
