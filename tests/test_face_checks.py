@@ -125,3 +125,17 @@ def test_id_photographed_on_a_table_is_matched_by_the_card_itself(table_seed: in
     (finding,) = findings_of(verdict, "SELFIE_DOCUMENT_MISMATCH")
     assert selfie.card_quad is not None and finding.region is not None
     assert _iou(np.array(finding.region.polygon), selfie.card_quad) >= 0.8
+
+
+def test_mirrored_selfie_is_named_as_mirrored_not_as_missing_card() -> None:
+    """A front camera that saves its mirror image reverses the held card's print: the card is found in the
+    mirrored selfie, named SELFIE_MIRRORED, and outlined where it is in the file as sent."""
+    selfie = compose_selfie(defect_scenes(SEED)["clean"])
+    mirrored = np.ascontiguousarray(selfie.rgb[:, ::-1])
+    verdict = run_face_checks(encode_jpeg(applicant_card(seed=SEED)), encode_jpeg(mirrored))
+    assert flagged(verdict) == {"SELFIE_MIRRORED"}
+    (finding,) = findings_of(verdict, "SELFIE_MIRRORED")
+    assert selfie.card_quad is not None and finding.region is not None
+    card = selfie.card_quad.copy()
+    card[:, 0] = selfie.rgb.shape[1] - card[:, 0]
+    assert _iou(np.array(finding.region.polygon), card) >= 0.8

@@ -60,12 +60,17 @@ def held_document(bundle: BundleContext) -> docmatch.DocumentMatch | None:
         if id_doc is None or selfie is None or not id_doc.capture.decodes or not selfie.capture.decodes:
             return None
         view = selfie.capture.downscaled(docmatch.SELFIE_SIDE, gray=True)
-        return docmatch.match_document(
-            id_reference(id_doc),
-            view,
-            selfie.capture.width / view.shape[1],
-            (selfie.capture.width, selfie.capture.height),
-        )
+        reference, scale = id_reference(id_doc), selfie.capture.width / view.shape[1]
+        size = (selfie.capture.width, selfie.capture.height)
+        match = docmatch.match_document(reference, view, scale, size)
+        if match is not None and match.inliers >= docmatch.DOCUMENT_MIN_INLIERS:
+            return match
+        # A front camera that saves its mirror image reverses the card's print, and ORB features are not
+        # mirror-symmetric: the applicant's own card then matches nowhere (0 features on the fixture selfie).
+        flipped = docmatch.match_document(reference, np.ascontiguousarray(view[:, ::-1]), scale, size)
+        if flipped is not None and flipped.inliers >= docmatch.DOCUMENT_MIN_INLIERS:
+            return docmatch.unmirrored(flipped, selfie.capture.width)
+        return match
 
     return bundle.cached("face:held_document", build)
 

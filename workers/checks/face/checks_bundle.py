@@ -101,6 +101,32 @@ def _document_mismatch(bundle: BundleContext) -> Result:
     )
 
 
+def _mirrored(bundle: BundleContext) -> Result:
+    held = applicant.held_document(bundle)
+    if _pair(bundle) is None or held is None or held.inliers < DOCUMENT_MIN_INLIERS:
+        return None  # nothing held: SELFIE_DOCUMENT_MISSING says so
+    if held.mirrored:
+        return Outcome(
+            status=Status.FAIL,
+            message=f"The selfie is mirrored: the ID's print reads backwards (the ID was found only in the "
+            f"mirror image of the selfie, {held.inliers} features matched, needs at least {DOCUMENT_MIN_INLIERS}).",
+            measured=held.inliers,
+            threshold=DOCUMENT_MIN_INLIERS,
+            unit="matched_features_mirrored",
+            region=_outline(bundle),
+            document=Role.SELFIE,
+        )
+    return Outcome(
+        status=Status.PASS,
+        message=f"The ID in the selfie reads the right way round ({held.inliers} features matched unmirrored).",
+        measured=held.inliers,
+        threshold=DOCUMENT_MIN_INLIERS,
+        unit="matched_features",
+        region=_outline(bundle),
+        document=Role.SELFIE,
+    )
+
+
 def _face_mismatch(bundle: BundleContext) -> Result:
     pair = _pair(bundle)
     if pair is None:
@@ -190,6 +216,14 @@ CHECKS = [
         "Hold up the same ID document that you submitted, not another card or document.",
         f"{CALIBRATION}: >= 20 homography inliers and < 15 % of tiles contradicting the ID",
         _document_mismatch,
+    ),
+    BundleCheck(
+        "SELFIE_MIRRORED",
+        "The selfie is not a mirror image: the held ID's print reads the right way round.",
+        'Retake the selfie with mirroring off (in the camera settings, turn off "mirror front camera" or '
+        '"save selfies as previewed"), or use the rear camera, so that the text on your ID reads normally.',
+        f"{CALIBRATION}: the ID matched (>= 12 ORB matches on one homography) only in the selfie's mirror image",
+        _mirrored,
     ),
     BundleCheck(
         "SELFIE_FACE_MISMATCH",

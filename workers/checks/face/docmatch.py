@@ -9,7 +9,7 @@ told apart here (reading the fields is the identity checks' job).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -43,6 +43,15 @@ class DocumentMatch:
     outline: NDArray[np.float64]  # (4, 2) the ID's corners in full-resolution selfie pixels
     contradiction: float  # share of the card's content unlike the ID's (content_contradiction, 0 = same)
     frame_fraction: float  # outline area / selfie area
+    mirrored: bool = False  # found only in the selfie mirrored left to right (a front camera's mirror image)
+
+
+def unmirrored(match: DocumentMatch, width: int) -> DocumentMatch:
+    """A match found in the selfie mirrored left to right, with its outline carried back to the selfie's own
+    pixels (`width` = the selfie's full-resolution width)."""
+    outline = match.outline.copy()
+    outline[:, 0] = width - outline[:, 0]
+    return replace(match, outline=outline, mirrored=True)
 
 
 def _features(gray: NDArray[np.uint8], count: int) -> tuple[list[cv2.KeyPoint], NDArray[np.uint8] | None]:
