@@ -106,22 +106,20 @@ def _mirrored(bundle: BundleContext) -> Result:
     if _pair(bundle) is None or held is None or held.inliers < DOCUMENT_MIN_INLIERS:
         return None  # nothing held: SELFIE_DOCUMENT_MISSING says so
     if held.mirrored:
-        return Outcome(
-            status=Status.FAIL,
-            message=f"The selfie is mirrored: the ID's print reads backwards (the ID was found only in the "
-            f"mirror image of the selfie, {held.inliers} features matched, needs at least {DOCUMENT_MIN_INLIERS}).",
-            measured=held.inliers,
-            threshold=DOCUMENT_MIN_INLIERS,
-            unit="matched_features_mirrored",
-            region=_outline(bundle),
-            document=Role.SELFIE,
+        status, unit = Status.FAIL, "matched_features_mirrored"
+        message = (
+            f"The selfie is mirrored: the ID's print reads backwards (the ID was found only in the mirror image "
+            f"of the selfie, {held.inliers} features matched, needs at least {DOCUMENT_MIN_INLIERS})."
         )
+    else:
+        status, unit = Status.PASS, "matched_features"
+        message = f"The ID in the selfie reads the right way round ({held.inliers} features matched unmirrored)."
     return Outcome(
-        status=Status.PASS,
-        message=f"The ID in the selfie reads the right way round ({held.inliers} features matched unmirrored).",
+        status=status,
+        message=message,
         measured=held.inliers,
         threshold=DOCUMENT_MIN_INLIERS,
-        unit="matched_features",
+        unit=unit,
         region=_outline(bundle),
         document=Role.SELFIE,
     )
