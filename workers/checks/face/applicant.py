@@ -63,12 +63,15 @@ def held_document(bundle: BundleContext) -> docmatch.DocumentMatch | None:
         reference, scale = id_reference(id_doc), selfie.capture.width / view.shape[1]
         size = (selfie.capture.width, selfie.capture.height)
         match = docmatch.match_document(reference, view, scale, size)
-        if match is not None and match.inliers >= docmatch.DOCUMENT_MIN_INLIERS:
+        if match is not None and docmatch.is_same_card(match):
             return match
         # A front camera that saves its mirror image reverses the card's print, and ORB features are not
-        # mirror-symmetric: the applicant's own card then matches nowhere (0 features on the fixture selfie).
+        # mirror-symmetric: the applicant's own card then matches nowhere (0 features on the fixture selfie)
+        # or, on the design's symmetric parts, as another card (30 features, contradicting). Only the submitted
+        # ID itself counts as found in the mirror image: another person's card of the same design matched 12+
+        # features there in one fixture selfie.
         flipped = docmatch.match_document(reference, np.ascontiguousarray(view[:, ::-1]), scale, size)
-        if flipped is not None and flipped.inliers >= docmatch.DOCUMENT_MIN_INLIERS:
+        if flipped is not None and docmatch.is_same_card(flipped):
             return docmatch.unmirrored(flipped, selfie.capture.width)
         return match
 

@@ -5,19 +5,13 @@ from __future__ import annotations
 from workers.checks.context import BundleContext, DocumentContext
 from workers.checks.face import applicant, views
 from workers.checks.face.detect import encoding_distance
-from workers.checks.face.docmatch import DOCUMENT_MIN_INLIERS
+from workers.checks.face.docmatch import DOCUMENT_MIN_INLIERS, MATCH_MAX_CONTRADICTION, MATCH_MIN_INLIERS, is_same_card
 from workers.checks.face.outcome import face_region, frame_region
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Region, Status
 from workers.checks.spec import BundleCheck, Result
 
 CALIBRATION = "docs/calibration/face.md"
-# The held card is the submitted ID when >= 20 ORB matches fit one homography (half the fewest the right card
-# gave: 41, side-lit at 12 MP) and under 15 % of its tiles contradict the ID. Fixtures: the right card <= 7 %
-# contradicting (glare, shadow, dim or side light, moiré, blur); another person's card of the same design
-# 27-54 % and a passport page >= 37 %, whatever their match count (9-80).
-MATCH_MIN_INLIERS = 20
-MATCH_MAX_CONTRADICTION = 0.15
 # Encoding distance. dlib documents 0.6 as its same/different threshold (99.38 % on LFW): above it, FAIL.
 # Our corpus: same person 0.05-0.37 (across specimen renders and resolutions), different people >= 0.465
 # (face-swapped SIDTD twins 0.50-0.52): up to 0.45 is a match, between 0.45 and 0.6 a person should look.
@@ -37,7 +31,7 @@ def _pair(bundle: BundleContext) -> tuple[DocumentContext, DocumentContext] | No
 
 def _is_same_card(bundle: BundleContext) -> bool:
     held = applicant.held_document(bundle)
-    return held is not None and held.inliers >= MATCH_MIN_INLIERS and held.contradiction < MATCH_MAX_CONTRADICTION
+    return held is not None and is_same_card(held)
 
 
 def _outline(bundle: BundleContext) -> Region | None:

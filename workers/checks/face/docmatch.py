@@ -31,6 +31,12 @@ _RANSAC_PIXELS = 5.0
 # Fewer than 12 consistent matches is no document at all: an absent card gives 0, a blurred or a different
 # document 9-18 (docs/calibration/face.md).
 DOCUMENT_MIN_INLIERS = 12
+# The held card is the submitted ID when >= 20 ORB matches fit one homography (half the fewest the right card
+# gave: 41, side-lit at 12 MP) and under 15 % of its tiles contradict the ID. Fixtures: the right card <= 7 %
+# contradicting (glare, shadow, dim or side light, moiré, blur); another person's card of the same design
+# 27-54 % and a passport page >= 37 %, whatever their match count (9-80).
+MATCH_MIN_INLIERS = 20
+MATCH_MAX_CONTRADICTION = 0.15
 # Content is compared on the ID's frame at 640 x 400 px (about the card's size in a 1600 px selfie), in
 # 32 px tiles: a field of text or the portrait spans several tiles.
 _COMPARE_SIZE = (640, 400)
@@ -52,6 +58,11 @@ def unmirrored(match: DocumentMatch, width: int) -> DocumentMatch:
     outline = match.outline.copy()
     outline[:, 0] = width - outline[:, 0]
     return replace(match, outline=outline, mirrored=True)
+
+
+def is_same_card(match: DocumentMatch) -> bool:
+    """The match is the submitted ID itself: enough features on one homography and content that agrees."""
+    return match.inliers >= MATCH_MIN_INLIERS and match.contradiction < MATCH_MAX_CONTRADICTION
 
 
 def _features(gray: NDArray[np.uint8], count: int) -> tuple[list[cv2.KeyPoint], NDArray[np.uint8] | None]:

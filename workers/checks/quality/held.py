@@ -16,7 +16,7 @@ import numpy as np
 
 from workers.checks.context import DocumentContext
 from workers.checks.face import applicant
-from workers.checks.face.checks_bundle import MATCH_MAX_CONTRADICTION, MATCH_MIN_INLIERS
+from workers.checks.face.docmatch import MATCH_MAX_CONTRADICTION, MATCH_MIN_INLIERS
 from workers.checks.manifest import Role
 from workers.checks.quality.geometry import Quad, order_corners, quad_area
 from workers.checks.quality.outline import Outline, cut_corners, document_outline
