@@ -139,3 +139,20 @@ def test_mirrored_selfie_is_named_as_mirrored_not_as_missing_card() -> None:
     card = selfie.card_quad.copy()
     card[:, 0] = selfie.rgb.shape[1] - card[:, 0]
     assert _iou(np.array(finding.region.polygon), card) >= 0.8
+
+
+@pytest.mark.parametrize("turns", [1, 2, 3])
+def test_portrait_of_a_card_photographed_turned_is_found_and_matched(turns: int) -> None:
+    """A card photographed sideways or upside down (no orientation tag to undo it): its portrait is found
+    where it is printed and matches the selfie's face, as on the upright card."""
+    card = applicant_card(seed=SEED)
+    slot = np.zeros(card.shape[:2], np.uint8)
+    slot[100:490, 40:340] = 1  # the portrait's place on the upright card
+    turned_slot = np.rot90(slot, turns)
+    selfie = compose_selfie(defect_scenes(SEED)["clean"])
+    verdict = run_face_checks(encode_jpeg(np.ascontiguousarray(np.rot90(card, turns))), encode_jpeg(selfie.rgb))
+    assert flagged(verdict) == set()
+    (portrait,) = findings_of(verdict, "ID_PORTRAIT_MISSING")
+    assert portrait.region is not None
+    x, y = np.array(portrait.region.polygon).mean(axis=0)
+    assert turned_slot[int(y), int(x)] == 1

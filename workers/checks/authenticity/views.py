@@ -72,7 +72,9 @@ def faces(capture: Capture, role: Role) -> list[Box]:
     for face in sorted(found, key=lambda f: -f.score):
         side = HEAD_SCALE[role] * max(face.width, face.height)
         cx, cy = face.center
-        cy -= HEAD_LIFT[role] * face.width
+        up_x, up_y = face.up  # (0, -1) unless the portrait is printed on a card photographed turned
+        cx += HEAD_LIFT[role] * face.width * up_x
+        cy += HEAD_LIFT[role] * face.width * up_y
         boxes.append((round(cx - side / 2), round(cy - side / 2), round(side), round(side)))
     return boxes
 

@@ -30,6 +30,17 @@ class Face:
     box: tuple[float, float, float, float]  # x0, y0, x1, y1
     score: float  # the detector's SVM margin; > 0 means "a face" at dlib's default operating point
     landmarks: NDArray[np.float64]  # (5, 2): corners of one eye (0, 1), of the other (2, 3), nose base (4)
+    # Quarter turns (counter-clockwise, as np.rot90) that stand the face upright: non-zero for the portrait of
+    # a card photographed sideways or upside down.
+    turns: int = 0
+
+    @property
+    def up(self) -> tuple[float, float]:
+        """Unit vector from the chin towards the forehead, in image coordinates ((0, -1) for an upright face)."""
+        dx, dy = 0.0, -1.0
+        for _ in range(self.turns % 4):
+            dx, dy = -dy, dx  # one quarter turn back towards the image as stored
+        return dx, dy
 
     @property
     def width(self) -> float:
@@ -75,6 +86,34 @@ def detect_faces(view: NDArray[np.uint8], scale: float, *, upsample: int = 0, mi
     return _without_duplicates(sorted(faces, key=lambda f: f.width * f.height, reverse=True))
 
 
+def _unturn(points: NDArray[np.float64], turns: int, size: tuple[float, float]) -> NDArray[np.float64]:
+    """`points` (x, y) of an image turned `turns` quarter turns by np.rot90, carried back to the image as it was,
+    whose (width, height) is `size`."""
+    width, height = size
+    for step in range(turns % 4, 0, -1):
+        before = width if (step - 1) % 2 == 0 else height  # width of the image this step turned
+        points = np.stack([before - points[:, 1], points[:, 0]], axis=1)
+    return points
+
+
+def _turn(points: NDArray[np.float64], turns: int, size: tuple[float, float]) -> NDArray[np.float64]:
+    """`points` (x, y) of an image of (width, height) `size`, carried into it turned `turns` times by np.rot90."""
+    width, height = size
+    for step in range(turns % 4):
+        before = width if step % 2 == 0 else height
+        points = np.stack([points[:, 1], before - points[:, 0]], axis=1)
+    return points
+
+
+def turned_back(face: Face, turns: int, size: tuple[float, float]) -> Face:
+    """`face`, found in an image turned `turns` times by np.rot90, in the coordinates of the image as it was
+    (`size` = its full-resolution (width, height)), with `turns` recorded to stand it upright again."""
+    corners = np.array([face.box[:2], face.box[2:]], dtype=np.float64)
+    points = _unturn(np.vstack([face.landmarks, corners]), turns, size)
+    (x0, y0), (x1, y1) = points[5:].min(axis=0), points[5:].max(axis=0)
+    return Face(box=(x0, y0, x1, y1), score=face.score, landmarks=points[:5], turns=turns % 4)
+
+
 def _overlap(a: Face, b: Face) -> float:
     """Intersection area / the smaller box's area."""
     w = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
@@ -114,6 +153,11 @@ def encode_face(rgb: NDArray[np.uint8], face: Face) -> NDArray[np.float64]:
     interpolation = cv2.INTER_AREA if zoom < 1 else cv2.INTER_CUBIC
     crop = np.ascontiguousarray(cv2.resize(crop, size, interpolation=interpolation))
     local = tuple((v - o) * zoom for v, o in zip(face.box, (x0, y0, x0, y0), strict=True))
+    if face.turns:
+        # The landmark model and the encoder expect an upright face: stand the crop (and its box) up first.
+        corners = _turn(np.array([local[:2], local[2:]]), face.turns, (crop.shape[1], crop.shape[0]))
+        local = (*corners.min(axis=0), *corners.max(axis=0))
+        crop = np.ascontiguousarray(np.rot90(crop, face.turns))
     shape = models.landmarks()(crop, _rect(cast(tuple[float, float, float, float], local)))
     return np.asarray(models.encoder().compute_face_descriptor(crop, shape), dtype=np.float64)
 

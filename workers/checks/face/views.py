@@ -7,7 +7,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from workers.checks.capture import Capture
-from workers.checks.face.detect import DETECT_SIDE, Face, detect_faces, encode_face
+from workers.checks.face.detect import DETECT_SIDE, Face, detect_faces, encode_face, turned_back
 from workers.checks.face.docmatch import SELFIE_SIDE
 
 # ID portraits are printed small (a passport photo is 35 x 45 mm on a 125 x 88 mm page, a card's often
@@ -17,6 +17,14 @@ ID_SIDE = 1200
 # -0.2, not dlib's default 0: printed portraits are flat, often grey or screened; on the corpus the French
 # ID's portrait scores -0.13, while no ID back (MRZ-only side) scores above -0.5 (docs/calibration/face.md).
 ID_MIN_SCORE = -0.2
+# Turned views (a card photographed sideways or upside down) are looked at when the upright view's best face
+# scores under SURE_UPRIGHT_SCORE: upright portraits on the corpus score 0.58-3.1 (the French ID -0.13), while
+# the print of a turned card gave upright "faces" up to 0.77. A turned face must score TURNED_MIN_SCORE (card
+# backs' best turned hits 0.01-0.07; turned portraits keep their upright score, 0.58-3.1) and beat the upright
+# view's best by TURNED_MARGIN. Measured by turning every corpus image and fixture card (docs/calibration/face.md).
+SURE_UPRIGHT_SCORE = 1.0
+TURNED_MIN_SCORE = 0.3
+TURNED_MARGIN = 0.3
 # Selfie faces are live photographs: dlib's default operating point (margin > 0).
 SELFIE_MIN_SCORE = 0.0
 
@@ -40,6 +48,19 @@ def id_portraits(capture: Capture) -> list[Face]:
         # Local contrast equalisation lifts faded and guilloche-covered portraits to the detector's liking.
         equalised = np.asarray(cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(gray), dtype=np.uint8)
         faces = detect_faces(equalised, scale, min_score=ID_MIN_SCORE)
+        upright_best = max((face.score for face in faces), default=None)
+        if upright_best is None or upright_best < SURE_UPRIGHT_SCORE:
+            # A card photographed sideways or upside down (the phone turned, its orientation tag lost or never
+            # written): the detector finds upright faces only, and on a turned card it may find a weak one in
+            # the print. The turned views are looked at too, and win only by a clear margin.
+            size = (float(capture.width), float(capture.height))
+            for turns in (1, 2, 3):
+                turned = np.ascontiguousarray(np.rot90(equalised, turns))
+                found = detect_faces(turned, scale, min_score=TURNED_MIN_SCORE)
+                best = max((face.score for face in found), default=None)
+                if best is not None and (upright_best is None or best >= upright_best + TURNED_MARGIN):
+                    faces = [turned_back(face, turns, size) for face in found]
+                    upright_best = best - TURNED_MARGIN  # a later view must beat this one by as much
         return sorted(faces, key=lambda f: f.score, reverse=True)
 
     return capture.cached("face:id_portraits", build)
