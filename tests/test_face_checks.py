@@ -156,3 +156,20 @@ def test_portrait_of_a_card_photographed_turned_is_found_and_matched(turns: int)
     assert portrait.region is not None
     x, y = np.array(portrait.region.polygon).mean(axis=0)
     assert turned_slot[int(y), int(x)] == 1
+
+
+@pytest.mark.parametrize(("turns", "way"), [(1, "on its side"), (2, "upside down")])
+def test_turned_selfie_is_named_as_turned_not_as_faceless(turns: int, way: str) -> None:
+    """A selfie sent sideways or upside down (its orientation tag lost) shows no upright face: the finding
+    says the photo is turned and points at the face, instead of "no face was found"."""
+    selfie = compose_selfie(defect_scenes(SEED)["clean"])
+    turned = np.ascontiguousarray(np.rot90(selfie.rgb, turns))
+    verdict = run_face_checks(encode_jpeg(applicant_card(seed=SEED)), encode_jpeg(turned))
+    (finding,) = findings_of(verdict, "SELFIE_NO_FACE")
+    assert finding.status is Status.FAIL and way in finding.message, finding.message
+    assert selfie.face_box is not None and finding.region is not None
+    face = np.zeros(selfie.rgb.shape[:2], np.uint8)
+    x0, y0, x1, y1 = (round(v) for v in selfie.face_box)
+    face[y0:y1, x0:x1] = 1
+    x, y = np.array(finding.region.polygon).mean(axis=0)
+    assert np.rot90(face, turns)[int(y), int(x)] == 1

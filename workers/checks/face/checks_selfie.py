@@ -49,6 +49,18 @@ def _no_face(doc: DocumentContext) -> Outcome:
             unit="faces",
             region=face_region(scene.in_document[0]),
         )
+    turned = views.turned_selfie_faces(doc.capture)
+    if turned:
+        way = "upside down" if turned[0].turns == 2 else "on its side"
+        return Outcome(
+            status=Status.FAIL,
+            message=f"No upright face in the selfie: the photo is {way} (a face is found once it is turned "
+            "upright). Send the photo the right way up.",
+            measured=0,
+            threshold=1,
+            unit="faces",
+            region=face_region(turned[0]),
+        )
     return Outcome(
         status=Status.FAIL,
         message="No face was found in the selfie (a face covered by a mask or turned away is not found).",
@@ -202,7 +214,8 @@ CHECKS = [
     DocumentCheck(
         "SELFIE_NO_FACE",
         "The selfie shows the applicant's face.",
-        "Take a selfie with your whole face visible (no mask or scarf), looking straight at the camera.",
+        "Take a selfie with your whole face visible (no mask or scarf), looking straight at the camera, and send "
+        "the photo the right way up.",
         "dlib HOG detector at its default operating point (margin > 0)",
         SELFIE,
         _no_face,
