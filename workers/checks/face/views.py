@@ -60,7 +60,7 @@ def id_portraits(capture: Capture) -> list[Face]:
                 best = max((face.score for face in found), default=None)
                 if best is not None and (upright_best is None or best >= upright_best + TURNED_MARGIN):
                     faces = [turned_back(face, turns, size) for face in found]
-                    upright_best = best - TURNED_MARGIN  # a later view must beat this one by as much
+                    upright_best = best - TURNED_MARGIN  # a later turned view replaces it by scoring as high
         return sorted(faces, key=lambda f: f.score, reverse=True)
 
     return capture.cached("face:id_portraits", build)
