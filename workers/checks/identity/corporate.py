@@ -12,7 +12,7 @@ from workers.checks.context import DocumentContext, FieldValue
 from workers.checks.dates import read_date
 from workers.checks.identity.date_text import statement_date
 from workers.checks.identity.page_match import name_on_page, text_contains
-from workers.checks.identity.page_text import document_page
+from workers.checks.identity.page_text import document_page, upright_page
 from workers.checks.identity.signature import SIGN_WORDS, paper_shift, pen_ink, signature_area, stroke_length
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
@@ -203,7 +203,7 @@ AUTH_COMPANY_NOT_NAMED = DocumentCheck(
 
 def _signature(doc: DocumentContext) -> Outcome:
     lines = document_page(doc)
-    gray = doc.capture.gray
+    gray = upright_page(doc.capture.gray, lines)  # the signature sits low on the page as it reads
     area = signature_area(lines, gray.shape[0])
     ink = pen_ink(gray, area, lines)
     length = stroke_length(ink, area.line_height)

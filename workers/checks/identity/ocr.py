@@ -1,8 +1,9 @@
 """The OCR engine: rapidocr with the ONNX models shipped inside its wheel, loaded once per process.
 
 Model paths are given explicitly (the files listed in the rapidocr wheel's RECORD), so rapidocr never takes
-its download branch: nothing is fetched at run time. The angle classifier is not loaded (MRZ crops are
-made upright by geometry here).
+its download branch: nothing is fetched at run time. The line direction classifier (upright or turned 180
+degrees) is used only to tell which way up a page reads (`page_turn.py`); MRZ crops are made upright by
+geometry and their own check digits.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from numpy.typing import NDArray
 # The models rapidocr 3.10 ships in its wheel (rapidocr/models/, listed in the wheel's RECORD).
 DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
+CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"  # text-line direction, 0 or 180 degrees
 # Detection input long side: 960 px keeps an MRZ character >= 10 px wide on a passport page filling the photo,
 # and costs 0.03-0.4 s per image on one core (measured on the corpus, docs/calibration/identity.md).
 DET_SIDE = 960
@@ -51,6 +53,7 @@ def engine() -> Any:
                         "Det.limit_side_len": DET_SIDE,
                         "Det.limit_type": "max",
                         "Rec.model_path": str(model_dir() / REC_MODEL),
+                        "Cls.model_path": str(model_dir() / CLS_MODEL),
                     }
                 )
     return _engine
@@ -77,3 +80,13 @@ def recognize_line(line: NDArray[np.uint8]) -> TextLine:
     texts = result.txts or ("",)
     scores = result.scores or (0.0,)
     return TextLine(str(texts[0]), float(scores[0]))
+
+
+def reads_upside_down(line: NDArray[np.uint8]) -> tuple[bool, float]:
+    """Whether a single-line crop, cut along its line, shows its text turned 180 degrees, and the classifier's
+    confidence (0.5-1) in that answer."""
+    if line.ndim == 2:
+        line = np.repeat(line[:, :, None], 3, axis=2)
+    result = engine()(line, use_det=False, use_cls=True, use_rec=False)
+    label, score = result.cls_res[0] if result.cls_res else ("0", 0.5)
+    return label == "180", float(score)

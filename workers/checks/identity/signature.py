@@ -49,12 +49,13 @@ def _printed_mask(shape: tuple[int, int], lines: list[PageLine]) -> NDArray[np.b
     for line in lines:
         letters = {c.lower() for c in line.text if c.isalpha()}
         if line.score >= PRINT_CONFIDENCE and len(letters) >= PRINT_DISTINCT_LETTERS:
-            cv2.fillPoly(mask, [np.asarray(line.quad, np.int32)], 1)
+            cv2.fillPoly(mask, [np.asarray(line.upright_quad, np.int32)], 1)
     return mask.astype(bool)
 
 
 def pen_ink(gray: NDArray[np.uint8], area: SignatureArea, lines: list[PageLine]) -> NDArray[np.bool_]:
-    """Ink pixels in the area that are neither recognised print nor ruled lines (full-page-sized mask)."""
+    """Ink pixels in the area that are neither recognised print nor ruled lines (full-page-sized mask).
+    `gray` is the page stood upright (`page_text.upright_page`), the frame of `area` and of the lines' tops."""
     band = gray[area.top : area.bottom]
     paper = float(np.percentile(band, 90)) if band.size else 255.0
     ink = np.zeros(gray.shape, bool)
