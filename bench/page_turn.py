@@ -15,10 +15,13 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -39,8 +42,6 @@ LANGUAGES = ("en", "de", "fr", "es", "it")
 
 def _view(image: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], float]:
     """The reduced copy the page reader detects on (long side at most PAGE_SIDE) and its scale."""
-    import cv2
-
     scale = min(1.0, PAGE_SIDE / max(image.shape[:2]))
     if scale == 1.0:
         return image, 1.0
@@ -58,27 +59,43 @@ def measure(image: NDArray[np.uint8]) -> tuple[int, float, float]:
     return turn, detected - start, time.perf_counter() - detected
 
 
-def pages(seeds: int) -> dict[str, list[Callable[[], NDArray[np.uint8]]]]:
-    def bill(seed: int) -> NDArray[np.uint8]:
-        language = LANGUAGES[seed % len(LANGUAGES)]
-        return render_local_bill(
-            "Jørgen Hansen", ("Søndergade 14", "8000 Aarhus C"), date_text="5.10.2026", language=language, seed=seed
-        )
+def _bill(seed: int) -> NDArray[np.uint8]:
+    language = LANGUAGES[seed % len(LANGUAGES)]
+    address = ("Søndergade 14", "8000 Aarhus C")
+    return render_local_bill("Jørgen Hansen", address, date_text="5.10.2026", language=language, seed=seed)
 
-    return {
-        "bill (flat)": [lambda s=s: bill(s) for s in range(seeds)],
-        "register extract (flat)": [
-            lambda s=s: render_registration("Nordlicht Energy ApS", "DK-3912 4471", issued="2026-10-01", seed=s)
-            for s in range(seeds)
-        ],
-        "authorization letter (flat)": [
-            lambda s=s: render_authorization_letter("Nordlicht Energy ApS", "Jørgen Hansen", seed=s)
-            for s in range(seeds)
-        ],
-        "bill photographed on a table": [
-            lambda s=s: scene("none", seed=900 + s, kind="bill").rgb for s in range(seeds)
-        ],
+
+def _register(seed: int) -> NDArray[np.uint8]:
+    return render_registration("Nordlicht Energy ApS", "DK-3912 4471", issued="2026-10-01", seed=seed)
+
+
+def _letter(seed: int) -> NDArray[np.uint8]:
+    return render_authorization_letter("Nordlicht Energy ApS", "Jørgen Hansen", seed=seed)
+
+
+def _photographed_bill(seed: int) -> NDArray[np.uint8]:
+    return scene("none", seed=900 + seed, kind="bill").rgb
+
+
+def _corpus_image(path: Path) -> NDArray[np.uint8]:
+    with Image.open(path) as img:
+        return np.asarray(img.convert("RGB"), dtype=np.uint8)
+
+
+def pages(seeds: int) -> dict[str, list[Callable[[], NDArray[np.uint8]]]]:
+    sets: dict[str, list[Callable[[], NDArray[np.uint8]]]] = {
+        name: [partial(render, s) for s in range(seeds)]
+        for name, render in (
+            ("bill (flat)", _bill),
+            ("register extract (flat)", _register),
+            ("authorization letter (flat)", _letter),
+            ("bill photographed on a table", _photographed_bill),
+        )
     }
+    if CORPUS.is_dir():
+        found = sorted(p for p in CORPUS.glob("*/*") if p.suffix.lower() in (".jpg", ".png"))
+        sets["corpus (ID cards, passports)"] = [partial(_corpus_image, p) for p in found]
+    return sets
 
 
 def main() -> None:
@@ -86,14 +103,6 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=6)
     args = parser.parse_args()
     sets = pages(args.seeds)
-    if CORPUS.is_dir():
-        import cv2
-
-        sets["corpus (ID cards, passports)"] = [
-            lambda p=p: np.asarray(cv2.cvtColor(cv2.imread(str(p)), cv2.COLOR_BGR2RGB), dtype=np.uint8)
-            for p in sorted(CORPUS.glob("*/*"))
-            if p.suffix.lower() in (".jpg", ".png")
-        ]
     ocr.engine()
     detect_total = vote_total = 0.0
     print("| set | images | turns found right (of 4 per image) | upright images turned |")
