@@ -9,6 +9,7 @@ import pytest
 
 from tests.fixtures.degrade import Scene, clean_document, document_context, scene
 from tests.fixtures.documents import Person, encode_jpeg, encode_png, render_bill
+from tests.fixtures.identity_docs import render_registration
 from workers.checks.context import DocumentContext
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
@@ -149,21 +150,39 @@ def test_a_flat_id_card_render_fills_the_frame_not_its_field_block(width: int) -
     assert outline is not None and outline.fills_frame
 
 
-def test_white_page_of_a_digital_document_is_review_not_fail() -> None:
+@pytest.mark.parametrize("paper", [251, 255])
+def test_white_page_of_a_digital_export_shows_no_glare(paper: int) -> None:
+    """A register extract exported as PNG: its paper is at the glare level all over. Taken for one page-sized
+    reflection, it failed IMAGE_GLARE at 100 %."""
+    page = render_registration("Nordlicht Energy ApS", "DK-3912 4471", issued="1 October 2026").copy()
+    page[page.min(axis=2) > 225] = paper
+    ctx = document_context(encode_png(page), Role.BUSINESS_REGISTRATION)
+    found = outcome("IMAGE_GLARE", ctx)
+    assert found is not None and found.status is Status.PASS, found and found.message
+    assert found.measured == 0
+
+
+def test_white_page_of_a_digital_document_passes_and_the_same_page_from_a_camera_fails() -> None:
     """An e-statement saved as an image: its paper is pure white, which the pixels cannot tell from a photo
-    blown out to white. It is a review with the caveat, where an overexposed photo on a table fails."""
+    blown out to white; the file can (no camera make or model). From a camera, the same pixels are a photo
+    washed out to white."""
     page = render_bill(Person()).copy()
     page[page.min(axis=2) > 225] = 255  # a PDF export's paper
-    ctx = document_context(encode_png(page), Role.PROOF_OF_ADDRESS)
-    outline = document_outline(ctx.capture)
-    assert outline is not None and outline.fills_frame
-    found = outcome("IMAGE_OVEREXPOSED", ctx)
-    assert found is not None and isinstance(found.measured, float) and found.measured > 20
-    assert found.status is Status.REVIEW, found.message
-    assert "white page is not a fault" in found.message
-    # A photo whose table is washed out with the document is read as filling the frame too (seed 2: a
-    # review with the same caveat); the test's seed lies on a visible table.
-    photo = generated_context(*DEFECTIVE["IMAGE_OVEREXPOSED"])
+    for data, expected in (
+        (encode_png(page), Status.PASS),
+        (encode_jpeg(page, camera=False), Status.PASS),
+        (encode_jpeg(page, camera=True), Status.FAIL),
+    ):
+        ctx = document_context(data, Role.PROOF_OF_ADDRESS)
+        outline = document_outline(ctx.capture)
+        assert outline is not None and outline.fills_frame
+        found = outcome("IMAGE_OVEREXPOSED", ctx)
+        assert found is not None and isinstance(found.measured, float) and found.measured > 20
+        assert found.status is expected, found.message
+        assert ("not overexposure" in found.message) is (expected is Status.PASS)
+    # A photo whose table is washed out with the document is read as filling the frame too (generated seed
+    # 2): its file names the camera, and it fails.
+    photo = generated_context("overexposed", 2)
     photo_outline = document_outline(photo.capture)
-    assert photo_outline is not None and not photo_outline.fills_frame
+    assert photo_outline is not None and photo_outline.fills_frame
     assert outcome("IMAGE_OVEREXPOSED", photo).status is Status.FAIL  # type: ignore[union-attr]

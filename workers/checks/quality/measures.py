@@ -113,8 +113,9 @@ def glare_mask(rgb: RGB) -> NDArray[np.bool_]:
     chroma = cv2.subtract(_channel_max(rgb), _channel_min(rgb))
     # 25 grey levels above the paper (at least 200, at most GLARE_MIN_BRIGHT_CAP): brighter than any ink-free
     # ground of the same document. Chroma up to 30 % of the brightness: a reflection takes the (often warm)
-    # light's tint.
-    least = max(min(paper + 25.0, GLARE_MIN_BRIGHT_CAP), 200.0)
+    # light's tint. Always above the paper itself: paper at the cap already (a digital export's white, 251-255)
+    # is all "bright", and a reflection on it has no room left to show in the pixels.
+    least = max(min(paper + 25.0, GLARE_MIN_BRIGHT_CAP), 200.0, paper + 1.0)
     bright = (gray >= least) & (chroma <= cv2.LUT(gray, _MAX_GLARE_CHROMA))
     unit = max(3, round(max(rgb.shape[:2]) / 200))
     bright_u8 = cv2.morphologyEx(bright.astype(np.uint8), cv2.MORPH_OPEN, np.ones((unit, unit), np.uint8))
@@ -131,6 +132,8 @@ def glare_mask(rgb: RGB) -> NDArray[np.bool_]:
         box = (slice(max(0, y - 1), y + bh + 1), slice(max(0, x - 1), x + bw + 1))
         blob = (labels[box] == i).astype(np.uint8)
         outline = (blob > 0) & (cv2.erode(blob, np.ones((3, 3), np.uint8)) == 0)
+        if not outline.any():
+            continue  # the blob fills its whole box: the document's ground itself, not a reflection on it
         core = float(np.percentile(gray[box][blob > 0], 90))
         # Edge steepness at the outline relative to the blob's excess brightness, per pixel: a printed edge
         # drops the excess in 1-3 px (>= 0.2), a reflection over 10+ px (<= 0.1; fixture glare and docsaid).
