@@ -48,23 +48,28 @@ class Rule:
     # Reads the outline's exact corners or edges (geometry, fingers entering from an edge): not judged on a
     # rough outline (a held card placed by a weak feature match).
     precise: bool = False
-    # When the document fills the frame (a flat scan, a scanner app's output or a digital document saved as an
-    # image), a failing measure may be the document's nature rather than the capture's fault: the outcome is
-    # then `review`, and these words say when nothing needs fixing.
-    flat_caveat: str | None = None
+    # When the document fills the frame and no camera made the file (no EXIF camera make or model: a scanner's
+    # or a PDF export's image, a screenshot), a failing measure is the document's nature rather than a
+    # capture's fault: the outcome is `pass`, and these words say why. From a camera it stays a failure.
+    flat_page: str | None = None
+
+
+def unit(rule: Rule) -> str:
+    """What follows a number in the rule's messages."""
+    return "%" if rule.scale == 100 else rule.shown_unit
 
 
 def _message(rule: Rule, value: float, limit: float, bad: bool, ctx: DocumentContext, outline: Outline | None) -> str:
     shown, bound = value * rule.scale, limit * rule.scale
-    unit = "%" if rule.scale == 100 else rule.shown_unit
+    unit_words = unit(rule)
     if rule.higher_is_worse:
-        bound_words = "none allowed" if bound == 0 else f"at most {bound:.3g}{unit}"
+        bound_words = "none allowed" if bound == 0 else f"at most {bound:.3g}{unit_words}"
     else:
-        bound_words = f"needs at least {bound:.3g}{unit}"
+        bound_words = f"needs at least {bound:.3g}{unit_words}"
     extra = rule.detail(ctx, outline) if (bad and rule.detail is not None and outline is not None) else ""
     where = "over the whole image, as no document was found: " if outline is None else ""
     head = rule.problem if bad else rule.fine
-    return f"{head}{extra} ({where}{rule.label} {shown:.3g}{unit}, {bound_words})."
+    return f"{head}{extra} ({where}{rule.label} {shown:.3g}{unit_words}, {bound_words})."
 
 
 def _evaluator(rule: Rule, limit: float, held: bool) -> Callable[[DocumentContext], Result]:
@@ -81,8 +86,10 @@ def _evaluator(rule: Rule, limit: float, held: bool) -> Callable[[DocumentContex
         bad = value > limit if rule.higher_is_worse else value < limit
         message = _message(rule, value, limit, bad, ctx, outline)
         status = rule.status if bad else Status.PASS
-        if bad and rule.flat_caveat is not None and outline is not None and outline.fills_frame:
-            status, message = Status.REVIEW, f"{message} {rule.flat_caveat}"
+        flat_page = outline is not None and outline.fills_frame and not views.camera_made(ctx.capture)
+        if bad and rule.flat_page is not None and flat_page:
+            status = Status.PASS
+            message = f"{rule.flat_page} ({rule.label} {value * rule.scale:.3g}{unit(rule)})."
         return Outcome(
             status=status,
             message=message,
@@ -304,12 +311,14 @@ RULES: list[Rule] = [
         selfie_limit=t.SELFIE_MAX_CLIPPED,
         whole_image=lambda ctx: views.whole_clipped(ctx.capture),
         scale=100,
-        # Pure white paper is what a scanner, a scanner app or a PDF export gives (an e-statement saved as PNG:
-        # 92 % clipped), and the pixels cannot tell it from a photo blown out to white: 11 of 60 generated
-        # overexposed photos are read as filling the frame too (the table washed out with the document).
-        flat_caveat=(
-            "If this is a scan or a digital document saved as an image rather than a photo, its white page is "
-            "not a fault and nothing needs retaking."
+        # Pure white paper is what a scanner or a PDF export gives (an e-statement saved as PNG: 92 % clipped),
+        # and the pixels cannot tell it from a photo blown out to white: 11 of 60 generated overexposed photos
+        # are read as filling the frame too (the table washed out with the document). The file tells them
+        # apart: camera apps write the camera's make and model (EXIF 2.32), scanners' and exporters' images
+        # and screenshots carry none.
+        flat_page=(
+            "The page is white, as a scan's or a digital document's is (the file names no camera): its white "
+            "paper is not overexposure"
         ),
     ),
     Rule(
