@@ -100,6 +100,18 @@ def test_cut_corners_are_named() -> None:
     assert any(name in found.message for name in ("top-left", "top-right", "bottom-right", "bottom-left"))
 
 
+@pytest.mark.parametrize("seed", [1, 6, 9, 13, 14])  # 13: all four corners off the frame
+def test_close_up_cut_by_the_frame_is_cut_not_a_flat_scan(seed: int) -> None:
+    """A card, passport or bill photographed so close that it covers 70 %+ of the frame with corners off it
+    was read as a flat scan filling the frame (nothing reported cut): the table around it says otherwise."""
+    s = scene("cut", seed=seed, cut_area=(0.6, 0.9))
+    ctx = document_context(s.jpeg(), Role.PROOF_OF_ADDRESS if s.kind == "bill" else Role.ID_DOCUMENT)
+    outline = document_outline(ctx.capture)
+    assert outline is not None and not outline.fills_frame and outline.area_fraction >= 0.7
+    found = outcome("DOC_CORNERS_CUT", ctx)
+    assert found is not None and found.status is Status.FAIL, found and found.message
+
+
 def test_glare_says_whether_it_covers_text() -> None:
     # Seed 7: a reflection across the passport's fields (seed 1's lies beside the MRZ, a marginal case).
     found = outcome("IMAGE_GLARE", generated_context("glare", 7))

@@ -73,6 +73,12 @@ def test_flat_specimen_is_found_and_not_flagged_for_blur_glare_or_corners(name: 
         assert status(code, name) is Status.PASS, code
 
 
+def test_specimen_cut_at_top_and_left_is_flagged_cut() -> None:
+    # MANIFEST.tsv: "top/left cut off". The card covers 91 % of the frame, and the white surround at its
+    # uncut right and bottom edges tells it from a flat scan filling the frame.
+    assert status("DOC_CORNERS_CUT", "mrz_detection_imagejs/id_fail.png") is Status.FAIL
+
+
 def test_phone_photo_with_glare_and_fingers_is_flagged_for_both() -> None:
     assert status("IMAGE_GLARE", PHONE_PHOTO) is Status.FAIL
     assert status("DOC_OBSTRUCTED", PHONE_PHOTO) is Status.FAIL

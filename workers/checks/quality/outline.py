@@ -60,6 +60,11 @@ MIN_INTERIOR_STD = 10.0
 # Distance (analysis pixels) within which a corner counts as lying on the image border: the frame line added
 # to the edge map plus one dilation step.
 BORDER_TOLERANCE = 3.0
+# Colour distance (CIELAB units, between medians) from the document's edge band to the frame outside a large
+# outline on the border, above which the outside is a background: the document is a close-up cut by the frame,
+# not a flat scan. Flat corpus specimens (inner frames, tight crops) measure 1-15, generated close-ups cut by
+# the frame on tables 106-203 (bench/calibrate_quality.py, "cut close-up"), id_fail.png's white surround 32.
+MIN_BACKGROUND_DISTANCE = 25.0
 
 
 TextMask = Callable[[], NDArray[np.bool_]]  # the view's text lines, built on first call
@@ -114,10 +119,9 @@ def _stretched(rgb: NDArray[np.uint8], gray: NDArray[np.uint8]) -> NDArray[np.ui
     return cast(NDArray[np.uint8], cv2.LUT(rgb, table))
 
 
-def _edge_maps(rgb: NDArray[np.uint8]) -> Iterator[NDArray[np.uint8]]:
+def _edge_maps(lab: NDArray[np.uint8]) -> Iterator[NDArray[np.uint8]]:
     """Edge maps from lightness and from the two colour axes (a card on a table of similar lightness still
     differs in colour), first thin then thickened to close gaps left by glare or low contrast."""
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
     light = cv2.GaussianBlur(lab[..., 0], (5, 5), 0)
     edges = np.asarray(cv2.Canny(light, 40, 120), dtype=np.uint8)
     for channel in (1, 2):
@@ -271,8 +275,22 @@ def cut_corners(quad: Quad, w: int, h: int, tolerance: float = BORDER_TOLERANCE)
     )
 
 
+def _background_around(quad: Quad, lab: NDArray[np.uint8]) -> bool:
+    """True when the frame outside `quad` differs in colour from the band just inside its edge: a table
+    around a document, not the margin of the same page."""
+    h, w = lab.shape[:2]
+    inside = _quad_mask(quad, (h, w))
+    reach = max(3, round(0.03 * max(h, w)))
+    core = cv2.erode(inside, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
+    band, outside = (inside > core), inside == 0
+    if not band.any() or not outside.any():
+        return False
+    difference = np.median(lab[outside], axis=0).astype(np.float64) - np.median(lab[band], axis=0)
+    return float(np.linalg.norm(difference)) >= MIN_BACKGROUND_DISTANCE
+
+
 def _choose(
-    candidates: list[_Candidate], text: TextMask, gray: NDArray[np.uint8], held: bool
+    candidates: list[_Candidate], text: TextMask, gray: NDArray[np.uint8], lab: NDArray[np.uint8], held: bool
 ) -> tuple[Quad, bool, tuple[str, ...]] | None:
     h, w = gray.shape
     chosen: _Candidate | None = None
@@ -288,7 +306,9 @@ def _choose(
         return None
     cut = cut_corners(chosen.quad, w, h)
     if cut and chosen.area >= FLAT_AREA and not held:
-        return chosen.quad, True, ()
+        if not _background_around(chosen.quad, lab):
+            return chosen.quad, True, ()
+        return chosen.quad, False, cut  # a close-up with a table around it, cut by the frame at up to 4 corners
     if len(cut) < 4:
         return chosen.quad, False, cut
     # Four corners on the border of a quadrilateral smaller than the frame: a band between two background
@@ -317,8 +337,9 @@ def find_outline(rgb: NDArray[np.uint8], *, held: bool = False) -> tuple[Quad, b
         return text_line_mask(gray)  # built only when a decision needs it
 
     # The thin edge map first; the thickened one (closing gaps left by glare or low contrast) only if needed.
-    for edges in _edge_maps(rgb):
-        found = _choose(_candidates(edges), text, original_gray, held)
+    lab = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB), dtype=np.uint8)
+    for edges in _edge_maps(lab):
+        found = _choose(_candidates(edges), text, original_gray, lab, held)
         if found is not None:
             return found
     if not held and float(text().mean()) >= MIN_TEXT_FOR_FLAT:
