@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workers.checks.identity.names import compare_names, spellings
+from workers.checks.identity.page_match import ADDRESS_WORD_SHARE, address_match, initials_name_on_page
 
 SAME = [
     ("Anna Maria Eriksson", "ERIKSSON", "ANNA MARIA"),  # exact
@@ -58,3 +59,39 @@ def test_truncated_mrz_given_name_matches_only_when_marked_truncated() -> None:
 def test_icao_spellings_include_both_transliterations() -> None:
     assert {"MULLER", "MUELLER"} <= spellings("MÜLLER")
     assert {"SOREN", "SOEREN"} <= spellings("SØREN")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("J. Hansen", True),
+        ("Mr JHansen", True),  # OCR closed the gap after the initial
+        ("HANSEN J.M.", True),
+        ("Hr. J Hansen", True),  # the middle name left out, as on a full-name line
+        ("B. Hansen", False),  # another initial
+        ("J. Jensen", False),  # another surname
+        ("Jørgen Hansen", False),  # no initial: the full-name match's case, not this one
+        ("M. Hansen", False),  # the middle name's initial alone: the first given name is missing
+    ],
+)
+def test_surname_with_initials(line: str, expected: bool) -> None:
+    assert initials_name_on_page("Jørgen Martin Hansen", ["Electricity statement", line]) is expected
+
+
+@pytest.mark.parametrize(
+    ("registered", "printed"),
+    [
+        ("Hauptstraße 5, 10115 Berlin", ["Hauptstr. 5", "10115 Berlin"]),
+        ("Kerkstraat 12, 1017 GC Amsterdam", ["Kerkstr. 12", "1017 GC Amsterdam"]),
+        ("Marktplatz 3, 80331 München", ["Marktpl. 3", "80331 Muenchen"]),
+        ("12 Harbour Road, 4021 Utopia City", ["12 Harbour Rd.", "Utopia City 4021"]),
+    ],
+)
+def test_street_abbreviations_match_the_written_out_street(registered: str, printed: list[str]) -> None:
+    share, missing = address_match(registered, printed)
+    assert share == 1.0 and missing == []
+
+
+def test_another_street_with_the_same_ending_does_not_match() -> None:
+    share, _ = address_match("Hauptstraße 5, 10115 Berlin", ["Bahnhofstr. 5", "10115 Berlin"])
+    assert share < ADDRESS_WORD_SHARE

@@ -73,3 +73,18 @@ def test_someone_elses_undated_bill_at_another_address() -> None:
 def test_declared_date_not_printed_on_the_bill_fails() -> None:
     bill = encode_jpeg(render_local_bill("Jørgen Hansen", ADDRESS, date_text="5 octobre 2026", language="fr", seed=3))
     assert statuses(run(bill, Declared(statement_date="2026-10-02")))["POA_DATE_MISMATCH"] is Status.FAIL
+
+
+@pytest.mark.parametrize(("addressee", "expected"), [("Mr J Hansen", Status.REVIEW), ("B. Hansen", Status.FAIL)])
+def test_bill_addressed_to_the_surname_with_an_initial(addressee: str, expected: Status) -> None:
+    # Utilities often address mail 'Mr J Hansen': a fail told the applicant the bill was not theirs.
+    bill = encode_jpeg(render_local_bill(addressee, ADDRESS, date_text="5 October 2026", seed=3))
+    found = run(bill)
+    assert statuses(found)["POA_NAME_MISMATCH"] is expected
+    assert statuses(found)["POA_ADDRESS_MISMATCH"] is Status.PASS
+
+
+def test_german_street_abbreviation_matches_the_registered_street() -> None:
+    profile = Profile(full_name="Jørgen Hansen", address="Hauptstraße 5, 10115 Berlin", country="DE")
+    bill = encode_jpeg(render_local_bill("Jørgen Hansen", ("Hauptstr. 5", "10115 Berlin"), date_text="5.10.2026"))
+    assert statuses(run(bill, profile=profile))["POA_ADDRESS_MISMATCH"] is Status.PASS

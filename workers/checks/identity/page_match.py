@@ -15,6 +15,9 @@ _ABBREVIATIONS = {
     "lane": "ln", "place": "pl", "square": "sq", "court": "ct", "apartment": "apt", "strasse": "str",
     "straße": "str", "rue": "r", "calle": "c", "via": "v", "number": "no", "nr": "no",
 }  # fmt: skip
+# Street-type endings of compound street names and their abbreviations ('Hauptstraße' is written
+# 'Hauptstr.', 'Kerkstraat' 'Kerkstr.', 'Marktplatz' 'Marktpl.': Duden and Dutch postal usage).
+_COMPOUND_ENDINGS = (("strasse", "str"), ("straat", "str"), ("platz", "pl"))
 # Words that carry no address information.
 _NOISE = {"the", "of", "and", "de", "la", "le", "del", "der", "van", "von"}
 # Share of the address words (street, town) that must be on the page; house number and postcode always must.
@@ -38,10 +41,42 @@ def name_on_page(registered: str, lines: list[str]) -> bool:
     return False
 
 
+def _folded(token: str) -> str:
+    for ending, short in _COMPOUND_ENDINGS:
+        if token.endswith(ending) and len(token) > len(ending):
+            return token[: -len(ending)] + short
+    return _ABBREVIATIONS.get(token, token)
+
+
+def initials_name_on_page(registered: str, lines: list[str]) -> bool:
+    """Whether one line (or two neighbouring lines) holds the registered surname with the given names as
+    initials ('J. Hansen' or 'HANSEN J M' for Jørgen Martin Hansen), as many utilities address their mail.
+    The surname is the registered name's last word; each other word is on the line whole or as its initial,
+    but for one middle word, which may be left out (as in `name_on_page`)."""
+    wanted = words(registered)
+    if len(wanted) < 2:
+        return False
+    given, surname = wanted[:-1], wanted[-1]
+    texts = lines + [f"{a} {b}" for a, b in itertools.pairwise(lines)]
+    for text in texts:
+        pool = words(text)
+        # OCR often closes the narrow gap after an initial: 'J Hansen' is read 'JHansen'.
+        joined = [p for p in pool if len(p) > 2 and p[0].isalpha() and same_word(p[1:], surname)]
+        if not joined and not any(same_word(p, surname) for p in pool):
+            continue
+        letters = {p for p in pool if len(p) == 1 and p.isalpha()} | {p[0] for p in joined}
+        if not letters:
+            continue
+        found = [any(same_word(p, g) for p in pool) or unidecode(g)[:1].upper() in letters for g in given]
+        # As for the full name: one middle word may be dropped, the first given name may not.
+        if all(found) or (found[0] and len(found) >= 2 and found.count(False) == 1):
+            return True
+    return False
+
+
 def address_tokens(text: str) -> list[str]:
     plain = unidecode(text).lower()
-    tokens = [t for t in re.split(r"[^a-z0-9]+", plain) if t and t not in _NOISE]
-    return [_ABBREVIATIONS.get(t, t) for t in tokens]
+    return [_folded(t) for t in re.split(r"[^a-z0-9]+", plain) if t and t not in _NOISE]
 
 
 def address_match(address: str, lines: list[str]) -> tuple[float, list[str]]:

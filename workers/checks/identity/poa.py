@@ -6,7 +6,12 @@ from __future__ import annotations
 from workers.checks.context import DocumentContext, FieldValue
 from workers.checks.dates import read_date
 from workers.checks.identity.date_text import find_dates, statement_date
-from workers.checks.identity.page_match import ADDRESS_WORD_SHARE, address_match, name_on_page
+from workers.checks.identity.page_match import (
+    ADDRESS_WORD_SHARE,
+    address_match,
+    initials_name_on_page,
+    name_on_page,
+)
 from workers.checks.identity.page_text import PageLine, document_page
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
@@ -130,6 +135,14 @@ def _name_on_bill(doc: DocumentContext) -> Outcome:
             measured=len(lines),
             unit="text_lines",
         )
+    if initials_name_on_page(registered, lines):
+        return Outcome(
+            status=Status.REVIEW,
+            message="The proof of address shows your surname with only the initials of your given names. "
+            "Many providers accept this; some ask for a document with your full name.",
+            measured=len(lines),
+            unit="text_lines",
+        )
     return Outcome(
         status=Status.FAIL,
         message=f"The registered name '{registered}' was not found on the proof of address "
@@ -145,7 +158,8 @@ POA_NAME_MISMATCH = DocumentCheck(
     remediation="Send a bill or statement addressed to you by your full registered name; if your name is "
     "registered differently, ask support to correct it.",
     threshold_source="ARCHITECTURE section 4: the proof of address shows the profile's full name; matching "
-    "by workers.checks.identity.names (one middle name may be missing).",
+    "by workers.checks.identity.names (one middle name may be missing); the surname with initials for the "
+    "given names ('J. Hansen', as utilities address mail) is a review.",
     roles=_POA,
     evaluate=_name_on_bill,
 )
