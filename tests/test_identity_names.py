@@ -95,3 +95,23 @@ def test_street_abbreviations_match_the_written_out_street(registered: str, prin
 def test_another_street_with_the_same_ending_does_not_match() -> None:
     share, _ = address_match("Hauptstraße 5, 10115 Berlin", ["Bahnhofstr. 5", "10115 Berlin"])
     assert share < ADDRESS_WORD_SHARE
+
+
+@pytest.mark.parametrize(
+    ("registered", "printed", "missing"),
+    [
+        ("Kerkstraat 12, 1017 GC Amsterdam", ["Kerkstraat 12", "1017GC Amsterdam"], []),
+        ("Kerkstraat 12, 1017GC Amsterdam", ["Kerkstraat 12", "1017 GC AMSTERDAM"], []),
+        ("10 Downing Street, London SW1A 2AA", ["10 Downing St", "LONDON", "SW1A2AA"], []),
+        ("ul. Marszalkowska 10, 00-950 Warszawa", ["ul. Marszałkowska 10", "00950 Warszawa"], []),
+        ("12B Harbour Road, Utopia", ["12 B Harbour Road", "Utopia"], []),
+        # Written together or apart, another postcode or house number is still another one.
+        ("Kerkstraat 12, 1017 GC Amsterdam", ["Kerkstraat 12", "1018GC Amsterdam"], ["1017"]),
+        ("10 Downing Street, London SW1A 2AA", ["10 Downing St", "LONDON", "SW1A 2AB"], ["2aa"]),
+        ("12B Harbour Road, Utopia", ["12 C Harbour Road", "Utopia"], ["12b"]),
+    ],
+)
+def test_postcodes_and_house_numbers_match_with_or_without_inner_spaces(
+    registered: str, printed: list[str], missing: list[str]
+) -> None:
+    assert address_match(registered, printed)[1] == missing

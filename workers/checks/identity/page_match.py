@@ -79,19 +79,28 @@ def address_tokens(text: str) -> list[str]:
     return [_folded(t) for t in re.split(r"[^a-z0-9]+", plain) if t and t not in _NOISE]
 
 
+def _runs(tokens: list[str]) -> dict[str, range]:
+    """Each run of 2-3 neighbouring tokens written together, with the positions it covers: a postcode or a
+    house number is printed with or without its inner space ('1017 GC' / '1017GC', 'SW1A 2AA', '12 B')."""
+    return {"".join(tokens[i : i + n]): range(i, i + n) for n in (2, 3) for i in range(len(tokens) - n + 1)}
+
+
 def address_match(address: str, lines: list[str]) -> tuple[float, list[str]]:
     """(share of the address's words found, numbers missing) for `address` against the page's lines.
 
-    Numbers (house number, postcode) must appear exactly; words may carry one OCR slip (names.same_word).
+    Numbers (house number, postcode) must appear exactly, but for inner spaces and hyphens; words may carry
+    one OCR slip (names.same_word).
     """
     page = address_tokens(" ".join(lines))
-    page_set = set(page)
+    page_set = set(page) | set(_runs(page))
     wanted = address_tokens(address)
-    numbers = [t for t in wanted if any(c.isdigit() for c in t)]
-    words_wanted = [t for t in wanted if t not in numbers]
-    missing_numbers = [n for n in numbers if n not in page_set]
-    found = sum(any(w == p or same_word(p, w) for p in page) for w in words_wanted)
-    share = found / len(words_wanted) if words_wanted else 1.0
+    # Positions of the address found only written together on the page ('1017 GC' printed '1017GC').
+    joined = {i for run, covered in _runs(wanted).items() if run in page_set for i in covered}
+    numbers = [i for i, t in enumerate(wanted) if any(c.isdigit() for c in t)]
+    word_positions = [i for i in range(len(wanted)) if i not in numbers]
+    missing_numbers = [wanted[i] for i in numbers if wanted[i] not in page_set and i not in joined]
+    found = sum(i in joined or any(wanted[i] == p or same_word(p, wanted[i]) for p in page) for i in word_positions)
+    share = found / len(word_positions) if word_positions else 1.0
     return share, missing_numbers
 
 

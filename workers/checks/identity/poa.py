@@ -188,7 +188,8 @@ POA_ADDRESS_MISMATCH = DocumentCheck(
     remediation="Send a bill or statement for the address you registered, or ask support to update your "
     "registered address.",
     threshold_source="ARCHITECTURE section 4 (address matching the profile): house number and postcode "
-    "exactly, and at least 60% of the other address words (workers.checks.identity.page_match).",
+    "exactly (inner spaces and hyphens aside), and at least 60% of the other address words "
+    "(workers.checks.identity.page_match).",
     roles=_POA,
     evaluate=_address_on_bill,
 )
