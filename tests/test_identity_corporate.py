@@ -13,6 +13,7 @@ from tests.fixtures.documents import encode_jpeg
 from tests.fixtures.identity_docs import render_authorization_letter, render_registration
 from workers.checks import identity
 from workers.checks.engine import check_bundle
+from workers.checks.identity.corporate import company_on_page
 from workers.checks.identity.signature import SignatureArea, paper_shift, pen_ink, stroke_length
 from workers.checks.manifest import AccountType, BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Status
@@ -106,3 +107,20 @@ def test_paper_shift_grows_with_the_pasted_patch_contrast() -> None:
         gray, area = _area_with(3, patch)
         shifts.append(paper_shift(gray, pen_ink(gray, area, []), area))
     assert shifts[0] < 2 and shifts == sorted(shifts) and shifts[-1] >= 25
+
+
+@pytest.mark.parametrize(
+    ("registered", "printed", "expected"),
+    [
+        ("Müller & Söhne GmbH", "MUELLER UND SOEHNE GMBH", True),  # '&' written out, umlauts transliterated
+        ("Müller & Söhne GmbH", "Müller und Söhne GmbH", True),
+        ("Smith and Co Ltd", "SMITH & CO. LIMITED", True),
+        ("Acme Holdings B.V.", "Acme Holdings BV", True),  # dotted legal form
+        ("Nordlicht Energy ApS", "NORDLICHT ENERGY A.P.S.", True),
+        ("Müller & Söhne GmbH", "Müller Bau GmbH", False),
+        ("Nordlicht Energy ApS", "Nordlys Energy ApS", False),
+        ("Acme Widgets Ltd", "Acme Ltd", False),
+    ],
+)
+def test_company_name_on_the_page(registered: str, printed: str, expected: bool) -> None:
+    assert company_on_page(registered, ["Commercial register extract", printed]) is expected

@@ -26,6 +26,9 @@ _LEGAL_FORMS = {
     "ltd", "limited", "plc", "llc", "inc", "corp", "gmbh", "ag", "kg", "ug", "sa", "sarl", "sas", "bv", "nv",
     "aps", "as", "asa", "ab", "oy", "oyj", "spa", "srl", "sl", "sro", "spzoo", "co", "company",
 }  # fmt: skip
+# Words joining the parts of a company name ('Müller & Söhne', 'Müller und Söhne', 'Smith and Co'): '&' is
+# written out, in English, German, French, Dutch, Danish/Norwegian, Swedish and Spanish.
+_CONNECTORS = {"and", "und", "et", "en", "og", "och", "y"}
 # Pen strokes of at least 8 text-line heights: a full signature measures 44-63 on the generated letters and a
 # blank or typed area under 1 (docs/calibration/identity.md); 8 still accepts short initials.
 MIN_STROKE_LENGTH = 8.0
@@ -39,8 +42,19 @@ def _lines(doc: DocumentContext) -> list[str]:
 
 
 def _company_key(name: str) -> str:
-    words = re.split(r"[^a-z0-9]+", unidecode(name).lower())
-    return " ".join(w for w in words if w and w not in _LEGAL_FORMS)
+    """The name as compared: no case, accents, punctuation, legal forms or joining words, German umlauts
+    transliterated either way ('Müller & Söhne GmbH' = 'MUELLER UND SOEHNE'), dotted initials written as one
+    word ('B.V.' read as 'b v' is 'bv', a legal form)."""
+    plain = re.sub(r"([aou])e", r"\1", unidecode(name.replace("&", " and ")).lower())
+    words: list[str] = []
+    in_initials = False  # the last word kept is a run of single letters
+    for word in (w for w in re.split(r"[^a-z0-9]+", plain) if w):
+        if len(word) == 1 and in_initials:
+            words[-1] += word
+        else:
+            words.append(word)
+            in_initials = len(word) == 1
+    return " ".join(w for w in words if w not in _LEGAL_FORMS and w not in _CONNECTORS)
 
 
 def company_on_page(company: str, lines: list[str]) -> bool:
@@ -81,7 +95,7 @@ REG_COMPANY_NOT_NAMED = DocumentCheck(
     remediation="Send the registration extract of the company you registered, or ask support to correct the "
     "registered company name.",
     threshold_source="ARCHITECTURE section 4 (registration names the company); names compared without case, "
-    "accents, punctuation or legal-form words.",
+    "accents, punctuation, legal-form or joining words ('&', 'und'), umlauts transliterated either way.",
     roles=_REG,
     evaluate=_names_company,
 )
@@ -195,7 +209,8 @@ AUTH_COMPANY_NOT_NAMED = DocumentCheck(
     code="AUTH_COMPANY_NOT_NAMED",
     summary="The authorization letter does not name the registered company.",
     remediation="Send an authorization letter issued by the company you registered, naming it in full.",
-    threshold_source="Issue 4 item 7; company names compared without case, accents, punctuation or legal-form words.",
+    threshold_source="Issue 4 item 7; company names compared without case, accents, punctuation, legal-form or "
+    "joining words ('&', 'und'), umlauts transliterated either way.",
     roles=_LETTER,
     evaluate=_names_company,
 )
