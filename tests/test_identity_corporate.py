@@ -13,7 +13,8 @@ from tests.fixtures.documents import encode_jpeg
 from tests.fixtures.identity_docs import render_authorization_letter, render_registration
 from workers.checks import identity
 from workers.checks.engine import check_bundle
-from workers.checks.identity.corporate import company_on_page
+from workers.checks.identity.corporate import company_on_page, number_forms
+from workers.checks.identity.page_match import text_contains
 from workers.checks.identity.signature import SignatureArea, paper_shift, pen_ink, stroke_length
 from workers.checks.manifest import AccountType, BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Status
@@ -124,3 +125,18 @@ def test_paper_shift_grows_with_the_pasted_patch_contrast() -> None:
 )
 def test_company_name_on_the_page(registered: str, printed: str, expected: bool) -> None:
     assert company_on_page(registered, ["Commercial register extract", printed]) is expected
+
+
+@pytest.mark.parametrize(
+    ("registered", "printed", "expected"),
+    [
+        ("DK-3912 4471", "CVR-nr. 3912 4471", True),  # the VAT form typed, the register's printed
+        ("DK39124471", "CVR 39124471", True),
+        ("3912 4471", "CVR 39124471", True),
+        ("DK-3912 4471", "CVR-nr. 3912 4472", False),
+        ("DE-3912 4471", "CVR-nr. 3912 4471", False),  # another country's code is part of the number
+    ],
+)
+def test_registration_number_on_the_page(registered: str, printed: str, expected: bool) -> None:
+    lines = ["Commercial register extract", printed]
+    assert any(text_contains(form, lines) for form in number_forms(registered, "DK")) is expected

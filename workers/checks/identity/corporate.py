@@ -101,13 +101,24 @@ REG_COMPANY_NOT_NAMED = DocumentCheck(
 )
 
 
+def number_forms(number: str, country: str | None) -> list[str]:
+    """The registration number as it may be printed: as registered, and without a leading country code when
+    one was typed in front of it ('DK-3912 4471' is printed 'CVR-nr. 3912 4471': the VAT form of the number
+    carries the code, the register's does not). What remains must keep 6+ characters."""
+    forms = [number]
+    compact = re.sub(r"[^A-Za-z0-9]", "", number)
+    if country and compact[:2].upper() == country.upper() and len(compact) >= 8 and compact[2:3].isdigit():
+        forms.append(compact[2:])
+    return forms
+
+
 def _names_number(doc: DocumentContext) -> Outcome | None:
     number = doc.bundle.spec.profile.registration_number
     if not number:
         return None
     if (unread := _unread(doc, "business registration")) is not None:
         return unread
-    found = text_contains(number, _lines(doc))
+    found = any(text_contains(form, _lines(doc)) for form in number_forms(number, doc.bundle.spec.profile.country))
     return Outcome(
         status=Status.PASS if found else Status.FAIL,
         message=f"The registration number {'is' if found else 'is not'} on the business registration.",
@@ -122,7 +133,7 @@ REG_NUMBER_NOT_FOUND = DocumentCheck(
     remediation="Send the registration extract that shows your company's registration number, or ask support "
     "to correct the registered number.",
     threshold_source="Issue 4 item 7: the registration names the declared registration number (compared "
-    "ignoring spaces and separators).",
+    "ignoring spaces and separators, and a leading code of the profile's country).",
     roles=_REG,
     evaluate=_names_number,
 )
