@@ -30,6 +30,8 @@ OCT_5 = date(2026, 10, 5)
         "5 outubro 2026",
         "2026年10月5日",
         "2026년 10월 5일",
+        "05-Oct-2026",  # as bank statements print it
+        "05/OCT/2026",
     ],
 )
 def test_a_date_in_any_common_form_is_found(text: str) -> None:

@@ -27,7 +27,10 @@ MONTHS = {word: month for month, words in _MONTH_WORDS.items() for word in words
 
 _ISO = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?![\d./-])")
-_DAY_MONTH = re.compile(r"(?<![\d])(\d{1,2})(?:st|nd|rd|th|er)?\.?\s*(?:de\s+)?([a-z]{3,12})\.?,?\s*(?:de\s+)?(\d{4})")
+# '5 Oct 2026', '5. Oktober 2026', '5 de octubre de 2026', and as bank statements print it, '05-Oct-2026'.
+_DAY_MONTH = re.compile(
+    r"(?<![\d])(\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s*|[-/])(?:de\s+)?([a-z]{3,12})\.?,?(?:\s*|[-/])(?:de\s+)?(\d{4})"
+)
 _MONTH_DAY = re.compile(r"\b([a-z]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
 _CJK = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?")
 # Countries that write numeric dates month first (ISO 3166 alpha-2): the United States and a few others.
