@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from tests.fixtures.documents import encode_jpeg
+from tests.fixtures.documents import Person, encode_jpeg, render_id_card
 from tests.fixtures.identity_docs import render_authorization_letter, render_local_bill
 from tests.test_identity_corporate import run as run_corporate
 from tests.test_identity_poa import ADDRESS, statuses
 from tests.test_identity_poa import run as run_poa
+from workers.checks import identity
+from workers.checks.engine import check_bundle
 from workers.checks.identity import ocr
 from workers.checks.identity.page_turn import page_turn, to_page
-from workers.checks.manifest import Role
+from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import Status
+from workers.checks.policy import load_policy
 
 
 def turned(page: NDArray[np.uint8], quarter_turns: int) -> NDArray[np.uint8]:
@@ -75,3 +80,23 @@ def test_the_signature_of_a_turned_letter_is_looked_for_low_on_the_page_as_it_re
     found = statuses(run_corporate(Role.AUTHORIZATION_LETTER, encode_jpeg(turned(letter, quarter_turns))))
     assert found["AUTH_SIGNATURE_MISSING"] is expected
     assert found["AUTH_PERSON_NOT_NAMED"] is Status.PASS
+
+
+def test_an_id_card_scanned_upside_down_has_its_mrz_read() -> None:
+    # The card's upside-down print read upright passes for MRZ-like lines that parse into nothing valid; the
+    # turned reading was only tried when no line at all looked like an MRZ (MRZ_UNREADABLE review).
+    person = Person()
+    doc = DocumentSpec(role=Role.ID_DOCUMENT, file="id.jpg", type="id_card", issuing_country="SE")
+    profile = Profile(full_name="Anna Maria Eriksson", country="SE")
+    spec = BundleSpec(reference="T-1", profile=profile, documents=[doc])
+    image = encode_jpeg(turned(render_id_card(person), 2), camera=False)
+    verdict = check_bundle(
+        spec,
+        {"id.jpg": image},
+        submit_on=date(2026, 12, 1),
+        policy=load_policy("default"),
+        document_checks=identity.DOCUMENT_CHECKS,
+        bundle_checks=identity.BUNDLE_CHECKS,
+    )
+    assert statuses(verdict)["MRZ_UNREADABLE"] is Status.PASS
+    assert verdict.documents[0].fields["expiry_date"] == "2031-04-15"

@@ -22,7 +22,9 @@ MIN_LINE_ASPECT = 6.0
 # MRZ lines are the longest text lines of a document; others are kept if at least this share of the longest.
 MIN_RELATIVE_LENGTH = 0.45
 MAX_LINES_READ = 8  # recognition budget per image: the longest lines only
-FLIP_BUDGET = 3  # lines read turned 180 degrees when none read upright looks like an MRZ
+# Lines read turned 180 degrees when the upright reading is no valid MRZ: the three lines of a card's TD1 zone
+# and one printed line longer than them (a card's title, "REPUBLIC OF UTOPIA IDENTITY CARD").
+FLIP_BUDGET = 4
 # Views this many times larger than the detector's input are searched again in tiles when nothing is found.
 TILE_FROM = 1.3
 REC_HEIGHT = 48  # the rapidocr recognition model's input height (rec_img_shape [3, 48, 320])
@@ -140,6 +142,10 @@ def _in_reading_order(lines: list[_Line]) -> list[_Line]:
     return sorted(lines, key=lambda line: float(np.dot(line.quad.mean(axis=0), down)))
 
 
+def _valid_digits(parsed: ParsedMrz) -> int:
+    return sum(parsed.checks.values())
+
+
 def _best_group(lines: list[_Line]) -> tuple[ParsedMrz, list[_Line]] | None:
     best: tuple[tuple[int, int, int], ParsedMrz, list[_Line]] | None = None
     for size in (3, 2):
@@ -174,10 +180,18 @@ def _read_from_boxes(
 ) -> tuple[ParsedMrz, list[_Line]] | None:
     quads = _candidate_quads(boxes, 1.0)
     lines = _read_lines(image, quads)
-    if not lines and try_flip:
-        # Upside down, the MRZ lines are still the longest: only the first few are worth reading turned.
-        lines = _read_lines(image, quads[:FLIP_BUDGET], flip=True)
     found = _best_group(_in_reading_order(lines))
+    if try_flip and (found is None or not found[0].valid):
+        # Upside down, the MRZ lines are still the longest: only the first few are worth reading turned. Read
+        # upright, upside-down print can pass for MRZ lines that parse into nothing valid, so the turned
+        # reading is tried whenever the upright one is not a valid MRZ, and the one with more valid check
+        # digits is kept.
+        turned = _read_lines(image, quads[:FLIP_BUDGET], flip=True)
+        turned_found = _best_group(_in_reading_order(turned))
+        upright_digits = -1 if found is None else _valid_digits(found[0])
+        better = turned_found is not None and _valid_digits(turned_found[0]) > upright_digits
+        if better or not lines:
+            lines, found = turned, turned_found
     if found is None or not found[0].valid:
         known = [line.quad.mean(axis=0) for line in lines]
         extra = [
