@@ -25,9 +25,11 @@ _NOISE = {"the", "of", "and", "de", "la", "le", "del", "der", "van", "von"}
 ADDRESS_WORD_SHARE = 0.6
 
 
-def name_on_page(registered: str, lines: list[str]) -> bool:
+def name_on_page(registered: str, lines: list[str], *, initials: bool = False) -> bool:
     """Whether one line (or two neighbouring lines) holds the registered name: every word of it, except one
-    middle word when the name has three or more (bills often drop middle names)."""
+    middle word when the name has three or more (bills often drop middle names). With `initials`, a given name
+    may also stand as its initial ('J. Hansen' or 'HANSEN J M' for Jørgen Martin Hansen), as many utilities
+    address their mail; the surname (the last word) may not."""
     wanted = words(registered)
     if not wanted:
         return False
@@ -35,6 +37,12 @@ def name_on_page(registered: str, lines: list[str]) -> bool:
     for text in texts:
         pool = words(text)
         found = [any(same_word(p, w) for p in pool) for w in wanted]
+        if initials and len(wanted) >= 2:
+            # OCR often closes the narrow gap after an initial: 'J Hansen' is read 'JHansen'.
+            joined = [p for p in pool if len(p) > 2 and p[0].isalpha() and same_word(p[1:], wanted[-1])]
+            letters = {p for p in pool if len(p) == 1 and p.isalpha()} | {p[0] for p in joined}
+            found = [f or unidecode(w)[:1].upper() in letters for f, w in zip(found[:-1], wanted[:-1], strict=True)]
+            found.append(any(same_word(p, wanted[-1]) for p in pool) or bool(joined))
         missing = len(found) - sum(found)
         if missing == 0 or (len(wanted) >= 3 and missing == 1 and found[0] and found[-1]):
             return True
@@ -46,32 +54,6 @@ def _folded(token: str) -> str:
         if token.endswith(ending) and len(token) > len(ending):
             return token[: -len(ending)] + short
     return _ABBREVIATIONS.get(token, token)
-
-
-def initials_name_on_page(registered: str, lines: list[str]) -> bool:
-    """Whether one line (or two neighbouring lines) holds the registered surname with the given names as
-    initials ('J. Hansen' or 'HANSEN J M' for Jørgen Martin Hansen), as many utilities address their mail.
-    The surname is the registered name's last word; each other word is on the line whole or as its initial,
-    but for one middle word, which may be left out (as in `name_on_page`)."""
-    wanted = words(registered)
-    if len(wanted) < 2:
-        return False
-    given, surname = wanted[:-1], wanted[-1]
-    texts = lines + [f"{a} {b}" for a, b in itertools.pairwise(lines)]
-    for text in texts:
-        pool = words(text)
-        # OCR often closes the narrow gap after an initial: 'J Hansen' is read 'JHansen'.
-        joined = [p for p in pool if len(p) > 2 and p[0].isalpha() and same_word(p[1:], surname)]
-        if not joined and not any(same_word(p, surname) for p in pool):
-            continue
-        letters = {p for p in pool if len(p) == 1 and p.isalpha()} | {p[0] for p in joined}
-        if not letters:
-            continue
-        found = [any(same_word(p, g) for p in pool) or unidecode(g)[:1].upper() in letters for g in given]
-        # As for the full name: one middle word may be dropped, the first given name may not.
-        if all(found) or (found[0] and len(found) >= 2 and found.count(False) == 1):
-            return True
-    return False
 
 
 def address_tokens(text: str) -> list[str]:

@@ -6,12 +6,7 @@ from __future__ import annotations
 from workers.checks.context import DocumentContext, FieldValue
 from workers.checks.dates import read_date
 from workers.checks.identity.date_text import find_dates, statement_date
-from workers.checks.identity.page_match import (
-    ADDRESS_WORD_SHARE,
-    address_match,
-    initials_name_on_page,
-    name_on_page,
-)
+from workers.checks.identity.page_match import ADDRESS_WORD_SHARE, address_match, name_on_page
 from workers.checks.identity.page_text import PageLine, document_page
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
@@ -135,7 +130,7 @@ def _name_on_bill(doc: DocumentContext) -> Outcome:
             measured=len(lines),
             unit="text_lines",
         )
-    if initials_name_on_page(registered, lines):
+    if name_on_page(registered, lines, initials=True):
         return Outcome(
             status=Status.REVIEW,
             message="The proof of address shows your surname with only the initials of your given names. "
