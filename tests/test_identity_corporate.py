@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import cv2
 import numpy as np
 import pytest
@@ -11,14 +9,12 @@ from numpy.typing import NDArray
 
 from tests.fixtures.documents import encode_jpeg
 from tests.fixtures.identity_docs import render_authorization_letter, render_registration
-from workers.checks import identity
-from workers.checks.engine import check_bundle
+from tests.fixtures.identity_runs import identity_verdict
 from workers.checks.identity.corporate import company_on_page, number_forms
 from workers.checks.identity.page_match import text_contains
 from workers.checks.identity.signature import SignatureArea, paper_shift, pen_ink, stroke_length
 from workers.checks.manifest import AccountType, BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Status
-from workers.checks.policy import load_policy
 
 PROFILE = Profile(
     full_name="Jørgen Hansen",
@@ -31,14 +27,7 @@ PROFILE = Profile(
 def run(role: Role, image: bytes, profile: Profile = PROFILE) -> BundleVerdict:
     doc = DocumentSpec(role=role, file="page.jpg")
     spec = BundleSpec(reference="C-1", profile=profile, documents=[doc], account_type=AccountType.CORPORATE)
-    return check_bundle(
-        spec,
-        {"page.jpg": image},
-        submit_on=date(2026, 12, 1),
-        policy=load_policy("default"),
-        document_checks=identity.DOCUMENT_CHECKS,
-        bundle_checks=identity.BUNDLE_CHECKS,
-    )
+    return identity_verdict(spec, {"page.jpg": image})
 
 
 def statuses(verdict: BundleVerdict) -> dict[str, Status]:

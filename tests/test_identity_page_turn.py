@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 import pytest
 from numpy.typing import NDArray
 
 from tests.fixtures.documents import Person, encode_jpeg, render_id_card
 from tests.fixtures.identity_docs import render_authorization_letter, render_local_bill
+from tests.fixtures.identity_runs import identity_verdict
 from tests.test_identity_corporate import run as run_corporate
 from tests.test_identity_poa import ADDRESS, statuses
 from tests.test_identity_poa import run as run_poa
-from workers.checks import identity
-from workers.checks.engine import check_bundle
 from workers.checks.identity import ocr
 from workers.checks.identity.page_turn import page_turn, to_page
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import Status
-from workers.checks.policy import load_policy
 
 
 def turned(page: NDArray[np.uint8], quarter_turns: int) -> NDArray[np.uint8]:
@@ -90,13 +86,6 @@ def test_an_id_card_scanned_upside_down_has_its_mrz_read() -> None:
     profile = Profile(full_name="Anna Maria Eriksson", country="SE")
     spec = BundleSpec(reference="T-1", profile=profile, documents=[doc])
     image = encode_jpeg(turned(render_id_card(person), 2), camera=False)
-    verdict = check_bundle(
-        spec,
-        {"id.jpg": image},
-        submit_on=date(2026, 12, 1),
-        policy=load_policy("default"),
-        document_checks=identity.DOCUMENT_CHECKS,
-        bundle_checks=identity.BUNDLE_CHECKS,
-    )
+    verdict = identity_verdict(spec, {"id.jpg": image})
     assert statuses(verdict)["MRZ_UNREADABLE"] is Status.PASS
     assert verdict.documents[0].fields["expiry_date"] == "2031-04-15"

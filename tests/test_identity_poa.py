@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from tests.fixtures.documents import encode_jpeg
 from tests.fixtures.identity_docs import render_local_bill
-from workers.checks import identity
-from workers.checks.engine import check_bundle
+from tests.fixtures.identity_runs import identity_verdict
 from workers.checks.manifest import BundleSpec, Declared, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Status
-from workers.checks.policy import load_policy
 
 PROFILE = Profile(full_name="Jørgen Hansen", address="Søndergade 14, 8000 Aarhus C", country="DK")
 ADDRESS = ("Søndergade 14", "8000 Aarhus C")
@@ -23,14 +19,7 @@ def run(image: bytes, declared: Declared | None = None, profile: Profile = PROFI
         role=Role.PROOF_OF_ADDRESS, file="bill.jpg", type="utility_bill", declared=declared or Declared()
     )
     spec = BundleSpec(reference="P-1", profile=profile, documents=[doc])
-    return check_bundle(
-        spec,
-        {"bill.jpg": image},
-        submit_on=date(2026, 12, 1),
-        policy=load_policy("default"),
-        document_checks=identity.DOCUMENT_CHECKS,
-        bundle_checks=identity.BUNDLE_CHECKS,
-    )
+    return identity_verdict(spec, {"bill.jpg": image})
 
 
 def statuses(verdict: BundleVerdict) -> dict[str, Status]:
