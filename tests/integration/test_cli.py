@@ -102,7 +102,9 @@ def test_serve_runs_redis_worker_and_api_then_sigterm_leaves_nothing(tmp_path: P
         (tmp_path / "batch").mkdir()
         folder = _folder(tmp_path / "batch", ["S-1"])
         submitted = _preflight("submit", str(folder), "--url", f"http://127.0.0.1:{port}", "--api-key", key, "--json")
-        assert json.loads(submitted.stdout.decode().splitlines()[0])["reference"] == "S-1"
+        printed = submitted.stdout.decode().splitlines()
+        assert printed, f"submit printed no verdict (exit {submitted.returncode}): {submitted.stderr.decode()[-2000:]}"
+        assert json.loads(printed[0])["reference"] == "S-1"
         serve.send_signal(signal.SIGTERM)
         assert serve.wait(60) == 0
         time.sleep(0.5)
