@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from workers.checks.capture import Capture
+from workers.checks.files.signals import camera_name
 from workers.checks.quality import measures
 from workers.checks.quality.flat import detail_tiles, document_crop
 from workers.checks.quality.geometry import rectified_size, tilt_degrees
@@ -35,9 +36,6 @@ OCCLUSION_SIDE = 256
 # Side of the native-resolution patch whose spectrum shows a screen's pixel grid: 512 px hold 80+ periods of
 # a 3-6 px grid.
 SCREEN_PATCH = 512
-# EXIF IFD0 tags naming the camera (Make, Model: TIFF 6.0 / EXIF 2.32).
-EXIF_MAKE = 0x010F
-EXIF_MODEL = 0x0110
 
 # Longer sides of the documents, in millimetres (ISO/IEC 7810 ID-1 and ID-3, ISO 216 A4).
 ID1_LONG_MM = 85.6
@@ -208,4 +206,4 @@ def pixels_per_mm(outline: Outline, paper: bool) -> float:
 def camera_made(capture: Capture) -> bool:
     """The file names the camera that took it (EXIF Make or Model, which camera apps write: EXIF 2.32);
     scanners' and PDF exporters' images and screenshots name none."""
-    return EXIF_MAKE in capture.exif or EXIF_MODEL in capture.exif
+    return camera_name(capture.exif) is not None
