@@ -93,6 +93,20 @@ def test_skin_over_the_edge_counts_as_occlusion() -> None:
     assert covered == sorted(covered) and covered[-1] > 0.05
 
 
+def test_fingers_on_a_greyscale_copy_do_not_make_it_colourful() -> None:
+    # A photocopy held in a hand: the fingers are the only colour, and leaving them out reads the copy grey.
+    copy = _resized(photocopy(clean_document("id_card", 3), np.random.default_rng(0)), (400, 252))
+    held = copy.copy()
+    for y in (60, 130, 200):
+        cv2.line(held, (0, y), (60, y), (214, 160, 125), 30)
+    fingers = measures.finger_mask(held)
+    assert measures.covered_share(fingers) == measures.edge_occlusion(held) > 0.03
+    # Inside a 3 % margin, as the check reads it: the outer 1 % is never marked as fingers.
+    inner, inner_fingers = held[8:-8, 12:-12], fingers[8:-8, 12:-12]
+    assert measures.colourfulness(inner, ignore=inner_fingers) < 2 < measures.colourfulness(inner)
+    assert not measures.finger_mask(copy).any()
+
+
 def test_clutter_is_denser_than_a_plain_table() -> None:
     rng = np.random.default_rng(0)
     document = np.zeros((480, 640), bool)

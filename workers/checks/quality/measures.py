@@ -209,9 +209,15 @@ def illumination_falloff(rgb: RGB) -> float:
     return float(1.0 - np.exp(fit.min() - fit.max()))
 
 
-def colourfulness(rgb: RGB) -> float:
-    """Hasler & Süsstrunk (2003) colourfulness: ~0 grey, ~15 'slightly', 33+ 'moderately' colourful."""
-    r, g, b = (rgb[..., i].astype(np.float32) for i in range(3))
+def colourfulness(rgb: RGB, ignore: NDArray[np.bool_] | None = None) -> float:
+    """Hasler & Süsstrunk (2003) colourfulness: ~0 grey, ~15 'slightly', 33+ 'moderately' colourful.
+
+    `ignore` marks pixels left out (the fingers holding a document: a greyscale copy held in a hand is grey
+    where the copy is)."""
+    pixels = rgb.reshape(-1, 3) if ignore is None else rgb[~ignore]
+    if len(pixels) == 0:
+        return 0.0
+    r, g, b = (pixels[:, i].astype(np.float32) for i in range(3))
     rg = r - g
     yb = 0.5 * (r + g) - b
     return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
@@ -228,20 +234,26 @@ def skin_mask(rgb: RGB) -> NDArray[np.bool_]:
     return (hue <= 25) & (sat >= 51) & (val >= 50) & (cr >= 133) & (cr <= 173) & (cb >= 77) & (cb <= 127)
 
 
-def edge_occlusion(rgb: RGB) -> float:
-    """Share (0-1) of the document covered by skin-coloured blobs that enter from its edge (fingers, a hand).
+def _edge_trim(image: NDArray[np.uint8] | NDArray[np.bool_]) -> int:
+    # 1 % all round: the outline may carry a pixel or two of background (a brown table is skin-coloured).
+    return max(1, round(0.01 * min(int(image.shape[0]), int(image.shape[1]))))
+
+
+def finger_mask(rgb: RGB) -> NDArray[np.bool_]:
+    """Skin-coloured blobs that enter the document from its edge (fingers, a hand), same shape as `rgb`.
 
     `rgb` is the document seen flat. A blob counts when it touches the outer 1.5 % band of the document: a
-    portrait printed on the document is skin-coloured too but stands inside a printed margin.
+    portrait printed on the document is skin-coloured too but stands inside a printed margin. The outer 1 %
+    is never marked (see _edge_trim).
     """
-    # Trim 1 % all round: the outline may carry a pixel or two of background (a brown table is skin-coloured).
-    trim = max(1, round(0.01 * min(rgb.shape[:2])))
+    trim = _edge_trim(rgb)
+    fingers = np.zeros(rgb.shape[:2], bool)
     rgb = rgb[trim:-trim, trim:-trim]
     # Skin-coloured pixels that also differ from the document's own ground (its median colour): a peach or
     # pink card is not a finger. 20 units in CIELAB is a plainly visible colour difference.
     skin_colour = skin_mask(rgb)
     if not skin_colour.any():
-        return 0.0
+        return fingers
     lab = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB), dtype=np.uint8)
     ground = np.array([median_u8(lab[..., i]) for i in range(3)])
     distinct = np.zeros(skin_colour.shape, bool)
@@ -249,14 +261,27 @@ def edge_occlusion(rgb: RGB) -> float:
     skin = (skin_colour & distinct).astype(np.uint8)
     unit = max(3, round(max(rgb.shape[:2]) / 150))
     skin = np.asarray(cv2.morphologyEx(skin, cv2.MORPH_OPEN, np.ones((unit, unit), np.uint8)), np.uint8)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
+    _, labels, _, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
     h, w = skin.shape
     band = max(2, round(0.015 * min(h, w)))
     touching = set(np.unique(labels[:band])) | set(np.unique(labels[-band:]))
     touching |= set(np.unique(labels[:, :band])) | set(np.unique(labels[:, -band:]))
     touching.discard(0)
-    covered = sum(int(stats[i, cv2.CC_STAT_AREA]) for i in touching)
-    return covered / float(h * w)
+    if touching:
+        fingers[trim:-trim, trim:-trim] = np.isin(labels, list(touching))
+    return fingers
+
+
+def edge_occlusion(rgb: RGB) -> float:
+    """Share (0-1) of the flat document `rgb` covered by skin-coloured blobs that enter from its edge (fingers,
+    a hand): `covered_share(finger_mask(rgb))`."""
+    return covered_share(finger_mask(rgb))
+
+
+def covered_share(fingers: NDArray[np.bool_]) -> float:
+    """Share (0-1) of a document covered by its `finger_mask`, the outer 1 % (never marked) left out."""
+    trim = _edge_trim(fingers)
+    return float(fingers[trim:-trim, trim:-trim].mean())
 
 
 def background_clutter(gray: Gray, document: NDArray[np.bool_]) -> float:

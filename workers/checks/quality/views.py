@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import cv2
 import numpy as np
@@ -22,6 +23,8 @@ from workers.checks.quality.geometry import rectified_size, tilt_degrees
 from workers.checks.quality.outline import ANALYSIS_SIDE, Outline
 from workers.checks.quality.scaled import reduced_view
 from workers.checks.quality.text import text_line_mask
+
+Pixels = TypeVar("Pixels", NDArray[np.uint8], NDArray[np.bool_])  # an image or a mask of it
 
 # Sharpness is read with the document's longer side at 1000 px: about what a provider's reviewer sees
 # on screen, and the size at which a 2.4 mm MRZ character of an ID-1 card is ~28 px tall.
@@ -133,7 +136,7 @@ def clipped(capture: Capture, outline: Outline) -> float:
     )
 
 
-def inner(image: NDArray[np.uint8], margin: float = 0.03) -> NDArray[np.uint8]:
+def inner(image: Pixels, margin: float = 0.03) -> Pixels:
     """The image without a `margin` band all round: an outline a pixel off carries a strip of table, which a
     measure of colour would take for the document's."""
     h, w = image.shape[:2]
@@ -141,18 +144,26 @@ def inner(image: NDArray[np.uint8], margin: float = 0.03) -> NDArray[np.uint8]:
     return image[dy : h - dy, dx : w - dx]
 
 
-def colourfulness(capture: Capture, outline: Outline) -> float:
+def fingers(capture: Capture, outline: Outline) -> NDArray[np.bool_]:
+    """Fingers or a hand over the flat document at OCCLUSION_SIDE (skin entering from its edge)."""
     return capture.cached(
-        f"quality:colourfulness{outline.tag}",
-        lambda: measures.colourfulness(inner(document_crop(capture, outline, LIGHT_SIDE))),
+        f"quality:fingers{outline.tag}",
+        lambda: measures.finger_mask(document_crop(capture, outline, OCCLUSION_SIDE)),
     )
+
+
+def colourfulness(capture: Capture, outline: Outline) -> float:
+    """The document's colourfulness, its fingers left out (a greyscale copy held in a hand is still grey)."""
+
+    def build() -> float:
+        crop = document_crop(capture, outline, OCCLUSION_SIDE)
+        return measures.colourfulness(inner(crop), ignore=inner(fingers(capture, outline)))
+
+    return capture.cached(f"quality:colourfulness{outline.tag}", build)
 
 
 def occlusion(capture: Capture, outline: Outline) -> float:
-    return capture.cached(
-        f"quality:occlusion{outline.tag}",
-        lambda: measures.edge_occlusion(document_crop(capture, outline, OCCLUSION_SIDE)),
-    )
+    return capture.cached(f"quality:occlusion{outline.tag}", lambda: measures.covered_share(fingers(capture, outline)))
 
 
 def clutter(capture: Capture, outline: Outline) -> float:
