@@ -35,6 +35,22 @@ def test_held_card_defects_are_flagged(scene: str, code: str) -> None:
     assert code in _flags(verdict)
 
 
+@pytest.mark.parametrize(
+    ("seed", "scene", "code"),
+    [
+        (1, "card_off_frame", "SELFIE_DOC_CORNERS_CUT"),
+        (1, "card_far", "SELFIE_DOC_TOO_SMALL"),
+        (1, "card_tilted", "SELFIE_DOC_PERSPECTIVE"),
+        (1, "card_thumb", "SELFIE_DOC_OBSTRUCTED"),
+        (1, "card_photocopy", "SELFIE_DOC_PHOTOCOPY"),
+        (2, "low_resolution", "SELFIE_TEXT_RESOLUTION_LOW"),
+    ],
+)
+def test_defects_of_the_held_card_itself_are_flagged(seed: int, scene: str, code: str) -> None:
+    verdict, _, _ = run_held_quality_checks(seed, scene)
+    assert code in _flags(verdict)
+
+
 def test_a_selfie_without_the_card_gets_no_held_document_findings() -> None:
     # "No card held" is the selfie checks' to say; judging whatever else is in the hand would mislead.
     verdict, _, _ = run_held_quality_checks(1, "no_card")

@@ -198,7 +198,8 @@ CHECKS = [
     BundleCheck(
         "SELFIE_DOCUMENT_MISSING",
         "The selfie shows the applicant holding the submitted ID.",
-        "Retake the selfie holding your ID next to your face, photo side to the camera, fully visible.",
+        "Retake the selfie holding your ID next to your face, photo side to the camera, fully visible and close "
+        "enough that its text can be read (about a third of the photo's width).",
         f"{CALIBRATION}: >= 12 ORB matches consistent with one homography",
         _document_missing,
     ),
