@@ -5,7 +5,14 @@ from __future__ import annotations
 from workers.checks.context import BundleContext, DocumentContext
 from workers.checks.face import applicant, views
 from workers.checks.face.detect import encoding_distance
-from workers.checks.face.docmatch import DOCUMENT_MIN_INLIERS, MATCH_MAX_CONTRADICTION, MATCH_MIN_INLIERS, is_same_card
+from workers.checks.face.docmatch import (
+    DOCUMENT_MIN_INLIERS,
+    MATCH_MAX_CONTRADICTION,
+    MATCH_MIN_INLIERS,
+    MATCH_MIN_WIDTH,
+    card_width,
+    is_same_card,
+)
 from workers.checks.face.outcome import face_region, frame_region
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Region, Status
@@ -82,11 +89,26 @@ def _document_mismatch(bundle: BundleContext) -> Result:
             region=_outline(bundle),
             document=Role.SELFIE,
         )
+    width = card_width(held)
+    if width < MATCH_MIN_WIDTH:
+        # Too few pixels to compare print with print: the applicant's own card held far away reads as
+        # different as another card does. A reviewer looks; the applicant is not told it is another card.
+        status = Status.REVIEW
+        message = (
+            f"The document in the selfie is too small to confirm that it is the submitted ID: it is "
+            f"{width:.0f} px wide, the comparison needs {MATCH_MIN_WIDTH:.0f} px ({held.inliers} matched "
+            f"features, {held.contradiction:.0%} of its content differs). Hold the ID closer to the camera."
+        )
+    else:
+        status = Status.FAIL
+        if held.inliers < MATCH_MIN_INLIERS:
+            why = f"only {held.inliers} matched features, needs {MATCH_MIN_INLIERS}"
+        else:
+            why = f"{held.contradiction:.0%} of its content differs from the ID, at most {MATCH_MAX_CONTRADICTION:.0%}"
+        message = f"The document in the selfie is not the submitted ID ({why})."
     return Outcome(
-        status=Status.FAIL,
-        message=f"The document in the selfie is not the submitted ID "
-        f"({held.inliers} matched features, needs {MATCH_MIN_INLIERS}; {held.contradiction:.0%} of its "
-        f"content differs from the ID, at most {MATCH_MAX_CONTRADICTION:.0%} allowed).",
+        status=status,
+        message=message,
         measured=round(held.contradiction, 3),
         threshold=MATCH_MAX_CONTRADICTION,
         unit="content_contradiction",
@@ -206,7 +228,8 @@ CHECKS = [
     BundleCheck(
         "SELFIE_DOCUMENT_MISMATCH",
         "The document held in the selfie is the submitted ID.",
-        "Hold up the same ID document that you submitted, not another card or document.",
+        "Hold up the same ID document that you submitted, not another card or document, close enough that its "
+        "print can be read.",
         f"{CALIBRATION}: >= 20 homography inliers and < 15 % of tiles contradicting the ID",
         _document_mismatch,
     ),

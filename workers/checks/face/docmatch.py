@@ -37,6 +37,12 @@ DOCUMENT_MIN_INLIERS = 12
 # 27-54 % and a passport page >= 37 %, whatever their match count (9-80).
 MATCH_MIN_INLIERS = 20
 MATCH_MAX_CONTRADICTION = 0.15
+# The content comparison only speaks when the held card is at least 400 px wide in the selfie: it is compared
+# at 640 px, and a card enlarged more than 1.6x blurs its print into "contradiction". The applicant's own card
+# at 560-700 px contradicts the ID in <= 7 % of its tiles; held at 230-290 px (far from the camera, or in a
+# 540 x 720 selfie) in up to 31 %, as much as another person's card (bench/calibrate_held.py scenes card_far
+# and low_resolution, docs/calibration/face.md).
+MATCH_MIN_WIDTH = 400.0
 # Content is compared on the ID's frame at 640 x 400 px (about the card's size in a 1600 px selfie), in
 # 32 px tiles: a field of text or the portrait spans several tiles.
 _COMPARE_SIZE = (640, 400)
@@ -63,6 +69,21 @@ def unmirrored(match: DocumentMatch, width: int) -> DocumentMatch:
 def is_same_card(match: DocumentMatch) -> bool:
     """The match is the submitted ID itself: enough features on one homography and content that agrees."""
     return match.inliers >= MATCH_MIN_INLIERS and match.contradiction < MATCH_MAX_CONTRADICTION
+
+
+def card_width(match: DocumentMatch) -> float:
+    """The held card's longer side in full-resolution selfie pixels (the mean of its opposite sides)."""
+    sides = np.linalg.norm(np.roll(match.outline, -1, axis=0) - match.outline, axis=1)
+    return float(max(sides[0] + sides[2], sides[1] + sides[3]) / 2)
+
+
+def is_other_document(match: DocumentMatch) -> bool:
+    """The match is well placed and its content, seen large enough to judge, is not the submitted ID's."""
+    return (
+        match.inliers >= MATCH_MIN_INLIERS
+        and match.contradiction >= MATCH_MAX_CONTRADICTION
+        and card_width(match) >= MATCH_MIN_WIDTH
+    )
 
 
 def _features(gray: NDArray[np.uint8], count: int) -> tuple[list[cv2.KeyPoint], NDArray[np.uint8] | None]:

@@ -16,7 +16,7 @@ import numpy as np
 
 from workers.checks.context import DocumentContext
 from workers.checks.face import applicant
-from workers.checks.face.docmatch import MATCH_MAX_CONTRADICTION, MATCH_MIN_INLIERS
+from workers.checks.face.docmatch import MATCH_MIN_INLIERS, is_other_document
 from workers.checks.manifest import Role
 from workers.checks.quality.geometry import Quad, order_corners, quad_area
 from workers.checks.quality.outline import Outline, cut_corners, document_outline
@@ -50,7 +50,7 @@ def held_outline(ctx: DocumentContext) -> Outline | None:
             # corners of whatever else is in the hand would only mislead.
             return None
         rough = match.inliers < MATCH_MIN_INLIERS
-        if not rough and match.contradiction >= MATCH_MAX_CONTRADICTION:
+        if is_other_document(match):
             return None  # another document, well matched: "not the submitted ID" is the selfie checks' finding
         corners = order_corners(match.outline)
         if rough:

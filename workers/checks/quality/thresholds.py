@@ -24,7 +24,7 @@ SELFIE_MIN_AREA = 0.02
 # measure <= 9.2; tilts of 30-45 degrees measure 12.9-32 (the estimate assumes a focal length = long side).
 # Providers ask for a photo "from above".
 MAX_TILT = 11.0
-# Held: good cards (corners jittered by 3 %) read 2.3-22.4, cards turned 38-50 degrees 22.3-62.9 (8 of 10 over).
+# Held: good cards (corners jittered by 3 %) read 2.3-22.4, cards turned 38-50 degrees 14.3-62.9 (8 of 10 over).
 SELFIE_MAX_TILT = 30.0
 
 # Edge steepness (0-1) on the 16 most detailed 96 px tiles of the flat document at 1000 px. Clean captures
@@ -78,5 +78,5 @@ MAX_SCREEN_PEAK = 30.0
 # Pixels per millimetre on the document: ICAO OCR-B MRZ characters are ~2.4 mm tall and OCR needs ~8 px per
 # character, i.e. 3.4 px/mm (86 dpi). Clean generated captures measure >= 3.8, low-resolution ones <= 2.6.
 MIN_PIXELS_PER_MM = 3.4
-# Held: good cards 4.8-8.3, the card in a 540 x 720 selfie 1.85-2.89.
+# Held: good cards 4.8-8.3, the card in a 540 x 720 selfie 1.84-2.89.
 SELFIE_MIN_PIXELS_PER_MM = 3.0
