@@ -24,8 +24,11 @@ SELFIE_MIN_AREA = 0.02
 # measure <= 9.2; tilts of 30-45 degrees measure 12.9-32 (the estimate assumes a focal length = long side).
 # Providers ask for a photo "from above".
 MAX_TILT = 11.0
-# Held: good cards (corners jittered by 3 %) read 2.3-22.4, cards turned 38-50 degrees 14.3-62.9 (8 of 10 over).
-SELFIE_MAX_TILT = 30.0
+# Held: good cards (corners jittered by 3 %) read 2.3-22.4, cards turned 38-50 degrees 14.3-62.9, the eight
+# caught at any limit up to 38.9. 35 (was 30) keeps those eight and leaves 12 degrees above the good cards for
+# corners extrapolated from a feature match: a card truly at 15 degrees read 32 against an ID reference
+# re-saved small (1 of 84 selfie and reference pairs tried when the bundles were dogfooded).
+SELFIE_MAX_TILT = 35.0
 
 # Edge steepness (0-1) on the 16 most detailed 96 px tiles of the flat document at 1000 px. Clean captures
 # measure >= 0.396, Gaussian blur of sigma 2.5-5 px <= 0.199, flat corpus specimens 0.43-0.90.
