@@ -73,8 +73,10 @@ def is_same_card(match: DocumentMatch) -> bool:
 
 def card_width(match: DocumentMatch) -> float:
     """The held card's longer side in full-resolution selfie pixels (the mean of its opposite sides)."""
-    sides = np.linalg.norm(np.roll(match.outline, -1, axis=0) - match.outline, axis=1)
-    return float(max(sides[0] + sides[2], sides[1] + sides[3]) / 2)
+    # Imported here: the quality package imports this module for the held card (as applicant.id_reference does).
+    from workers.checks.quality.geometry import rectified_size
+
+    return max(rectified_size(match.outline))
 
 
 def is_other_document(match: DocumentMatch) -> bool:
