@@ -12,13 +12,12 @@ from PIL import Image, ImageDraw
 
 from tests.fixtures.documents import font
 from tests.fixtures.edits import check_sample, clean
+from tests.fixtures.engine_runs import run_engine
 from tests.fixtures.retyped import retyped_name
 from workers.checks.authenticity.check_typeface import EDIT_FIELD_TYPEFACE
 from workers.checks.authenticity.slant import text_slant
-from workers.checks.engine import check_bundle
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import Finding, Status
-from workers.checks.policy import load_policy
 
 SIDTD = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "sidtd"
 # The given name "Adnan" of fake_ir_2_alb00 (MANIFEST.tsv: manipulated region ~ x704-896,y352-416).
@@ -79,11 +78,10 @@ def test_not_judged_when_an_mrz_was_read() -> None:
         profile=Profile(full_name="Anna Maria Eriksson", date_of_birth="1974-08-12"),
         documents=[DocumentSpec(role=Role.ID_DOCUMENT, file="id.jpg")],
     )
-    verdict = check_bundle(
+    verdict = run_engine(
         spec,
         {"id.jpg": sample.data},
         submit_on=date(2026, 12, 1),
-        policy=load_policy("default"),
         document_checks=[EDIT_FIELD_TYPEFACE],
         bundle_checks=[],
     )
@@ -96,11 +94,10 @@ def _sidtd(name: str) -> Finding | None:
         profile=Profile(full_name="Agani Adnan", date_of_birth="1991-11-20"),  # alb_0_id.json
         documents=[DocumentSpec(role=Role.ID_DOCUMENT, file=name)],
     )
-    verdict = check_bundle(
+    verdict = run_engine(
         spec,
         {name: (SIDTD / name).read_bytes()},
         submit_on=date(2026, 12, 1),
-        policy=load_policy("default"),
         document_checks=[EDIT_FIELD_TYPEFACE],
         bundle_checks=[],
         readers=[],

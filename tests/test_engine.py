@@ -6,7 +6,8 @@ import time
 from datetime import date
 
 from tests.fixtures.documents import encode_jpeg, render_id_card
-from workers.checks.engine import CHECK_ERROR, check_bundle, mask_document_number
+from tests.fixtures.engine_runs import run_engine
+from workers.checks.engine import CHECK_ERROR, mask_document_number
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import Outcome, Status, Verdict
 from workers.checks.policy import load_policy
@@ -37,7 +38,7 @@ def _check(code: str, status: Status | Exception, calls: list[int] | None = None
 
 def _run(*checks: DocumentCheck, deadline: float | None = None) -> tuple[Verdict, list[tuple[str, Status]]]:
     spec, files = _bundle()
-    verdict = check_bundle(
+    verdict = run_engine(
         spec,
         files,
         submit_on=date(2026, 12, 1),
@@ -46,6 +47,7 @@ def _run(*checks: DocumentCheck, deadline: float | None = None) -> tuple[Verdict
         bundle_checks=[],
         readers=[],
         deadline=deadline,
+        allow_check_error=True,  # these tests are about CHECK_ERROR itself
     )
     return verdict.verdict, [(f.code, f.status) for f in verdict.findings]
 
@@ -96,7 +98,7 @@ def test_numpy_measures_and_regions_become_plain_json_numbers() -> None:
 
     spec, files = _bundle()
     check = DocumentCheck("NUMPY", "test check", "fix it", "test", ALL_ROLES, evaluate)
-    verdict = check_bundle(
+    verdict = run_engine(
         spec, files, submit_on=date(2026, 12, 1), policy=POLICY, document_checks=[check], bundle_checks=[], readers=[]
     )
     encoded = msgspec.json.decode(msgspec.json.encode(verdict))

@@ -9,12 +9,11 @@ import msgspec
 import numpy as np
 
 from tests.fixtures.documents import Person, encode_jpeg, encode_png, render_passport_page, td3_lines
+from tests.fixtures.engine_runs import run_engine
 from tests.fixtures.identity_docs import render_mrz_page
 from workers.checks import identity
-from workers.checks.engine import check_bundle
 from workers.checks.manifest import BundleSpec, Declared, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Finding, Status
-from workers.checks.policy import load_policy
 
 SUBMIT_ON = date(2026, 12, 1)
 PERSON = Person()  # ERIKSSON ANNA MARIA, born 1974-08-12, L898902C3, expires 2031-04-15
@@ -36,11 +35,10 @@ def run(doc: DocumentSpec, data: bytes, profile: Profile | None = None) -> Bundl
         profile=profile or Profile(full_name="Anna Maria Eriksson", date_of_birth="1974-08-12"),
         documents=[doc],
     )
-    return check_bundle(
+    return run_engine(
         spec,
         {doc.file: data},
         submit_on=SUBMIT_ON,
-        policy=load_policy("default"),
         document_checks=identity.DOCUMENT_CHECKS,
         bundle_checks=identity.BUNDLE_CHECKS,
     )

@@ -21,11 +21,10 @@ from PIL import Image
 
 from tests.fixtures.degrade import scene
 from tests.fixtures.documents import encode_jpeg, encode_png, render_bill
+from tests.fixtures.engine_runs import run_engine
 from tests.integration.payload import good_bundle, manifest, selfie
-from workers.checks.engine import check_bundle
 from workers.checks.manifest import parse_manifest
 from workers.checks.model import BundleVerdict
-from workers.checks.policy import load_policy
 
 RGB = NDArray[np.uint8]
 
@@ -57,7 +56,7 @@ def check(id_file: bytes, bill_file: bytes) -> BundleVerdict:
     del doc["documents"][0]["declared"]  # the card's own data is read from it
     spec = parse_manifest(json.dumps(manifest(doc)).encode()).bundles[0]
     files = {"p/id.jpg": id_file, "p/selfie.jpg": selfie(0), "p/bill.jpg": bill_file}
-    return check_bundle(spec, files, submit_on=date(2026, 12, 1), policy=load_policy("default"))
+    return run_engine(spec, files, submit_on=date(2026, 12, 1))
 
 
 def card_photo(seed: int) -> RGB:
