@@ -18,35 +18,46 @@ from workers.checks.spec import DocumentCheck
 
 BY_CODE: dict[str, DocumentCheck] = {check.code: check for check in CHECKS}
 
-# check code -> (generator defect, seed). Seeds are fixed; the calibration bench sweeps many more.
+# check code -> the generator defect that must trigger it.
 DEFECTIVE = {
-    "DOC_NOT_FOUND": ("nodoc", 1),
-    "DOC_CORNERS_CUT": ("cut", 1),
-    "DOC_TOO_SMALL": ("small", 1),
-    "DOC_PERSPECTIVE": ("perspective", 1),
-    "IMAGE_BLURRY": ("blur", 1),
-    "IMAGE_GLARE": ("glare", 1),
-    "IMAGE_UNEVEN_LIGHT": ("shadow", 1),
-    "IMAGE_TOO_DARK": ("dark", 1),
-    "IMAGE_OVEREXPOSED": ("overexposed", 4),  # on a table: seeds 0-3 wash the table out too (see below)
-    "DOC_OBSTRUCTED": ("occluded", 1),
-    "BACKGROUND_BUSY": ("cluttered", 1),
-    "DOC_PHOTOCOPY": ("photocopy", 1),
-    "DOC_SCREEN_PHOTO": ("screen", 1),
-    "TEXT_RESOLUTION_LOW": ("lowres", 1),
+    "DOC_NOT_FOUND": "nodoc",
+    "DOC_CORNERS_CUT": "cut",
+    "DOC_TOO_SMALL": "small",
+    "DOC_PERSPECTIVE": "perspective",
+    "IMAGE_BLURRY": "blur",
+    "IMAGE_GLARE": "glare",
+    "IMAGE_UNEVEN_LIGHT": "shadow",
+    "IMAGE_TOO_DARK": "dark",
+    "IMAGE_OVEREXPOSED": "overexposed",
+    "DOC_OBSTRUCTED": "occluded",
+    "BACKGROUND_BUSY": "cluttered",
+    "DOC_PHOTOCOPY": "photocopy",
+    "DOC_SCREEN_PHOTO": "screen",
+    "TEXT_RESOLUTION_LOW": "lowres",
 }
 
+# Verdicts are tested over a range of seeds with a stated rate, never on one hand-picked seed: a single seed may
+# sit on a limit, and its verdict then flips with the CPU's OpenCV code path. The calibration bench
+# (docs/calibration/quality.md) measures 29-30 of 30 detected and at most 1 of 60 clean scenes flagged per
+# check; 9 of 10 states that with room for one unlucky seed.
+SEEDS = range(10)
+MIN_OF_TEN = 9
 
-@cache
+
 def generated(defect: str, seed: int) -> Scene:
     return scene(defect, seed=seed)
 
 
-@cache
 def generated_context(defect: str, seed: int, role: Role | None = None) -> DocumentContext:
     s = generated(defect, seed)
     chosen = role or (Role.PROOF_OF_ADDRESS if s.kind == "bill" else Role.ID_DOCUMENT)
     return document_context(s.jpeg(), chosen)
+
+
+@cache
+def clean_context(seed: int) -> DocumentContext:
+    """Clean scenes are judged by every check: decoded once for the whole module."""
+    return generated_context("none", seed)
 
 
 def outcome(code: str, ctx: DocumentContext) -> Outcome | None:
@@ -57,24 +68,37 @@ def outcome(code: str, ctx: DocumentContext) -> Outcome | None:
 
 @pytest.mark.parametrize("code", sorted(DEFECTIVE))
 def test_check_fails_on_its_defect(code: str) -> None:
-    defect, seed = DEFECTIVE[code]
-    found = outcome(code, generated_context(defect, seed))
-    assert found is not None
     expected = Status.REVIEW if code == "BACKGROUND_BUSY" else Status.FAIL
-    assert found.status is expected, found.message
+    missed = []
+    for seed in SEEDS:
+        found = outcome(code, generated_context(DEFECTIVE[code], seed))
+        if found is None or found.status is not expected:
+            missed.append((seed, found and found.message))
+    assert len(SEEDS) - len(missed) >= MIN_OF_TEN, missed
 
 
 @pytest.mark.parametrize("code", sorted(DEFECTIVE))
-@pytest.mark.parametrize("seed", [0, 4])  # an ID card (plain table) and a passport page
-def test_check_passes_a_clean_capture(code: str, seed: int) -> None:
-    assert "cluttered" not in generated("none", seed).labels  # the busy-background check needs a plain one
-    found = outcome(code, generated_context("none", seed))
-    assert found is not None
-    assert found.status is Status.PASS, found.message
+def test_check_passes_clean_captures(code: str) -> None:
+    # Judged where the check applies: its roles (DOC_PHOTOCOPY is for ID documents, not the bills among the
+    # clean scenes), and for BACKGROUND_BUSY plain tables only (a quarter of the clean scenes lie on a busy one).
+    check = BY_CODE[code]
+    judged = [
+        s
+        for s in SEEDS
+        if clean_context(s).role in check.roles
+        and (code != "BACKGROUND_BUSY" or "cluttered" not in generated("none", s).labels)
+    ]
+    flagged = []
+    for seed in judged:
+        found = outcome(code, clean_context(seed))
+        assert found is not None, (seed, "a clean capture must be judged")
+        if found.status is not Status.PASS:
+            flagged.append((seed, found.message))
+    assert len(judged) >= 5 and len(flagged) <= 1, flagged
 
 
 def test_clean_bill_passes_every_check() -> None:
-    ctx = generated_context("none", 2)
+    ctx = clean_context(2)
     assert generated("none", 2).kind == "bill"
     for check in CHECKS:
         if ctx.role in check.roles:
@@ -100,25 +124,32 @@ def test_cut_corners_are_named() -> None:
     assert any(name in found.message for name in ("top-left", "top-right", "bottom-right", "bottom-left"))
 
 
-@pytest.mark.parametrize("seed", [1, 6, 9, 13, 14])  # 13: all four corners off the frame
-def test_close_up_cut_by_the_frame_is_cut_not_a_flat_scan(seed: int) -> None:
+def test_close_up_cut_by_the_frame_is_cut_not_a_flat_scan() -> None:
     """A card, passport or bill photographed so close that it covers 70 %+ of the frame with corners off it
-    was read as a flat scan filling the frame (nothing reported cut): the table around it says otherwise."""
-    s = scene("cut", seed=seed, cut_area=(0.6, 0.9))
-    ctx = document_context(s.jpeg(), Role.PROOF_OF_ADDRESS if s.kind == "bill" else Role.ID_DOCUMENT)
-    outline = document_outline(ctx.capture)
-    assert outline is not None and not outline.fills_frame and outline.area_fraction >= 0.7
-    found = outcome("DOC_CORNERS_CUT", ctx)
-    assert found is not None and found.status is Status.FAIL, found and found.message
+    was read as a flat scan filling the frame (nothing reported cut): the table around it says otherwise.
+    Calibration: 29 of 30 close-ups cut (docs/calibration/quality.md)."""
+    missed = []
+    for seed in range(16):
+        s = scene("cut", seed=seed, cut_area=(0.6, 0.9))
+        ctx = document_context(s.jpeg(), Role.PROOF_OF_ADDRESS if s.kind == "bill" else Role.ID_DOCUMENT)
+        outline = document_outline(ctx.capture)
+        found = outcome("DOC_CORNERS_CUT", ctx)
+        if outline is None or outline.fills_frame or found is None or found.status is not Status.FAIL:
+            missed.append((seed, outline and outline.fills_frame, found and found.message))
+    assert len(missed) <= 2, missed  # at least 14 of 16
 
 
 def test_glare_says_whether_it_covers_text() -> None:
-    # Seed 7: a reflection across the passport's fields (seed 1's lies beside the MRZ, a marginal case).
-    found = outcome("IMAGE_GLARE", generated_context("glare", 7))
-    assert found is not None and found.status is Status.FAIL
-    assert "over text" in found.message
-    over_portrait = outcome("IMAGE_GLARE", generated_context("glare", 2))
-    assert over_portrait is not None and "the portrait" in over_portrait.message
+    # Over ten seeds the reflections fall across fields, the portrait, or beside both: the message names
+    # what each one covers, and across the range both kinds occur.
+    named = {"text": 0, "the portrait": 0}
+    for seed in SEEDS:
+        found = outcome("IMAGE_GLARE", generated_context("glare", seed))
+        assert found is not None
+        if found.status is Status.FAIL:
+            named["text"] += "over text" in found.message
+            named["the portrait"] += "the portrait" in found.message
+    assert named["text"] >= 3 and named["the portrait"] >= 1, named
 
 
 def test_selfie_document_gets_relaxed_limits() -> None:
