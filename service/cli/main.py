@@ -7,6 +7,9 @@ import os
 import sys
 from pathlib import Path
 
+# The options of `submit` (kept in step with `_parser`): `--api-key --json` is a forgotten value, not a key.
+_SUBMIT_OPTIONS = frozenset({"-h", "--help", "--url", "--api-key", "--json"})
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="preflight", description="KYC Preflight: check bundles before submission.")
@@ -32,8 +35,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _attach_key_value(argv: list[str]) -> list[str]:
+    """`--api-key VALUE` -> `--api-key=VALUE`: argparse reads `--api-key -x` as an option missing its value, but
+    an API key may start with '-' (token_urlsafe draws it from A-Z a-z 0-9 - _); the `=` form it takes as is."""
+    out: list[str] = []
+    rest = iter(argv)
+    for arg in rest:
+        if arg == "--":  # everything after it is positional
+            out += [arg, *rest]
+            break
+        value = next(rest, None) if arg == "--api-key" else None
+        if value is None:
+            out.append(arg)
+        elif value in _SUBMIT_OPTIONS:  # `--api-key --json`: a forgotten value, let argparse say so
+            out += [arg, value]
+        else:
+            out.append(f"{arg}={value}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_attach_key_value(sys.argv[1:] if argv is None else argv))
     if args.command == "serve":
         from service.cli.serve import serve
 

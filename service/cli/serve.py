@@ -13,12 +13,20 @@ from types import FrameType
 from service.auth import key_digest
 from service.cli import processes
 
+# Every key `serve` makes starts with this prefix: secret scanners can recognise a leaked key by it, and a key
+# never starts with '-' (token_urlsafe may), which a command line would take for an option.
+DEV_KEY_PREFIX = "pfk_"
+
+
+def new_api_key() -> str:
+    return DEV_KEY_PREFIX + secrets.token_urlsafe(24)
+
 
 def _dev_api_key(data_dir: Path) -> str:
     """A key for local use, kept in the data folder so it survives restarts (never for production)."""
     path = data_dir / "dev-api-key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(24) + "\n")
+        path.write_text(new_api_key() + "\n")
         path.chmod(0o600)
     return path.read_text().strip()
 

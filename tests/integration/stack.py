@@ -19,7 +19,8 @@ from service.cli import processes
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
-TENANT_KEYS = {"acme": "acme-secret-key-1", "globex": "globex-secret-key-2"}
+# initech's key starts with '-', as a key drawn by secrets.token_urlsafe may: the CLI must take it as a value.
+TENANT_KEYS = {"acme": "acme-secret-key-1", "globex": "globex-secret-key-2", "initech": "-initech-secret-key-3"}
 
 
 @dataclass
@@ -75,6 +76,28 @@ def _answers(url: str) -> bool:
         return httpx.get(url, timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid` (children, their children...), read from /proc (Linux)."""
+    found: set[int] = set()
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:  # ppid
+            child = int(status.parent.name)
+            found |= {child} | descendants(child)
+    return found
+
+
+def process_state(pid: int) -> str:
+    """The state letter of /proc/PID/stat (R running, S sleeping, T stopped, Z zombie); "" if it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
 
 
 def wait_until(probe: Callable[[], T | None], *, timeout_s: float = 60, what: str = "condition") -> T:

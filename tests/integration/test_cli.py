@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -13,9 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from service.cli import serve as serve_module
 from service.cli.processes import free_port
 from tests.integration.payload import good_bundle, good_files, manifest
-from tests.integration.stack import ROOT, wait_until
+from tests.integration.stack import ROOT, TENANT_KEYS, Stack, descendants, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -59,17 +61,36 @@ def test_check_reports_a_broken_manifest_by_field(tmp_path: Path) -> None:
     assert "$.bundles[0].reference" in done.stderr.decode()
 
 
-def _descendants(pid: int) -> set[int]:
-    found: set[int] = set()
-    for status in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = status.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:  # ppid
-            child = int(status.parent.name)
-            found |= {child} | _descendants(child)
-    return found
+def test_serve_dev_keys_start_with_pfk_even_when_the_random_part_starts_with_a_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda n: "-" + "x" * (n - 1))
+    key = serve_module._dev_api_key(tmp_path)
+    assert key == "pfk_-" + "x" * 23
+    assert (tmp_path / "dev-api-key").stat().st_mode & 0o777 == 0o600
+    monkeypatch.undo()
+    assert serve_module._dev_api_key(tmp_path) == key  # kept: the same key after a restart
+    fresh = {serve_module.new_api_key() for _ in range(200)}
+    assert len(fresh) == 200 and all(k.startswith("pfk_") for k in fresh)
+
+
+def test_submit_takes_an_api_key_starting_with_a_dash(stack: Stack, tmp_path: Path) -> None:
+    key = TENANT_KEYS["initech"]
+    assert key.startswith("-")
+    folder = _folder(tmp_path, ["DASH-1"])
+    url = ["--url", stack.api_url]
+    for key_args in (["--api-key", key], [f"--api-key={key}"]):
+        done = _preflight("submit", str(folder), *url, *key_args, "--json")
+        printed = done.stdout.decode().splitlines()
+        assert printed, f"{key_args[0]}: no verdict (exit {done.returncode}): {done.stderr.decode()[-2000:]}"
+        assert [json.loads(line)["reference"] for line in printed] == ["DASH-1"]
+        assert done.returncode in (0, 3)
+    # The key is sent, not swallowed: an unknown key that starts with '-' reaches the server and gets its 401.
+    wrong = _preflight("submit", str(folder), *url, "--api-key", "-not-a-known-key", "--json")
+    assert wrong.returncode == 2 and b"401" in wrong.stderr and wrong.stdout == b""
+    # A forgotten value is still an argparse error, not the key "--json".
+    forgotten = _preflight("submit", str(folder), *url, "--api-key", "--json")
+    assert forgotten.returncode == 2 and b"argument --api-key: expected one argument" in forgotten.stderr
 
 
 def test_serve_runs_redis_worker_and_api_then_sigterm_leaves_nothing(tmp_path: Path) -> None:
@@ -96,9 +117,10 @@ def test_serve_runs_redis_worker_and_api_then_sigterm_leaves_nothing(tmp_path: P
     )
     try:
         wait_until(lambda: _ready(port), timeout_s=90, what="serve to become ready")
-        children = _descendants(serve.pid)
+        children = descendants(serve.pid)
         assert len(children) >= 3  # redis-server, the Celery worker (and its pool), the API
         key = (tmp_path / "dev-api-key").read_text().strip()
+        assert key.startswith("pfk_")
         (tmp_path / "batch").mkdir()
         folder = _folder(tmp_path / "batch", ["S-1"])
         submitted = _preflight("submit", str(folder), "--url", f"http://127.0.0.1:{port}", "--api-key", key, "--json")
