@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.integration.payload import good_bundle, good_files, manifest, multipart, post_batch, zip_body
-from tests.integration.stack import Stack
+from tests.integration.stack import Stack, running_stack, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -67,6 +69,39 @@ def test_inline_check_answers_with_the_verdict(stack: Stack) -> None:
         "review",
         "fix_required",
     )
+
+
+def test_inline_check_answers_202_with_links_when_the_verdict_is_late(tmp_path: Path) -> None:
+    # No worker until the answer is in, and no inline wait: the verdict is late whatever the machine's speed.
+    no_wait = {"PREFLIGHT_INLINE_WAIT_S": "0"}
+    with running_stack(tmp_path, workers=0, extra_env=no_wait) as late, late.client() as client:
+        answer = client.post("/v1/check", files=multipart(manifest(good_bundle("L-1", "l1")), good_files("l1")))
+        assert answer.status_code == 202, answer.text
+        body = answer.json()
+        batch_id = body["batch_id"]
+        assert body["bundles"] == 1 and body["state"] == "queued"
+        assert answer.headers["location"] == body["links"]["status"] == f"/v1/batches/{batch_id}"
+        status = client.get(answer.headers["location"])
+        assert status.status_code == 200, status.text
+        assert status.json()["counts"] == {"total": 1, "done": 0, "pending": 1}
+        listed = client.get(body["links"]["verdicts"])
+        assert listed.status_code == 200 and listed.json()["total"] == 1 and listed.json()["items"] == []
+        bundle_link = f"/v1/batches/{batch_id}/bundles/L-1"
+        pending = client.get(bundle_link)
+        assert pending.status_code == 202
+        assert pending.json() == {"batch_id": batch_id, "reference": "L-1", "state": "pending"}
+
+        late.start_worker("late-worker")
+
+        def served() -> dict[str, Any] | None:
+            found = client.get(bundle_link)
+            return found.json() if found.status_code == 200 else None
+
+        verdict = wait_until(served, timeout_s=120, what="the verdict at the bundle link")
+        assert verdict["reference"] == "L-1" and verdict["batch_id"] == batch_id
+        assert verdict["verdict"] in ("ready", "review", "fix_required")
+        assert client.get(body["links"]["status"]).json()["state"] == "done"
+        assert client.get(body["links"]["verdicts"]).json()["items"] == [verdict]
 
 
 def test_inline_check_takes_exactly_one_bundle(stack: Stack) -> None:
