@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from workers.checks.engine import CHECK_ERROR, CHECK_ERROR_REMEDIATION
 from workers.checks.registry import ALL_CHECKS, READERS
+from workers.checks.retired import RETIRED
 from workers.checks.spec import ALL_ROLES, Check, DocumentCheck
 
 CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "docs" / "checks.md"
@@ -61,7 +62,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")  # a pipe would split the Markdown table cell
 
 
-def render(checks: Sequence[Check] = ALL_CHECKS) -> str:
+def render(checks: Sequence[Check] = ALL_CHECKS, retired: Mapping[str, str] = RETIRED) -> str:
     """The whole catalogue as Markdown, in registry order (the order findings appear in a verdict)."""
     lines = [_HEADER, "## Summary", "", "| code | scope | applies to | summary |", "|---|---|---|---|"]
     for check in checks:
@@ -86,6 +87,9 @@ def render(checks: Sequence[Check] = ALL_CHECKS) -> str:
         lines += [f"- `{r.name}`: {', '.join(sorted(r.roles))}" for r in READERS]
     else:
         lines.append("- none registered")
+    if retired:
+        lines += ["", "## Retired codes: never reused", ""]
+        lines += [f"- `{code}`: {why}" for code, why in sorted(retired.items())]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
