@@ -1,77 +1,75 @@
-"""Is this a screenshot rather than a camera photo? Several weak signals, reported together as a review."""
+"""Is this file a screenshot rather than a camera photo? The file's own evidence, reported as a review.
+
+The pixels' evidence (UI bars at a screen's size) is SCREEN_CAPTURE_UI's to report; both read one fact,
+workers/checks/files/screen_evidence.py, so they never disagree.
+"""
 
 from __future__ import annotations
 
 from workers.checks.context import DocumentContext
-from workers.checks.files.signals import (
-    PHONE_SCREEN_MAX_ASPECT,
-    PHONE_SCREEN_MIN_ASPECT,
-    aspect_ratio,
-    camera_name,
-    has_phone_screen_aspect,
-    is_screen_sized,
-    screenshot_marker,
-)
+from workers.checks.files.screen_evidence import MIN_SYNTHETIC_FLAT, ScreenEvidence, screen_evidence
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import ALL_ROLES, DocumentCheck
 
 
-def screenshot_signals(doc: DocumentContext) -> tuple[str | None, list[str]]:
-    """(camera name from EXIF or None, the screen signals that fired, in words)."""
-    capture = doc.capture
-    width, height = capture.width, capture.height
-    fmt = capture.header[0]
-    camera = camera_name(capture.exif)
-    signals: list[str] = []
-    marker = screenshot_marker(capture.exif, capture.info)
-    if marker is not None:
-        signals.append(f"the metadata ({marker}) says it is a screenshot")
-    if is_screen_sized(width, height):
-        signals.append(f"its size {width} x {height} is exactly a common screen resolution")
-    if fmt == "PNG" and has_phone_screen_aspect(width, height):
-        signals.append(
-            f"it is a PNG with a phone screen's shape ({aspect_ratio(width, height):.2f}:1), which phone "
-            "cameras do not produce (they save JPEG or HEIC)"
+def file_evidence(evidence: ScreenEvidence, width: int, height: int) -> list[str]:
+    """The file's positive evidence of a screenshot, in words (empty when there is none)."""
+    found: list[str] = []
+    if evidence.marker is not None:
+        found.append(f"the metadata ({evidence.marker}) says it is a screenshot")
+    if evidence.has_flat_fills:
+        found.append(
+            f"it is a lossless {width} x {height} file at a screen's size or shape, "
+            f"{evidence.synthetic_flat:.0%} of it perfectly flat rendered fills with no sensor noise"
         )
-    return camera, signals
+    return found
 
 
 def _screenshot_suspected(doc: DocumentContext) -> Outcome:
-    camera, signals = screenshot_signals(doc)
-    # A camera's Make/Model outweighs the size signals (some cameras shoot 16:9 at screen sizes); only an
-    # explicit screenshot marker in the metadata still counts then.
-    fired = signals if camera is None else [s for s in signals if s.startswith("the metadata")]
-    if fired:
-        evidence = ([] if camera else ["it carries no camera EXIF (Make/Model)"]) + fired
+    capture = doc.capture
+    evidence = screen_evidence(capture)
+    found = file_evidence(evidence, capture.width, capture.height)
+    if found:
+        if evidence.camera is None:
+            found.insert(0, "it carries no camera EXIF (Make/Model)")
         return Outcome(
             status=Status.REVIEW,
-            message="This looks like a screenshot, not a camera photo: " + "; ".join(evidence) + ".",
-            measured=len(evidence),
-            threshold=2,
+            message="This looks like a screenshot, not a camera photo: " + "; ".join(found) + ".",
+            measured=len(found),
+            threshold=1,
             unit="signals",
         )
-    origin = f"camera EXIF says {camera}" if camera else "no screen-sized dimensions or screenshot markers"
+    if evidence.has_ui_bars:
+        return Outcome(
+            status=Status.PASS,
+            message="Not judged here: the screen's UI bars are SCREEN_CAPTURE_UI's finding.",
+            measured=0,
+            threshold=1,
+            unit="signals",
+        )
+    origin = f"camera EXIF says {evidence.camera}" if evidence.camera else "no screenshot metadata or rendered fills"
     return Outcome(
         status=Status.PASS,
-        message=f"No sign of a screenshot ({origin}).",
+        message=f"No sign of a screenshot ({origin}; a missing EXIF or a screen-like size alone proves nothing).",
         measured=0,
-        threshold=2,
+        threshold=1,
         unit="signals",
     )
 
 
 FILE_SCREENSHOT_SUSPECTED = DocumentCheck(
     code="FILE_SCREENSHOT_SUSPECTED",
-    summary="The image looks like a screenshot (no camera EXIF, a screen's exact size, a phone-shaped PNG).",
+    summary="The file is a screenshot: its metadata says so, or it is a lossless screen-sized file of flat fills.",
     remediation=(
         "Photograph the original document with the phone's camera app and send that photo; do not send a "
         "screenshot of a photo, a scan or a web page."
     ),
     threshold_source=(
-        "Review when there is no camera Make/Model in EXIF and at least one screen signal fires: exact size "
-        "of a common phone, tablet or desktop screen (workers/checks/files/screens.py), a PNG with a phone "
-        f"screen's {PHONE_SCREEN_MIN_ASPECT}-{PHONE_SCREEN_MAX_ASPECT}:1 shape, or a 'Screenshot' metadata "
-        "marker (which alone suffices)."
+        "Positive evidence only: a 'Screenshot' marker or a screenshot tool's name in the metadata (alone "
+        "suffices), or a PNG without camera EXIF at a screen's exact size or a phone screen's shape with at "
+        f"least {MIN_SYNTHETIC_FLAT:.0%} perfectly flat mid-tone 16 px blocks (genuine lossless images of the "
+        "real corpus: at most 2.5 %). No EXIF and a screen-like size alone are not evidence: phone video "
+        "frames have both."
     ),
     roles=ALL_ROLES,
     evaluate=_screenshot_suspected,

@@ -40,11 +40,18 @@ def has_phone_screen_aspect(width: int, height: int) -> bool:
     return PHONE_SCREEN_MIN_ASPECT <= aspect_ratio(width, height) <= PHONE_SCREEN_MAX_ASPECT
 
 
+# Screen-capture tools that write their name into EXIF Software (the corpus's Australian passport specimen
+# carries "Snipaste"); a camera app never writes these.
+SCREENSHOT_TOOLS = ("screenshot", "snipaste", "snagit", "greenshot", "lightshot", "sharex", "flameshot", "gyazo")
+
+
 def screenshot_marker(exif: Mapping[int, Any], info: Mapping[str, Any]) -> str | None:
-    """Where the metadata itself says 'screenshot' (iOS and macOS write it into XMP), or None."""
-    software = str(exif.get(EXIF_SOFTWARE, ""))
-    if "screenshot" in software.lower():
-        return "EXIF Software"
+    """Where the metadata itself says 'screenshot' (iOS and macOS write it into XMP) or names a screenshot
+    tool, or None."""
+    software = str(exif.get(EXIF_SOFTWARE, "")).lower()
+    tool = next((name for name in SCREENSHOT_TOOLS if name in software), None)
+    if tool is not None:
+        return "EXIF Software" if tool == "screenshot" else f"EXIF Software names the screenshot tool {tool.title()}"
     for key in ("XML:com.adobe.xmp", "xmp", "Description", "Comment", "comment"):
         value = info.get(key)
         if isinstance(value, bytes):
