@@ -7,12 +7,13 @@ from functools import cache
 
 import msgspec
 import numpy as np
+import pytest
 
 from tests.fixtures.documents import Person, encode_jpeg, encode_png, render_passport_page, td3_lines
 from tests.fixtures.engine_runs import run_engine
 from tests.fixtures.identity_docs import render_mrz_page
 from workers.checks import identity
-from workers.checks.manifest import BundleSpec, Declared, DocumentSpec, Profile, Role
+from workers.checks.manifest import BundleSpec, Declared, DocumentSpec, Profile, Role, Side
 from workers.checks.model import BundleVerdict, Finding, Status
 
 SUBMIT_ON = date(2026, 12, 1)
@@ -104,14 +105,34 @@ def test_a_wrong_check_digit_is_named_and_its_field_not_used() -> None:
     assert not by_code(verdict, "DOB_MISMATCH")  # an unproven birth date is not compared
 
 
-def test_no_mrz_on_a_passport_fails_on_a_card_is_review_on_a_licence_not_checked() -> None:
-    for kind, expected in (
-        ("passport", [Status.FAIL]),
-        ("id_card", [Status.REVIEW]),
-        ("driving_licence", []),
-    ):
-        doc = DocumentSpec(role=Role.ID_DOCUMENT, file="blank.png", type=kind, issuing_country="SE")
-        assert [f.status for f in by_code(run(doc, blank_png()), "MRZ_UNREADABLE")] == expected, kind
+@pytest.mark.parametrize(
+    ("kind", "side", "expected"),
+    [
+        ("passport", None, [Status.FAIL]),  # the data page carries the MRZ
+        ("visa", None, [Status.REVIEW]),
+        ("id_card", Side.BACK, [Status.REVIEW]),  # TD1: the MRZ is on the back
+        ("residence_permit", Side.BACK, [Status.REVIEW]),
+        ("id_card", Side.FRONT, [Status.PASS]),  # not judged: a card front carries none
+        ("id_card", None, [Status.PASS]),  # no side named, no MRZ: a card front
+        ("driving_licence", None, []),  # carries none
+        (None, None, [Status.REVIEW]),  # no type: nothing says whether an MRZ is due
+    ],
+)
+def test_mrz_unreadable_only_where_the_photographed_side_carries_one(
+    kind: str | None, side: Side | None, expected: list[Status]
+) -> None:
+    doc = DocumentSpec(role=Role.ID_DOCUMENT, file="blank.png", type=kind, issuing_country="SE", side=side)
+    found = by_code(run(doc, blank_png()), "MRZ_UNREADABLE")
+    assert [f.status for f in found] == expected
+    if expected == [Status.PASS]:
+        assert found[0].message.startswith("Not judged")
+
+
+def test_side_is_read_from_the_manifest() -> None:
+    raw = {"role": "id_document", "file": "back.jpg", "type": "id_card", "side": "back"}
+    assert msgspec.convert(raw, DocumentSpec).side is Side.BACK
+    with pytest.raises(msgspec.ValidationError, match="side"):
+        msgspec.convert({**raw, "side": "inside"}, DocumentSpec)
 
 
 def test_document_type_not_accepted_for_its_country_suggests_an_accepted_one() -> None:

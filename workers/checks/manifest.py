@@ -18,6 +18,13 @@ class Role(StrEnum):
     AUTHORIZATION_LETTER = "authorization_letter"
 
 
+class Side(StrEnum):
+    """Which side of a two-sided document a file shows (a passport's data page is its front)."""
+
+    FRONT = "front"
+    BACK = "back"
+
+
 class AccountType(StrEnum):
     INDIVIDUAL = "individual"
     CORPORATE = "corporate"
@@ -58,6 +65,7 @@ class DocumentSpec(msgspec.Struct, forbid_unknown_fields=True):
     file: str
     type: str | None = None
     issuing_country: str | None = None
+    side: Side | None = None
     declared: Declared = msgspec.field(default_factory=Declared)
 
 

@@ -8,15 +8,16 @@ from workers.checks.context import DocumentContext
 from workers.checks.dates import read_date
 from workers.checks.identity.names import compare_names
 from workers.checks.identity.reader import mrz_reading
-from workers.checks.manifest import Role
+from workers.checks.manifest import Role, Side
 from workers.checks.model import Outcome, Region, Status
 from workers.checks.spec import DocumentCheck
 
 _ID = frozenset({Role.ID_DOCUMENT})
-# Document types that carry an MRZ on the photographed side: a passport's data page always (Doc 9303 part 4);
-# cards and permits usually on the back (part 5), so a front-only photo is only worth a review.
-_MRZ_ON_PAGE = {"passport"}
-_MRZ_USUALLY = {"id_card", "residence_permit", "visa"}
+# Where the MRZ is printed, by document type (ICAO Doc 9303): a passport on its data page (part 4, TD3), a visa
+# on its sticker (part 7, MRV); ID cards and residence permits (TD1, part 5) on the back; driving licences
+# (ISO/IEC 18013) carry none.
+_MRZ_ON_FRONT = {"passport", "visa"}
+_MRZ_ON_BACK = {"id_card", "residence_permit"}
 CHECK_NAMES = {
     "doc": "document number",
     "dob": "date of birth",
@@ -38,9 +39,26 @@ def _region(doc: DocumentContext) -> Region | None:
     return Region(polygon=reading.polygon) if reading else None
 
 
+def mrz_expected(kind: str, side: Side | None) -> bool | None:
+    """Whether the photographed side of a document of type `kind` carries an MRZ: True, False, or None when
+    the manifest does not say enough to know (no type, or a card whose side is not given)."""
+    if not kind:
+        return None
+    if kind in _MRZ_ON_FRONT:
+        return side is not Side.BACK
+    if kind in _MRZ_ON_BACK:
+        return None if side is None else side is Side.BACK
+    return False
+
+
+def _not_judged(reason: str) -> Outcome:
+    return Outcome(status=Status.PASS, message=f"Not judged: {reason}.", measured="not expected", unit="mrz")
+
+
 def _unreadable(doc: DocumentContext) -> Outcome | None:
     kind = (doc.spec.type or "").lower()
-    if kind and kind not in _MRZ_ON_PAGE | _MRZ_USUALLY:
+    expected = mrz_expected(kind, doc.spec.side)
+    if expected is False and kind not in _MRZ_ON_BACK:
         return None  # driving licences and other types carry no MRZ
     reading = mrz_reading(doc)
     if reading is not None and any(reading.parsed.checks.values()):
@@ -54,9 +72,19 @@ def _unreadable(doc: DocumentContext) -> Outcome | None:
             unit="mrz_format",
             region=Region(polygon=reading.polygon),
         )
-    what = "passport data page" if kind in _MRZ_ON_PAGE else "identity document"
+    name = kind.replace("_", " ")
+    if expected is False:
+        return _not_judged(f"the front of an {name} carries no machine readable zone (it is on the back)")
+    if expected is None and kind:
+        # A card photographed without its side named and no MRZ on it: almost always the front. Asking for a
+        # review of every card front made no genuine card front ready.
+        return _not_judged(
+            f"no machine readable zone on this {name}, as on a card's front; if this is the back, retake it "
+            "with the lines of '<' sharp and in the picture"
+        )
+    what = "passport data page" if kind == "passport" else "identity document"
     return Outcome(
-        status=Status.FAIL if kind in _MRZ_ON_PAGE else Status.REVIEW,
+        status=Status.FAIL if kind == "passport" else Status.REVIEW,
         message=f"No machine readable zone (the 2 or 3 lines of letters, digits and '<' at the bottom) could "
         f"be read on this {what}.",
         measured="not read",
@@ -71,8 +99,10 @@ MRZ_UNREADABLE = DocumentCheck(
     remediation="Retake the photo of the page with your photo on it so that the lines of letters and '<' "
     "signs at the bottom are fully in the picture, sharp and free of glare. For an ID card, add the side "
     "with those lines.",
-    threshold_source="ICAO Doc 9303 parts 4-7: passports, ID cards and visas carry an MRZ; providers read it "
-    "to verify the document. Passports carry it on the data page (fail), cards often on the back (review).",
+    threshold_source="ICAO Doc 9303 parts 4-7: judged only where the photographed side carries an MRZ: a "
+    "passport's data page (fail), a visa (review), an ID card's or residence permit's back (review; the "
+    "manifest's side says which side a file is). A card front, or a card of unnamed side with no MRZ on it, "
+    "is not judged; driving licences carry none. No type given: review.",
     roles=_ID,
     evaluate=_unreadable,
 )
