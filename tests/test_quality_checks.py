@@ -229,3 +229,24 @@ def test_white_page_of_a_digital_document_passes_and_the_same_page_from_a_camera
     photo_outline = document_outline(photo.capture)
     assert photo_outline is not None and photo_outline.fills_frame
     assert outcome("IMAGE_OVEREXPOSED", photo).status is Status.FAIL  # type: ignore[union-attr]
+
+
+def test_the_verdict_carries_the_outline_where_the_document_is() -> None:
+    """documents[].outline: the corners a client can crop or draw (the capture-quality checks' own outline)."""
+    from tests.fixtures.engine_runs import run_engine
+    from workers.checks.manifest import BundleSpec, DocumentSpec, Profile
+    from workers.checks.quality import CHECKS as QUALITY_CHECKS
+
+    placed = 0
+    for seed in range(4):
+        s = generated("none", seed)
+        role = Role.PROOF_OF_ADDRESS if s.kind == "bill" else Role.ID_DOCUMENT
+        spec = BundleSpec(
+            reference="O-1", profile=Profile(full_name="Anna Eriksson"), documents=[DocumentSpec(role, "d.jpg")]
+        )
+        verdict = run_engine(spec, {"d.jpg": s.jpeg()}, document_checks=QUALITY_CHECKS, bundle_checks=[], readers=[])
+        outline = verdict.documents[0].outline
+        assert outline is not None and len(outline) == 4
+        error = np.abs(np.array(outline) - s.corners).max()
+        placed += error < 0.03 * max(verdict.documents[0].width or 0, verdict.documents[0].height or 0)
+    assert placed >= 3, placed

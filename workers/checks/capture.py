@@ -214,3 +214,7 @@ class Capture:
         if name not in self._views:
             self._views[name] = build()
         return cast(T, self._views[name])
+
+    def computed(self, name: str) -> object | None:
+        """A named view if some check already computed it, else None (never computes it)."""
+        return self._views.get(name)

@@ -24,6 +24,7 @@ from workers.checks.model import (
     overall,
 )
 from workers.checks.policy import Policy
+from workers.checks.quality.outline import Outline
 from workers.checks.registry import BUNDLE_CHECKS, DOCUMENT_CHECKS, READERS
 from workers.checks.spec import BundleCheck, DocumentCheck, Reader, Result
 
@@ -199,8 +200,17 @@ def _summarise(doc: DocumentContext) -> DocumentSummary:
         format=fmt,
         width=width,
         height=height,
+        outline=_outline(capture),
         fields=fields,
     )
+
+
+def _outline(capture: Capture) -> list[list[float]] | None:
+    """The document outline the capture-quality checks found (owned by quality.outline; read, never recomputed)."""
+    found = capture.computed("document_outline")
+    if not isinstance(found, Outline):
+        return None
+    return [[round(float(x), 1), round(float(y), 1)] for x, y in found.corners]
 
 
 def error_verdict(spec: BundleSpec, batch_id: str | None, policy: Policy, reason: str) -> BundleVerdict:

@@ -68,6 +68,9 @@ class DocumentSummary(msgspec.Struct, kw_only=True):
     format: str | None = None
     width: int | None = None
     height: int | None = None
+    # The document's corners in image pixels (top-left, top-right, bottom-right, bottom-left of the document),
+    # when the capture-quality checks found it: a client can crop or draw it.
+    outline: list[list[float]] | None = None
     fields: dict[str, str] = msgspec.field(default_factory=dict)
 
 
