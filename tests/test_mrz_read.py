@@ -65,7 +65,7 @@ def test_a_page_without_mrz_reads_nothing() -> None:
     assert read_mrz(page) is None
 
 
-# One image per kind of difficulty; bench/mrz_corpus.py scores all 24.
+# One image per kind of difficulty; bench/mrz_corpus.py scores all 48 (tests/test_mrz_real.py holds its floors).
 CORPUS_SUBSET = [
     "passporteye/tests_passport-td2.jpg",  # TD2
     "passporteye/testdata_100_visa-usa.jpg",  # MRV-A, no filler in line 2

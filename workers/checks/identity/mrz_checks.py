@@ -125,6 +125,18 @@ def _check_digits(doc: DocumentContext) -> Outcome | None:
             region=region,
         )
     names = ", ".join(CHECK_NAMES[name] for name in bad)
+    if set(bad) <= p.uncertain:
+        # Every failing digit guards characters OCR could have misread (several readings fit, or re-reads of
+        # the line disagree): a genuine document must not fail on a misread letter.
+        return Outcome(
+            status=Status.REVIEW,
+            message=f"The MRZ could not be read with certainty: {names} may be misread (the check digit holds "
+            "for another reading of the same characters).",
+            measured=len(bad),
+            threshold=0,
+            unit="invalid_check_digits",
+            region=region,
+        )
     return Outcome(
         status=Status.FAIL,
         message=f"{len(bad)} of {len(p.checks)} MRZ check digits do not match their field: {names}.",
@@ -141,7 +153,8 @@ MRZ_CHECK_DIGIT_INVALID = DocumentCheck(
     remediation="Retake the photo so that the lines at the bottom of the document are sharp, straight and "
     "free of glare. If this message comes back, the document may be damaged or altered: use another one.",
     threshold_source="ICAO Doc 9303 part 3 section 4.9: every protected field must match its 7-3-1 check "
-    "digit; providers' readers reject a zone whose digits fail.",
+    "digit; providers' readers reject a zone whose digits fail. A failing digit whose field could be a "
+    "letter/digit misread (another reading fits, or re-reads disagree) is a review, not a fail.",
     roles=_ID,
     evaluate=_check_digits,
 )

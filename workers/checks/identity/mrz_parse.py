@@ -58,6 +58,9 @@ class ParsedMrz:
     optional_data: str
     # check name (doc, dob, exp, pers, final) -> whether the printed digit matches
     checks: dict[str, bool]
+    # checks whose field (or digit) could not be read with certainty: more than one reading of the OCR'd
+    # characters makes the digit hold, or the re-reads disagree (filled by mrz_correct / mrz_read)
+    uncertain: frozenset[str] = frozenset()
 
     @property
     def invalid_checks(self) -> list[str]:

@@ -6,7 +6,7 @@ long line crops cut from the full-resolution pixels), which keeps a read near a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from workers.checks.identity import ocr
 from workers.checks.identity.mrz_correct import clean_line, correct_mrz
+from workers.checks.identity.mrz_layout import LAYOUTS
 from workers.checks.identity.mrz_parse import ParsedMrz
 
 # An MRZ line is 30 to 44 characters about 1.4 times as tall as wide: its box is at least ~8 times longer than
@@ -28,6 +29,16 @@ FLIP_BUDGET = 4
 # Views this many times larger than the detector's input are searched again in tiles when nothing is found.
 TILE_FROM = 1.3
 REC_HEIGHT = 48  # the rapidocr recognition model's input height (rec_img_shape [3, 48, 320])
+# The second look at a zone whose digits fail: each line cut again with this much margin, in line heights,
+# above and below (ACROSS) and at both ends (ALONG). A different crop changes what the recogniser sees at the
+# glyph edges; on the corpus' 352 px Liechtenstein card these margins turned 'I' read as '1' back into 'I'.
+REREAD_ACROSS = 0.3
+REREAD_ALONG = 0.5
+# Zone fallback: a piece of an MRZ line has at least this many characters (a third of the shortest, TD1, line)
+SEED_CHARS = 10
+# and its neighbour rows are searched at these distances, in box heights: rapidocr's boxes are ~1.2 glyph
+# heights tall and MRZ lines sit 1.2-1.8 box heights apart (corpus Qatar: 1.2, ICAO example passport: 1.8).
+ROW_STEPS = (1.15, 1.3, 1.5, 1.8)
 
 
 @dataclass(frozen=True)
@@ -204,6 +215,80 @@ def _read_from_boxes(
     return found
 
 
+def _along_extent(
+    quad: NDArray[np.float32], origin: NDArray[np.float32], along: NDArray[np.float32]
+) -> tuple[float, float]:
+    t = [float(np.dot(p - origin, along)) for p in quad]
+    return min(t), max(t)
+
+
+def _zone_fallback(image: NDArray[np.uint8], boxes: list[NDArray[np.float32]]) -> tuple[ParsedMrz, list[_Line]] | None:
+    """Last resort when no MRZ-shaped line was read: the detector split a line into pieces (marks drawn over
+    the zone) or missed one line of it (faint print on a patterned background). The longest piece holding
+    '<' fixes the zone's direction and glyph pitch; the line is re-cut to the full width of the widest MRZ
+    format it can belong to, and its neighbour rows one pitch above and below are read too."""
+    quads = _candidate_quads(boxes, 1.0)[:FLIP_BUDGET]
+    seeds = [(q, clean_line(t)) for q in quads if "<" in (t := ocr.recognize_line(crop_line(image, q)).text)]
+    seeds = [(q, t) for q, t in seeds if len(t) >= SEED_CHARS]
+    if not seeds:
+        return None
+    quad, text = max(seeds, key=lambda s: float(np.linalg.norm(s[0][1] - s[0][0])))
+    along = (quad[1] - quad[0]) / max(float(np.linalg.norm(quad[1] - quad[0])), 1e-6)
+    down = quad[3] - quad[0]
+    pitch = float(np.linalg.norm(quad[1] - quad[0])) / len(text)
+    start, end = _along_extent(quad, quad[0], along)
+    for q, _t in seeds:  # pieces of the same row (across offset under half a line) widen it
+        offset = float(np.linalg.norm((q[0] - quad[0]) - np.dot(q[0] - quad[0], along) * along))
+        if offset < 0.5 * float(np.linalg.norm(down)):
+            lo, hi = _along_extent(q, quad[0], along)
+            start, end = min(start, lo), max(end, hi)
+    best: tuple[ParsedMrz, list[_Line]] | None = None
+    for width in (w for w in (30, 36, 44) if w >= (end - start) / pitch - 1):
+        base = [quad[0] + start * along, quad[0] + (start + (width + 1) * pitch) * along]
+        for step in ROW_STEPS:
+            lines = []
+            for k in (-1, 0, 1):
+                left, right = (p + k * step * down for p in base)
+                row = np.array([left, right, right + down, left + down], np.float32)
+                lines.append(_Line(row, ocr.recognize_line(crop_line(image, row)).text))
+            found = _best_group([ln for ln in lines if looks_like_mrz(ln.text)])
+            if found is not None and (best is None or _valid_digits(found[0]) > _valid_digits(best[0])):
+                best = found
+    return best
+
+
+def _padded(quad: NDArray[np.float32]) -> NDArray[np.float32]:
+    along = (quad[1] - quad[0]) / max(float(np.linalg.norm(quad[1] - quad[0])), 1e-6)
+    down = (quad[3] - quad[0]) / max(float(np.linalg.norm(quad[3] - quad[0])), 1e-6)
+    height = float(np.linalg.norm(quad[3] - quad[0]))
+    a, d = along * REREAD_ALONG * height, down * REREAD_ACROSS * height
+    return np.array([quad[0] - a - d, quad[1] + a - d, quad[2] + a + d, quad[3] - a + d], dtype=np.float32)
+
+
+def guarded_text(parsed: ParsedMrz, name: str) -> str:
+    """The characters check `name` guards, its digit included (what a misread would have to change)."""
+    layout = LAYOUTS[parsed.format]
+    if name == "final" and layout.composite is not None:
+        spans, where = layout.composite
+        return "".join(span.take(parsed.lines) for span in spans) + where.take(parsed.lines)
+    field, where = layout.checks[name]
+    return layout.fields[field][0].take(parsed.lines) + where.take(parsed.lines)
+
+
+def reread(image: NDArray[np.uint8], parsed: ParsedMrz, group: list[_Line]) -> ParsedMrz:
+    """A zone whose check digits fail, read a second time from other crops: the second reading is kept when
+    more of its digits hold; otherwise every failing check whose characters the two readings disagree on is
+    marked uncertain (the recogniser is not sure of them), and one they agree on stays a plain failure."""
+    texts = [ocr.recognize_line(crop_line(image, _padded(line.quad))).text for line in group]
+    again = correct_mrz(texts)
+    if again is None or again.format is not parsed.format:
+        return parsed
+    if _valid_digits(again) > _valid_digits(parsed):
+        return again
+    differ = {name for name in parsed.invalid_checks if guarded_text(parsed, name) != guarded_text(again, name)}
+    return replace(parsed, uncertain=parsed.uncertain | differ) if differ else parsed
+
+
 def read_mrz(image: NDArray[np.uint8], detect_view: NDArray[np.uint8] | None = None) -> MrzReading | None:
     """The MRZ on `image` (RGB or gray, full resolution), or None when no MRZ-shaped text is found.
 
@@ -219,8 +304,12 @@ def read_mrz(image: NDArray[np.uint8], detect_view: NDArray[np.uint8] | None = N
     if found is None and max(view.shape[:2]) > TILE_FROM * ocr.DET_SIDE:
         found = _read_from_boxes(image, [b / scale for b in _tiled_boxes(view)], try_flip=False)
     if found is None:
+        found = _zone_fallback(image, [b / scale for b in ocr.detect_text_boxes(view)])
+    if found is None:
         return None
     parsed, group = found
+    if not parsed.valid and any(parsed.checks.values()):
+        parsed = reread(image, parsed, group)
     corners = np.concatenate([line.quad for line in group])
     hull = cv2.convexHull(corners.astype(np.float32)).reshape(-1, 2)
     return MrzReading(parsed, [[float(x), float(y)] for x, y in hull])
