@@ -18,10 +18,14 @@ CALIBRATION = "docs/calibration/face.md"
 # be clearly visible next to the ID; at 12 % a 1080 px wide selfie still gives a 130 px face (dlib's encoder
 # wants >= 80 px). Fixtures: good selfies 0.20, the far-away one 0.10.
 FACE_MIN_WIDTH_RATIO = 0.12
-# Laplacian variance of the normalised chip. Fixtures: sharp faces 81-242, blurred ones (sigma 6-7) 9-10.
+# Laplacian variance of the normalised chip (at the photo's own resolution for small faces). Fixtures: sharp
+# faces 81-242, blurred ones (sigma 6-7) 9-10. Real photos (bench/realworld_faces.py): sharp >= 57, defocused 13,
+# but soft video frames 64 and 87 pass: they overlap the fixtures' sharp small face (81).
 FACE_MIN_SHARPNESS = 35.0
-# Mean grey level of the face (0-255). Fixtures: well lit 114-177, dimmed to 22 % 38-39, backlit 67.
-FACE_MIN_BRIGHTNESS = 55.0
+# Mean grey level of the face (0-255). Fixtures: well lit 114-177, dimmed to 22 % 38-39, backlit 67. Real
+# photos (bench/realworld_faces.py, calibration half): a correctly exposed dark-skinned face reads 53 (Bobby
+# Jackson; 55 called it too dark), so the limit sits between the dimmed fixtures and it.
+FACE_MIN_BRIGHTNESS = 46.0
 # Face / surroundings brightness. Fixtures: normal 1.0-2.9, against a bright window 0.29.
 FACE_MIN_BACKLIGHT_RATIO = 0.5
 # Darker half / brighter half of the face. Fixtures: even 0.82-0.90, side-lit 0.42; corpus portraits >= 0.64.
@@ -248,7 +252,7 @@ CHECKS = [
         "SELFIE_FACE_TOO_DARK",
         "The face is bright enough.",
         "Take the selfie in a well-lit place, facing a window or a lamp.",
-        f"{CALIBRATION}: mean face grey level >= 55",
+        f"{CALIBRATION}: mean face grey level >= 46",
         SELFIE,
         _dark,
     ),

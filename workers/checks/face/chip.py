@@ -25,6 +25,9 @@ class FaceChip:
     rgb: NDArray[np.uint8]
     eyes: NDArray[np.float64]  # (2, 2) eye centres in chip pixels, left of the image first
     nose: NDArray[np.float64]  # (2,) nose base in chip pixels
+    # Chip pixels per pixel of the photo: over 1 when a small face (an eye distance under 64 px) was enlarged,
+    # which smooths it; the sharpness measure undoes that (measures.face_sharpness).
+    scale: float = 1.0
 
     @property
     def gray(self) -> NDArray[np.uint8]:
@@ -71,4 +74,9 @@ def align(rgb: NDArray[np.uint8], face: Face) -> FaceChip:
     def moved(points: NDArray[np.float64]) -> NDArray[np.float64]:
         return np.asarray(points @ matrix[:, :2].T + matrix[:, 2], dtype=np.float64)
 
-    return FaceChip(rgb=np.asarray(chip, dtype=np.uint8), eyes=moved(eyes), nose=moved(face.landmarks[4]))
+    return FaceChip(
+        rgb=np.asarray(chip, dtype=np.uint8),
+        eyes=moved(eyes),
+        nose=moved(face.landmarks[4]),
+        scale=EYE_DISTANCE / distance,
+    )
