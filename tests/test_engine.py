@@ -104,3 +104,16 @@ def test_numpy_measures_and_regions_become_plain_json_numbers() -> None:
     encoded = msgspec.json.decode(msgspec.json.encode(verdict))
     assert encoded["findings"][0]["measured"] == 0.1235 and encoded["findings"][0]["threshold"] == 3
     assert encoded["findings"][0]["region"]["polygon"] == [[1.2, 2.0], [3.5, 4.0]]
+
+
+def test_a_failing_root_cause_silences_what_it_makes_meaningless_on_its_document_only() -> None:
+    # IMAGE_BLURRY fails: the MRZ it made unreadable is "not judged", the verdict has one fail, not two.
+    blurry = _check("IMAGE_BLURRY", Status.FAIL)
+    unreadable = _check("MRZ_UNREADABLE", Status.FAIL)
+    glare_review = _check("IMAGE_GLARE", Status.REVIEW)  # not a dependent of blur: kept
+    verdict, findings = _run(blurry, unreadable, glare_review)
+    assert findings == [("IMAGE_BLURRY", Status.FAIL), ("MRZ_UNREADABLE", Status.PASS), ("IMAGE_GLARE", Status.REVIEW)]
+    assert verdict is Verdict.FIX_REQUIRED
+    # A review is no root cause: nothing is silenced by it.
+    _, kept = _run(_check("IMAGE_BLURRY", Status.REVIEW), unreadable)
+    assert kept == [("IMAGE_BLURRY", Status.REVIEW), ("MRZ_UNREADABLE", Status.FAIL)]

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from workers.checks.engine import CHECK_ERROR, CHECK_ERROR_REMEDIATION
+from workers.checks.precedence import SILENCES
 from workers.checks.registry import ALL_CHECKS, READERS
 from workers.checks.retired import RETIRED
 from workers.checks.spec import ALL_ROLES, Check, DocumentCheck
@@ -87,6 +88,16 @@ def render(checks: Sequence[Check] = ALL_CHECKS, retired: Mapping[str, str] = RE
         lines += [f"- `{r.name}`: {', '.join(sorted(r.roles))}" for r in READERS]
     else:
         lines.append("- none registered")
+    lines += [
+        "",
+        "## Root causes first",
+        "",
+        "When one of these fails on a document, the codes listed after it are not judged on that document: they "
+        'come back as `pass` with "Not judged because of CODE" in their message, so each problem is reported '
+        "once, by its root cause (workers/checks/precedence.py).",
+        "",
+    ]
+    lines += [f"- `{root}`: {', '.join(f'`{c}`' for c in sorted(codes))}" for root, codes in SILENCES.items()]
     if retired:
         lines += ["", "## Retired codes: never reused", ""]
         lines += [f"- `{code}`: {why}" for code, why in sorted(retired.items())]

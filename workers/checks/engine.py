@@ -24,6 +24,7 @@ from workers.checks.model import (
     overall,
 )
 from workers.checks.policy import Policy
+from workers.checks.precedence import silenced_by
 from workers.checks.quality.outline import Outline
 from workers.checks.registry import BUNDLE_CHECKS, DOCUMENT_CHECKS, READERS
 from workers.checks.spec import BundleCheck, DocumentCheck, Reader, Result
@@ -148,7 +149,8 @@ def check_bundle(
     for bcheck in bundle_checks:
         runner.run(bcheck.code, bcheck.remediation, None, _bind(bcheck.evaluate, bundle))
 
-    verdict, summary = overall(runner.findings)
+    findings = _root_causes_first(runner.findings)
+    verdict, summary = overall(findings)
     return BundleVerdict(
         batch_id=batch_id,
         reference=spec.reference,
@@ -156,10 +158,35 @@ def check_bundle(
         checked_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         engine_version=ENGINE_VERSION,
         policy=PolicyRef(name=policy.name, sha256=policy.sha256),
-        findings=runner.findings,
+        findings=findings,
         documents=[_summarise(doc) for doc in bundle.documents],
         summary=summary,
     )
+
+
+def _root_causes_first(findings: list[Finding]) -> list[Finding]:
+    """A finding that a failing root cause on the same document makes meaningless (precedence.SILENCES) is
+    kept as "not judged because of X" (status pass), so each problem is reported once, by its root cause."""
+    failing: dict[str | None, dict[str, Finding]] = {}
+    for f in findings:
+        if f.status is Status.FAIL and f.document is not None:
+            failing.setdefault(f.document, {}).setdefault(f.code, f)
+    out = []
+    for f in findings:
+        roots = failing.get(f.document, {})
+        root = silenced_by(f.code, list(roots)) if f.status is not Status.PASS else None
+        if root is None:
+            out.append(f)
+            continue
+        out.append(
+            Finding(
+                code=f.code,
+                status=Status.PASS,
+                document=f.document,
+                message=f"Not judged because of {root}, which comes first: {roots[root].message}",
+            )
+        )
+    return out
 
 
 def _bind(evaluate: Callable[[C], Result], ctx: C) -> Callable[[], Result]:

@@ -1,0 +1,64 @@
+"""One root cause, one finding: a generated defect's own code is the verdict's first finding, and the checks
+that the defect makes meaningless say "not judged because of" it instead of adding fails of their own."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fixtures.degrade import scene
+from tests.fixtures.engine_runs import run_engine
+from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
+from workers.checks.model import BundleVerdict, Status
+from workers.checks.precedence import SILENCES
+
+# Generated defect -> the root cause it must be reported as. The whole photo shrunk ("lowres") is too small
+# in pixels before its text is too small: IMAGE_TOO_SMALL is that one fact's finding.
+ROOT_CAUSE = {
+    "nodoc": "DOC_NOT_FOUND",
+    "cut": "DOC_CORNERS_CUT",
+    "small": "DOC_TOO_SMALL",
+    "perspective": "DOC_PERSPECTIVE",
+    "blur": "IMAGE_BLURRY",
+    "glare": "IMAGE_GLARE",
+    "shadow": "IMAGE_UNEVEN_LIGHT",
+    "dark": "IMAGE_TOO_DARK",
+    "overexposed": "IMAGE_OVEREXPOSED",
+    "occluded": "DOC_OBSTRUCTED",
+    "photocopy": "DOC_PHOTOCOPY",
+    "screen": "DOC_SCREEN_PHOTO",
+    "lowres": "IMAGE_TOO_SMALL",
+}
+TYPES = {"id_card": "id_card", "passport": "passport", "bill": "utility_bill"}
+SEEDS = range(3)  # an ID card, a passport page and a bill for most defects
+
+
+def _verdict(defect: str, seed: int) -> BundleVerdict:
+    s = scene(defect, seed=seed)
+    role = Role.PROOF_OF_ADDRESS if s.kind == "bill" else Role.ID_DOCUMENT
+    doc = DocumentSpec(role=role, file="d.jpg", type=TYPES[s.kind], issuing_country="SE")
+    spec = BundleSpec(reference=f"{defect}-{seed}", profile=Profile(full_name="Anna Maria Eriksson"), documents=[doc])
+    return run_engine(spec, {"d.jpg": s.jpeg()}, bundle_checks=[])
+
+
+@pytest.mark.parametrize("defect", sorted(ROOT_CAUSE))
+def test_each_generated_defect_is_reported_first_by_its_own_code(defect: str) -> None:
+    firsts, silenced = [], []
+    for seed in SEEDS:
+        verdict = _verdict(defect, seed)
+        flagged = [f for f in verdict.findings if f.status is not Status.PASS]
+        firsts.append(flagged[0].code if flagged else None)
+        silenced += [f for f in verdict.findings if f.message.startswith("Not judged because of")]
+    # The calibration detects each defect on 29-30 of 30 scenes: allow one miss in three.
+    assert firsts.count(ROOT_CAUSE[defect]) >= 2, firsts
+    # Whatever was silenced was silenced by a root cause that may silence it.
+    for f in silenced:
+        root = f.message.split()[4].rstrip(",")
+        assert f.code in SILENCES[root], (f.code, root)
+
+
+def test_a_blurred_passport_reports_blur_not_an_unreadable_mrz() -> None:
+    verdict = _verdict("blur", 1)
+    statuses = {f.code: f for f in verdict.findings}
+    assert statuses["IMAGE_BLURRY"].status is Status.FAIL
+    mrz = statuses["MRZ_UNREADABLE"]
+    assert mrz.status is Status.PASS and mrz.message.startswith("Not judged because of IMAGE_BLURRY")
