@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.fixtures.degrade import document_context, scene
+from tests.fixtures.degrade import CHECK_OF_DEFECT, document_context, scene
 from workers.checks.context import DocumentContext
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
@@ -22,22 +22,7 @@ from workers.checks.spec import DocumentCheck
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 
 # check code -> the generator defect it must catch
-DEFECT_OF = {
-    "DOC_NOT_FOUND": "nodoc",
-    "DOC_CORNERS_CUT": "cut",
-    "DOC_TOO_SMALL": "small",
-    "DOC_PERSPECTIVE": "perspective",
-    "IMAGE_BLURRY": "blur",
-    "IMAGE_GLARE": "glare",
-    "IMAGE_UNEVEN_LIGHT": "shadow",
-    "IMAGE_TOO_DARK": "dark",
-    "IMAGE_OVEREXPOSED": "overexposed",
-    "DOC_OBSTRUCTED": "occluded",
-    "BACKGROUND_BUSY": "cluttered",
-    "DOC_PHOTOCOPY": "photocopy",
-    "DOC_SCREEN_PHOTO": "screen",
-    "TEXT_RESOLUTION_LOW": "lowres",
-}
+DEFECT_OF = {code: defect for defect, code in CHECK_OF_DEFECT.items()}
 DOCUMENT_CHECKS = {c.code: c for c in CHECKS if not c.code.startswith("SELFIE_")}
 # Table rows: (check, label of the defect, the generator's defect, its options). Close-ups cut by the frame
 # (the visible part covering 0.6-0.9 of the photo) are read like flat scans filling the frame unless the

@@ -7,7 +7,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from tests.fixtures.degrade import Scene, clean_document, document_context, scene
+from tests.fixtures.degrade import CHECK_OF_DEFECT, Scene, clean_document, document_context, scene
 from tests.fixtures.documents import Person, encode_jpeg, encode_png, render_bill
 from tests.fixtures.identity_docs import render_registration
 from workers.checks.context import DocumentContext
@@ -19,22 +19,7 @@ from workers.checks.spec import DocumentCheck
 BY_CODE: dict[str, DocumentCheck] = {check.code: check for check in CHECKS}
 
 # check code -> the generator defect that must trigger it.
-DEFECTIVE = {
-    "DOC_NOT_FOUND": "nodoc",
-    "DOC_CORNERS_CUT": "cut",
-    "DOC_TOO_SMALL": "small",
-    "DOC_PERSPECTIVE": "perspective",
-    "IMAGE_BLURRY": "blur",
-    "IMAGE_GLARE": "glare",
-    "IMAGE_UNEVEN_LIGHT": "shadow",
-    "IMAGE_TOO_DARK": "dark",
-    "IMAGE_OVEREXPOSED": "overexposed",
-    "DOC_OBSTRUCTED": "occluded",
-    "BACKGROUND_BUSY": "cluttered",
-    "DOC_PHOTOCOPY": "photocopy",
-    "DOC_SCREEN_PHOTO": "screen",
-    "TEXT_RESOLUTION_LOW": "lowres",
-}
+DEFECTIVE = {code: defect for defect, code in CHECK_OF_DEFECT.items()}
 
 # Verdicts are tested over a range of seeds with a stated rate, never on one hand-picked seed: a single seed may
 # sit on a limit, and its verdict then flips with the CPU's OpenCV code path. The calibration bench

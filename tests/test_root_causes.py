@@ -5,27 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.degrade import scene
+from tests.fixtures.degrade import CHECK_OF_DEFECT, scene
 from tests.fixtures.engine_runs import run_engine
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Status
 from workers.checks.precedence import SILENCES
 
-# Generated defect -> the root cause it must be reported as. The whole photo shrunk ("lowres") is too small
-# in pixels before its text is too small: IMAGE_TOO_SMALL is that one fact's finding.
+# Generated defect -> the root cause it must be reported as: its own check, except the whole photo shrunk
+# ("lowres"), which is too small in pixels before its text is too small: IMAGE_TOO_SMALL is that one fact's
+# finding. A busy background is a review, never a root cause.
 ROOT_CAUSE = {
-    "nodoc": "DOC_NOT_FOUND",
-    "cut": "DOC_CORNERS_CUT",
-    "small": "DOC_TOO_SMALL",
-    "perspective": "DOC_PERSPECTIVE",
-    "blur": "IMAGE_BLURRY",
-    "glare": "IMAGE_GLARE",
-    "shadow": "IMAGE_UNEVEN_LIGHT",
-    "dark": "IMAGE_TOO_DARK",
-    "overexposed": "IMAGE_OVEREXPOSED",
-    "occluded": "DOC_OBSTRUCTED",
-    "photocopy": "DOC_PHOTOCOPY",
-    "screen": "DOC_SCREEN_PHOTO",
+    **{defect: code for defect, code in CHECK_OF_DEFECT.items() if defect != "cluttered"},
     "lowres": "IMAGE_TOO_SMALL",
 }
 TYPES = {"id_card": "id_card", "passport": "passport", "bill": "utility_bill"}
