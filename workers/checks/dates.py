@@ -28,6 +28,10 @@ _MONTHS = {
     for name in names
 }
 _WORDY = re.compile(r"^\s*(\d{1,2})\.?\s+([A-Za-z]+)\.?,?\s+(\d{4})\s*$|^\s*([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})\s*$")
+# As identity documents print it (ICAO Doc 9303 part 3, 4.1.4: day, month abbreviation, year; bilingual
+# documents add the month in a second language after a slash): '31 DEC/DÉC 30', '15 APR/AVR 2012'.
+_PRINTED = re.compile(r"^\s*(\d{1,2})\s*([^\W\d_]{3,9})\.?\s*/\s*([^\W\d_]{3,9})\.?\s*(\d{2}|\d{4})\s*$")
+_TWO_DIGIT_WORDY = re.compile(r"^\s*(\d{1,2})\s*([A-Za-z]{3,9})\.?\s*(\d{2})\s*$")
 
 
 @dataclass(frozen=True)
@@ -53,12 +57,45 @@ def _valid(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def read_date(text: str) -> DateReading | None:
+def _full_year(year_s: str, pivot: int | None) -> int | None:
+    if len(year_s) == 4:
+        return int(year_s)
+    if pivot is None:
+        return None
+    return (2000 if int(year_s) <= pivot else 1900) + int(year_s)
+
+
+def _printed(text: str, pivot: int | None) -> DateReading | None:
+    """'31 DEC/DÉC 30' and, with a `pivot`, '31 DEC 30': the day, a month name (English in at least one of
+    the two languages; two that are both known must agree) and a year."""
+    bilingual = _PRINTED.match(text)
+    two_digit = None if bilingual else _TWO_DIGIT_WORDY.match(text)
+    if bilingual:
+        day_s, year_s = bilingual[1], bilingual[4]
+        known = {m for m in (_MONTHS.get(bilingual[2].lower()), _MONTHS.get(bilingual[3].lower())) if m}
+    elif two_digit:
+        day_s, year_s = two_digit[1], two_digit[3]
+        known = {m for m in (_MONTHS.get(two_digit[2].lower()),) if m}
+    else:
+        return None
+    year = _full_year(year_s, pivot)
+    if len(known) != 1 or year is None:
+        return None
+    found = _valid(year, known.pop(), int(day_s))
+    return DateReading(text, (found,)) if found else None
+
+
+def read_date(text: str, *, pivot: int | None = None) -> DateReading | None:
     """Read `text` as a date. None if it is not a date at all.
 
     ISO `YYYY-MM-DD` and `YYYY/MM/DD` are certain; `DD/MM/YYYY` vs `MM/DD/YYYY` is ambiguous whenever both parts
-    are at most 12 and differ, and then both readings are returned rather than guessing.
+    are at most 12 and differ, and then both readings are returned rather than guessing. A two-digit year is
+    accepted only next to a month name and only when the caller says which century it is in: years up to
+    `pivot` are 20xx, later ones 19xx (numeric two-digit years stay refused: '03/04/05' has no safe reading).
     """
+    printed = _printed(text, pivot)
+    if printed is not None:
+        return printed
     wordy = _WORDY.match(text)
     if wordy:
         day_s, month_s, year_s = (

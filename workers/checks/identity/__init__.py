@@ -21,10 +21,11 @@ from workers.checks.identity.poa import (
     POA_READER,
 )
 from workers.checks.identity.policy_checks import DOCUMENT_TYPE_NOT_ACCEPTED
+from workers.checks.identity.printed_dates import PRINTED_DATES_READER
 from workers.checks.identity.reader import MRZ_READER
 from workers.checks.spec import BundleCheck, DocumentCheck, Reader
 
-READERS: list[Reader] = [MRZ_READER, POA_READER, REGISTRATION_READER]
+READERS: list[Reader] = [MRZ_READER, PRINTED_DATES_READER, POA_READER, REGISTRATION_READER]
 DOCUMENT_CHECKS: list[DocumentCheck] = [
     MRZ_UNREADABLE,
     MRZ_CHECK_DIGIT_INVALID,

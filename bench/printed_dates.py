@@ -1,0 +1,104 @@
+"""Printed expiry dates read from the visual zone of the real corpus images that print one.
+
+Ground truth: bench/printed_dates_truth.tsv (file, half, expiry as ISO, the expiry as printed), one line per image
+of bench/realworld_labels.tsv whose visible side prints an expiry date, from its notes and MANIFEST (the sidtd
+JSON files for the renders and their fakes; the VIZ date where the MRZ says otherwise). Each image is read the way
+the reader does it (`page_text.read_page` lines, then `printed_dates.read_printed_dates`), judged on 2026-12-02
+(the corpus README's reference day). An image is:
+  read       one certain date, the right one
+  ambiguous  the date left two ways (03.08.2026): the right one among them, no guess made
+  wrong      a certain date that is not the printed expiry, or an ambiguous one without it
+  missed     no expiry
+
+Run: .venv/bin/python -m bench.printed_dates [--half calibration|check] [--table]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from workers.checks.capture import Capture
+from workers.checks.identity.page_text import PAGE_SIDE, read_page
+from workers.checks.identity.printed_dates import OcrLine, read_printed_dates
+
+CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+TRUTH = Path(__file__).resolve().parent / "printed_dates_truth.tsv"
+# The corpus README's reference day: every getcontrol card that shows an expiry is expired on it.
+SUBMIT_ON = date(2026, 12, 2)
+HALVES = ("calibration", "check")
+STATUSES = ("read", "ambiguous", "missed", "wrong")
+
+
+@dataclass(frozen=True)
+class Truth:
+    file: str
+    half: str
+    expiry: date
+    printed: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    truth: Truth
+    status: str
+    got: str
+
+
+def truths(path: Path = TRUTH) -> list[Truth]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [Truth(r["file"], r["half"], date.fromisoformat(r["expiry"]), r["printed"]) for r in rows]
+
+
+def page_lines(path: Path) -> list[OcrLine] | None:
+    capture = Capture(data=path.read_bytes(), filename=path.name)
+    if not capture.decodes:
+        return None
+    return [OcrLine.of(line) for line in read_page(capture.rgb, capture.downscaled(PAGE_SIDE))]
+
+
+def judge(truth: Truth, lines: list[OcrLine] | None) -> Outcome:
+    reading = read_printed_dates(lines, SUBMIT_ON).expiry if lines is not None else None
+    if reading is None:
+        return Outcome(truth, "missed", "" if lines is not None else "(does not decode)")
+    if reading.value is not None:
+        return Outcome(truth, "read" if reading.value == truth.expiry else "wrong", reading.text)
+    return Outcome(truth, "ambiguous" if truth.expiry in reading.readings else "wrong", reading.text)
+
+
+def run(half: str | None = None, corpus: Path = CORPUS) -> list[Outcome]:
+    return [judge(t, page_lines(corpus / t.file)) for t in truths() if half in (None, t.half)]
+
+
+def tally(outcomes: list[Outcome]) -> dict[str, Counter[str]]:
+    counts: dict[str, Counter[str]] = {h: Counter() for h in HALVES}
+    for o in outcomes:
+        counts[o.truth.half][o.status] += 1
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--half", choices=HALVES)
+    parser.add_argument("--table", action="store_true", help="one line per image")
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        raise SystemExit(f"corpus not found at {CORPUS}")
+    outcomes = run(args.half)
+    if args.table:
+        for o in outcomes:
+            print(f"{o.truth.half:11} {o.status:9} {o.truth.expiry.isoformat()}  {o.got!r:24} {o.truth.file}")
+    for half, counts in tally(outcomes).items():
+        total = sum(counts.values())
+        if total:
+            figures = "  ".join(f"{s} {counts[s]}" for s in STATUSES)
+            print(f"{half:11} {total:3} images  {figures}  (read {counts['read'] / total:.0%})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Expiry and birth dates read from the labelled fields of a document's printed zone (synthetic OCR lines), the
+reader's place after the MRZ, DOCUMENT_EXPIRED on a licence read this way, and the real-corpus figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.filechecks import document_context
+from workers.checks.bundle.expiry import DOCUMENT_EXPIRED
+from workers.checks.context import FieldValue
+from workers.checks.dates import read_date
+from workers.checks.identity import READERS
+from workers.checks.identity.printed_dates import (
+    PRINTED_DATES_READER,
+    OcrLine,
+    PrintedDates,
+    field_value,
+    read_printed_dates,
+)
+from workers.checks.identity.reader import MRZ_READER
+from workers.checks.manifest import Declared, Role
+from workers.checks.model import Outcome, Status
+
+SUBMIT = date(2026, 12, 2)
+CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+# Floors at the figures reached by bench/printed_dates.py (see its report): images read with one certain,
+# right date (calibration 23 of 75, check 25 of 69 on 2026-12-02); a lower count is a regression. Wrong
+# dates: none allowed.
+READ_FLOOR = {"calibration": 23, "check": 25}
+
+
+def line(text: str, left: float, top: float, width: float = 200.0, height: float = 20.0) -> OcrLine:
+    return OcrLine(text, left, top, left + width, top + height)
+
+
+def read(*lines: OcrLine) -> PrintedDates:
+    return read_printed_dates(list(lines), SUBMIT)
+
+
+def iso(found: object) -> str | None:
+    reading = getattr(found, "value", None)
+    return reading.isoformat() if isinstance(reading, date) else None
+
+
+def test_value_on_the_label_line() -> None:
+    dates = read(line("4b. 31.12.2030", 10, 10), line("4a. 01.01.2016", 10, 40), line("3. 14.07.1985 LONDON", 10, 70))
+    assert iso(dates.expiry) == "2030-12-31"
+    assert iso(dates.birth) == "1985-07-14"
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "expected"),
+    [
+        ("Date of expiry", "31 DEC 2030", "2030-12-31"),
+        ("Gültig bis", "31.12.2030", "2030-12-31"),
+        ("Fecha de caducidad", "31 12 2030", "2030-12-31"),
+        ("Ważny do", "2030-12-31", "2030-12-31"),
+        ("有效期限", "2030年12月31日", "2030-12-31"),
+        ("Valid until", "31 DEC/DÉC 30", "2030-12-31"),
+    ],
+)
+def test_value_below_the_label(label: str, value: str, expected: str) -> None:
+    dates = read(line(label, 100, 100), line(value, 102, 122, width=120))
+    assert iso(dates.expiry) == expected
+
+
+def test_value_right_of_the_label() -> None:
+    assert iso(read(line("Exp", 10, 10, width=40), line("31/12/2030", 60, 10, width=120)).expiry) == "2030-12-31"
+
+
+def test_bilingual_label() -> None:
+    dates = read(line("Date of expiry / Date d'expiration", 10, 10, width=300), line("15.08.2028", 12, 33, 120))
+    assert iso(dates.expiry) == "2028-08-15"
+
+
+def test_two_columns_each_value_under_its_own_label() -> None:
+    labels = line("Date of issue/Date de délivrance Date of expiry/Date d'expiration", 10, 10, width=600)
+    dates = read(labels, line("29.07.2006", 12, 33, 100), line("29.07.2016", 322, 33, 100))
+    assert iso(dates.expiry) == "2016-07-29"
+    assert iso(dates.issue) == "2006-07-29"
+
+
+def test_ambiguous_date_is_not_guessed() -> None:
+    dates = read(line("Date of expiry", 10, 10), line("03/04/2030", 12, 33, 120))
+    assert dates.expiry is not None and dates.expiry.value is None
+    assert set(dates.expiry.readings) == {date(2030, 3, 4), date(2030, 4, 3)}
+    value = field_value(dates.expiry)
+    assert value == "03/04/2030"  # passed on as printed: read_date keeps both readings for the date checks
+    reading = read_date(value)
+    assert reading is not None and reading.ambiguous
+
+
+def test_birth_date_is_not_taken_for_expiry() -> None:
+    dates = read(line("Date of birth", 10, 10), line("14.07.1985", 12, 33, 120), line("Date of expiry", 300, 10))
+    assert dates.expiry is None
+    assert iso(dates.birth) == "1985-07-14"
+
+
+def test_value_between_two_labels_goes_to_neither() -> None:
+    dates = read(line("Date of birth", 10, 10), line("Date of expiry", 10, 60), line("14.07.2030", 12, 35, 120))
+    assert dates.expiry is None and dates.birth is None
+
+
+def test_expiry_before_birth_is_dropped() -> None:
+    dates = read(line("Date of birth 14.07.1985", 10, 10, 300), line("Expiry 01.02.1980", 10, 40, 300))
+    assert dates.expiry is None
+
+
+def test_mrz_lines_are_not_values() -> None:
+    assert read(line("Date of expiry", 10, 10), line("P<UTO<<31.12.2030<<<<", 12, 33, 300)).expiry is None
+
+
+def test_unlabelled_issue_and_expiry_ten_years_apart() -> None:
+    dates = read(line("22.06.1985", 10, 10), line("04.08.2016", 10, 40), line("03.08.2026", 10, 70))
+    assert dates.expiry is not None and date(2026, 8, 3) in dates.expiry.readings
+    assert read(line("22.06.1985", 10, 10), line("13.09.2026", 10, 40)).expiry is None  # no validity period
+
+
+def test_reader_runs_after_the_mrz_reader() -> None:
+    assert READERS.index(PRINTED_DATES_READER) == READERS.index(MRZ_READER) + 1
+
+
+def test_document_expired_fires_on_a_printed_licence_expiry(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workers.checks.identity import printed_dates
+
+    lines = [line("4a. 01.01.2015", 10, 10), line("4b. 01.01.2025", 10, 40)]
+    monkeypatch.setattr(printed_dates, "document_page", lambda doc: lines)
+    monkeypatch.setattr(printed_dates.OcrLine, "of", staticmethod(lambda page_line: page_line))
+    doc = document_context(b"", Role.ID_DOCUMENT)
+    for name, value in PRINTED_DATES_READER.read(doc).items():
+        doc.read_fields.setdefault(name, value)
+    assert doc.read_fields["expiry_date"] == FieldValue("2025-01-01", "printed")
+    outcome = DOCUMENT_EXPIRED.evaluate(doc)
+    assert isinstance(outcome, Outcome) and outcome.status is Status.FAIL
+
+
+def test_mrz_and_declared_values_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workers.checks.identity import printed_dates
+
+    monkeypatch.setattr(printed_dates, "document_page", lambda doc: [line("4b. 01.01.2025", 10, 10)])
+    monkeypatch.setattr(printed_dates.OcrLine, "of", staticmethod(lambda page_line: page_line))
+    doc = document_context(b"", Role.ID_DOCUMENT, declared=Declared(date_of_birth="1990-01-01"))
+    doc.read_fields["expiry_date"] = FieldValue("2031-05-05", "mrz")
+    assert PRINTED_DATES_READER.read(doc) == {}  # both fields known: no OCR pass, nothing printed taken
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("half", ["calibration", "check"])
+def test_corpus_read_rate_and_no_wrong_date(half: str) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"real corpus not found at {CORPUS} (only present in the project workspace)")
+    from bench.printed_dates import run, tally
+
+    counts = tally(run(half, CORPUS))[half]
+    assert counts["wrong"] == 0, counts
+    assert counts["read"] >= READ_FLOOR[half], counts

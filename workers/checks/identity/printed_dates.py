@@ -1,0 +1,201 @@
+"""The expiry date and date of birth printed in a document's visual zone, read from its labelled fields.
+
+Documents without an MRZ (driving licences, ID-card fronts) print their dates only there. The page's OCR lines
+(`page_text.document_page`, with their boxes) are searched for labels (`printed_labels`); a label's value is the
+date after it on the same line, else the date line nearest below or right of the label. Each value line goes to
+its nearest label of any kind, so a birth or issue date is never taken for an expiry. A date read two ways
+(03/04/2030) is passed on as printed: `read_date` keeps both readings and the date checks ask for review when the
+readings disagree. MRZ values (an earlier reader) and declared values win over printed ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from workers.checks.context import DocumentContext, FieldValue
+from workers.checks.dates import DateReading
+from workers.checks.identity.page_text import PageLine, document_page
+from workers.checks.identity.printed_labels import Kind, LabelSpan, dates_in, label_spans
+from workers.checks.manifest import Role
+from workers.checks.spec import Reader
+
+SOURCE = "printed"
+# How far a value may sit from its label, in label-line heights. Below: ICAO Doc 9303 part 3 puts a field's data
+# on the line under its caption, one caption height apart; 2.5 also spans a bilingual caption on two lines.
+BELOW_GAP = 2.5
+# Below: the value starts within this many heights of the label's column (cards left-align field and caption).
+COLUMN_SLACK = 1.5
+# Right: the value starts within this many heights of the label's end (licences print '4b. 31.12.2030' in
+# one row, which the detector may split in two boxes; 8 heights is about a caption's own width).
+RIGHT_GAP = 8.0
+# A value line whose two nearest labels (of different kinds) are this close in distance is left to neither.
+TIE_RATIO = 1.25
+# Oldest plausible birth year for a living document holder (the oldest verified person lived 122 years).
+MIN_BIRTH_YEAR = 1900
+# Validity periods are whole years: passports and ID cards at most 10 (EU Regulation 2019/1157 art. 3(5)),
+# driving licences 10, or up to 15 where a member state chooses (Directive 2006/126/EC art. 7(2)).
+MAX_VALIDITY_YEARS = 15
+_FIELDS = {Kind.EXPIRY: "expiry_date", Kind.BIRTH: "date_of_birth"}
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    """One OCR text line and its box on the upright page (pixels)."""
+
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 1.0)
+
+    @classmethod
+    def of(cls, line: PageLine) -> OcrLine:
+        xs, ys = [p[0] for p in line.upright_quad], [p[1] for p in line.upright_quad]
+        return cls(line.text, min(xs), min(ys), max(xs), max(ys))
+
+
+@dataclass(frozen=True)
+class _Label:
+    kind: Kind
+    line: OcrLine
+    left: float  # the label's own columns, estimated from its characters' share of the line
+    right: float
+
+
+@dataclass(frozen=True)
+class PrintedDates:
+    """What was read per field: the reading, or None when the printed value is missing or contradicts itself."""
+
+    expiry: DateReading | None
+    birth: DateReading | None
+    issue: DateReading | None
+
+
+def _columns(line: OcrLine, span: LabelSpan) -> tuple[float, float]:
+    width, n = line.right - line.left, max(len(line.text), 1)
+    return line.left + width * span.start / n, line.left + width * span.end / n
+
+
+def _distance(label: _Label, value: OcrLine) -> float | None:
+    """How far `value` lies from `label`, in label heights, if it is where the label's value would be."""
+    line, h = label.line, label.line.height
+    centre = (value.top + value.bottom) / 2
+    if line.top <= centre <= line.bottom:  # same row: the value must be to the right
+        gap = (value.left - label.right) / h
+        return max(gap, 0.0) if -0.5 <= gap <= RIGHT_GAP else None
+    gap = (value.top - line.bottom) / h
+    if centre <= line.bottom or gap > BELOW_GAP:
+        return None
+    off = max(label.left - value.right, value.left - label.right, 0.0) / h
+    return max(gap, 0.0) + off if off <= COLUMN_SLACK else None
+
+
+def read_printed_dates(lines: Sequence[OcrLine], submit_on: date) -> PrintedDates:
+    """The printed dates of a document from its OCR `lines` (any order), judged against the submission day."""
+    found: dict[Kind, list[DateReading]] = {kind: [] for kind in Kind}
+    labels: list[_Label] = []
+    values: list[tuple[OcrLine, str]] = []
+    for line in lines:
+        spans = label_spans(line.text)
+        if not spans:
+            if "<<" not in line.text:  # an MRZ line holds no printed field
+                values.append((line, line.text))
+            continue
+        if spans[0].start > 0:  # a value printed before the first label of its line ('01.01.2030 4b.')
+            values.append((line, line.text[: spans[0].start]))
+        for span in spans:
+            after = dates_in(line.text[span.end : span.value_end], span.kind, submit_on.year)
+            if after:
+                found[span.kind].append(after[0])
+            else:
+                labels.append(_Label(span.kind, line, *_columns(line, span)))
+    for value, text in values:
+        dated = [(kind, dates_in(text, kind, submit_on.year)) for kind in Kind]
+        if not any(readings for _, readings in dated):
+            continue
+        ranked = sorted((d, i) for i, label in enumerate(labels) if (d := _distance(label, value)) is not None)
+        if not ranked:
+            continue
+        best = labels[ranked[0][1]]
+        rivals = [labels[i] for d, i in ranked[1:] if d <= max(ranked[0][0], 0.2) * TIE_RATIO]
+        if any(r.kind is not best.kind for r in rivals):
+            continue  # halfway between two fields: neither takes it
+        readings = dict(dated)[best.kind]
+        if len(readings) == 1:
+            found[best.kind].append(readings[0])
+    if not found[Kind.EXPIRY] and not found[Kind.VALIDITY]:
+        unlabelled = [r for _, text in values for r in dates_in(text, Kind.EXPIRY, submit_on.year)]
+        found[Kind.EXPIRY] = anniversary_expiry(unlabelled)
+    return _agreed(found, submit_on)
+
+
+def _years_after(start: date, end: date) -> bool:
+    """Whether `end` is a whole number of years of validity after `start` (or the day before that)."""
+    for years in range(1, MAX_VALIDITY_YEARS + 1):
+        try:
+            anniversary = start.replace(year=start.year + years)
+        except ValueError:  # 29 February
+            anniversary = date(start.year + years, 3, 1)
+        if 0 <= (anniversary - end).days <= 1:
+            return True
+    return False
+
+
+def anniversary_expiry(dates: list[DateReading]) -> list[DateReading]:
+    """Where no label was read: the latest date on the page, when it falls a whole number of years (or a day
+    less) after another date on it: a validity period from an issue date. Empty when that is not so."""
+    latest: list[DateReading] = []
+    for end in dates:
+        others = [d for r in dates if r.readings != end.readings for d in r.readings]
+        if not others or min(end.readings) <= max(others):
+            continue
+        if any(
+            _years_after(s, e) for r in dates if r.readings != end.readings for s in r.readings for e in end.readings
+        ):
+            latest.append(end)
+    return latest[:1] if len({r.readings for r in latest}) == 1 else []
+
+
+def _one(readings: list[DateReading]) -> DateReading | None:
+    """The field's reading if every label that gave one agrees; several different readings: none."""
+    distinct = {r.readings for r in readings}
+    return readings[0] if len(distinct) == 1 else None
+
+
+def _agreed(found: dict[Kind, list[DateReading]], submit_on: date) -> PrintedDates:
+    expiry = _one(found[Kind.EXPIRY] + found[Kind.VALIDITY])
+    birth, issue = _one(found[Kind.BIRTH]), _one(found[Kind.ISSUE])
+    if birth is not None and not all(d.year >= MIN_BIRTH_YEAR and d <= submit_on for d in birth.readings):
+        birth = None  # not a living holder's birth date: misread
+    if expiry is not None:
+        earlier = [d for r in (birth, issue) if r is not None for d in r.readings]
+        if any(e <= d for e in expiry.readings for d in earlier):
+            expiry = None  # a document expires after its holder's birth and its own issue: misread
+    return PrintedDates(expiry, birth, issue)
+
+
+def field_value(reading: DateReading) -> str:
+    """ISO when the date is certain; else the text as printed, whose readings the date checks weigh."""
+    return reading.value.isoformat() if reading.value is not None else reading.text
+
+
+def read_printed(doc: DocumentContext) -> dict[str, FieldValue]:
+    missing = [name for name in _FIELDS.values() if doc.field(name) is None]
+    if not missing:
+        return {}  # the MRZ (or the declaration) already gave both: no OCR pass needed
+    lines = [OcrLine.of(line) for line in document_page(doc)]
+    printed = read_printed_dates(lines, doc.bundle.submit_on)
+    out = {}
+    for kind, reading in ((Kind.EXPIRY, printed.expiry), (Kind.BIRTH, printed.birth)):
+        if reading is not None and _FIELDS[kind] in missing:
+            out[_FIELDS[kind]] = FieldValue(field_value(reading), SOURCE)
+    return out
+
+
+PRINTED_DATES_READER = Reader(name="PRINTED_DATES_READER", roles=frozenset({Role.ID_DOCUMENT}), read=read_printed)

@@ -1,0 +1,122 @@
+"""The labels printed next to dates in a document's visual zone, and the dates printed after them.
+
+Labels are matched on a line folded to lower-case ASCII letter by letter (so a match's position is its position in
+the printed line); CJK labels are matched as printed. Dates are cut out of the text here and read by
+`workers.checks.dates.read_date` (one parser for every date in the engine).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from unidecode import unidecode
+
+from workers.checks.dates import DateReading, read_date
+
+
+class Kind(StrEnum):
+    EXPIRY = "expiry"
+    ISSUE = "issue"
+    BIRTH = "birth"
+    VALIDITY = "validity"  # 'Validity 17.10.03-09.05.2013': a range whose end is the expiry
+    OTHER = "other"  # a labelled field that holds no date (place of birth, authority...): it owns its value
+
+
+# EU driving licence field numbers (Directive 2006/126/EC, Annex I: 3 date and place of birth, 4a date of issue,
+# 4b date of expiry), then the labels in the languages of the corpus' documents and of the issue's list.
+_LABELS: dict[Kind, str] = {
+    Kind.EXPIRY: r"(?<![\w.])4b\b\.?|date\s*of\s*expir\w*|date\s*d\W{0,2}\s*expir\w*\.?|expir\w*|\bexp\b\.?|"
+    r"valid\s*(?:until|thru|through|to)\b|valid\w*\s*jusqu\w*|valable\s*jusqu\w*|gultig\s*bis|ablaufdatum|"
+    r"fecha\s*de\s*caducidad|caducidad|valido\s*hasta|data\s*di\s*scadenza|scadenza|geldig\s*tot|"
+    r"vervaldatum|wazny\s*do|data\s*waznosci|platnos\w*\s*do|datum\s*isteka|kehtiv\s*kuni|galioja\s*iki|"
+    r"voimassa|giltig\s*till|derig\w*\s*termin\w*|valido\s*ate|data\s*de\s*validade|有效期[限至]?",
+    Kind.ISSUE: r"(?<![\w.])4a\b\.?|date\s*of\s*issue|\bissued?\b|delivrance|ausstell\w*|expedicion|rilascio|"
+    r"afgifte|wydania|vydan\w*|izdavanja|valjaa|utfardande|kiadas|emissao|emision|签发日期|簽發日期|發照日期|"
+    r"发证日期",
+    Kind.BIRTH: r"^\s*3\.(?=\s|\d)|birth|naissance|geburt\w*|nacimiento|nascita|geboorte\w*|urodzenia|"
+    r"narozen\w*|narodenia|rodjenja|rodenja|sunniaeg|syntym\w*|dzimsanas|gimimo|szuletesi|fodelse\w*|"
+    r"nascimento|\bdob\b|出生日期",
+    Kind.VALIDITY: r"\bvalidity\b|valabilitate|validite|gultigkeit",
+    Kind.OTHER: r"place\s*of(?:\s*(?:issue|birth))?|lieu\s*de(?:\s*(?:naissance|delivrance))?|authority|"
+    r"autorite|nationality|nationalite|\bsex\b|surname|given\s*names?",
+}
+_LABEL = re.compile("|".join(f"(?P<{kind.value}>{pattern})" for kind, pattern in _LABELS.items()))
+
+_MONTH_WORD = r"[^\W\d_]{3,9}\.?"
+# Date-shaped runs: ISO, day-month-year with one separator, day + month name(s) + year, and CJK year-month-day.
+_DATE = re.compile(
+    r"(?<![\d])(?:"
+    r"\d{4}[-./]\d{1,2}[-./]\d{1,2}"
+    r"|\d{1,2}[./\-\s]\d{1,2}[./\-\s]\d{4}"
+    rf"|\d{{1,2}}\s*{_MONTH_WORD}(?:\s*/\s*{_MONTH_WORD})?\s*(?:\d{{4}}|\d{{2}})"
+    r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?"
+    r")(?![\d])"
+)
+_CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
+_RANGE = re.compile(r"[-–]\s*$")
+
+# Two-digit years next to a month name ('15 APR/AVR 12'): an expiry's 00-69 are 20xx, as the MRZ reads them
+# (mrz_parse.MrzFields.expiry_date); births and issues are never after the submission year.
+EXPIRY_PIVOT = 69
+
+
+@dataclass(frozen=True)
+class LabelSpan:
+    """A run of labels of one kind in a line (a bilingual label is one run) and the text after it."""
+
+    kind: Kind
+    start: int  # character offsets in the line
+    end: int
+    value_end: int  # where the next run of another kind starts (or the line's end)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII letter by letter (é -> e, ť -> t); characters without a one-letter ASCII form stay."""
+    out = []
+    for char in text:
+        plain = unidecode(char) if ord(char) < 0x2000 else char
+        out.append(plain if len(plain) == 1 else char)
+    return "".join(out).lower()
+
+
+def label_spans(text: str) -> list[LabelSpan]:
+    """The label runs in `text`, in order; neighbouring labels of one kind ('Date of expiry / Date
+    d'expiration') merge into one run."""
+    runs: list[tuple[Kind, int, int]] = []
+    for match in _LABEL.finditer(fold(text)):
+        kind = Kind(match.lastgroup or Kind.OTHER)
+        if runs and runs[-1][0] is kind and not _DATE.search(text[runs[-1][2] : match.start()]):
+            runs[-1] = (kind, runs[-1][1], match.end())
+        else:
+            runs.append((kind, match.start(), match.end()))
+    return [
+        LabelSpan(kind, start, end, runs[i + 1][1] if i + 1 < len(runs) else len(text))
+        for i, (kind, start, end) in enumerate(runs)
+    ]
+
+
+def _pivot(kind: Kind, submit_year: int) -> int:
+    return EXPIRY_PIVOT if kind in (Kind.EXPIRY, Kind.VALIDITY) else submit_year % 100
+
+
+def _read(text: str, kind: Kind, submit_year: int) -> DateReading | None:
+    cjk = _CJK.fullmatch(text.strip())
+    if cjk:
+        text = f"{cjk[1]}-{cjk[2]}-{cjk[3]}"
+    return read_date(text.strip(), pivot=_pivot(kind, submit_year))
+
+
+def dates_in(text: str, kind: Kind, submit_year: int) -> list[DateReading]:
+    """Every date printed in `text` (a field's value), read for a field of `kind`. A validity range
+    ('17.10.03-09.05.2013') gives its end only, and only for a VALIDITY label."""
+    text = re.sub(r"\s*([./-])\s*", r"\1", text)  # OCR spaces around separators: '31 .12. 2030'
+    found = []
+    for match in _DATE.finditer(text):
+        if kind is Kind.VALIDITY and not _RANGE.search(text[: match.start()]):
+            continue
+        reading = _read(match[0], kind, submit_year)
+        if reading is not None:
+            found.append(reading)
+    return found
