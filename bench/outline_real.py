@@ -1,0 +1,246 @@
+"""Document outline and DOC_PHOTOCOPY on the real corpus (../shared/corpus), per half of the real-world split.
+
+For the calibration half, the check half and all images (bench/realworld_labels.tsv, half column):
+1. the outline's IoU against every ground-truth quadrilateral (MANIFEST doc_quad: the 80 DLC-2021 greyscale
+   copies and the MIDV-500 frame): median, share >= 0.9, count, outlines not found;
+2. DOC_PHOTOCOPY (the rule's own measure and limit) caught on the greyscale copies (defect "photocopy") and
+   false flags on the genuine colour captures (GENUINE_COLOUR below);
+3. a per-image table (IoU where there is a ground truth, colourfulness, flagged or not).
+Only the outline and the photocopy measure are run (not the whole engine): a few minutes for 111 images.
+Run: .venv/bin/python -m bench.outline_real [--half calibration|check|all] [--jobs 2] [--table]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from bench.realworld_split import HALVES, definite, read_rows
+from workers.checks.capture import Capture
+from workers.checks.quality import thresholds as t
+from workers.checks.quality import views
+from workers.checks.quality.outline import document_outline
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / ".." / "shared" / "corpus"
+# Colour captures and colour renders of original documents: DOC_PHOTOCOPY must pass every one. The photos of
+# printed colour specimens (getcontrol, MIDV-500, MIDV-2020) and the SIDTD bona fide renders (not their fakes).
+GENUINE_COLOUR_SOURCES = (
+    "getcontrol_kyc_specimens",
+    "getcontrol_kyc_tensorflow",
+    "midv500_fcakyon",
+    "docsaid_midv2020",
+)
+GENUINE_COLOUR_FILES = ("sidtd/alb00.jpg", "sidtd/alb01.jpg", "sidtd/aze00.jpg", "sidtd/aze01.jpg")
+
+Quad = tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    file: str
+    half: str
+    grey_copy: bool  # labelled photocopy
+    colour: bool  # a genuine colour capture or render
+    quad: Quad | None  # ground truth
+
+
+@dataclass(frozen=True)
+class Measured:
+    file: str
+    outline: Quad | None
+    colourfulness: float
+    flagged: bool  # DOC_PHOTOCOPY fails
+    seconds: float
+
+
+def ground_truth() -> dict[str, Quad]:
+    """MANIFEST `doc_quad (...) = [[x, y], ...]` per `folder/file`."""
+    quads: dict[str, Quad] = {}
+    for manifest in CORPUS.glob("*/MANIFEST.tsv"):
+        _, rows = read_rows(manifest)
+        for row in rows:
+            found = re.search(r"doc_quad[^=]*= (\[\[.*?\]\])", row.get("ground_truth") or "")
+            if found:
+                points = json.loads(found.group(1))
+                quads[f"{manifest.parent.name}/{row['file']}"] = tuple((float(x), float(y)) for x, y in points)
+    return quads
+
+
+def load_items() -> list[Item]:
+    """The images that have a ground-truth quad, are greyscale copies or are genuine colour captures."""
+    _, rows = read_rows()
+    truth = ground_truth()
+    items = []
+    for row in rows:
+        name = row["file"]
+        grey = "photocopy" in definite(row["defects"])
+        colour = name.split("/")[0] in GENUINE_COLOUR_SOURCES or name in GENUINE_COLOUR_FILES
+        if (grey or colour or name in truth) and (CORPUS / name).is_file():
+            items.append(Item(name, row["half"], grey, colour, truth.get(name)))
+    return items
+
+
+def _readable(path: Path) -> bytes:
+    """The file's bytes; a TIFF (the MIDV-500 frame, refused by the file checks) re-encoded as PNG, same pixels."""
+    data = path.read_bytes()
+    if path.suffix.lower() not in (".tif", ".tiff"):
+        return data
+    pixels = np.asarray(cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR), dtype=np.uint8)
+    return bytes(cv2.imencode(".png", pixels)[1].tobytes())
+
+
+def measure(item: Item) -> Measured:
+    """The outline and DOC_PHOTOCOPY's measure, as the check computes them (one Capture per image)."""
+    start = time.perf_counter()
+    capture = Capture(data=_readable(CORPUS / item.file), filename=Path(item.file).with_suffix(".png").name)
+    outline = document_outline(capture)
+    # No outline: the check does not speak (DOC_NOT_FOUND does), so nothing is flagged.
+    value = float("nan") if outline is None else views.colourfulness(capture, outline)
+    corners = None if outline is None else tuple((float(x), float(y)) for x, y in outline.corners)
+    flagged = outline is not None and value < t.MIN_COLOURFULNESS
+    return Measured(item.file, corners, value, flagged, time.perf_counter() - start)
+
+
+def iou(a: Quad, b: Quad, side: int = 1024) -> float:
+    """Intersection over union of two polygons as sets (their convex hulls, rasterised on a side x side canvas):
+    independent of the corners' order."""
+    both = np.asarray(a + b, dtype=np.float64)
+    low = both.min(axis=0)
+    scale = (side - 1) / max(float((both.max(axis=0) - low).max()), 1e-9)
+    masks = []
+    for poly in (a, b):
+        mask = np.zeros((side, side), np.uint8)
+        hull = cv2.convexHull(np.round((np.asarray(poly) - low) * scale).astype(np.int32))
+        cv2.fillPoly(mask, [hull], 1)
+        masks.append(mask.astype(bool))
+    union = int(np.logical_or(*masks).sum())
+    return int(np.logical_and(*masks).sum()) / union if union else 0.0
+
+
+def score(item: Item, result: Measured) -> float | None:
+    """IoU against the ground truth (0 when no outline was found), None without a ground truth."""
+    if item.quad is None:
+        return None
+    return iou(item.quad, result.outline) if result.outline else 0.0
+
+
+def _init_worker() -> None:
+    cv2.setNumThreads(1)  # one process per core: OpenCV's own pool would only oversubscribe them
+
+
+def run(items: list[Item], jobs: int = 1, progress: bool = False) -> dict[str, Measured]:
+    done: Iterable[Measured]
+    pool = None
+    if jobs <= 1:
+        done = map(measure, items)
+    else:
+        pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=_init_worker)
+        done = pool.imap_unordered(measure, items, chunksize=2)
+    results = {}
+    for result in done:
+        results[result.file] = result
+        if progress:
+            print(f"[{len(results):3d}/{len(items)}] {result.seconds:5.2f}s {result.file}", file=sys.stderr)
+    if pool is not None:
+        pool.close()
+        pool.join()
+    return results
+
+
+@dataclass(frozen=True)
+class Figures:
+    quads: int
+    median_iou: float
+    share_iou_90: float
+    no_outline: int
+    copies: int
+    copies_caught: int
+    colour: int
+    colour_flagged: int
+
+
+def figures(items: list[Item], results: dict[str, Measured]) -> Figures:
+    ious = [s for item in items if (s := score(item, results[item.file])) is not None]
+    copies = [results[i.file] for i in items if i.grey_copy]
+    colour = [results[i.file] for i in items if i.colour]
+    return Figures(
+        quads=len(ious),
+        median_iou=statistics.median(ious) if ious else float("nan"),
+        share_iou_90=sum(x >= 0.9 for x in ious) / len(ious) if ious else float("nan"),
+        no_outline=sum(results[i.file].outline is None for i in items if i.quad is not None),
+        copies=len(copies),
+        copies_caught=sum(r.flagged for r in copies),
+        colour=len(colour),
+        colour_flagged=sum(r.flagged for r in colour),
+    )
+
+
+def _frac(k: int, n: int) -> str:
+    return f"{k}/{n} ({k / n:.0%})" if n else "0/0"
+
+
+def summary(scopes: list[tuple[str, Figures]]) -> str:
+    lines = ["| measure | " + " | ".join(name for name, _ in scopes) + " |", "|---" * (1 + len(scopes)) + "|"]
+    rows: list[tuple[str, Callable[[Figures], str]]] = [
+        ("outline IoU: ground-truth quads", lambda f: str(f.quads)),
+        ("outline IoU: median", lambda f: f"{f.median_iou:.3f}"),
+        ("outline IoU >= 0.9", lambda f: f"{round(f.share_iou_90 * f.quads)}/{f.quads} ({f.share_iou_90:.0%})"),
+        ("no outline found", lambda f: str(f.no_outline)),
+        ("DOC_PHOTOCOPY caught on greyscale copies", lambda f: _frac(f.copies_caught, f.copies)),
+        ("DOC_PHOTOCOPY false flags on genuine colour", lambda f: _frac(f.colour_flagged, f.colour)),
+    ]
+    for title, cell in rows:
+        lines.append(f"| {title} | " + " | ".join(cell(f) for _, f in scopes) + " |")
+    return "\n".join(lines)
+
+
+def table(items: list[Item], results: dict[str, Measured]) -> str:
+    lines = ["| file | half | kind | IoU | colourfulness | DOC_PHOTOCOPY |", "|---|---|---|---|---|---|"]
+    for item in sorted(items, key=lambda i: i.file):
+        r = results[item.file]
+        s = score(item, r)
+        kind = "grey copy" if item.grey_copy else ("colour" if item.colour else "-")
+        shown = "" if s is None else (f"{s:.3f}" if r.outline else "0 (none)")
+        lines.append(
+            f"| {item.file} | {item.half} | {kind} | {shown} | {r.colourfulness:.2f} | {'fail' if r.flagged else '-'} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Outline IoU and DOC_PHOTOCOPY on the real corpus.")
+    parser.add_argument("--half", choices=(*HALVES, "all"), default="all")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-table", action="store_true", help="leave out the per-image table")
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        sys.exit(f"corpus not found at {CORPUS.resolve()}: bench.outline_real needs ../shared/corpus")
+    items = [i for i in load_items() if args.half in ("all", i.half)]
+    start = time.perf_counter()
+    results = run(items, args.jobs, progress=True)
+    halves = HALVES if args.half == "all" else (args.half,)
+    scopes = [(half, figures([i for i in items if i.half == half], results)) for half in halves]
+    if args.half == "all":
+        scopes.append(("all", figures(items, results)))
+    print(f"# Outline and DOC_PHOTOCOPY on {len(items)} real images (limit {t.MIN_COLOURFULNESS:g})\n")
+    print(summary(scopes))
+    if not args.no_table:
+        print("\n" + table(items, results))
+    print(f"\n({time.perf_counter() - start:.0f} s with {args.jobs} processes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
