@@ -26,6 +26,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from bench.realworld import iou
 from bench.realworld_split import HALVES, definite, read_rows
 from workers.checks.capture import Capture
 from workers.checks.quality import thresholds as t
@@ -111,22 +112,6 @@ def measure(item: Item) -> Measured:
     corners = None if outline is None else tuple((float(x), float(y)) for x, y in outline.corners)
     flagged = outline is not None and value < t.MIN_COLOURFULNESS
     return Measured(item.file, corners, value, flagged, time.perf_counter() - start)
-
-
-def iou(a: Quad, b: Quad, side: int = 1024) -> float:
-    """Intersection over union of two polygons as sets (their convex hulls, rasterised on a side x side canvas):
-    independent of the corners' order."""
-    both = np.asarray(a + b, dtype=np.float64)
-    low = both.min(axis=0)
-    scale = (side - 1) / max(float((both.max(axis=0) - low).max()), 1e-9)
-    masks = []
-    for poly in (a, b):
-        mask = np.zeros((side, side), np.uint8)
-        hull = cv2.convexHull(np.round((np.asarray(poly) - low) * scale).astype(np.int32))
-        cv2.fillPoly(mask, [hull], 1)
-        masks.append(mask.astype(bool))
-    union = int(np.logical_or(*masks).sum())
-    return int(np.logical_and(*masks).sum()) / union if union else 0.0
 
 
 def score(item: Item, result: Measured) -> float | None:
