@@ -43,10 +43,12 @@ def _type_accepted(doc: DocumentContext) -> Outcome | None:
     policy = doc.bundle.policy
     accepted = accepted_types(policy, country)
     where = f"issued by {country}" if country else "of an unknown issuing country"
+    named = kind.replace("_", " ")
+    a_kind = f"{'An' if named[:1] in 'aeiou' else 'A'} {named}"  # "An id card", "A passport"
     if kind in accepted:
         return Outcome(
             status=Status.PASS,
-            message=f"A {kind.replace('_', ' ')} {where} is accepted by policy '{policy.name}'.",
+            message=f"{a_kind} {where} is accepted by policy '{policy.name}'.",
             measured=kind,
             threshold=", ".join(accepted),
             unit="document_type",
@@ -54,7 +56,7 @@ def _type_accepted(doc: DocumentContext) -> Outcome | None:
     suggestion = next((t for t in _PREFERENCE if t in accepted), accepted[0] if accepted else PASSPORT)
     return Outcome(
         status=Status.FAIL,
-        message=f"A {kind.replace('_', ' ')} {where} is not accepted by policy '{policy.name}' (accepted: "
+        message=f"{a_kind} {where} is not accepted by policy '{policy.name}' (accepted: "
         f"{', '.join(accepted)}). Send a {suggestion.replace('_', ' ')} instead.",
         measured=kind,
         threshold=", ".join(accepted),
