@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from contextlib import ExitStack
@@ -14,13 +13,45 @@ from rich.console import Console
 from rich.progress import Progress
 
 from service.cli.render import print_table
+from workers.checks.manifest import ManifestError, parse_manifest
 from workers.checks.model import BundleVerdict, Verdict
 
 
 def submit_folder(folder: Path, url: str, api_key: str, *, as_json: bool, poll_s: float = 0.5) -> int:
     err = Console(stderr=True)
-    manifest_bytes = (folder / "manifest.json").read_bytes()
-    names = sorted({d["file"] for b in json.loads(manifest_bytes)["bundles"] for d in b["documents"]})
+    try:
+        manifest_bytes = (folder / "manifest.json").read_bytes()
+        # Parsed here with the service's own parser, so a bad manifest is named before anything is uploaded.
+        manifest = parse_manifest(manifest_bytes)
+    except FileNotFoundError:
+        err.print(f"[red]no manifest.json in {folder}[/]")
+        return 2
+    except ManifestError as exc:
+        err.print(f"[red]manifest.json: {exc.field}: {exc.detail}[/]")
+        return 2
+    names = sorted({d.file for b in manifest.bundles for d in b.documents})
+    missing = [name for name in names if not (folder / name).is_file()]
+    if missing:
+        err.print(f"[red]files named in manifest.json but not in {folder}: {', '.join(missing)}[/]")
+        return 2
+    try:
+        return _submit(folder, manifest_bytes, names, url, api_key, as_json=as_json, poll_s=poll_s, err=err)
+    except httpx.HTTPError as exc:
+        err.print(f"[red]could not reach {url}: {type(exc).__name__}: {exc}[/]")
+        return 2
+
+
+def _submit(
+    folder: Path,
+    manifest_bytes: bytes,
+    names: list[str],
+    url: str,
+    api_key: str,
+    *,
+    as_json: bool,
+    poll_s: float,
+    err: Console,
+) -> int:
     headers = {"Authorization": f"Bearer {api_key}"}
     with httpx.Client(base_url=url.rstrip("/"), headers=headers, timeout=120) as client, ExitStack() as files:
         parts: list[tuple[str, tuple[str, object, str]]] = [
