@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 import anyio
 import msgspec
@@ -25,7 +26,7 @@ from service.batches.schemas import (
     VerdictPage,
 )
 from service.batches.store import BatchStore
-from service.errors import ManifestInvalidError, NotFoundError
+from service.errors import NotFoundError
 from service.openapi_docs import AUTH_PROBLEMS, SUBMIT_PROBLEMS, SubmissionOperation
 from workers.checks.model import BundleVerdict
 
@@ -42,8 +43,9 @@ def provide_store(request: Request[Any, Any, Any]) -> BatchStore:
     return BatchStore(request.app.state.redis, request.app.state.settings)
 
 
-def _links(batch_id: str) -> Links:
-    return Links(status=f"/v1/batches/{batch_id}", verdicts=f"/v1/batches/{batch_id}/verdicts")
+def _links(batch_id: str, reference: str | None = None) -> Links:
+    bundle = None if reference is None else f"/v1/batches/{batch_id}/bundles/{quote(reference, safe='')}"
+    return Links(status=f"/v1/batches/{batch_id}", verdicts=f"/v1/batches/{batch_id}/verdicts", bundle=bundle)
 
 
 def _accepted(batch_id: str, bundles: int, state: str = "queued") -> Response[BatchAccepted]:
@@ -51,12 +53,14 @@ def _accepted(batch_id: str, bundles: int, state: str = "queued") -> Response[Ba
     return Response(body, status_code=202, headers={"Location": body.links.status})
 
 
-async def _receive(request: Request[Any, Any, Any], store: BatchStore, tenant: str, key: str | None) -> str:
+async def _receive(
+    request: Request[Any, Any, Any], store: BatchStore, tenant: str, key: str | None, *, single: bool = False
+) -> str:
     settings = store.settings
     receiver = Receiver(store.redis, max_file_bytes=settings.limits.max_file_bytes, ttl_s=settings.redis.blob_ttl_s)
     upload = await receiver.receive(request.headers.get("content-type", ""), request.stream())
     try:
-        batch_id, _ = await store.create(tenant, upload, key)
+        batch_id, _ = await store.create(tenant, upload, key, single=single)
     except BaseException:
         await receiver.discard()
         raise
@@ -96,18 +100,17 @@ class BatchController(Controller):
     async def check_one(
         self, request: Request[Any, Any, Any], tenant: Tenant, store: Store, idempotency_key: IdempotencyKey
     ) -> Response[BundleVerdict | BatchAccepted]:
-        batch_id = await _receive(request, store, tenant, idempotency_key)
-        refs = await store.references(batch_id, 0, 2)
-        if len(refs) != 1:
-            await store.delete(batch_id)
-            raise ManifestInvalidError("POST /v1/check takes exactly one bundle", field="$.bundles")
+        batch_id = await _receive(request, store, tenant, idempotency_key, single=True)
+        refs = await store.references(batch_id, 0, 1)
         with anyio.move_on_after(store.settings.limits.inline_wait_s):
             while True:
                 raw = (await store.verdicts(batch_id, refs))[0]
                 if raw is not None:
                     return Response(msgspec.json.decode(raw, type=BundleVerdict), status_code=200)
                 await anyio.sleep(0.05)
-        return _accepted(batch_id, 1)  # type: ignore[return-value]
+        # Not ready in time: the bundle's own address, where the verdict will be (202 until then).
+        body = BatchAccepted(batch_id=batch_id, state="queued", bundles=1, links=_links(batch_id, refs[0]))
+        return Response(body, status_code=202, headers={"Location": body.links.bundle or body.links.status})
 
     @get("/v1/batches/{batch_id:str}", summary="Batch progress and verdict summary", responses=AUTH_PROBLEMS)
     async def status(self, batch_id: FromPath[str], tenant: Tenant, store: Store) -> BatchStatus:

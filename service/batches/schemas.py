@@ -9,9 +9,11 @@ import msgspec
 from workers.checks.model import BundleVerdict
 
 
-class Links(msgspec.Struct):
+class Links(msgspec.Struct, omit_defaults=True):
     status: str
     verdicts: str
+    # Only in POST /v1/check's 202: where the one bundle's verdict will be.
+    bundle: str | None = None
 
 
 class BatchAccepted(msgspec.Struct):

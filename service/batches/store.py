@@ -69,10 +69,15 @@ class BatchStore:
         found = await self.redis.get(keys.idempotency(tenant, digest))
         return _text(found) if found else None
 
-    async def create(self, tenant: str, upload: Upload, idempotency_key: str | None) -> tuple[str, bool]:
+    async def create(
+        self, tenant: str, upload: Upload, idempotency_key: str | None, *, single: bool = False
+    ) -> tuple[str, bool]:
         """Turn a received upload into a queued batch. Returns (batch id, created); created is False when the
-        idempotency key names an earlier batch (the upload is then discarded)."""
+        idempotency key names an earlier batch (the upload is then discarded). `single`: the manifest must hold
+        exactly one bundle (POST /v1/check), refused before anything is written or queued."""
         manifest = _validated(upload, self.settings.limits.max_bundles)
+        if single and len(manifest.bundles) != 1:
+            raise ManifestInvalidError("POST /v1/check takes exactly one bundle", field="$.bundles")
         batch_id = new_batch_id()
         if idempotency_key:
             digest = hashlib.sha256(idempotency_key.encode()).hexdigest()

@@ -80,13 +80,14 @@ def test_inline_check_answers_202_with_links_when_the_verdict_is_late(tmp_path: 
         body = answer.json()
         batch_id = body["batch_id"]
         assert body["bundles"] == 1 and body["state"] == "queued"
-        assert answer.headers["location"] == body["links"]["status"] == f"/v1/batches/{batch_id}"
-        status = client.get(answer.headers["location"])
+        bundle_link = f"/v1/batches/{batch_id}/bundles/L-1"
+        assert answer.headers["location"] == body["links"]["bundle"] == bundle_link
+        assert body["links"]["status"] == f"/v1/batches/{batch_id}"
+        status = client.get(body["links"]["status"])
         assert status.status_code == 200, status.text
         assert status.json()["counts"] == {"total": 1, "done": 0, "pending": 1}
         listed = client.get(body["links"]["verdicts"])
         assert listed.status_code == 200 and listed.json()["total"] == 1 and listed.json()["items"] == []
-        bundle_link = f"/v1/batches/{batch_id}/bundles/L-1"
         pending = client.get(bundle_link)
         assert pending.status_code == 202
         assert pending.json() == {"batch_id": batch_id, "reference": "L-1", "state": "pending"}
@@ -104,11 +105,14 @@ def test_inline_check_answers_202_with_links_when_the_verdict_is_late(tmp_path: 
         assert client.get(body["links"]["verdicts"]).json()["items"] == [verdict]
 
 
-def test_inline_check_takes_exactly_one_bundle(stack: Stack) -> None:
+def test_inline_check_takes_exactly_one_bundle_and_queues_nothing_when_refused(tmp_path: Path) -> None:
+    # No worker: a task queued by mistake would stay in the queue for the assertion to see.
     doc = manifest(good_bundle("C-1", "c1"), good_bundle("C-2", "c2"))
-    with stack.client() as client:
+    with running_stack(tmp_path, workers=0) as idle, idle.client() as client:
         answer = client.post("/v1/check", files=multipart(doc, {**good_files("c1"), **good_files("c2")}))
-    assert answer.status_code == 422 and answer.json()["field"] == "$.bundles"
+        assert answer.status_code == 422 and answer.json()["field"] == "$.bundles", answer.text
+        assert idle.redis.llen("kyc.bundles") == 0
+        assert list(idle.redis.scan_iter(match="kyc:*")) == []
 
 
 def test_delete_removes_files_and_verdicts(stack: Stack) -> None:
