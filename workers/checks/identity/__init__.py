@@ -1,6 +1,7 @@
 """Identity data: MRZ, printed fields, dates, names, proof of address, corporate papers, country policy."""
 
 from workers.checks.identity.birth_checks import DOB_AMBIGUITY_RESOLVED, DOB_MISMATCH
+from workers.checks.identity.card_back import ID_CARD_BACK_MISSING
 from workers.checks.identity.corporate import (
     AUTH_COMPANY_NOT_NAMED,
     AUTH_PERSON_NOT_NAMED,
@@ -43,4 +44,4 @@ DOCUMENT_CHECKS: list[DocumentCheck] = [
     AUTH_PERSON_NOT_NAMED,
     AUTH_SIGNATURE_MISSING,
 ]
-BUNDLE_CHECKS: list[BundleCheck] = [DOB_MISMATCH, DOB_AMBIGUITY_RESOLVED, NAME_MISMATCH]
+BUNDLE_CHECKS: list[BundleCheck] = [DOB_MISMATCH, DOB_AMBIGUITY_RESOLVED, NAME_MISMATCH, ID_CARD_BACK_MISSING]

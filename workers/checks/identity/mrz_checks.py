@@ -16,8 +16,8 @@ _ID = frozenset({Role.ID_DOCUMENT})
 # Where the MRZ is printed, by document type (ICAO Doc 9303): a passport on its data page (part 4, TD3), a visa
 # on its sticker (part 7, MRV); ID cards and residence permits (TD1, part 5) on the back; driving licences
 # (ISO/IEC 18013) carry none.
-_MRZ_ON_FRONT = {"passport", "visa"}
-_MRZ_ON_BACK = {"id_card", "residence_permit"}
+MRZ_ON_FRONT = {"passport", "visa"}
+MRZ_ON_BACK = {"id_card", "residence_permit"}
 CHECK_NAMES = {
     "doc": "document number",
     "dob": "date of birth",
@@ -44,9 +44,9 @@ def mrz_expected(kind: str, side: Side | None) -> bool | None:
     the manifest does not say enough to know (no type, or a card whose side is not given)."""
     if not kind:
         return None
-    if kind in _MRZ_ON_FRONT:
+    if kind in MRZ_ON_FRONT:
         return side is not Side.BACK
-    if kind in _MRZ_ON_BACK:
+    if kind in MRZ_ON_BACK:
         return None if side is None else side is Side.BACK
     return False
 
@@ -58,7 +58,7 @@ def _not_judged(reason: str) -> Outcome:
 def _unreadable(doc: DocumentContext) -> Outcome | None:
     kind = (doc.spec.type or "").lower()
     expected = mrz_expected(kind, doc.spec.side)
-    if expected is False and kind not in _MRZ_ON_BACK:
+    if expected is False and kind not in MRZ_ON_BACK:
         return None  # driving licences and other types carry no MRZ
     reading = mrz_reading(doc)
     if reading is not None and any(reading.parsed.checks.values()):

@@ -28,7 +28,7 @@ def accepted_types(policy: Policy, country: str | None) -> tuple[str, ...]:
     return tuple(listed)
 
 
-def _type_and_country(doc: DocumentContext) -> tuple[str | None, str | None]:
+def document_type_and_country(doc: DocumentContext) -> tuple[str | None, str | None]:
     kind = doc.spec.type or (doc.read_fields["document_type"].value if "document_type" in doc.read_fields else None)
     country = doc.spec.issuing_country
     if not country and "issuing_country" in doc.read_fields:
@@ -37,7 +37,7 @@ def _type_and_country(doc: DocumentContext) -> tuple[str | None, str | None]:
 
 
 def _type_accepted(doc: DocumentContext) -> Outcome | None:
-    kind, country = _type_and_country(doc)
+    kind, country = document_type_and_country(doc)
     if kind is None:
         return None
     policy = doc.bundle.policy
