@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar
 
+from kombu.exceptions import OperationalError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.types import ExceptionHandlersMap
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 PROBLEM_JSON = "application/problem+json"
 _TYPE_BASE = "https://kyc-preflight.dev/problems/"
+# Redis unreachable, timing out or still loading its data after a restart (BusyLoadingError is a
+# ConnectionError), and the broker (the same Redis) refusing a message: 503 with Retry-After, not a 500.
+REDIS_OUTAGE: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+_OUTAGE = (*REDIS_OUTAGE, OperationalError)
+# Retry-After of a 503 when the app state carries no settings (it always does in service.app).
+_DEFAULT_RETRY_AFTER_S = 5
+
+log = logging.getLogger(__name__)
 
 
 class PreflightError(Exception):
@@ -65,17 +77,51 @@ class ServiceUnavailableError(PreflightError):
     title = "Service not ready"
 
 
-def problem(status: int, slug: str, title: str, detail: str, field: str | None = None, **extra: Any) -> Response[Any]:
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    field: str | None = None,
+    *,
+    retry_after_s: int | None = None,
+    **extra: Any,
+) -> Response[Any]:
     body: dict[str, Any] = {"type": _TYPE_BASE + slug, "title": title, "status": status, "detail": detail}
     if field is not None:
         body["field"] = field
     body.update(extra)
-    headers = {"WWW-Authenticate": 'Bearer realm="kyc-preflight"'} if status == 401 else None
-    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    headers: dict[str, str] = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="kyc-preflight"'
+    if retry_after_s is not None:
+        headers["Retry-After"] = str(retry_after_s)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers or None)
 
 
-def _preflight(_: Request[Any, Any, Any], exc: PreflightError) -> Response[Any]:
-    return problem(exc.status, exc.slug, exc.title, exc.detail, exc.field, **exc.extra)
+def _retry_after_s(request: Request[Any, Any, Any]) -> int:
+    settings = request.app.state.get("settings")
+    return int(settings.redis_client.retry_after_s) if settings is not None else _DEFAULT_RETRY_AFTER_S
+
+
+def _preflight(request: Request[Any, Any, Any], exc: PreflightError) -> Response[Any]:
+    retry_after = _retry_after_s(request) if exc.status == 503 else None
+    return problem(exc.status, exc.slug, exc.title, exc.detail, exc.field, retry_after_s=retry_after, **exc.extra)
+
+
+def _outage(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Redis (store and broker) is unreachable, e.g. restarting: nothing is wrong with the request, so 503 with
+    Retry-After; the Redis client reconnects by itself once Redis is back."""
+    log.warning(
+        "%s %s: Redis unreachable (%s)", request.method, request.scope.get("path_template", "?"), type(exc).__name__
+    )
+    return _preflight(request, ServiceUnavailableError("Redis is not reachable; try again shortly"))
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Anything else: logged by type only (an exception's text may quote a manifest), answered as a problem."""
+    log.error("%s %s: unexpected %s", request.method, request.scope.get("path_template", "?"), type(exc).__name__)
+    return problem(500, "internal-error", "Internal error", "The request could not be completed; it was logged.")
 
 
 def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -92,4 +138,9 @@ def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     return problem(exc.status_code, "http-error", str(exc.detail), str(exc.detail), field)
 
 
-EXCEPTION_HANDLERS: ExceptionHandlersMap = {PreflightError: _preflight, HTTPException: _http}
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    PreflightError: _preflight,
+    HTTPException: _http,
+    **dict.fromkeys(_OUTAGE, _outage),
+    Exception: _unexpected,
+}

@@ -28,12 +28,19 @@ def _problem(description: str) -> ResponseSpec:
     )
 
 
-AUTH_PROBLEMS = {401: _problem("Missing or unknown API key"), 404: _problem("No such batch for this tenant")}
+# Redis (store and broker) unreachable, e.g. restarting: the request can be sent again after Retry-After seconds.
+_UNAVAILABLE = _problem("Redis is unreachable (restarting?); send again after the Retry-After header's seconds")
+AUTH_PROBLEMS = {
+    401: _problem("Missing or unknown API key"),
+    404: _problem("No such batch for this tenant"),
+    503: _UNAVAILABLE,
+}
 SUBMIT_PROBLEMS = {
     401: _problem("Missing or unknown API key"),
     413: _problem("A file or the request is over the hard size cap"),
     415: _problem("The body is neither multipart/form-data nor application/zip"),
     422: _problem("The manifest cannot be accepted; `field` names where"),
+    503: _UNAVAILABLE,
 }
 
 _MANIFEST = Schema(type=OpenAPIType.STRING, description="The manifest JSON (ARCHITECTURE section 1)")

@@ -8,16 +8,22 @@ from celery import Celery
 from celery.signals import worker_init, worker_process_init
 
 from workers.allocator import keep_freed_memory
-from workers.settings import get_settings
+from workers.settings import RedisClientSettings, get_settings
 
 
-def _transport_options(visibility_timeout_s: int) -> dict[str, int]:
+def _transport_options(visibility_timeout_s: int, client: RedisClientSettings) -> dict[str, Any]:
     """Kombu sweeps for abandoned messages every interval x throttle seconds (10 x 10 by default): far
-    longer than our visibility timeout. Sweep every quarter timeout (at most every 10 s), scanning each time."""
+    longer than our visibility timeout. Sweep every quarter timeout (at most every 10 s), scanning each time.
+    The broker's connections get the same timeouts and health checks as our own Redis clients, so that a
+    consumer whose connection a Redis restart broke notices it, reconnects and consumes again."""
     return {
         "visibility_timeout": visibility_timeout_s,
         "unacked_restore_interval": max(1, min(10, visibility_timeout_s // 4)),
         "unacked_restore_throttle": 1,
+        "socket_timeout": client.socket_timeout_s,
+        "socket_connect_timeout": client.socket_connect_timeout_s,
+        "socket_keepalive": True,
+        "health_check_interval": client.health_check_interval_s,
     }
 
 
@@ -29,17 +35,26 @@ def create_celery() -> Celery:
         task_acks_late=True,
         # A worker process killed mid-task (OOM, kill -9) puts its message back instead of losing the bundle.
         task_reject_on_worker_lost=True,
-        # A task that fails (Redis briefly unreachable...) is not acknowledged either: it comes back after the
-        # visibility timeout; the attempt counter in workers.tasks turns a bundle that keeps failing into a
-        # review verdict instead of an endless loop.
+        # A task that times out is requeued, not acknowledged. (A task that raises is rejected without requeue,
+        # that is dropped: so check_bundle never lets Redis errors out; it retries them, see workers.tasks.)
         task_acks_on_failure_or_timeout=False,
         task_ignore_result=True,  # verdicts are stored by the task itself, under our own keys
         worker_prefetch_multiplier=1,
         worker_concurrency=settings.worker.concurrency,
         task_soft_time_limit=settings.worker.soft_time_limit_s,
         task_time_limit=settings.worker.hard_time_limit_s,
-        broker_transport_options=_transport_options(settings.worker.effective_visibility_timeout_s),
+        broker_transport_options=_transport_options(
+            settings.worker.effective_visibility_timeout_s, settings.redis_client
+        ),
+        # A worker started before Redis, or whose Redis restarts, keeps trying to (re)connect forever rather
+        # than exiting after 100 attempts: it consumes again as soon as Redis is back.
         broker_connection_retry_on_startup=True,
+        broker_connection_retry=True,
+        broker_connection_max_retries=None,
+        # Tasks running when the broker connection drops are not cancelled: they ride the outage out themselves
+        # (workers.tasks waits for Redis, then retries); cancelling would throw their work away and leave their
+        # messages to the visibility timeout. (Celery warns that its default becomes True in 6.0.)
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_hijack_root_logger=False,
         # Images are decoded in the worker; recycle a process that has grown past 1.5 GB.
         worker_max_memory_per_child=1_500_000,

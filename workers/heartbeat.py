@@ -9,7 +9,7 @@ from typing import Any
 import redis
 from celery.signals import worker_ready, worker_shutdown
 
-from workers import keys
+from workers import compaction, keys
 from workers.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,8 @@ def _beat(hostname: str) -> None:
     while not _stop.is_set():
         try:
             client.set(key, "alive", ex=HEARTBEAT_TTL_S)
+            # A deletion whose AOF rewrite fell inside the rate limit, or data that expired: rewrite now.
+            compaction.request_rewrite(client, get_settings().sealing, deleted=False)
         except redis.RedisError as exc:
             log.warning("heartbeat failed: %s", type(exc).__name__)
         _stop.wait(HEARTBEAT_PERIOD_S)

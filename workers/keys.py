@@ -19,13 +19,18 @@ def refs(batch_id: str) -> str:
 
 
 def bundle_spec(batch_id: str, index: int) -> str:
-    """The bundle's manifest entry (personal data): deleted once its verdict is stored."""
+    """The bundle's manifest entry (personal data, sealed): deleted once its verdict is stored."""
     return f"{PREFIX}:b:{batch_id}:spec:{index}"
 
 
 def blob(batch_id: str, index: int, doc: int) -> str:
-    """One uploaded file's bytes: deleted once its bundle is checked, expires unread otherwise."""
+    """One uploaded file's bytes (sealed): deleted once its bundle is checked, expires unread otherwise."""
     return f"{PREFIX}:b:{batch_id}:blob:{index}:{doc}"
+
+
+def data_key(batch_id: str) -> str:
+    """The batch's data key, wrapped by the master key (workers/sealing.py): lives as long as its verdicts."""
+    return f"{PREFIX}:b:{batch_id}:key"
 
 
 def attempts(batch_id: str) -> str:
@@ -34,7 +39,8 @@ def attempts(batch_id: str) -> str:
 
 
 def verdicts(batch_id: str) -> str:
-    """Hash: reference -> verdict JSON."""
+    """Hash: reference -> verdict JSON, sealed (plain only for an error verdict of a bundle whose data could not
+    be opened: it quotes nothing of the bundle)."""
     return f"{PREFIX}:b:{batch_id}:verdicts"
 
 
@@ -60,5 +66,14 @@ def worker_heartbeat(hostname: str) -> str:
     return f"{PREFIX}:worker:{hostname}"
 
 
+def blob_pattern(batch_id: str, index: int) -> str:
+    return f"{PREFIX}:b:{batch_id}:blob:{index}:*"
+
+
 WORKER_HEARTBEAT_PATTERN = f"{PREFIX}:worker:*"
+# workers/compaction.py: something was deleted since the last AOF rewrite / a rewrite was asked for lately /
+# a rewrite happened within the maximum age.
+AOF_DIRTY = f"{PREFIX}:aof:dirty"
+AOF_RECENT = f"{PREFIX}:aof:recent"
+AOF_FRESH = f"{PREFIX}:aof:fresh"
 ALL_DOCUMENT_BLOBS_PATTERN = f"{PREFIX}:*blob*"

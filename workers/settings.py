@@ -29,6 +29,48 @@ class RedisSettings:
 
 
 @dataclass(frozen=True)
+class RedisClientSettings:
+    """How every Redis client (the API's, the workers', the Celery broker's) rides out a Redis restart."""
+
+    # A command that gets no reply for this long fails (and is retried) instead of waiting forever on a Redis
+    # that vanished without closing the TCP connection; far above our slowest command (a bundle's files, MGET).
+    socket_timeout_s: float = field(default_factory=lambda: _float("PREFLIGHT_REDIS_SOCKET_TIMEOUT_S", 15.0))
+    # A Redis that is down refuses at once; this only bounds a connect to a host that does not answer at all.
+    socket_connect_timeout_s: float = field(default_factory=lambda: _float("PREFLIGHT_REDIS_CONNECT_TIMEOUT_S", 5.0))
+    # A pooled connection idle for longer than this is PINGed before it is used, so one that a Redis restart
+    # broke is replaced quietly instead of failing the request it was taken for. Costs one PING per idle use.
+    health_check_interval_s: int = field(default_factory=lambda: _int("PREFLIGHT_REDIS_HEALTH_CHECK_S", 2))
+    # A command that meets a broken connection reconnects and is sent again up to this many times, waiting
+    # base x 2^n seconds (full jitter, at most cap) in between: this rides out a blip of about a second. A
+    # longer outage is the caller's: the API answers 503, a worker retries its task (WorkerOutageSettings).
+    retries: int = 3
+    retry_base_s: float = 0.1
+    retry_cap_s: float = 1.0
+    # The API's 503 while Redis is unreachable says Retry-After this many seconds: Redis restarting with its
+    # append-only file is back within seconds for our data sizes.
+    retry_after_s: int = 5
+
+
+@dataclass(frozen=True)
+class WorkerOutageSettings:
+    """A bundle whose task met an unreachable Redis is retried, never dropped, never judged for the outage."""
+
+    # The task waits in place for Redis to answer again (PING every base x 2^n s, full jitter, at most cap)
+    # while its time limit allows; a restart with AOF takes seconds, a broken host minutes.
+    wait_base_s: float = 0.25
+    wait_cap_s: float = 5.0
+    # Then the task is sent again (Celery retry) after a countdown drawn from [cap/2, cap] with cap =
+    # base x 2^retries (at most backoff_cap_s): the jitter spreads the herd of bundles that met the same
+    # outage over a few seconds instead of hitting a Redis that has just loaded its AOF all at once.
+    backoff_base_s: float = 1.0
+    backoff_cap_s: float = 30.0
+    # Outages in a row a bundle rides out: each waits for Redis as above, then counts down 1, 2, 4 ... 30 s
+    # (some four minutes of countdowns in all). Beyond that a Redis that answers PING but keeps failing this
+    # bundle's commands earns it a review verdict instead of an endless loop.
+    max_retries: int = field(default_factory=lambda: _int("PREFLIGHT_OUTAGE_MAX_RETRIES", 12))
+
+
+@dataclass(frozen=True)
 class WorkerSettings:
     # The engine checks a bundle in about a second; the soft limit leaves room for OCR of five documents.
     soft_time_limit_s: int = field(default_factory=lambda: _int("PREFLIGHT_TASK_SOFT_LIMIT_S", 120))
@@ -71,11 +113,26 @@ class AuthSettings:
 
 
 @dataclass(frozen=True)
+class SealingSettings:
+    # Base64 of 32 random bytes; the API and every worker need the same. Several, comma separated, to rotate:
+    # the first wraps new batches' data keys, each of them unwraps (workers/sealing.py). Never printed.
+    master_keys: str = field(default_factory=lambda: os.environ.get("PREFLIGHT_MASTER_KEY", ""), repr=False)
+    # After a batch is finalized or deleted, Redis is asked to rewrite its append-only file (which drops deleted
+    # keys, wrapped data keys included) at most this often; 0 never asks (workers/compaction.py).
+    aof_rewrite_interval_s: int = field(default_factory=lambda: _int("PREFLIGHT_AOF_REWRITE_INTERVAL_S", 60))
+    # ... and at least this often anyway, for what expired meanwhile (retention, files never read).
+    aof_rewrite_max_age_s: int = field(default_factory=lambda: _int("PREFLIGHT_AOF_REWRITE_MAX_AGE_S", 3600))
+
+
+@dataclass(frozen=True)
 class Settings:
     redis: RedisSettings = field(default_factory=RedisSettings)
+    redis_client: RedisClientSettings = field(default_factory=RedisClientSettings)
+    outage: WorkerOutageSettings = field(default_factory=WorkerOutageSettings)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
+    sealing: SealingSettings = field(default_factory=SealingSettings)
 
 
 @cache

@@ -1,16 +1,29 @@
-"""The worker side of the Redis layout: load a bundle's job, store its verdict exactly once, purge its files."""
+"""The worker side of the Redis layout: load a bundle's job, store its verdict exactly once, purge its files.
+
+Jobs, files and verdicts are sealed with the batch's data key (workers/sealing.py); a bundle whose data does not
+open (another master key, altered bytes) gets an error verdict here instead of a check.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import msgspec
 import redis
 
-from workers import keys
-from workers.checks.manifest import BundleSpec
+from workers import compaction, keys
+from workers.checks.engine import error_verdict
+from workers.checks.manifest import BundleSpec, Profile
 from workers.checks.model import BundleVerdict, Status
+from workers.checks.policy import load_policy
+from workers.sealing import BatchSealer, Keyring, MasterKeyError, SealError, file_name, job_name, verdict_name
+from workers.settings import SealingSettings, get_settings
+
+log = logging.getLogger(__name__)
+# Data keys of recent batches, unwrapped once per worker process.
+_SEALER_CACHE = 256
 
 # Stores the verdict only if this bundle has none yet, counts it, and finalizes the batch when it is the last
 # one. Atomic in Redis, so a redelivered or duplicated task stores nothing new and counts nothing twice.
@@ -43,16 +56,87 @@ class BundleJob(msgspec.Struct):
     policy: str
     # Per document, in spec order: the Redis key holding its bytes.
     blob_keys: list[str]
+    # The batch it belongs to: its files are sealed under this id.
+    batch_id: str = ""
+
+
+def _sealing_settings() -> SealingSettings:
+    return get_settings().sealing
+
+
+def _bytes(value: bytes | str) -> bytes:
+    return value if isinstance(value, bytes) else value.encode()
 
 
 @dataclass
 class WorkerStore:
     client: redis.Redis
     verdict_ttl_s: int
+    sealing: SealingSettings = field(default_factory=_sealing_settings)
+    _keyring: Keyring | None = field(default=None, init=False, repr=False)
+    _sealers: dict[str, BatchSealer] = field(default_factory=dict, init=False, repr=False)
+    # The job load_job returned last, with its files already opened (load_files hands them over).
+    _opened: tuple[BundleJob, dict[str, bytes]] | None = field(default=None, init=False, repr=False)
+    # Batches this process finalized whose last bundle is not purged yet (then an AOF rewrite is asked for).
+    _finalized: set[str] = field(default_factory=set, init=False, repr=False)
 
     def load_job(self, batch_id: str, index: int) -> BundleJob | None:
+        """The bundle's job with its files opened, or None: nothing to do, or its data does not open (then it got
+        an error verdict and its data is purged here)."""
         raw = self.client.get(keys.bundle_spec(batch_id, index))
-        return None if raw is None else msgspec.json.decode(raw, type=BundleJob)
+        if raw is None:
+            return None
+        try:
+            sealer = self._sealer(batch_id)
+            if sealer is None:
+                raise SealError("the batch's data key is gone (the batch was deleted or expired)")
+            job = msgspec.json.decode(sealer.open(job_name(index), _bytes(raw)), type=BundleJob)
+            files = self._open_files(sealer, job)
+        except (SealError, MasterKeyError) as exc:
+            self._unreadable(batch_id, index, exc)
+            return None
+        self._opened = (job, files)
+        return job
+
+    def _sealer(self, batch_id: str) -> BatchSealer | None:
+        """The batch's data key, unwrapped by the master key; None if the batch has none (deleted, expired)."""
+        sealer = self._sealers.get(batch_id)
+        if sealer is None:
+            wrapped = self.client.get(keys.data_key(batch_id))
+            if wrapped is None:
+                return None
+            if self._keyring is None:
+                self._keyring = Keyring.parse(self.sealing.master_keys)
+            sealer = BatchSealer(batch_id, self._keyring.unwrap(batch_id, _bytes(wrapped)))
+            if len(self._sealers) >= _SEALER_CACHE:
+                self._sealers.pop(next(iter(self._sealers)))
+            self._sealers[batch_id] = sealer
+        return sealer
+
+    def _open_files(self, sealer: BatchSealer, job: BundleJob) -> dict[str, bytes]:
+        values = self.client.mget(job.blob_keys) if job.blob_keys else []
+        files: dict[str, bytes] = {}
+        for doc, value in zip(job.spec.documents, values, strict=True):
+            if isinstance(value, bytes) and doc.file not in files:
+                files[doc.file] = sealer.open_stream(file_name(doc.file), value)
+        return files
+
+    def _unreadable(self, batch_id: str, index: int, exc: Exception) -> None:
+        """An error verdict for a bundle whose data does not open, stored plain (it quotes nothing of the bundle,
+        and a worker that cannot unwrap the batch's key cannot seal); then its data is purged."""
+        log.warning("batch %s bundle %d: its data does not open: %s", batch_id, index, exc)
+        reference, policy = (
+            self.client.lindex(keys.refs(batch_id), index),
+            self.client.hget(keys.batch(batch_id), "policy"),
+        )
+        if isinstance(reference, bytes) and not self.has_verdict(batch_id, reference.decode()):
+            spec = BundleSpec(reference=reference.decode(), profile=Profile(full_name=""), documents=[])
+            policy_name = policy.decode() if isinstance(policy, bytes) else "default"
+            reason = f"its data could not be decrypted: {exc}"
+            verdict = error_verdict(spec, batch_id, load_policy(policy_name), reason)
+            self._store_verdict(batch_id, verdict, msgspec.json.encode(verdict))
+        blobs = list(self.client.scan_iter(match=keys.blob_pattern(batch_id, index), count=100))
+        self.purge(batch_id, index, None, blobs)
 
     def has_verdict(self, batch_id: str, reference: str) -> bool:
         return bool(self.client.hexists(keys.verdicts(batch_id), reference))
@@ -63,15 +147,31 @@ class WorkerStore:
         pipe.expire(keys.attempts(batch_id), self.verdict_ttl_s)
         return int(pipe.execute()[0])
 
+    def uncount_attempt(self, batch_id: str, index: int) -> None:
+        """Take back an attempt that ended because Redis was unreachable: it was no lost worker."""
+        self.client.hincrby(keys.attempts(batch_id), str(index), -1)
+
+    def ping(self) -> bool:
+        return bool(self.client.ping())
+
     def load_files(self, job: BundleJob) -> dict[str, bytes]:
-        values = self.client.mget(job.blob_keys) if job.blob_keys else []
-        return {
-            doc.file: value for doc, value in zip(job.spec.documents, values, strict=True) if isinstance(value, bytes)
-        }
+        """The job's files, opened (by load_job, which returned this job)."""
+        if self._opened is not None and self._opened[0] is job:
+            files, self._opened = self._opened[1], None
+            return files
+        sealer = self._sealer(job.batch_id)
+        return {} if sealer is None else self._open_files(sealer, job)
 
     def complete(self, batch_id: str, index: int, verdict: BundleVerdict) -> int:
         """Store the verdict once. Returns 1 if this finalized the batch, 0 if stored, -1 if already there,
         -2 if the batch no longer exists (deleted meanwhile)."""
+        payload = msgspec.json.encode(verdict)
+        sealer = self._sealer(batch_id)
+        if sealer is None:
+            return -2  # the batch's key went with the batch
+        return self._store_verdict(batch_id, verdict, sealer.seal(verdict_name(verdict.reference), payload))
+
+    def _store_verdict(self, batch_id: str, verdict: BundleVerdict, payload: bytes) -> int:
         problem_codes = [f.code for f in verdict.findings if f.status is not Status.PASS]
         result = self.client.eval(
             _COMPLETE,
@@ -80,15 +180,26 @@ class WorkerStore:
             keys.verdicts(batch_id),
             keys.codes(batch_id),
             verdict.reference,
-            msgspec.json.encode(verdict),
+            payload,
             verdict.verdict.value,
             self.verdict_ttl_s,
             datetime.now(UTC).isoformat(timespec="seconds"),
             *problem_codes,
         )
+        if int(result) == 1:
+            self._finalized.add(batch_id)
         return int(result)
 
-    def purge(self, batch_id: str, index: int, job: BundleJob | None) -> None:
-        """Delete the bundle's documents and its manifest entry (personal data) once it is checked."""
-        doomed = [keys.bundle_spec(batch_id, index), *(job.blob_keys if job else [])]
+    def purge(self, batch_id: str, index: int, job: BundleJob | None, blob_keys: list[str] | None = None) -> None:
+        """Delete the bundle's documents and its manifest entry (personal data) once it is checked. After the last
+        bundle of a batch, ask Redis to rewrite its AOF so that the deleted data leaves the disk too."""
+        doomed = [keys.bundle_spec(batch_id, index), *(job.blob_keys if job else []), *(blob_keys or [])]
         self.client.delete(*doomed)
+        if self._opened is not None and self._opened[0] is job:
+            self._opened = None  # the opened files go with them
+        if batch_id in self._finalized:
+            self._finalized.discard(batch_id)
+            try:
+                compaction.request_rewrite(self.client, self.sealing)
+            except redis.RedisError as exc:  # the heartbeat asks again later (workers/compaction.py)
+                log.warning("batch %s: AOF rewrite not requested (%s)", batch_id, type(exc).__name__)

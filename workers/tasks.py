@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import time
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 import redis
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import Reject, SoftTimeLimitExceeded
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.retry import Retry
 
 from workers.celery_app import app
 from workers.checks.engine import check_bundle as run_engine
 from workers.checks.engine import error_verdict
 from workers.checks.model import BundleVerdict
 from workers.checks.policy import load_policy
-from workers.settings import get_settings
+from workers.settings import RedisClientSettings, get_settings
 from workers.store import BundleJob, WorkerStore
 
 log = logging.getLogger(__name__)
@@ -25,18 +30,41 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # Stop starting new checks this long before the soft limit, so the verdict is stored in time.
 _DEADLINE_MARGIN_S = 10
+# Redis unreachable, timing out, or still loading its append-only file after a restart (BusyLoadingError is a
+# ConnectionError): the bundle is fine, the store is not; such a task is retried, never given a verdict.
+REDIS_OUTAGE: tuple[type[Exception], ...] = (redis.ConnectionError, redis.TimeoutError)
+# Attempts counted by runs that Redis failed and that could not take them back then (Redis stayed away): taken
+# back at the next task this process runs, so that an outage never counts as a lost worker (MAX_ATTEMPTS).
+_owed_attempts: set[tuple[str, int]] = set()
+# Sending the retry (Redis just answered PING) tries again for about 10 s should the broker flap back down,
+# rather than Celery's 0.4 s, after which Celery would drop the message.
+_PUBLISH_RETRY = {"max_retries": 5, "interval_start": 0.5, "interval_step": 1.0, "interval_max": 3.0}
+
+
+def redis_client(url: str, options: RedisClientSettings) -> redis.Redis:
+    """A client whose pool PINGs connections idle for a while and reconnects and retries a command that met a
+    broken connection (a Redis restart), with timeouts so that a vanished Redis fails fast instead of hanging."""
+    retry = Retry(ExponentialWithJitterBackoff(cap=options.retry_cap_s, base=options.retry_base_s), options.retries)
+    return redis.Redis.from_url(
+        url,
+        socket_timeout=options.socket_timeout_s,
+        socket_connect_timeout=options.socket_connect_timeout_s,
+        socket_keepalive=True,
+        health_check_interval=options.health_check_interval_s,
+        retry=retry,
+        retry_on_error=list(REDIS_OUTAGE),
+    )
 
 
 @cache
 def _store(pid: int) -> WorkerStore:
     """One Redis connection pool per worker process (the pid keys the cache across prefork)."""
     settings = get_settings()
-    return WorkerStore(redis.Redis.from_url(settings.redis.url), settings.redis.verdict_ttl_s)
+    return WorkerStore(redis_client(settings.redis.url, settings.redis_client), settings.redis.verdict_ttl_s)
 
 
-def _check(batch_id: str, job: BundleJob, store: WorkerStore) -> BundleVerdict:
+def _check(batch_id: str, job: BundleJob, files: dict[str, bytes]) -> BundleVerdict:
     settings = get_settings()
-    files = store.load_files(job)
     deadline = time.monotonic() + max(1, settings.worker.soft_time_limit_s - _DEADLINE_MARGIN_S)
     return run_engine(
         job.spec,
@@ -48,10 +76,18 @@ def _check(batch_id: str, job: BundleJob, store: WorkerStore) -> BundleVerdict:
     )
 
 
-@app.task(name="kyc.check_bundle", queue=get_settings().worker.queue)
-def check_bundle(batch_id: str, index: int) -> None:
-    """Check bundle `index` of batch `batch_id` and store its verdict; safe to run twice."""
-    store = _store(os.getpid())
+@dataclass
+class _Run:
+    """What one execution of the task did, for the outage path: whether it counted an attempt."""
+
+    batch_id: str
+    index: int
+    counted: bool = False
+
+
+def _judge(store: WorkerStore, run: _Run) -> None:
+    """Check the bundle and store its verdict exactly once. Redis errors propagate (see REDIS_OUTAGE)."""
+    batch_id, index = run.batch_id, run.index
     job = store.load_job(batch_id, index)
     if job is None:
         log.info("batch %s bundle %d: nothing to do (already checked or batch deleted)", batch_id, index)
@@ -60,16 +96,23 @@ def check_bundle(batch_id: str, index: int) -> None:
         store.purge(batch_id, index, job)
         return
     attempt = store.count_attempt(batch_id, index)
+    run.counted = True
     if attempt > MAX_ATTEMPTS:
         verdict = error_verdict(job.spec, batch_id, load_policy(job.policy), "worker lost repeatedly")
     else:
+        files = store.load_files(job)  # outside the engine's net: a Redis error here is no engine error
         try:
-            verdict = _check(batch_id, job, store)
+            verdict = _check(batch_id, job, files)
         except SoftTimeLimitExceeded:
             verdict = error_verdict(job.spec, batch_id, load_policy(job.policy), "time limit exceeded")
         except Exception as exc:
             log.warning("batch %s bundle %d: engine raised %s", batch_id, index, type(exc).__name__)
             verdict = error_verdict(job.spec, batch_id, load_policy(job.policy), type(exc).__name__)
+    _store_verdict(store, run, job, verdict)
+
+
+def _store_verdict(store: WorkerStore, run: _Run, job: BundleJob, verdict: BundleVerdict) -> None:
+    batch_id, index = run.batch_id, run.index
     try:
         outcome = store.complete(batch_id, index, verdict)
     except (TypeError, ValueError) as exc:  # a verdict that cannot be encoded must still leave a verdict
@@ -79,3 +122,99 @@ def check_bundle(batch_id: str, index: int) -> None:
     store.purge(batch_id, index, job)
     if outcome == 1:
         log.info("batch %s finalized", batch_id)
+
+
+def _wait_for_redis(store: WorkerStore, until: float) -> bool:
+    """PING with exponential backoff and full jitter until Redis answers (True) or `until` passes (False)."""
+    outage = get_settings().outage
+    failures = 0
+    while True:
+        try:
+            if store.ping():
+                return True
+        except REDIS_OUTAGE:
+            pass
+        pause = min(outage.wait_cap_s, outage.wait_base_s * 2**failures) * random.uniform(0.5, 1.0)
+        if time.monotonic() + pause >= until:
+            return False
+        time.sleep(pause)
+        failures += 1
+
+
+def _retry_countdown(retries: int) -> float:
+    outage = get_settings().outage
+    cap = min(outage.backoff_cap_s, outage.backoff_base_s * 2**retries)
+    return random.uniform(cap / 2, cap)
+
+
+def _ride_out_outage(task: Any, store: WorkerStore, run: _Run, exc: Exception, started: float) -> None:
+    """Redis failed under this task. Wait for it in place while the time limit allows, take back the attempt
+    (no worker was lost) and send the task again with a jittered countdown. If Redis stays away, leave the
+    message unacknowledged: Redis keeps it and gives it back (requeued now, or after the visibility timeout).
+    Always raises: Celery's Retry (the message is then acknowledged) or Reject."""
+    settings = get_settings()
+    batch_id, index = run.batch_id, run.index
+    retries = int(task.request.retries or 0)
+    log.warning("batch %s bundle %d: Redis unreachable (%s), retry %d", batch_id, index, type(exc).__name__, retries)
+    until = started + settings.worker.soft_time_limit_s - _DEADLINE_MARGIN_S / 2
+    if run.counted:
+        _owed_attempts.add((batch_id, index))
+    try:
+        recovered = _wait_for_redis(store, until)
+        if recovered:
+            _settle_owed_attempts(store)
+    except (*REDIS_OUTAGE, SoftTimeLimitExceeded):
+        recovered = False
+    if not recovered:
+        log.warning("batch %s bundle %d: Redis still unreachable, message left for redelivery", batch_id, index)
+        raise Reject(type(exc).__name__, requeue=True) from None
+    if retries >= settings.outage.max_retries:
+        try:
+            _give_up(store, run, exc)
+        except REDIS_OUTAGE:
+            raise Reject(type(exc).__name__, requeue=True) from None
+        return
+    try:
+        raise task.retry(exc=exc, countdown=_retry_countdown(retries), retry_policy=_PUBLISH_RETRY)
+    except Reject as rejected:
+        # Celery could not send the retry and would drop the message (requeue=False): keep it instead.
+        log.warning("batch %s bundle %d: retry not sent, message requeued", batch_id, index)
+        raise Reject(rejected.reason, requeue=True) from None
+
+
+def _settle_owed_attempts(store: WorkerStore) -> None:
+    """Take back the attempts of earlier runs that Redis failed (raises if Redis fails again: kept owed)."""
+    for batch_id, index in sorted(_owed_attempts):
+        store.uncount_attempt(batch_id, index)
+        _owed_attempts.discard((batch_id, index))
+
+
+def _give_up(store: WorkerStore, run: _Run, exc: Exception) -> None:
+    """Redis answers PING yet failed this bundle's commands outage after outage: a review verdict, not a loop."""
+    batch_id, index = run.batch_id, run.index
+    log.error("batch %s bundle %d: Redis failed %s repeatedly, giving up", batch_id, index, type(exc).__name__)
+    job = store.load_job(batch_id, index)
+    if job is None or store.has_verdict(batch_id, job.reference):
+        return
+    reason = f"store unavailable ({type(exc).__name__})"
+    _store_verdict(store, run, job, error_verdict(job.spec, batch_id, load_policy(job.policy), reason))
+
+
+@app.task(
+    bind=True,
+    name="kyc.check_bundle",
+    queue=get_settings().worker.queue,
+    # Outage retries are counted and bounded by _ride_out_outage; this is Celery's own backstop.
+    max_retries=get_settings().outage.max_retries,
+)
+def check_bundle(self: Any, batch_id: str, index: int) -> None:
+    """Check bundle `index` of batch `batch_id` and store its verdict; safe to run twice."""
+    started = time.monotonic()
+    store = _store(os.getpid())
+    run = _Run(batch_id, index)
+    try:
+        if _owed_attempts:
+            _settle_owed_attempts(store)
+        _judge(store, run)
+    except REDIS_OUTAGE as exc:
+        _ride_out_outage(self, store, run, exc, started)

@@ -2,6 +2,10 @@
 
 Files go to staging keys first (with the blob TTL, so an aborted upload expires by itself); only once the
 manifest is valid are they renamed to their bundle's blob keys. Nothing of a rejected submission is queued.
+
+Every file is sealed as it streams in (workers/sealing.py) with the data key of the batch it will become; that key
+reaches Redis (wrapped by the master key) only when the batch is created, so an aborted upload leaves nothing that
+anyone can open.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from redis.asyncio import Redis
 from service.batches.multipart import PartData, PartEnd, PartStart, iter_parts
 from service.errors import BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError
 from workers import keys
+from workers.sealing import BatchSealer, file_name, new_data_key
 
 # Bytes gathered before one APPEND: large enough to keep round trips few, small enough to keep RSS flat.
 _APPEND_CHUNK = 512 * 1024
@@ -27,19 +32,29 @@ _MAX_MANIFEST_BYTES = 8 * 1024 * 1024
 _ZIP_READ_CHUNK = 256 * 1024
 
 
+def new_batch_id() -> str:
+    return "b_" + uuid.uuid4().hex
+
+
 @dataclass
 class Upload:
     upload_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # The batch this upload becomes if its manifest is valid: its files are sealed under this id and data key.
+    batch_id: str = field(default_factory=new_batch_id)
+    data_key: bytes = field(default_factory=new_data_key, repr=False)
     manifest: bytes | None = None
     staged: dict[str, str] = field(default_factory=dict)  # file name -> staging key
     sizes: dict[str, int] = field(default_factory=dict)
 
 
 class _Sink:
-    """Appends one file's bytes to its staging key, buffered, enforcing the per-file cap on real bytes."""
+    """Appends one file's bytes to its staging key, buffered and sealed segment by segment, enforcing the per-file
+    cap on real bytes."""
 
-    def __init__(self, redis: Redis, key: str, name: str, max_bytes: int, ttl_s: int) -> None:
+    def __init__(self, redis: Redis, key: str, name: str, max_bytes: int, ttl_s: int, sealer: BatchSealer) -> None:
         self.redis, self.key, self.name, self.max_bytes, self.ttl_s = redis, key, name, max_bytes, ttl_s
+        self.sealer = sealer
+        self.segments = 0
         self.size = 0
         self._buffer = bytearray()
         self._started = False
@@ -54,9 +69,11 @@ class _Sink:
         if len(self._buffer) >= _APPEND_CHUNK:
             await self._flush()
 
-    async def _flush(self) -> None:
+    async def _flush(self, *, final: bool = False) -> None:
+        segment = self.sealer.seal_segment(file_name(self.name), self.segments, bytes(self._buffer), final=final)
+        self.segments += 1
         pipe = self.redis.pipeline(transaction=False)
-        pipe.append(self.key, bytes(self._buffer))
+        pipe.append(self.key, segment)
         if not self._started:
             pipe.expire(self.key, self.ttl_s)
             self._started = True
@@ -64,8 +81,7 @@ class _Sink:
         self._buffer.clear()
 
     async def close(self) -> None:
-        if self._buffer or not self._started:
-            await self._flush()
+        await self._flush(final=True)  # always: the last segment says it is the last (a cut file does not open)
 
 
 class Receiver:
@@ -78,7 +94,8 @@ class Receiver:
             raise BadRequestError(f"file {name!r} was sent twice", field=name)
         key = keys.staging(self.upload.upload_id, len(self.upload.staged))
         self.upload.staged[name] = key
-        return _Sink(self.redis, key, name, self.max_file_bytes, self.ttl_s)
+        sealer = BatchSealer(self.upload.batch_id, self.upload.data_key)
+        return _Sink(self.redis, key, name, self.max_file_bytes, self.ttl_s, sealer)
 
     async def discard(self) -> None:
         if self.upload.staged:

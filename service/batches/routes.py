@@ -148,6 +148,7 @@ class BatchController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
     ) -> VerdictPage | Stream:
         record = await store.batch(tenant, batch_id)
+        await store.ensure_readable(batch_id)  # a wrong master key is a problem response, not a cut stream
         if format == "ndjson":
             return Stream(ndjson_lines(store, batch_id), media_type="application/x-ndjson")
         if format == "csv":

@@ -1,23 +1,31 @@
-"""The API side of the Redis layout: create a batch from a received upload, read its progress and verdicts."""
+"""The API side of the Redis layout: create a batch from a received upload, read its progress and verdicts.
+
+The batch's data key is stored wrapped by the master key; job records are sealed with it here, files were sealed
+as they arrived (service.batches.ingest), verdicts are sealed by the workers and opened here (workers/sealing.py).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import uuid
+import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 
 import anyio.to_thread
 import msgspec
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from service.batches.ingest import Upload
-from service.errors import ManifestInvalidError, NotFoundError
-from workers import keys
+from service.errors import ManifestInvalidError, NotFoundError, PreflightError, ServiceUnavailableError
+from workers import compaction, keys
 from workers.celery_app import app as celery_app
 from workers.checks.manifest import Manifest, ManifestError, parse_manifest, submit_day
 from workers.checks.policy import UnknownPolicyError, load_policy
+from workers.sealing import BatchSealer, Keyring, MasterKeyError, SealError, is_sealed, job_name, verdict_name
 from workers.settings import Settings
 from workers.store import BundleJob
 
@@ -28,8 +36,20 @@ def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def new_batch_id() -> str:
-    return "b_" + uuid.uuid4().hex
+log = logging.getLogger(__name__)
+
+
+class UnreadableBatchError(PreflightError):
+    """The batch's data does not open with the configured master key(s): it was sealed under another one."""
+
+    status = 500
+    slug = "batch-unreadable"
+    title = "The batch's data cannot be decrypted"
+
+
+@cache
+def _keyring(config: str) -> Keyring:
+    return Keyring.parse(config)
 
 
 def _validated(upload: Upload, max_bundles: int) -> Manifest:
@@ -63,6 +83,7 @@ def _validated(upload: Upload, max_bundles: int) -> Manifest:
 class BatchStore:
     redis: Redis
     settings: Settings
+    _sealers: dict[str, BatchSealer] = field(default_factory=dict, init=False, repr=False)
 
     async def idempotent_batch(self, tenant: str, idempotency_key: str) -> str | None:
         digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
@@ -78,7 +99,8 @@ class BatchStore:
         manifest = _validated(upload, self.settings.limits.max_bundles)
         if single and len(manifest.bundles) != 1:
             raise ManifestInvalidError("POST /v1/check takes exactly one bundle", field="$.bundles")
-        batch_id = new_batch_id()
+        keyring = self._keyring()
+        batch_id = upload.batch_id  # its files were sealed under this id as they arrived
         if idempotency_key:
             digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
             ttl = self.settings.redis.verdict_ttl_s
@@ -87,11 +109,26 @@ class BatchStore:
                 await self.redis.delete(*upload.staged.values())
                 earlier = await self.idempotent_batch(tenant, idempotency_key)
                 return earlier or batch_id, False
-        await self._write(tenant, batch_id, manifest, upload)
-        await anyio.to_thread.run_sync(_enqueue, batch_id, len(manifest.bundles))
+        await self._write(tenant, batch_id, manifest, upload, keyring)
+        try:
+            await anyio.to_thread.run_sync(_enqueue, batch_id, len(manifest.bundles))
+        except Exception:
+            # The broker (Redis) went away between writing and queueing: the caller gets a 503 and sends the
+            # upload again, so this batch, never fully queued, must not stay behind as a "queued" batch that
+            # the same Idempotency-Key would return. Messages already sent then find no job and do nothing.
+            await self._abandon(tenant, batch_id, idempotency_key)
+            raise
         return batch_id, True
 
-    async def _write(self, tenant: str, batch_id: str, manifest: Manifest, upload: Upload) -> None:
+    async def _abandon(self, tenant: str, batch_id: str, idempotency_key: str | None) -> None:
+        """Best effort: with Redis still away the keys stay, and the files expire with the blob TTL."""
+        with contextlib.suppress(RedisError):
+            if idempotency_key:
+                digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
+                await self.redis.delete(keys.idempotency(tenant, digest))
+            await self.delete(batch_id)
+
+    async def _write(self, tenant: str, batch_id: str, manifest: Manifest, upload: Upload, keyring: Keyring) -> None:
         blob_ttl, verdict_ttl = self.settings.redis.blob_ttl_s, self.settings.redis.verdict_ttl_s
         submit_on = submit_day(manifest, datetime.now(UTC).date()).isoformat()
         pipe = self.redis.pipeline(transaction=True)
@@ -108,6 +145,8 @@ class BatchStore:
             },
         )
         pipe.expire(keys.batch(batch_id), verdict_ttl)
+        pipe.set(keys.data_key(batch_id), keyring.wrap(batch_id, upload.data_key), ex=verdict_ttl)
+        sealer = BatchSealer(batch_id, upload.data_key)
         pipe.rpush(keys.refs(batch_id), *(b.reference for b in manifest.bundles))
         pipe.expire(keys.refs(batch_id), verdict_ttl)
         # A file named by several documents is renamed once, then copied from its first blob key.
@@ -122,8 +161,9 @@ class BatchStore:
                     pipe.rename(staged, blob_key)
                     first_home[staged] = blob_key
                 pipe.expire(blob_key, blob_ttl)
-            job = BundleJob(bundle.reference, bundle, submit_on, manifest.policy, blob_keys)
-            pipe.set(keys.bundle_spec(batch_id, index), msgspec.json.encode(job), ex=blob_ttl)
+            job = BundleJob(bundle.reference, bundle, submit_on, manifest.policy, blob_keys, batch_id)
+            sealed = sealer.seal(job_name(index), msgspec.json.encode(job))
+            pipe.set(keys.bundle_spec(batch_id, index), sealed, ex=blob_ttl)
         await pipe.execute()
 
     async def batch(self, tenant: str, batch_id: str) -> dict[str, str]:
@@ -146,7 +186,46 @@ class BatchStore:
         if not references:
             return []
         found = await self.redis.hmget(keys.verdicts(batch_id), references)
-        return [v.encode() if isinstance(v, str) else v for v in found]
+        out: list[bytes | None] = []
+        for reference, value in zip(references, found, strict=True):
+            raw = value.encode() if isinstance(value, str) else value
+            if raw is not None and is_sealed(raw):
+                sealer = await self._sealer(batch_id)
+                try:
+                    raw = sealer.open(verdict_name(reference), raw)
+                except SealError as exc:
+                    raise UnreadableBatchError(f"a verdict of batch {batch_id} does not open: {exc}") from None
+            out.append(raw)  # a plain verdict: an error verdict quoting nothing, or one from before sealing
+        return out
+
+    async def ensure_readable(self, batch_id: str) -> None:
+        """Raise the problem now (before a streamed response starts) if the batch's data key does not open."""
+        if await self.redis.exists(keys.data_key(batch_id)):
+            await self._sealer(batch_id)
+
+    def _keyring(self) -> Keyring:
+        try:
+            return _keyring(self.settings.sealing.master_keys)
+        except MasterKeyError as exc:
+            raise ServiceUnavailableError(str(exc)) from None
+
+    async def _sealer(self, batch_id: str) -> BatchSealer:
+        sealer = self._sealers.get(batch_id)
+        if sealer is None:
+            wrapped = await self.redis.get(keys.data_key(batch_id))
+            if wrapped is None:
+                raise UnreadableBatchError(f"batch {batch_id} has no data key (deleted or expired)")
+            wrapped = wrapped.encode() if isinstance(wrapped, str) else wrapped
+            try:
+                sealer = BatchSealer(batch_id, self._keyring().unwrap(batch_id, wrapped))
+            except SealError as exc:
+                log.warning("batch %s: data key does not unwrap: %s", batch_id, exc)
+                raise UnreadableBatchError(
+                    f"batch {batch_id} was sealed under another master key: {exc}. Configure that key too "
+                    "(PREFLIGHT_MASTER_KEY=new,old) to read it."
+                ) from None
+            self._sealers[batch_id] = sealer
+        return sealer
 
     async def has_reference(self, batch_id: str, reference: str) -> bool:
         # Bundles are few per batch page; a linear scan of the list is bounded by max_bundles.
@@ -156,6 +235,12 @@ class BatchStore:
         removed = 0
         async for key in self.redis.scan_iter(match=keys.batch_pattern(batch_id), count=1000):
             removed += int(await self.redis.unlink(key))
+        self._sealers.pop(batch_id, None)
+        if removed:  # make the deletion reach the disk: an AOF rewrite (workers/compaction.py)
+            try:
+                await compaction.request_rewrite_async(self.redis, self.settings.sealing)
+            except RedisError as exc:
+                log.warning("batch %s: AOF rewrite not requested (%s)", batch_id, type(exc).__name__)
         return removed
 
 

@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("api", "worker"):
         from service.cli import processes
 
+        if problem := processes.master_key_problem(dict(os.environ)):
+            print(f"preflight {args.command}: {problem}", file=sys.stderr)
+            return 2
         command = (
             processes.api_command(args.host, args.port)
             if args.command == "api"

@@ -12,6 +12,7 @@ from types import FrameType
 
 from service.auth import key_digest
 from service.cli import processes
+from workers.sealing import MASTER_KEY_ENV, new_master_key
 
 # Every key `serve` makes starts with this prefix: secret scanners can recognise a leaked key by it, and a key
 # never starts with '-' (token_urlsafe may), which a command line would take for an option.
@@ -24,21 +25,38 @@ def new_api_key() -> str:
 
 def _dev_api_key(data_dir: Path) -> str:
     """A key for local use, kept in the data folder so it survives restarts (never for production)."""
-    path = data_dir / "dev-api-key"
-    if not path.exists():
-        path.write_text(new_api_key() + "\n")
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return processes.private_file(data_dir / "dev-api-key", new_api_key())
+
+
+def _master_key(data_dir: Path) -> str:
+    """The master key sealing the data in Redis, made once and kept (0600) in the data folder: losing it, or the
+    folder, makes what is stored in Redis unreadable."""
+    return processes.private_file(data_dir / "master-key", new_master_key())
 
 
 def serve(host: str, port: int, data_dir: Path, concurrency: int | None) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
     env = dict(os.environ)
+    if not env.get(MASTER_KEY_ENV):
+        env[MASTER_KEY_ENV] = _master_key(data_dir)
+        print(
+            f"sealing no {MASTER_KEY_ENV} set: data in Redis is sealed with the key in {data_dir}/master-key "
+            "(without it nothing stored can be read)",
+            flush=True,
+        )
+    if problem := processes.master_key_problem(env):
+        print(f"sealing {problem}", flush=True)
+        return 2
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
     if not env.get("REDIS_URL"):
         redis_process, env["REDIS_URL"] = processes.start_redis(data_dir, env)
         children.append(("redis", redis_process))
-        print(f"redis   embedded redis-server at {env['REDIS_URL']} (data in {data_dir}/)", flush=True)
+        shown = processes.redacted(env["REDIS_URL"])
+        print(
+            f"redis   embedded redis-server at {shown} (password in {data_dir}/redis-password; data in {data_dir}/)",
+            flush=True,
+        )
     else:
         print("redis   using REDIS_URL from the environment", flush=True)
     if not env.get("PREFLIGHT_API_KEYS"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ import redis
 
 from service.auth import key_digest
 from service.cli import processes
+from workers.sealing import new_master_key
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
@@ -43,6 +45,24 @@ class Stack:
     def client(self, tenant: str = "acme") -> httpx.Client:
         headers = {"Authorization": f"Bearer {TENANT_KEYS[tenant]}"}
         return httpx.Client(base_url=self.api_url, headers=headers, timeout=60)
+
+    def stop_redis(self, sig: signal.Signals) -> None:
+        """Stop redis-server with `sig` (SIGTERM: it writes its AOF and exits; SIGKILL: no goodbye)."""
+        self.children[0].send_signal(sig)
+        self.children[0].wait(30)
+
+    def start_redis_again(self) -> None:
+        """Start redis-server again on the same port and data dir (it reloads its AOF); wait until it answers."""
+        old = self.children[0]
+        self.children[0] = processes.spawn(list(old.args), self.env, self.data_dir / "redis.log")  # type: ignore[arg-type]
+
+        def answers() -> bool:
+            try:
+                return bool(self.redis.ping())
+            except redis.RedisError:  # refused while starting, BusyLoadingError while loading the AOF
+                return False
+
+        wait_until(answers, what="redis-server to answer again")
 
     def start_worker(self, name: str, concurrency: int = 2) -> subprocess.Popen[bytes]:
         command = processes.worker_command(concurrency, hostname=f"{name}@%h")
@@ -116,6 +136,7 @@ def running_stack(tmp: Path, *, workers: int = 1, extra_env: dict[str, str] | No
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFLIGHT_")}
     env["PYTHONPATH"] = str(ROOT)
     env["PREFLIGHT_API_KEYS"] = ",".join(f"{t}:{key_digest(k)}" for t, k in TENANT_KEYS.items())
+    env["PREFLIGHT_MASTER_KEY"] = new_master_key()  # the API and the workers share it (workers/sealing.py)
     env.update(extra_env or {})
     redis_process, redis_url = processes.start_redis(tmp, env)
     env["REDIS_URL"] = redis_url
