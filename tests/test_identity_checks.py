@@ -68,6 +68,10 @@ def test_clean_passport_matching_profile_passes_and_feeds_read_fields() -> None:
     assert statuses["NAME_MISMATCH"] is Status.PASS
     assert statuses["DOCUMENT_TYPE_NOT_ACCEPTED"] is Status.PASS
     assert "DOB_AMBIGUITY_RESOLVED" not in statuses
+    # A date of birth is personal data, quoted only to explain a mismatch: not in the passing finding.
+    (dob,) = by_code(verdict, "DOB_MISMATCH")
+    assert dob.measured is None and dob.threshold is None
+    assert b"1974" not in msgspec.json.encode(dob)
     fields = verdict.documents[0].fields
     assert fields["expiry_date"] == "2031-04-15" and fields["expiry_date_source"] == "mrz"
     assert fields["document_number"] == "*****02C3"
