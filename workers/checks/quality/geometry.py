@@ -73,3 +73,10 @@ def tilt_degrees(quad: Quad, image_size: tuple[int, int]) -> float:
     normal = np.cross(r1, r2)
     normal /= np.linalg.norm(normal) + 1e-12
     return float(np.degrees(np.arccos(min(1.0, abs(float(normal[2]))))))
+
+
+def quad_iou(a: Quad, b: Quad) -> float:
+    """Intersection over union (0-1) of two convex quadrilaterals: 1 for the same, 0 for disjoint ones."""
+    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    union = quad_area(a) + quad_area(b) - inter
+    return float(inter / union) if union > 0 else 0.0

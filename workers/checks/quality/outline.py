@@ -1,9 +1,14 @@
 """Document localisation: the outline (a quadrilateral) of the ID card, passport page or A4 sheet in an image.
 
-Found on a reduced view: the document's border is a long closed edge that a convex quadrilateral fits. The
+Found on a reduced view, first as four straight edges with clean corners around printed text
+(outline_lines.py: survives a finger over a side, a newspaper under the card, a larger sheet around it), then,
+when that finds nothing, as a long closed edge that a convex quadrilateral fits. The
 image border is added to the edge map so that a document cut by the frame still closes (its corners on the
 frame are the cut ones). A flat scan or render that fills the frame has no such border: when no quadrilateral
 stands out but the image is full of printed text, the whole frame is the document.
+
+A document found whole has its sides re-fitted on the full-resolution image (outline_refine.py), so its
+corners are exact to a fraction of a full-resolution pixel, not to a view pixel.
 
 Other checks and other domains reuse the result through `document_outline(capture)` (cached on the Capture).
 """
@@ -20,8 +25,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from workers.checks.capture import Capture
-from workers.checks.quality.geometry import CORNER_NAMES, Quad, order_corners, quad_area, rectified_size
+from workers.checks.quality.geometry import CORNER_NAMES, Quad, order_corners, quad_area, quad_iou, rectified_size
 from workers.checks.quality.order_stats import percentiles_u8
+from workers.checks.quality.outline_choose import find_document
+from workers.checks.quality.outline_refine import refine_corners
 from workers.checks.quality.scaled import reduced_view
 from workers.checks.quality.text import text_line_mask
 
@@ -31,8 +38,23 @@ from workers.checks.quality.text import text_line_mask
 # generated cut-corner set 560 found one more cut document in 30 than 640 did (a 1600 px photo at 800 px).
 ANALYSIS_SIDE = 560
 # Smallest candidate, as a share of the frame: below 3 % an ID card is a ~100 px blob at the analysis size,
-# too small to check anything on (DOC_TOO_SMALL fires far above this).
+# too small to check anything on (DOC_TOO_SMALL fires below twice this).
 MIN_CANDIDATE_AREA = 0.03
+# Smallest document the straight-edge search (outline_lines.py) reports: the calibration half's DLC-2021
+# documents cover 7.6 % of the frame and more; below 6 % a box on a flat specimen (a hologram: 5 % on
+# id_fail.png, a barcode) is as likely, and the contour search still looks there.
+EDGE_MIN_AREA = 0.06
+# Sides within this share of the view's longer side from the frame run along it: the calibration half's
+# DLC-2021 documents have at most one side that close (lva_passport 07), the band of a flat visa render
+# above its MRZ two or three.
+EDGE_BORDER_MARGIN = 0.03
+# A straight-edge document with a side this weakly supported (share of its length carrying the edge; the
+# calibration documents' unobstructed sides measure 0.74-1.0, a side under fingers or a hand 0.33-0.67) is
+# checked against the contour search, whose outline is kept when it overlaps it by SAME_DOCUMENT (IoU): the
+# contour around a held card keeps the part under the fingers (docsaid_midv2020 card: the straight-edge left
+# side followed the thumb).
+WEAK_SIDE = 0.7
+SAME_DOCUMENT = 0.8
 # A candidate this large is the document whatever lies around it (the rest of the frame is too small to be
 # the rest of a flat document).
 SURE_AREA = 0.5
@@ -191,14 +213,14 @@ def _document_shaped(quad: Quad) -> bool:
     return MIN_ASPECT <= aspect <= MAX_ASPECT
 
 
-def _sides_on_border(quad: Quad, w: int, h: int) -> int:
+def _sides_on_border(quad: Quad, w: int, h: int, tolerance: float = BORDER_TOLERANCE) -> int:
     """How many sides run along the image border. A document cut by the frame has at most two there; three
     or four means the region between some background edge and the frame (a table top), not a document."""
     near = [
-        (quad[:, 0] <= BORDER_TOLERANCE),
-        (quad[:, 0] >= w - 1 - BORDER_TOLERANCE),
-        (quad[:, 1] <= BORDER_TOLERANCE),
-        (quad[:, 1] >= h - 1 - BORDER_TOLERANCE),
+        (quad[:, 0] <= tolerance),
+        (quad[:, 0] >= w - 1 - tolerance),
+        (quad[:, 1] <= tolerance),
+        (quad[:, 1] >= h - 1 - tolerance),
     ]
     count = 0
     for i in range(4):
@@ -336,15 +358,38 @@ def find_outline(rgb: NDArray[np.uint8], *, held: bool = False) -> tuple[Quad, b
     def text() -> NDArray[np.bool_]:
         return text_line_mask(gray)  # built only when a decision needs it
 
-    # The thin edge map first; the thickened one (closing gaps left by glare or low contrast) only if needed.
     lab = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB), dtype=np.uint8)
-    for edges in _edge_maps(lab):
-        found = _choose(_candidates(edges), text, original_gray, lab, held)
-        if found is not None:
-            return found
-    if not held and float(text().mean()) >= MIN_TEXT_FOR_FLAT:
-        return _frame(w, h), True, ()
-    return None
+
+    def contour_search() -> tuple[Quad, bool, tuple[str, ...]] | None:
+        # The thin edge map first; the thickened one (closing gaps left by glare or low contrast) only if needed.
+        for edges in _edge_maps(lab):
+            found = _choose(_candidates(edges), text, original_gray, lab, held)
+            if found is not None:
+                return found
+        if not held and float(text().mean()) >= MIN_TEXT_FOR_FLAT:
+            return _frame(w, h), True, ()
+        return None
+
+    if held:
+        return contour_search()
+    # Four straight, clean-cornered edges around printed text: the document, even where its contour does not
+    # close (a finger over a side) or a larger sheet, a newspaper or a hand competes with it.
+    edged = find_document(gray, EDGE_MIN_AREA)
+    if edged is not None and _sides_on_border(edged.quad, w, h, EDGE_BORDER_MARGIN * max(w, h)) >= 2:
+        # Two sides along the frame: a region of a flat render or scan whose own edges are the frame (the upper
+        # part of a visa above its MRZ): the page is judged by the contour search, as before.
+        edged = None
+    if edged is None:
+        return contour_search()
+    if float(edged.support.min()) < WEAK_SIDE:
+        # A side with a finger over it may have been taken along the finger's edge: where the closed contour
+        # around the whole held card is nearly the same document, its outline keeps the covered part.
+        contour = contour_search()
+        if contour is not None and not contour[1] and quad_iou(contour[0], edged.quad) >= SAME_DOCUMENT:
+            return contour
+    # A page this large with the same paper around it is a flat scan with an inner frame (as _choose does).
+    flat = quad_area(edged.quad) >= FLAT_AREA * w * h and not _background_around(edged.quad, lab)
+    return edged.quad, flat, ()
 
 
 def document_outline(capture: Capture, *, held: bool = False) -> Outline | None:
@@ -362,6 +407,8 @@ def document_outline(capture: Capture, *, held: bool = False) -> Outline | None:
         corners = quad * scale
         if fills and _is_frame(quad, small.shape[1] + 1, small.shape[0] + 1):
             corners = _frame(capture.width, capture.height)  # exact, free of rounding
+        elif not fills and not cut and not held:
+            corners = refine_corners(capture.rgb, corners, scale)
         return Outline(corners, (capture.width, capture.height), fills, cut, held)
 
     return capture.cached("held_document_outline" if held else "document_outline", build)
