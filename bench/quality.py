@@ -110,7 +110,7 @@ STAGES: list[tuple[str, Callable[[Capture, Outline], object]]] = [
     ("occlusion (skin blobs)", lambda c, o: views.occlusion(c, o)),
     ("background clutter", lambda c, o: views.clutter(c, o)),
     ("light fall-off", lambda c, o: views.falloff(c, o)),
-    ("colourfulness, exposure", lambda c, o: (views.colourfulness(c, o), views.bright_level(c, o))),
+    ("print chroma, exposure", lambda c, o: (views.print_chroma(c, o), views.bright_level(c, o))),
 ]
 
 

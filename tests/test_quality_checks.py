@@ -65,14 +65,9 @@ def test_check_fails_on_its_defect(code: str) -> None:
 @pytest.mark.parametrize("code", sorted(DEFECTIVE))
 def test_check_passes_clean_captures(code: str) -> None:
     # Judged where the check applies: its roles (DOC_PHOTOCOPY is for ID documents, not the bills among the
-    # clean scenes), and for BACKGROUND_BUSY plain tables only (a quarter of the clean scenes lie on a busy one).
+    # clean scenes). A quarter of the clean scenes lie on an ordinary cluttered table, which is no defect.
     check = BY_CODE[code]
-    judged = [
-        s
-        for s in SEEDS
-        if clean_context(s).role in check.roles
-        and (code != "BACKGROUND_BUSY" or "cluttered" not in generated("none", s).labels)
-    ]
+    judged = [s for s in SEEDS if clean_context(s).role in check.roles]
     flagged = []
     for seed in judged:
         found = outcome(code, clean_context(seed))
@@ -140,7 +135,7 @@ def test_glare_says_whether_it_covers_text() -> None:
 def test_selfie_document_gets_relaxed_limits() -> None:
     small = generated_context("small", 1, Role.SELFIE)
     too_small = outcome("SELFIE_DOC_TOO_SMALL", small)
-    assert too_small is not None and too_small.status is Status.PASS  # 4-10 % of the frame is fine in a selfie
+    assert too_small is not None and too_small.status is Status.PASS  # 3.5-4.5 % of the frame is fine in a selfie
     as_id = outcome("DOC_TOO_SMALL", generated_context("small", 1))
     assert as_id is not None and as_id.status is Status.FAIL
     assert BY_CODE["SELFIE_IMAGE_BLURRY"].roles == frozenset({Role.SELFIE})

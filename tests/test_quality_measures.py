@@ -12,7 +12,7 @@ from tests.fixtures.degrade import (
     photocopy,
     plain_background,
 )
-from workers.checks.quality import measures
+from workers.checks.quality import chroma, measures
 from workers.checks.quality.geometry import order_corners, tilt_degrees
 from workers.checks.quality.text import text_fraction
 
@@ -62,9 +62,21 @@ def test_brightness_and_clipping_follow_exposure() -> None:
     assert clipped == sorted(clipped) and clipped[-1] > 0.5
 
 
-def test_photocopy_is_less_colourful() -> None:
-    card = clean_document("id_card", 1)
-    assert measures.colourfulness(photocopy(card, np.random.default_rng(0))) < 2 < measures.colourfulness(card)
+def _under_light(rgb: np.ndarray, tint: tuple[float, float, float]) -> np.ndarray:
+    """`rgb` photographed under a coloured light: each channel scaled, with a fall-off across the document."""
+    ramp = np.linspace(1.0, 0.7, rgb.shape[1], dtype=np.float32)[None, :, None]
+    return np.asarray(np.clip(rgb.astype(np.float32) * np.array(tint, np.float32) * ramp, 0, 255), dtype=np.uint8)
+
+
+def test_photocopy_has_less_print_chroma_under_any_light() -> None:
+    # A grey copy under a warm (tungsten) and a cool (shade) cast reads lower than the colour card under the same
+    # cast. Generated: copies 0.0-0.1, cards 10+ (ID card) and 4.5+ (passport): each far from the limit (4).
+    for kind in ("id_card", "passport"):
+        card = _resized(clean_document(kind, 1), (256, 170))
+        copy = _resized(photocopy(clean_document(kind, 1), np.random.default_rng(0)), (256, 170))
+        for tint in ((1.0, 1.0, 1.0), (1.0, 0.82, 0.55), (0.7, 0.85, 1.0)):
+            grey, colour = chroma.print_chroma(_under_light(copy, tint)), chroma.print_chroma(_under_light(card, tint))
+            assert grey < 1.0 < 3.0 < colour, (kind, tint, grey, colour)
 
 
 def test_screen_grid_raises_periodic_peak() -> None:
@@ -103,7 +115,7 @@ def test_fingers_on_a_greyscale_copy_do_not_make_it_colourful() -> None:
     assert measures.covered_share(fingers) == measures.edge_occlusion(held) > 0.03
     # Inside a 3 % margin, as the check reads it: the outer 1 % is never marked as fingers.
     inner, inner_fingers = held[8:-8, 12:-12], fingers[8:-8, 12:-12]
-    assert measures.colourfulness(inner, ignore=inner_fingers) < 2 < measures.colourfulness(inner)
+    assert chroma.print_chroma(inner, ignore=inner_fingers) < 1.0 < 5.0 < chroma.print_chroma(inner)
     assert not measures.finger_mask(copy).any()
 
 

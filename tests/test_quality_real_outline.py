@@ -17,12 +17,15 @@ pytestmark = pytest.mark.skipif(
     reason=f"real corpus not found at {CORPUS.resolve()} (../shared/corpus next to the repo): nothing to measure",
 )
 
-# Measured (calibration | check): outline median IoU 0.300 | 0.224, IoU >= 0.9 on 10/41 | 10/40 ground-truth
-# quads, DOC_PHOTOCOPY caught on 3/40 | 1/40 greyscale copies, 0/17 | 0/14 genuine colour captures flagged.
-# Far below the targets (median >= 0.95; >= 90 % of copies caught): these floors only keep what there is.
+# Measured (calibration | check), with the straight-edge search and full-resolution side refinement: outline
+# median IoU 0.990 | 0.974 (was 0.300 | 0.224), IoU >= 0.9 on 30/41 | 24/40 ground-truth quads (was 10 | 10).
+# DOC_PHOTOCOPY on print chroma (the light's colour divided out): caught on 32/40 | 23/40 greyscale copies (5 | 3
+# with the old colourfulness), 0/17 | 0/14 genuine colour captures flagged, 1/26 | 0/29 other colour IDs flagged
+# (the greyish Romanian specimen, in the calibration half). The median meets the target (>= 0.95); the share
+# >= 0.9 (target 90 %) and the copies caught (target >= 90 %) do not yet: these floors keep what there is.
 FLOORS = {
-    "calibration": {"median": 0.29, "share": 9 / 41, "caught": 2},
-    "check": {"median": 0.21, "share": 9 / 40, "caught": 1},
+    "calibration": {"median": 0.98, "share": 29 / 41, "caught": 31, "other_flagged": 1},
+    "check": {"median": 0.96, "share": 23 / 40, "caught": 22, "other_flagged": 0},
 }
 
 
@@ -55,3 +58,4 @@ def test_photocopy_floor_and_no_false_flag(measured: dict[str, object], half: st
     assert found.copies == 40
     assert found.copies_caught >= FLOORS[half]["caught"], found
     assert found.colour_flagged == 0, found
+    assert found.other_colour_flagged <= FLOORS[half]["other_flagged"], found

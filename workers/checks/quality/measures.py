@@ -209,20 +209,6 @@ def illumination_falloff(rgb: RGB) -> float:
     return float(1.0 - np.exp(fit.min() - fit.max()))
 
 
-def colourfulness(rgb: RGB, ignore: NDArray[np.bool_] | None = None) -> float:
-    """Hasler & Süsstrunk (2003) colourfulness: ~0 grey, ~15 'slightly', 33+ 'moderately' colourful.
-
-    `ignore` marks pixels left out (the fingers holding a document: a greyscale copy held in a hand is grey
-    where the copy is)."""
-    pixels = rgb.reshape(-1, 3) if ignore is None else rgb[~ignore]
-    if len(pixels) == 0:
-        return 0.0
-    r, g, b = (pixels[:, i].astype(np.float32) for i in range(3))
-    rg = r - g
-    yb = 0.5 * (r + g) - b
-    return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
-
-
 def skin_mask(rgb: RGB) -> NDArray[np.bool_]:
     """Pixels of skin colour: orange hue, saturated enough not to be pastel paper, not too dark."""
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)  # OpenCV hue is 0-180

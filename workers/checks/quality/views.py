@@ -1,8 +1,9 @@
 """The measures applied to one Capture's document, each computed once and cached on the Capture.
 
-Sizes: the outline is searched at 560 px; sharpness is read on tiles of the document seen flat at up to
-1000 px (a fixed document scale, so a 12 MP and a 3 MP photo of the same card score alike); light, colour,
-glare and occlusion on small flat views (256-400 px); the screen-grid spectrum on a native-resolution patch.
+Sizes: the outline is searched at 560 px; sharpness is read on the text strokes of the document seen flat at
+up to 1600 px, in millimetres of the document (so a 12 MP and a 3 MP photo of the same card score alike); light,
+colour, glare and occlusion on small flat views (256-400 px); the screen-grid spectrum on a native-resolution
+patch.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from numpy.typing import NDArray
 
 from workers.checks.capture import Capture
 from workers.checks.files.signals import camera_name
-from workers.checks.quality import measures
-from workers.checks.quality.flat import detail_tiles, document_crop
+from workers.checks.quality import chroma, measures, strokes
+from workers.checks.quality.flat import document_crop
 from workers.checks.quality.geometry import rectified_size, tilt_degrees
 from workers.checks.quality.outline import ANALYSIS_SIDE, Outline
 from workers.checks.quality.scaled import reduced_view
@@ -26,13 +27,14 @@ from workers.checks.quality.text import text_line_mask
 
 Pixels = TypeVar("Pixels", NDArray[np.uint8], NDArray[np.bool_])  # an image or a mask of it
 
-# Sharpness is read with the document's longer side at 1000 px: about what a provider's reviewer sees
-# on screen, and the size at which a 2.4 mm MRZ character of an ID-1 card is ~28 px tall.
+# The detail tiles sharpness was read on before the stroke measure (edge steepness on the 16 most detailed 96 px
+# tiles at 1000 px); bench/quality.py still times that view.
 SHARPNESS_SIDE = 1000
-# Sharpness tiles: 16 of 96 px at that scale (a quarter of an ID-1 card's area, several text lines each) hold
-# enough strong edges for a stable 98th percentile at a quarter of the cost of the whole document.
 SHARPNESS_TILE = 96
 SHARPNESS_TILES = 16
+# Sharpness reads the whole flat document at up to 1600 px: an ID-1 card at 18.7 px/mm, a passport page
+# at 12.8 px/mm, where a 0.3 mm stroke is 4-6 px wide and its edges' rise is measured to a quarter pixel.
+STROKE_SIDE = 1600
 LIGHT_SIDE = 256
 GLARE_SIDE = 400
 OCCLUSION_SIDE = 256
@@ -46,12 +48,26 @@ ID3_LONG_MM = 125.0
 A4_LONG_MM = 297.0
 
 
-def sharpness(capture: Capture, outline: Outline) -> float:
-    def build() -> float:
-        tiles = detail_tiles(capture, outline, SHARPNESS_SIDE, SHARPNESS_TILE, SHARPNESS_TILES)
-        return measures.edge_steepness([measures.grey(tile) for tile in tiles])
+def upright_gray(capture: Capture, outline: Outline, paper: bool, max_side: int) -> NDArray[np.uint8]:
+    """The flat document in grey, its longer side at most `max_side`, turned so that its text lines run
+    across: ID cards and passport pages are landscape, letters and bills portrait (an outline found on a
+    photo taken sideways gives a flat view standing on its side)."""
+    gray = measures.grey(document_crop(capture, outline, max_side))
+    if (gray.shape[0] > gray.shape[1]) != paper:
+        gray = np.ascontiguousarray(np.rot90(gray))
+    return gray
 
-    return capture.cached(f"quality:sharpness{outline.tag}", build)
+
+def sharpness(capture: Capture, outline: Outline, paper: bool = False) -> float:
+    """Sharpness of the text strokes: 1 / their edges' width in mm of the document (strokes.stroke_sharpness),
+    read on the flat document at up to STROKE_SIDE px; `paper` for an A4 letter or bill (its scale and
+    orientation), else an ID card or passport page."""
+
+    def build() -> float:
+        gray = upright_gray(capture, outline, paper, STROKE_SIDE)
+        return strokes.stroke_sharpness(gray, max(gray.shape) / long_side_mm(outline, paper))
+
+    return capture.cached(f"quality:sharpness:{paper}{outline.tag}", build)
 
 
 @cache
@@ -83,6 +99,24 @@ def glare_mask(capture: Capture, outline: Outline) -> NDArray[np.bool_]:
 def glare_fraction(capture: Capture, outline: Outline) -> float:
     """Share (0-1) of the document under glare."""
     return float(glare_mask(capture, outline).mean())
+
+
+def specular_mask(capture: Capture, outline: Outline) -> NDArray[np.bool_]:
+    """Glare that hides the document's content, on the flat document at GLARE_SIDE: the glare_mask blobs over
+    text or the portrait whose strokes they wash out (strokes.specular_glare)."""
+
+    def build() -> NDArray[np.bool_]:
+        flat = document_crop(capture, outline, GLARE_SIDE)
+        return strokes.specular_glare(flat, glare_mask(capture, outline), lambda: portrait_box(flat))
+
+    return capture.cached(f"quality:specular_mask{outline.tag}", build)
+
+
+def specular_fraction(capture: Capture, outline: Outline) -> float:
+    """Share (0-1) of the document under glare that hides its text or portrait (specular_mask). Not IMAGE_GLARE's
+    measure: on the real corpus's calibration half it catches and false-flags what glare_fraction does
+    (bench/blur_glare_real.py), so the rule was not switched."""
+    return float(specular_mask(capture, outline).mean())
 
 
 def glare_covers(capture: Capture, outline: Outline) -> tuple[bool, bool]:
@@ -152,14 +186,16 @@ def fingers(capture: Capture, outline: Outline) -> NDArray[np.bool_]:
     )
 
 
-def colourfulness(capture: Capture, outline: Outline) -> float:
-    """The document's colourfulness, its fingers left out (a greyscale copy held in a hand is still grey)."""
+def print_chroma(capture: Capture, outline: Outline) -> float:
+    """Colour of the document's print with the light's colour removed, in % of its paper white
+    (chroma.print_chroma), on the flat document at OCCLUSION_SIDE, its fingers left out (a greyscale copy held
+    in a hand is still grey)."""
 
     def build() -> float:
         crop = document_crop(capture, outline, OCCLUSION_SIDE)
-        return measures.colourfulness(inner(crop), ignore=inner(fingers(capture, outline)))
+        return chroma.print_chroma(inner(crop), ignore=inner(fingers(capture, outline)))
 
-    return capture.cached(f"quality:colourfulness{outline.tag}", build)
+    return capture.cached(f"quality:print_chroma{outline.tag}", build)
 
 
 def occlusion(capture: Capture, outline: Outline) -> float:
