@@ -312,6 +312,13 @@ def defects_section(scopes: list[tuple[str, Pairs]]) -> str:
     return "\n".join(lines + notes)
 
 
+def is_ready(label: Label, result: Result, codes: frozenset[str] = READY_CODES, *, resaves_aside: bool = False) -> bool:
+    """No fail or review finding (nor a crashed check) among `codes` on a capture; `resaves_aside`: the corpus
+    author's re-save findings (RESAVE_CODES) not counted on the folders they re-saved (KNOWN_RESAVES)."""
+    judged = codes - RESAVE_CODES if resaves_aside and label.file.startswith(KNOWN_RESAVES) else codes
+    return not result.says(judged) and not set(result.crashed) & judged
+
+
 def ready_section(scopes: list[tuple[str, Pairs]]) -> str:
     lines = ["| genuine captures | " + " | ".join(name for name, _ in scopes) + " |", "|---" * (1 + len(scopes)) + "|"]
     resaved = "ready, the corpus author's Photoshop re-save set aside (KNOWN_RESAVES)"
@@ -324,12 +331,7 @@ def ready_section(scopes: list[tuple[str, Pairs]]) -> str:
         cells = []
         for _, pairs in scopes:
             genuine = [(lab, r) for lab, r in pairs if lab.genuine]
-            ok = 0
-            for lab, r in genuine:
-                judged = codes
-                if title == resaved and lab.file.startswith(KNOWN_RESAVES):
-                    judged = codes - RESAVE_CODES
-                ok += not r.says(judged) and not set(r.crashed) & judged
+            ok = sum(is_ready(lab, r, codes, resaves_aside=title == resaved) for lab, r in genuine)
             cells.append(_frac(ok, len(genuine)))
         label = title if codes is READY_CODES else f"no finding from the {title} checks"
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
