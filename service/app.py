@@ -8,29 +8,19 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialWithJitterBackoff
 
 from service.batches.routes import v1_router
-from service.errors import EXCEPTION_HANDLERS, REDIS_OUTAGE
+from service.errors import EXCEPTION_HANDLERS
 from service.system.health import healthz, readyz
 from workers.checks import ENGINE_VERSION
+from workers.redis_client import backoff, connection_options
 from workers.settings import RedisClientSettings, Settings, get_settings
 
 
 def redis_client(url: str, options: RedisClientSettings) -> Redis:
-    """The API's Redis client. Its pool PINGs a connection idle for a while before using it and reconnects and
-    retries a command that met a broken connection, so that after a Redis restart the API recovers by itself;
-    while Redis stays away, commands fail fast (timeouts) and the request is answered 503 (service.errors)."""
-    retry = Retry(ExponentialWithJitterBackoff(cap=options.retry_cap_s, base=options.retry_base_s), options.retries)
-    return Redis.from_url(
-        url,
-        socket_timeout=options.socket_timeout_s,
-        socket_connect_timeout=options.socket_connect_timeout_s,
-        socket_keepalive=True,
-        health_check_interval=options.health_check_interval_s,
-        retry=retry,
-        retry_on_error=list(REDIS_OUTAGE),
-    )
+    """The API's Redis client (workers.redis_client's timeouts, health checks and retries): after a Redis restart
+    the API recovers by itself; while Redis stays away, requests are answered 503 (service.errors)."""
+    return Redis.from_url(url, retry=Retry(backoff(options), options.retries), **connection_options(options))
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -10,14 +10,13 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.types import ExceptionHandlersMap
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from workers.redis_client import REDIS_OUTAGE
 
 PROBLEM_JSON = "application/problem+json"
 _TYPE_BASE = "https://kyc-preflight.dev/problems/"
-# Redis unreachable, timing out or still loading its data after a restart (BusyLoadingError is a
-# ConnectionError), and the broker (the same Redis) refusing a message: 503 with Retry-After, not a 500.
-REDIS_OUTAGE: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+# Redis unreachable, timing out or still loading its data after a restart (workers.redis_client.REDIS_OUTAGE),
+# and the broker (the same Redis) refusing a message: 503 with Retry-After, not a 500.
 _OUTAGE = (*REDIS_OUTAGE, OperationalError)
 # Retry-After of a 503 when the app state carries no settings (it always does in service.app).
 _DEFAULT_RETRY_AFTER_S = 5

@@ -11,17 +11,15 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-import redis
 from celery.exceptions import Reject, SoftTimeLimitExceeded
-from redis.backoff import ExponentialWithJitterBackoff
-from redis.retry import Retry
 
 from workers.celery_app import app
 from workers.checks.engine import check_bundle as run_engine
 from workers.checks.engine import error_verdict
 from workers.checks.model import BundleVerdict
 from workers.checks.policy import load_policy
-from workers.settings import RedisClientSettings, get_settings
+from workers.redis_client import REDIS_OUTAGE, sync_client
+from workers.settings import get_settings
 from workers.store import BundleJob, WorkerStore
 
 log = logging.getLogger(__name__)
@@ -30,9 +28,6 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # Stop starting new checks this long before the soft limit, so the verdict is stored in time.
 _DEADLINE_MARGIN_S = 10
-# Redis unreachable, timing out, or still loading its append-only file after a restart (BusyLoadingError is a
-# ConnectionError): the bundle is fine, the store is not; such a task is retried, never given a verdict.
-REDIS_OUTAGE: tuple[type[Exception], ...] = (redis.ConnectionError, redis.TimeoutError)
 # Attempts counted by runs that Redis failed and that could not take them back then (Redis stayed away): taken
 # back at the next task this process runs, so that an outage never counts as a lost worker (MAX_ATTEMPTS).
 _owed_attempts: set[tuple[str, int]] = set()
@@ -41,26 +36,11 @@ _owed_attempts: set[tuple[str, int]] = set()
 _PUBLISH_RETRY = {"max_retries": 5, "interval_start": 0.5, "interval_step": 1.0, "interval_max": 3.0}
 
 
-def redis_client(url: str, options: RedisClientSettings) -> redis.Redis:
-    """A client whose pool PINGs connections idle for a while and reconnects and retries a command that met a
-    broken connection (a Redis restart), with timeouts so that a vanished Redis fails fast instead of hanging."""
-    retry = Retry(ExponentialWithJitterBackoff(cap=options.retry_cap_s, base=options.retry_base_s), options.retries)
-    return redis.Redis.from_url(
-        url,
-        socket_timeout=options.socket_timeout_s,
-        socket_connect_timeout=options.socket_connect_timeout_s,
-        socket_keepalive=True,
-        health_check_interval=options.health_check_interval_s,
-        retry=retry,
-        retry_on_error=list(REDIS_OUTAGE),
-    )
-
-
 @cache
 def _store(pid: int) -> WorkerStore:
     """One Redis connection pool per worker process (the pid keys the cache across prefork)."""
     settings = get_settings()
-    return WorkerStore(redis_client(settings.redis.url, settings.redis_client), settings.redis.verdict_ttl_s)
+    return WorkerStore(sync_client(settings.redis.url, settings.redis_client), settings.redis.verdict_ttl_s)
 
 
 def _check(batch_id: str, job: BundleJob, files: dict[str, bytes]) -> BundleVerdict:
