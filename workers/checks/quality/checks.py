@@ -109,7 +109,9 @@ def _selfie_source(rule: Rule, limit: float) -> str:
     measured = f"measured on held cards with and without the defect: {t.HELD_SOURCE}"
     if limit == rule.limit:
         return f"{shown}, as for documents ({rule.source}); {measured}"
-    relaxed = f"relaxed from the document limit ({rule.limit * rule.scale:g}) for a card held at arm's length"
+    looser = (limit > rule.limit) == rule.higher_is_worse
+    change = "relaxed from" if looser else "stricter than"
+    relaxed = f"{change} the document limit ({rule.limit * rule.scale:g}) for a card held at arm's length"
     return f"{shown}: {relaxed}; {measured}"
 
 
