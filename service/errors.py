@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any, ClassVar
 
 from kombu.exceptions import OperationalError
@@ -117,17 +118,48 @@ def _outage(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     return _preflight(request, ServiceUnavailableError("Redis is not reachable; try again shortly"))
 
 
+def where_raised(exc: BaseException) -> str:
+    """The traceback of `exc` (and of the exceptions it was raised from or during): files, line numbers and
+    functions only. The exceptions' own texts are left out (they may quote a manifest, a name, a file name), and
+    so are the source lines (a literal in one could be data)."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = "".join(
+            f'  File "{f.filename}", line {f.lineno}, in {f.name}\n'
+            for f in traceback.extract_tb(current.__traceback__)
+        )
+        parts.append(f"{type(current).__module__}.{type(current).__qualname__}, raised at:\n{frames}")
+        current = current.__cause__ or current.__context__
+    return "... while handling ".join(parts).rstrip()
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """Anything else: logged by type only (an exception's text may quote a manifest), answered as a problem."""
-    log.error("%s %s: unexpected %s", request.method, request.scope.get("path_template", "?"), type(exc).__name__)
+    """Anything else: logged with its type and traceback, never its text (an exception's text may quote a
+    manifest), answered as a problem."""
+    log.error(
+        "%s %s: unexpected %s\n%s",
+        request.method,
+        request.scope.get("path_template", "?"),
+        type(exc).__name__,
+        where_raised(exc),
+    )
     return problem(500, "internal-error", "Internal error", "The request could not be completed; it was logged.")
 
 
-def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, RequestEntityTooLarge):
-        return problem(
-            413, PayloadTooLargeError.slug, PayloadTooLargeError.title, "The request body is over the size cap."
+        settings = request.app.state.get("settings")
+        cap = settings.limits.max_request_bytes if settings is not None else None
+        detail = (
+            f"The request body is over {cap} bytes, the cap on bytes per request (PREFLIGHT_MAX_REQUEST_BYTES)."
+            if cap is not None
+            else "The request body is over the size cap."
         )
+        extra = {"cap": cap} if cap is not None else {}
+        return problem(413, PayloadTooLargeError.slug, PayloadTooLargeError.title, detail, "body", **extra)
     if isinstance(exc, NotFoundException):
         return problem(404, NotFoundError.slug, NotFoundError.title, exc.detail)
     field = None

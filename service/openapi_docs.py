@@ -36,8 +36,15 @@ AUTH_PROBLEMS = {
     503: _UNAVAILABLE,
 }
 SUBMIT_PROBLEMS = {
+    400: _problem(
+        "The body is not well-formed: multipart whose boundary does not match or whose last part is unterminated, "
+        "an unreadable zip, a file sent twice; `field` names where. Nothing is stored or queued"
+    ),
     401: _problem("Missing or unknown API key"),
-    413: _problem("A file or the request is over the hard size cap"),
+    413: _problem(
+        "Over a cap, named in `detail` and `cap`: bytes per file, bytes per request (for a zip, decompressed "
+        "bytes), or parts per request. Nothing is stored or queued"
+    ),
     415: _problem("The body is neither multipart/form-data nor application/zip"),
     422: _problem("The manifest cannot be accepted; `field` names where"),
     503: _UNAVAILABLE,

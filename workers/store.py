@@ -46,6 +46,19 @@ redis.call('HSET', KEYS[1], 'state', 'running')
 return 0
 """
 
+# Deletes a checked bundle's manifest entry and releases its files. A file shared by several bundles (stored once
+# by the API: service.batches.store) has a set of the bundles still holding it beside it, KEYS[2i+1]: the bundle
+# takes itself out and the last one deletes the file. A file without that set is the bundle's own. Idempotent: a
+# redelivered task that purges again takes out nothing twice. KEYS: spec, then (blob, holders) pairs; ARGV: index.
+_PURGE = """
+redis.call('DEL', KEYS[1])
+for i = 2, #KEYS, 2 do
+  redis.call('SREM', KEYS[i + 1], ARGV[1])
+  if redis.call('SCARD', KEYS[i + 1]) == 0 then redis.call('DEL', KEYS[i], KEYS[i + 1]) end
+end
+return 0
+"""
+
 
 class BundleJob(msgspec.Struct):
     """What the API stores for one bundle: its manifest entry and the batch-wide settings it is judged by."""
@@ -190,11 +203,17 @@ class WorkerStore:
             self._finalized.add(batch_id)
         return int(result)
 
-    def purge(self, batch_id: str, index: int, job: BundleJob | None, blob_keys: list[str] | None = None) -> None:
+    def purge(
+        self, batch_id: str, index: int, job: BundleJob | None, blob_keys: list[str] | list[bytes] | None = None
+    ) -> None:
         """Delete the bundle's documents and its manifest entry (personal data) once it is checked. After the last
         bundle of a batch, ask Redis to rewrite its AOF so that the deleted data leaves the disk too."""
-        doomed = [keys.bundle_spec(batch_id, index), *(job.blob_keys if job else []), *(blob_keys or [])]
-        self.client.delete(*doomed)
+        found = [
+            k.decode() if isinstance(k, bytes) else k for k in [*(job.blob_keys if job else []), *(blob_keys or [])]
+        ]
+        blobs = dict.fromkeys(k for k in found if not k.endswith(":holders"))  # a scan finds the sets too
+        pairs = [k for blob in blobs for k in (blob, blob + ":holders")]
+        self.client.eval(_PURGE, 1 + len(pairs), keys.bundle_spec(batch_id, index), *pairs, index)
         if self._opened is not None and self._opened[0] is job:
             self._opened = None  # the opened files go with them
         if batch_id in self._finalized:

@@ -57,7 +57,13 @@ async def _receive(
     request: Request[Any, Any, Any], store: BatchStore, tenant: str, key: str | None, *, single: bool = False
 ) -> str:
     settings = store.settings
-    receiver = Receiver(store.redis, max_file_bytes=settings.limits.max_file_bytes, ttl_s=settings.redis.blob_ttl_s)
+    limits = settings.limits
+    receiver = Receiver(
+        store.redis,
+        max_file_bytes=limits.max_file_bytes,
+        max_request_bytes=limits.max_request_bytes,
+        max_bundles=limits.max_bundles,
+    )
     upload = await receiver.receive(request.headers.get("content-type", ""), request.stream())
     try:
         batch_id, _ = await store.create(tenant, upload, key, single=single)

@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from service.batches.ingest import Upload
+from service.batches.multipart import nfc
 from service.errors import ManifestInvalidError, NotFoundError, PreflightError, ServiceUnavailableError
 from workers import compaction, keys
 from workers.celery_app import app as celery_app
@@ -67,6 +68,9 @@ def _validated(upload: Upload, max_bundles: int) -> Manifest:
     named: set[str] = set()
     for b, bundle in enumerate(manifest.bundles):
         for d, doc in enumerate(bundle.documents):
+            # Received names are NFC (service.batches.multipart); the manifest's are made so too, and the job
+            # and its verdict carry the NFC name (files are sealed under it).
+            doc.file = nfc(doc.file)
             if doc.file not in upload.staged:
                 raise ManifestInvalidError(
                     f"file {doc.file!r} is named in the manifest but was not sent",
@@ -128,9 +132,51 @@ class BatchStore:
                 await self.redis.delete(keys.idempotency(tenant, digest))
             await self.delete(batch_id)
 
+    async def _store_files(self, batch_id: str, manifest: Manifest, upload: Upload) -> list[list[str]]:
+        """Move every received file from its staging key to its blob key, once: a file named by several
+        documents (of one bundle or many) is stored once, and the bundles holding it are listed in a set beside it
+        (`<blob key>:holders`), from which each bundle takes itself out when it is checked; the last one deletes
+        the file (workers.store.WorkerStore.purge). Returns each bundle's blob keys, in document order.
+
+        Raises (after deleting what it moved) if a staged file is gone: it expired, the upload took too long."""
+        blob_ttl = self.settings.redis.blob_ttl_s
+        home: dict[str, str] = {}  # file name -> its blob key
+        holders: dict[str, set[int]] = {}
+        bundle_keys: list[list[str]] = []
+        for index, bundle in enumerate(manifest.bundles):
+            row = []
+            for d, doc in enumerate(bundle.documents):
+                key = home.setdefault(doc.file, keys.blob(batch_id, index, d))
+                holders.setdefault(key, set()).add(index)
+                row.append(key)
+            bundle_keys.append(row)
+        pipe = self.redis.pipeline(transaction=False)
+        for name, key in home.items():
+            pipe.rename(upload.staged[name], key)
+            pipe.expire(key, blob_ttl)
+            if len(holders[key]) > 1:
+                pipe.sadd(key + ":holders", *sorted(holders[key]))
+                pipe.expire(key + ":holders", blob_ttl)
+        results = await pipe.execute(raise_on_error=False)
+        if any(isinstance(r, Exception) for r in results):
+            await self._drop(list(home.values()))
+            lost = next(r for r in results if isinstance(r, Exception))
+            log.warning("batch %s: staged files lost before the batch was created (%s)", batch_id, type(lost).__name__)
+            raise ServiceUnavailableError("a file of the upload expired before the upload completed; send it again")
+        return bundle_keys
+
+    async def _drop(self, blob_keys: list[str]) -> None:
+        with contextlib.suppress(RedisError):
+            doomed = [*blob_keys, *(k + ":holders" for k in blob_keys)]
+            for start in range(0, len(doomed), 1000):
+                await self.redis.unlink(*doomed[start : start + 1000])
+
     async def _write(self, tenant: str, batch_id: str, manifest: Manifest, upload: Upload, keyring: Keyring) -> None:
+        """Files first, then (one transaction) the batch record, its data key and its jobs: the batch appears only
+        once everything it needs is in place."""
         blob_ttl, verdict_ttl = self.settings.redis.blob_ttl_s, self.settings.redis.verdict_ttl_s
         submit_on = submit_day(manifest, datetime.now(UTC).date()).isoformat()
+        bundle_keys = await self._store_files(batch_id, manifest, upload)
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(
             keys.batch(batch_id),
@@ -149,22 +195,15 @@ class BatchStore:
         sealer = BatchSealer(batch_id, upload.data_key)
         pipe.rpush(keys.refs(batch_id), *(b.reference for b in manifest.bundles))
         pipe.expire(keys.refs(batch_id), verdict_ttl)
-        # A file named by several documents is renamed once, then copied from its first blob key.
-        first_home: dict[str, str] = {}
-        for index, bundle in enumerate(manifest.bundles):
-            blob_keys = [keys.blob(batch_id, index, d) for d in range(len(bundle.documents))]
-            for doc, blob_key in zip(bundle.documents, blob_keys, strict=True):
-                staged = upload.staged[doc.file]
-                if staged in first_home:
-                    pipe.copy(first_home[staged], blob_key)
-                else:
-                    pipe.rename(staged, blob_key)
-                    first_home[staged] = blob_key
-                pipe.expire(blob_key, blob_ttl)
+        for index, (bundle, blob_keys) in enumerate(zip(manifest.bundles, bundle_keys, strict=True)):
             job = BundleJob(bundle.reference, bundle, submit_on, manifest.policy, blob_keys, batch_id)
             sealed = sealer.seal(job_name(index), msgspec.json.encode(job))
             pipe.set(keys.bundle_spec(batch_id, index), sealed, ex=blob_ttl)
-        await pipe.execute()
+        try:
+            await pipe.execute()
+        except BaseException:
+            await self._drop(sorted({k for row in bundle_keys for k in row}))
+            raise
 
     async def batch(self, tenant: str, batch_id: str) -> dict[str, str]:
         record = await self.redis.hgetall(keys.batch(batch_id))
