@@ -77,3 +77,7 @@ AOF_DIRTY = f"{PREFIX}:aof:dirty"
 AOF_RECENT = f"{PREFIX}:aof:recent"
 AOF_FRESH = f"{PREFIX}:aof:fresh"
 ALL_DOCUMENT_BLOBS_PATTERN = f"{PREFIX}:*blob*"
+# Hash: broker delivery tag of a message being checked -> claim JSON {worker hostname, bundle, start time}, so that
+# a live worker can give a dead worker's messages back to the queue at once (workers/recovery.py). Not under
+# `kyc:worker:`, which /readyz counts as live workers.
+RUNNING = f"{PREFIX}:running"

@@ -13,6 +13,7 @@ from typing import Any
 
 from celery.exceptions import Reject, SoftTimeLimitExceeded
 
+from workers import recovery
 from workers.celery_app import app
 from workers.checks.engine import check_bundle as run_engine
 from workers.checks.engine import error_verdict
@@ -192,9 +193,38 @@ def check_bundle(self: Any, batch_id: str, index: int) -> None:
     started = time.monotonic()
     store = _store(os.getpid())
     run = _Run(batch_id, index)
+    claim: recovery.Claim | None = None
     try:
         if _owed_attempts:
             _settle_owed_attempts(store)
+        claim = _claim(self, store, run)
         _judge(store, run)
     except REDIS_OUTAGE as exc:
-        _ride_out_outage(self, store, run, exc, started)
+        try:
+            _ride_out_outage(self, store, run, exc, started)
+        except Reject:
+            claim = None  # Redis is still away: no release to wait for (a claim left behind is harmless)
+            raise
+    finally:
+        if claim is not None:
+            _release(store, run, claim)
+
+
+def _claim(task: Any, store: WorkerStore, run: _Run) -> recovery.Claim | None:
+    """Record under this worker's name that it runs this message, so that a live worker gives the message back to
+    the queue at once should this worker die (workers/recovery.py). Redis errors propagate (see REDIS_OUTAGE)."""
+    tag = (task.request.properties or {}).get("delivery_tag")
+    hostname = task.request.hostname
+    if not tag or not hostname:  # called directly, not from a broker message: nothing to give back
+        return None
+    return recovery.claim(store.client, str(tag), str(hostname), run.batch_id, run.index)
+
+
+def _release(store: WorkerStore, run: _Run, claim: recovery.Claim) -> None:
+    """The run is over (verdict stored, nothing to do, retry sent or message requeued): drop its claim. Never
+    raises: a claim left behind by an outage only makes a later recovery give back a message that is no longer
+    unacknowledged, which does nothing, and is dropped once older than the visibility timeout."""
+    try:
+        recovery.release(store.client, claim)
+    except REDIS_OUTAGE as exc:
+        log.warning("batch %s bundle %d: claim not released (%s)", run.batch_id, run.index, type(exc).__name__)
