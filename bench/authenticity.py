@@ -4,8 +4,9 @@ Both are timed in the same run on the same image, each the best of 3 (a fresh Ca
 ratio over the real corpus and a generated set is printed (target <= 1.5), with the median per group. Face
 boxes are not counted: the authenticity checks read them from the face checks' detection
 (workers/checks/face/views.py), which runs on every ID document and selfie anyway, so they are built before the
-clock starts, like the decode. So are the identity checks' readings of an ID document (its MRZ fields; without
-an MRZ, its printed lines), which EDIT_FIELD_TYPEFACE reads.
+clock starts, like the decode. So is an ID document's outline (the capture-quality checks find it on every
+document; EDIT_LOCAL_ANOMALY and EDIT_PORTRAIT_PASTED judge the blocks inside it). So are the identity checks'
+readings of an ID document (its MRZ fields; without an MRZ, its printed lines), which EDIT_FIELD_TYPEFACE reads.
 Run:
 /work/venv/bin/python bench/authenticity.py
 """
@@ -33,6 +34,7 @@ from workers.checks.identity.page_text import PAGE_LINES, PageLine, document_pag
 from workers.checks.identity.reader import read_id_document  # noqa: E402
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role  # noqa: E402
 from workers.checks.policy import load_policy  # noqa: E402
+from workers.checks.quality.outline import document_outline  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "corpus"
 
@@ -90,6 +92,7 @@ def checks_seconds(data: bytes, name: str, role: Role, readings: Readings) -> fl
         doc.cached(PAGE_LINES, lambda: lines)
     if role is Role.ID_DOCUMENT:
         id_portraits(capture)  # the face checks' work, shared
+        document_outline(capture)  # the capture-quality checks' outline, shared (EDIT_LOCAL_ANOMALY reads it)
     elif role is Role.SELFIE:
         selfie_faces(capture)
     start = time.perf_counter()

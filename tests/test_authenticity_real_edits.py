@@ -45,9 +45,17 @@ def test_every_edit_type_is_made_for_the_subset() -> None:
 def test_edited_captures_flagged_by_pixel_evidence_at_least_as_often_as_measured() -> None:
     edited = [r for r in results() if r.made.edit in EDIT_TYPES]
     hits = sum(bool(r.pixel_flags) for r in edited)
-    # Measured 6 of 9: both swaps on the ghost card and the photo, the retyped passport fields, and every
-    # combined edit; missed: retyped fields on alb01 and chn__IMG_2229, the swap on aze01 (no ghost).
-    assert hits >= 6, [(r.made.source.file, r.made.edit, r.measured) for r in edited]
+    # Measured 5 of 9: both swaps on the ghost card, the swap and the retyped fields on the passport render
+    # (portrait/card grain 0.52, under 0.55) and its combined edit; missed: retyped fields on alb01 and
+    # chn__IMG_2229, and chn__IMG_2229's swap: its grain ratio against the card alone reads 2.03 (1.90 with the
+    # fields), under the 2.5 limit (6 of 9 before the grain checks judged only the document's own blocks, when
+    # the ratio was taken against the whole frame, desk included, and read above 2.5).
+    assert hits >= 5, [(r.made.source.file, r.made.edit, r.measured) for r in edited]
+
+
+def test_untouched_captures_as_stored_are_not_flagged() -> None:
+    stored = [r for r in results() if r.made.edit == "original"]
+    assert not [r for r in stored if r.pixel_flags], [(r.made.source.file, r.flags) for r in stored]
 
 
 def test_untouched_captures_through_the_same_pipeline_are_not_flagged() -> None:
@@ -61,3 +69,22 @@ def test_sidtd_forged_twins_still_caught_and_originals_clean() -> None:
         source = by_name[name.replace("fake_ir_", "").replace("fake_", "")]
         result = evaluate(Made(source, "original", (CORPUS / "sidtd" / name).read_bytes()))
         assert bool(result.pixel_flags) is forged, (name, result.flags)
+
+
+# Genuine phone photos of cards on a desk, a keyboard or a chair that the grain checks used to flag as stored
+# (docs/calibration/authenticity.md, "Real captures unedited"): flat dark plastic and white walls around the
+# card, which the phone's JPEG flattens, read as painted patches (EDIT_LOCAL_ANOMALY 5.6-6.6) or set the
+# portrait's grain against the desk's (EDIT_PORTRAIT_PASTED 2.64). Judged on the document's own blocks they pass.
+ONCE_FLAGGED = (
+    "getcontrol_kyc_specimens/chn__IMG_2231.jpg",
+    "getcontrol_kyc_specimens/svk__IMG_2182.jpg",
+    "getcontrol_kyc_specimens/svk__IMG_2184.jpg",
+    "getcontrol_kyc_specimens/usa__IMG_2164.jpg",
+)
+
+
+@pytest.mark.parametrize("name", ONCE_FLAGGED)
+def test_genuine_phone_photos_pass_the_grain_checks(name: str) -> None:
+    source = next(s for s in sources() if s.file == name)
+    result = evaluate(Made(source, "original", (CORPUS / name).read_bytes()))
+    assert not result.pixel_flags, (name, result.flags)

@@ -70,6 +70,7 @@ class SmoothPatch:
     y1: int
     contrast: float  # noise around the patch / noise inside it
     inside: float  # median noise inside the patch (grey levels)
+    grey: float = 0.0  # median block mean inside the patch (grey level)
 
 
 def smooth_patches(
@@ -79,13 +80,17 @@ def smooth_patches(
     ratio: float,
     max_fraction: float,
     min_blocks: int,
+    within: NDArray[np.bool_] | None = None,
 ) -> list[SmoothPatch]:
     """Groups of blocks whose noise is below 1/`ratio` of the image's median, surrounded by normal noise.
 
     Blocks clipped to black or white carry no noise by nature and are ignored. Groups larger than
     `max_fraction` of the image are not "local": such an image simply has little noise everywhere.
+    `within` (same grid, optional) limits everything (the median, the groups and the ring around them) to
+    those blocks, e.g. the document's own area (`blocks_inside`): a desk or a wall behind the document has its
+    own grain, and nothing printed on it to edit.
     """
-    usable = usable_blocks(means)
+    usable = usable_blocks(means) if within is None else usable_blocks(means) & within
     if usable.sum() < 20:
         return []
     level = float(np.median(sigma[usable]))
@@ -114,7 +119,8 @@ def smooth_patches(
             continue
         local = sigma[window]
         inside, around = _median(local[mask > 0]), _median(local[ring])
-        patches.append(SmoothPatch(x0, y0, x1, y1, around / max(inside, 0.05), inside))
+        grey = _median(means[window][mask > 0])
+        patches.append(SmoothPatch(x0, y0, x1, y1, around / max(inside, 0.05), inside, grey))
     return sorted(patches, key=lambda p: -p.contrast)
 
 
@@ -140,25 +146,65 @@ def noise_floor(sigma: NDArray[np.float32], mask: NDArray[np.bool_]) -> float | 
     return float(np.percentile(values, FLOOR_PERCENTILE)) if values.size >= 4 else None
 
 
+def matched_floor(
+    sigma: NDArray[np.float32],
+    means: NDArray[np.float32],
+    mask: NDArray[np.bool_],
+    grey: float,
+    tolerance: float,
+    min_blocks: int,
+) -> float | None:
+    """Grain floor (grey levels, as `noise_floor`) of the blocks under `mask` whose mean grey level lies within
+    `tolerance` of `grey`; None when fewer than `min_blocks` such blocks exist.
+
+    Grain depends on brightness: shot noise grows with the light, and a JPEG encoder rounds away grain smaller
+    than its quantisation step, which happens first in dark and near-white flat areas (a black keyboard, white
+    paper in a video frame). A flat patch is only unexplained when areas of its own brightness keep their grain.
+    """
+    near = mask & (np.abs(means - grey) <= tolerance)
+    return noise_floor(sigma, near) if int(near.sum()) >= min_blocks else None
+
+
 def usable_blocks(means: NDArray[np.float32]) -> NDArray[np.bool_]:
     """Blocks not clipped to black or white (clipping removes the grain whatever happened to the image)."""
     return np.asarray((means > 12) & (means < 243))
 
 
-def region_noise_ratio(sigma: NDArray[np.float32], means: NDArray[np.float32], box: tuple[int, int, int, int]) -> float:
+def region_noise_ratio(
+    sigma: NDArray[np.float32],
+    means: NDArray[np.float32],
+    box: tuple[int, int, int, int],
+    within: NDArray[np.bool_] | None = None,
+) -> float:
     """Noise floor inside `box` (block-grid x0, y0, x1, y1) over the noise floor of the rest (1 = same grain).
 
     Below 1: the region's flattest parts carry less grain than the rest's (pasted from a cleaner source, or
     smoothed); content texture does not raise a floor, so a detailed portrait does not mask a clean paste.
+    `within` (optional, same grid) limits both sides to those blocks (the document's own area: a head box
+    widened around a card's portrait reaches past the card's edge onto the desk).
     """
     usable = usable_blocks(means)
     inside = np.zeros_like(usable)
     x0, y0, x1, y1 = box
     inside[max(0, y0) : y1, max(0, x0) : x1] = True
+    if within is not None:
+        usable = usable & within
     here, rest = noise_floor(sigma, inside & usable), noise_floor(sigma, ~inside & usable)
     if here is None or rest is None:
         return 1.0  # too little of the image on one side to compare
     return here / max(rest, 0.05)
+
+
+def blocks_inside(polygon: NDArray[np.float64], shape: tuple[int, int], block: int) -> NDArray[np.bool_]:
+    """Blocks of a `shape` (rows, cols) grid of `block`-pixel blocks lying wholly inside `polygon` ((N, 2)
+    x, y in the pixels of the gridded view): True where every pixel of the block is inside."""
+    rows, cols = shape
+    mask = np.zeros((rows * block, cols * block), np.uint8)
+    cv2.fillPoly(mask, [np.round(np.asarray(polygon, np.float64)).astype(np.int32)], 1)
+    if rows == 0 or cols == 0:
+        return np.zeros(shape, bool)
+    inside = mask.reshape(rows, block, cols, block).min(axis=(1, 3))
+    return np.asarray(inside > 0)
 
 
 def box_noise(gray: NDArray[np.uint8], box: tuple[int, int, int, int]) -> float:
