@@ -8,6 +8,7 @@ from celery import Celery
 from celery.signals import worker_init, worker_process_init
 
 from workers.allocator import keep_freed_memory
+from workers.queues import consumed_queues
 from workers.settings import RedisClientSettings, get_settings
 
 
@@ -32,6 +33,10 @@ def create_celery() -> Celery:
     app = Celery("kyc_preflight", broker=settings.redis.url, include=["workers.tasks", "workers.heartbeat"])
     app.conf.update(
         task_default_queue=settings.worker.queue,
+        # Inline checks and each tenant shard have their own queue; a worker consumes all of them, served in
+        # turn (workers/queues.py says why that is fair).
+        # (Celery's dict form of kombu's Queue: a direct exchange of the queue's name, the name as routing key.)
+        task_queues={name: {"exchange": name, "routing_key": name} for name in consumed_queues(settings.worker)},
         task_acks_late=True,
         # A worker process killed mid-task (OOM, kill -9) puts its message back instead of losing the bundle.
         task_reject_on_worker_lost=True,

@@ -79,7 +79,11 @@ class WorkerSettings:
     # hard limit, not Celery's default hour (ARCHITECTURE section 2, Celery issues #4976, #7651).
     visibility_timeout_s: int = field(default_factory=lambda: _int("PREFLIGHT_VISIBILITY_TIMEOUT_S", 0))
     concurrency: int = field(default_factory=lambda: _int("PREFLIGHT_WORKER_CONCURRENCY", os.cpu_count() or 1))
+    # Batches go to `<queue>.<n>` (n < tenant_queues, by tenant), inline checks to kyc.inline (workers/queues.py).
     queue: str = "kyc.bundles"
+    # Shards of the batch queue that workers serve in turn: 8 makes two given tenants share one with probability
+    # 1/8 while a BRPOP over 10 keys stays cheap. Must be the same for the API and every worker.
+    tenant_queues: int = field(default_factory=lambda: max(1, _int("PREFLIGHT_TENANT_QUEUES", 8)))
 
     @property
     def effective_visibility_timeout_s(self) -> int:

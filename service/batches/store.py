@@ -26,6 +26,7 @@ from workers import compaction, keys
 from workers.celery_app import app as celery_app
 from workers.checks.manifest import Manifest, ManifestError, parse_manifest, submit_day
 from workers.checks.policy import UnknownPolicyError, load_policy
+from workers.queues import queue_for
 from workers.sealing import BatchSealer, Keyring, MasterKeyError, SealError, is_sealed, job_name, verdict_name
 from workers.settings import Settings
 from workers.store import BundleJob
@@ -110,12 +111,14 @@ class BatchStore:
             ttl = self.settings.redis.verdict_ttl_s
             claimed = await self.redis.set(keys.idempotency(tenant, digest), batch_id, nx=True, ex=ttl)
             if not claimed:
-                await self.redis.delete(*upload.staged.values())
+                if upload.staged:  # a manifest may name no file at all: DEL needs at least one key
+                    await self.redis.delete(*upload.staged.values())
                 earlier = await self.idempotent_batch(tenant, idempotency_key)
                 return earlier or batch_id, False
         await self._write(tenant, batch_id, manifest, upload, keyring)
         try:
-            await anyio.to_thread.run_sync(_enqueue, batch_id, len(manifest.bundles))
+            queue = queue_for(tenant, inline=single, settings=self.settings.worker)
+            await anyio.to_thread.run_sync(_enqueue, batch_id, len(manifest.bundles), queue)
         except Exception:
             # The broker (Redis) went away between writing and queueing: the caller gets a 503 and sends the
             # upload again, so this batch, never fully queued, must not stay behind as a "queued" batch that
@@ -283,7 +286,7 @@ class BatchStore:
         return removed
 
 
-def _enqueue(batch_id: str, count: int) -> None:
+def _enqueue(batch_id: str, count: int, queue: str) -> None:
     with celery_app.producer_or_acquire() as producer:
         for index in range(count):
-            celery_app.send_task(TASK_NAME, args=[batch_id, index], producer=producer)
+            celery_app.send_task(TASK_NAME, args=[batch_id, index], queue=queue, producer=producer)

@@ -17,7 +17,9 @@ import redis
 
 from service.auth import key_digest
 from service.cli import processes
+from workers.queues import consumed_queues
 from workers.sealing import new_master_key
+from workers.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
@@ -37,6 +39,11 @@ class Stack:
     @property
     def redis(self) -> redis.Redis:
         return redis.Redis.from_url(self.redis_url)
+
+    def queued(self) -> int:
+        """Messages waiting in all the broker queues a worker consumes (inline, tenant shards, pre-split)."""
+        r = self.redis
+        return sum(int(r.llen(name)) for name in consumed_queues(get_settings().worker))
 
     def batch_record(self, batch_id: str) -> dict[str, str]:
         raw = redis.Redis.from_url(self.redis_url, decode_responses=True).hgetall(f"kyc:b:{batch_id}")

@@ -19,7 +19,7 @@ def _queued_state(stack: Stack) -> tuple[int, int, int]:
     r = stack.redis
     batches = [k for k in r.scan_iter(match="kyc:b:*", count=1000) if k.count(b":") == 2]
     blobs = list(r.scan_iter(match="kyc:*blob*", count=1000)) + list(r.scan_iter(match="kyc:upload:*", count=1000))
-    return int(r.llen("kyc.bundles")), len(batches), len(blobs)
+    return stack.queued(), len(batches), len(blobs)
 
 
 def _assert_problem(answer: httpx.Response, status: int, field: str | None) -> dict[str, Any]:

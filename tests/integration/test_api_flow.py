@@ -111,7 +111,7 @@ def test_inline_check_takes_exactly_one_bundle_and_queues_nothing_when_refused(t
     with running_stack(tmp_path, workers=0) as idle, idle.client() as client:
         answer = client.post("/v1/check", files=multipart(doc, {**good_files("c1"), **good_files("c2")}))
         assert answer.status_code == 422 and answer.json()["field"] == "$.bundles", answer.text
-        assert idle.redis.llen("kyc.bundles") == 0
+        assert idle.queued() == 0
         assert list(idle.redis.scan_iter(match="kyc:*")) == []
 
 

@@ -138,13 +138,13 @@ def _data_keys(stack: Stack) -> set[bytes]:
     """Every key a submission could leave: batches, their files and jobs, staged uploads, queued tasks."""
     found = set(stack.redis.scan_iter(match="kyc:b:*", count=1000))
     found |= set(stack.redis.scan_iter(match="kyc:upload:*", count=1000))
-    found |= set(stack.redis.scan_iter(match="kyc.bundles*", count=1000))
+    found |= set(stack.redis.scan_iter(match="kyc.*", count=1000))
     return found
 
 
 def _refused(stack: Stack, status: int, send: Any) -> dict[str, Any]:
     before = _data_keys(stack)
-    queued = stack.redis.llen("kyc.bundles")
+    queued = stack.queued()
     with stack.client() as client:
         answer: httpx.Response = send(client)
     assert answer.status_code == status, answer.text
@@ -152,7 +152,7 @@ def _refused(stack: Stack, status: int, send: Any) -> dict[str, Any]:
     body: dict[str, Any] = answer.json()
     assert body["status"] == status and body["detail"] and body["field"] == "body", body
     assert _data_keys(stack) == before  # no batch, no file, no staged key, no task
-    assert stack.redis.llen("kyc.bundles") <= queued  # a worker may take tasks of earlier tests, none is added
+    assert stack.queued() <= queued  # a worker may take tasks of earlier tests, none is added
     return body
 
 
