@@ -5,12 +5,13 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import SecurityScheme
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 
 from service.batches.routes import v1_router
 from service.errors import EXCEPTION_HANDLERS
+from service.openapi_docs import ManifestComponents
 from service.system.health import healthz, readyz
 from workers.checks import ENGINE_VERSION
 from workers.redis_client import backoff, connection_options
@@ -41,7 +42,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=ENGINE_VERSION,
             description="Checks identity-verification document bundles before they reach a KYC provider.",
             path="/schema",
-            components=Components(
+            components=ManifestComponents(
                 security_schemes={"apiKey": SecurityScheme(type="http", scheme="bearer", description="API key")}
             ),
         ),

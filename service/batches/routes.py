@@ -11,6 +11,7 @@ from litestar import Controller, Request, Response, Router, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, HeaderParameter, QueryParameter
 from litestar.response import Stream
+from litestar.response.base import ASGIResponse
 
 from service.auth import authenticate
 from service.batches.export import csv_lines, ndjson_lines
@@ -27,16 +28,37 @@ from service.batches.schemas import (
 )
 from service.batches.store import BatchStore
 from service.errors import NotFoundError
-from service.openapi_docs import AUTH_PROBLEMS, SUBMIT_PROBLEMS, SubmissionOperation
+from service.openapi_docs import (
+    AUTH_PROBLEMS,
+    CSV,
+    NDJSON,
+    SUBMIT_PROBLEMS,
+    SubmissionOperation,
+    VerdictsOperation,
+    bundle_responses,
+    json_body,
+)
 from workers.checks.model import BundleVerdict
 
 _SUBMIT_DOC = (
     "multipart/form-data with a `manifest` part (JSON, ARCHITECTURE section 1) and one file part per document, "
     "whose filename is the manifest's `file`; or an application/zip body holding manifest.json and the files."
 )
+# Above any batch (PREFLIGHT_MAX_BUNDLES); larger offsets are refused with a 400, not passed to Redis, whose list
+# indexes are 64-bit.
+MAX_OFFSET = 2**31 - 1
 IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)]
 Tenant = NamedDependency[str]
 Store = NamedDependency[BatchStore]
+
+
+class ExportStream(Stream):
+    """A streamed export served with its own media type. Litestar's Stream gives the handler's media type (JSON,
+    for the route that also answers JSON pages) precedence over the one it was made with, so every NDJSON and CSV
+    export went out labelled application/json."""
+
+    def to_asgi_response(self, *args: Any, **kwargs: Any) -> ASGIResponse:
+        return super().to_asgi_response(*args, **{**kwargs, "media_type": self.media_type})
 
 
 def provide_store(request: Request[Any, Any, Any]) -> BatchStore:
@@ -98,7 +120,10 @@ class BatchController(Controller):
         "/v1/check",
         status_code=200,
         operation_class=SubmissionOperation,
-        responses=SUBMIT_PROBLEMS,
+        responses={
+            **SUBMIT_PROBLEMS,
+            **bundle_responses(BundleVerdict, BatchAccepted, "Not ready in time: the batch, and its bundle's link"),
+        },
         summary="Check one bundle and wait briefly for its verdict",
         description=_SUBMIT_DOC + " The manifest must hold exactly one bundle. Answers 200 with the verdict if "
         "it is ready within PREFLIGHT_INLINE_WAIT_S seconds, else 202 with the batch links.",
@@ -142,7 +167,11 @@ class BatchController(Controller):
     @get(
         "/v1/batches/{batch_id:str}/verdicts",
         summary="Verdicts of a batch (JSON pages, NDJSON or CSV)",
-        responses=AUTH_PROBLEMS,
+        operation_class=VerdictsOperation,
+        responses={
+            **AUTH_PROBLEMS,
+            200: json_body(VerdictPage, "A page of verdicts (`format=json`), or all of them streamed"),
+        },
     )
     async def verdicts(
         self,
@@ -150,16 +179,16 @@ class BatchController(Controller):
         tenant: Tenant,
         store: Store,
         format: Annotated[Literal["json", "ndjson", "csv"], QueryParameter()] = "json",
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
     ) -> VerdictPage | Stream:
         record = await store.batch(tenant, batch_id)
         await store.ensure_readable(batch_id)  # a wrong master key is a problem response, not a cut stream
         if format == "ndjson":
-            return Stream(ndjson_lines(store, batch_id), media_type="application/x-ndjson")
+            return ExportStream(ndjson_lines(store, batch_id), media_type=NDJSON)
         if format == "csv":
             headers = {"Content-Disposition": f'attachment; filename="{batch_id}.csv"'}
-            return Stream(csv_lines(store, batch_id), media_type="text/csv", headers=headers)
+            return ExportStream(csv_lines(store, batch_id), media_type=CSV, headers=headers)
         total = int(record["total"])
         refs = await store.references(batch_id, offset, limit)
         items = [msgspec.json.decode(r, type=BundleVerdict) for r in await store.verdicts(batch_id, refs) if r]
@@ -170,7 +199,7 @@ class BatchController(Controller):
     @get(
         "/v1/batches/{batch_id:str}/bundles/{reference:str}",
         summary="One bundle's verdict (202 while it is still pending)",
-        responses=AUTH_PROBLEMS,
+        responses={**AUTH_PROBLEMS, **bundle_responses(BundleVerdict, BundlePending, "Not checked yet")},
     )
     async def bundle(
         self, batch_id: FromPath[str], reference: FromPath[str], tenant: Tenant, store: Store

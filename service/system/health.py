@@ -9,6 +9,7 @@ from litestar import Request, get
 from redis.exceptions import RedisError
 
 from service.errors import ServiceUnavailableError
+from service.openapi_docs import READY_PROBLEMS, SERVER_PROBLEMS
 from workers import keys
 
 
@@ -22,12 +23,12 @@ class Readiness(msgspec.Struct):
     workers: int
 
 
-@get("/healthz", tags=["system"], summary="The API process is up")
+@get("/healthz", tags=["system"], summary="The API process is up", responses=SERVER_PROBLEMS)
 async def healthz() -> Health:
     return Health(status="ok")
 
 
-@get("/readyz", tags=["system"], summary="Redis reachable and at least one worker alive")
+@get("/readyz", tags=["system"], summary="Redis reachable and at least one worker alive", responses=READY_PROBLEMS)
 async def readyz(request: Request[Any, Any, Any]) -> Readiness:
     redis = request.app.state.redis
     try:
