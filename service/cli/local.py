@@ -10,9 +10,10 @@ import msgspec
 from rich.console import Console
 from rich.progress import Progress
 
+from service.cli.folder import read_manifest
 from service.cli.render import print_table
 from workers.checks.engine import check_bundle
-from workers.checks.manifest import BundleSpec, ManifestError, parse_manifest, submit_day
+from workers.checks.manifest import BundleSpec, submit_day
 from workers.checks.model import BundleVerdict, Verdict
 from workers.checks.policy import UnknownPolicyError, load_policy
 
@@ -29,15 +30,12 @@ def _files(folder: Path, bundle: BundleSpec) -> dict[str, bytes]:
 def check_folder(folder: Path, *, as_json: bool) -> int:
     """Exit codes: 0 every bundle ready, 3 some bundle needs fixing or review, 2 the input is unusable."""
     err = Console(stderr=True)
+    read = read_manifest(folder, err)
+    if read is None:
+        return 2
+    _, manifest = read
     try:
-        manifest = parse_manifest((folder / "manifest.json").read_bytes())
         policy = load_policy(manifest.policy)
-    except FileNotFoundError:
-        err.print(f"[red]no manifest.json in {folder}[/]")
-        return 2
-    except ManifestError as exc:
-        err.print(f"[red]manifest.json: {exc.field}: {exc.detail}[/]")
-        return 2
     except UnknownPolicyError as exc:
         err.print(f"[red]manifest.json: $.policy: {exc}[/]")
         return 2

@@ -12,23 +12,17 @@ import msgspec
 from rich.console import Console
 from rich.progress import Progress
 
+from service.cli.folder import read_manifest
 from service.cli.render import print_table
-from workers.checks.manifest import ManifestError, parse_manifest
 from workers.checks.model import BundleVerdict, Verdict
 
 
 def submit_folder(folder: Path, url: str, api_key: str, *, as_json: bool, poll_s: float = 0.5) -> int:
     err = Console(stderr=True)
-    try:
-        manifest_bytes = (folder / "manifest.json").read_bytes()
-        # Parsed here with the service's own parser, so a bad manifest is named before anything is uploaded.
-        manifest = parse_manifest(manifest_bytes)
-    except FileNotFoundError:
-        err.print(f"[red]no manifest.json in {folder}[/]")
+    read = read_manifest(folder, err)
+    if read is None:
         return 2
-    except ManifestError as exc:
-        err.print(f"[red]manifest.json: {exc.field}: {exc.detail}[/]")
-        return 2
+    manifest_bytes, manifest = read
     names = sorted({d.file for b in manifest.bundles for d in b.documents})
     missing = [name for name in names if not (folder / name).is_file()]
     if missing:

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.integration.payload import good_bundle, good_files, manifest, post_batch
+from tests.integration.heavy import attempts as _attempts
+from tests.integration.heavy import heavy_batch, post_and_wait_for_verdicts
+from tests.integration.payload import post_batch
 from tests.integration.stack import Stack, descendants, process_state, running_stack, wait_until
-from tests.integration.test_worker_loss import _attempts, _heavy_id
 from workers import keys
 from workers.heartbeat import HEARTBEAT_TTL_S
 
@@ -77,19 +78,8 @@ def test_dead_worker_bundles_run_again_within_seconds(tmp_path: Path) -> None:
         stack.start_worker("survivor", concurrency=1)
         survivor_started = time.monotonic()
         stack.wait_ready()
-        heavy = _heavy_id(0)
-        files: dict[str, bytes] = {}
-        for i in range(BUNDLES):
-            files.update(good_files(f"k{i}"))
-            files[f"k{i}/id.jpg"] = heavy
-        doc = manifest(*(good_bundle(f"K-{i}", f"k{i}") for i in range(BUNDLES)))
         with stack.client() as client:
-            batch_id = post_batch(client, doc, files).json()["batch_id"]
-            wait_until(
-                lambda: client.get(f"/v1/batches/{batch_id}").json()["counts"]["done"] >= 2,
-                timeout_s=120,
-                what="two verdicts",
-            )
+            batch_id = post_and_wait_for_verdicts(client, BUNDLES, seed=0, verdicts=2)
             # A worker judges its peers only once Redis has answered it for a whole heartbeat TTL
             # (workers/heartbeat.py): let the survivor get there before the kill, as a worker of a running
             # deployment has.
@@ -142,12 +132,7 @@ def test_worker_restarted_under_its_name_gives_back_its_earlier_bundles(tmp_path
         victim = stack.start_worker("w0", concurrency=1)
         stack.wait_ready()
         bundles = 6
-        heavy = _heavy_id(1)
-        files: dict[str, bytes] = {}
-        for i in range(bundles):
-            files.update(good_files(f"k{i}"))
-            files[f"k{i}/id.jpg"] = heavy
-        doc = manifest(*(good_bundle(f"K-{i}", f"k{i}") for i in range(bundles)))
+        doc, files = heavy_batch(bundles, seed=1)
         with stack.client() as client:
             batch_id = post_batch(client, doc, files).json()["batch_id"]
             interrupted, _ = _freeze_mid_bundle(stack, victim, "w0", batch_id)

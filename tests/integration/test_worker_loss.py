@@ -9,26 +9,17 @@ import signal
 import subprocess
 from pathlib import Path
 
-import numpy as np
 import pytest
 import redis
 
-from tests.fixtures.documents import encode_jpeg, render_id_card
-from tests.integration.payload import good_bundle, good_files, manifest, post_batch
+from tests.integration.heavy import attempts as _attempts
+from tests.integration.heavy import post_and_wait_for_verdicts
 from tests.integration.stack import Stack, descendants, process_state, running_stack, wait_until
 from workers import keys
 
 pytestmark = pytest.mark.integration
 
 BUNDLES = 24
-
-
-def _heavy_id(seed: int) -> bytes:
-    """A camera-sized ID photo so that each bundle takes a noticeable time to check."""
-    rng = np.random.default_rng(seed)
-    card = render_id_card(seed=seed, width=3000)
-    noisy = np.clip(card.astype(np.int16) + rng.normal(0, 6, card.shape), 0, 255).astype(np.uint8)
-    return encode_jpeg(noisy, quality=90)
 
 
 def _started_without_verdict(stack: Stack, batch_id: str) -> set[int]:
@@ -38,11 +29,6 @@ def _started_without_verdict(stack: Stack, batch_id: str) -> set[int]:
     judged: list[str] = client.hkeys(keys.verdicts(batch_id))  # type: ignore[assignment]
     started: list[str] = client.hkeys(keys.attempts(batch_id))  # type: ignore[assignment]
     return {int(i) for i in started if references[int(i)] not in judged}
-
-
-def _attempts(stack: Stack, batch_id: str) -> dict[int, int]:
-    """Bundle index -> how many times a worker started it."""
-    return {int(i): int(n) for i, n in stack.redis.hgetall(keys.attempts(batch_id)).items()}
 
 
 def _freeze_mid_bundle(stack: Stack, worker: subprocess.Popen[bytes], batch_id: str) -> set[int]:
@@ -69,19 +55,8 @@ def test_killed_worker_bundles_are_redelivered_and_counted_once(tmp_path: Path) 
     with running_stack(tmp_path, workers=0, extra_env=env) as stack:
         victim = stack.start_worker("w0", concurrency=1)  # start_worker's --concurrency overrides the env
         stack.wait_ready()
-        heavy = _heavy_id(0)
-        files: dict[str, bytes] = {}
-        for i in range(BUNDLES):
-            files.update(good_files(f"k{i}"))
-            files[f"k{i}/id.jpg"] = heavy
-        doc = manifest(*(good_bundle(f"K-{i}", f"k{i}") for i in range(BUNDLES)))
         with stack.client() as client:
-            batch_id = post_batch(client, doc, files).json()["batch_id"]
-            wait_until(
-                lambda: client.get(f"/v1/batches/{batch_id}").json()["counts"]["done"] >= 2,
-                timeout_s=120,
-                what="two verdicts",
-            )
+            batch_id = post_and_wait_for_verdicts(client, BUNDLES, seed=0, verdicts=2)
             _freeze_mid_bundle(stack, victim, batch_id)
             os.killpg(victim.pid, signal.SIGKILL)  # the main process and its pool children, no goodbye
             victim.wait()

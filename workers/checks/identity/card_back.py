@@ -37,34 +37,25 @@ def _card_backs(bundle: BundleContext) -> Iterator[Outcome]:
         words, where = _WORDS.get(kind, kind), "/".join(countries) or "unknown country"
         judged: list[str | None] = [*countries] or [None]
         if not any(card_back_required(bundle.policy, c) for c in judged):
-            yield Outcome(
-                status=Status.PASS,
-                message=f"Not required: policy {bundle.policy.name} does not ask for the back of {where} {words}s.",
-                measured="front only allowed",
-                threshold="back required",
-                unit="card_sides",
-                document=Role.ID_DOCUMENT.value,
-            )
+            status, measured = Status.PASS, "front only allowed"
+            message = f"Not required: policy {bundle.policy.name} does not ask for the back of {where} {words}s."
         elif any(_shows_back(d) for d in same):
-            yield Outcome(
-                status=Status.PASS,
-                message=f"The back of the {words} ({where}) is in the bundle.",
-                measured="back present",
-                threshold="back required",
-                unit="card_sides",
-                document=Role.ID_DOCUMENT.value,
-            )
+            status, measured = Status.PASS, "back present"
+            message = f"The back of the {words} ({where}) is in the bundle."
         else:
-            yield Outcome(
-                status=Status.FAIL,
-                message=f"Only the front of the {words} ({where}) was sent (no file marked side 'back' and no "
-                f"machine readable zone read); policy {bundle.policy.name} requires the back, which carries the "
-                "MRZ.",
-                measured="front only",
-                threshold="back required",
-                unit="card_sides",
-                document=Role.ID_DOCUMENT.value,
+            status, measured = Status.FAIL, "front only"
+            message = (
+                f"Only the front of the {words} ({where}) was sent (no file marked side 'back' and no machine "
+                f"readable zone read); policy {bundle.policy.name} requires the back, which carries the MRZ."
             )
+        yield Outcome(
+            status=status,
+            message=message,
+            measured=measured,
+            threshold="back required",
+            unit="card_sides",
+            document=Role.ID_DOCUMENT.value,
+        )
 
 
 ID_CARD_BACK_MISSING = BundleCheck(
