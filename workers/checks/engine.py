@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from workers.checks import ENGINE_VERSION
+from workers.checks.bundle.dating import document_expiry
 from workers.checks.capture import MAX_PIXELS, Capture
 from workers.checks.context import BundleContext, DocumentContext, FieldValue
 from workers.checks.manifest import BundleSpec
@@ -212,7 +213,8 @@ def _summarise(doc: DocumentContext) -> DocumentSummary:
     fmt, width, height = capture.header
     fields: dict[str, str] = {}
     for name in ("document_number", "expiry_date", "issue_date", "statement_date"):
-        found = doc.field(name)
+        # The expiry the verdict judged (dating.document_expiry owns which source that is), not another one.
+        found = document_expiry(doc)[0] if name == "expiry_date" else doc.field(name)
         if found is None:
             continue
         fields[name] = mask_document_number(found.value) if name == "document_number" else found.value

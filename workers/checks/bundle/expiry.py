@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from workers.checks.bundle.dating import judge_date, source_words
+from workers.checks.bundle.dating import document_expiry, judge_date, source_words
 from workers.checks.context import DocumentContext
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
@@ -14,12 +14,12 @@ _ID = frozenset({Role.ID_DOCUMENT})
 
 
 def _expired(doc: DocumentContext) -> Outcome | None:
-    found = doc.field("expiry_date")
+    found, disagreement = document_expiry(doc)
     submit_on = doc.bundle.submit_on
 
     def judge(expiry: date) -> Outcome:
         days_left = (expiry - submit_on).days
-        origin = source_words(found) if found else ""
+        origin = (source_words(found) if found else "") + disagreement
         # A document is valid through its expiry day.
         if days_left < 0:
             return Outcome(
@@ -53,7 +53,7 @@ DOCUMENT_EXPIRED = DocumentCheck(
 
 
 def _expires_soon(doc: DocumentContext) -> Outcome | None:
-    found = doc.field("expiry_date")
+    found, disagreement = document_expiry(doc)
     submit_on = doc.bundle.submit_on
     margin = doc.bundle.policy.expiry_margin_days
 
@@ -61,7 +61,7 @@ def _expires_soon(doc: DocumentContext) -> Outcome | None:
         days_left = (expiry - submit_on).days
         if days_left < 0:
             return None  # DOCUMENT_EXPIRED reports it
-        origin = source_words(found) if found else ""
+        origin = (source_words(found) if found else "") + disagreement
         if days_left <= margin:
             return Outcome(
                 status=Status.FAIL,

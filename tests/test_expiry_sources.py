@@ -1,0 +1,78 @@
+"""One expiry per document: the MRZ, the printed zone and the manifest may each give one, and the verdict never
+calls a document valid while one of them says it has expired (issue #17's contradiction: a declared 2031 passed
+DOCUMENT_EXPIRED while the MRZ said 2012 and MRZ_PROFILE_MISMATCH failed)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+from tests.fixtures.documents import Person, encode_jpeg, render_passport_page
+from tests.fixtures.engine_runs import run_engine
+from tests.fixtures.filechecks import document_context
+from workers.checks import identity
+from workers.checks.bundle import DOCUMENT_EXPIRED, DOCUMENT_EXPIRES_SOON
+from workers.checks.bundle.dating import document_expiry
+from workers.checks.context import FieldValue
+from workers.checks.manifest import BundleSpec, Declared, DocumentSpec, Profile, Role
+from workers.checks.model import BundleVerdict, Outcome, Status
+
+SUBMIT_ON = date(2026, 12, 1)
+EXPIRED_IN_MRZ = Person(expiry=date(2012, 4, 15))
+
+
+@cache
+def _expired_passport_jpeg() -> bytes:
+    return encode_jpeg(render_passport_page(EXPIRED_IN_MRZ, seed=5, width=1400))
+
+
+def _run(declared_expiry: str) -> BundleVerdict:
+    doc = DocumentSpec(
+        role=Role.ID_DOCUMENT,
+        file="passport.jpg",
+        type="passport",
+        issuing_country="SE",
+        declared=Declared(expiry_date=declared_expiry),
+    )
+    spec = BundleSpec(
+        reference="T-1",
+        profile=Profile(full_name="Anna Maria Eriksson", date_of_birth="1974-08-12"),
+        documents=[doc],
+    )
+    return run_engine(
+        spec,
+        {doc.file: _expired_passport_jpeg()},
+        submit_on=SUBMIT_ON,
+        document_checks=[*identity.DOCUMENT_CHECKS, DOCUMENT_EXPIRED, DOCUMENT_EXPIRES_SOON],
+        bundle_checks=identity.BUNDLE_CHECKS,
+    )
+
+
+def test_a_declared_future_expiry_does_not_pass_a_passport_whose_mrz_says_expired() -> None:
+    verdict = _run("2031-04-15")
+    statuses = {(f.code, f.unit): f.status for f in verdict.findings}
+    # The MRZ was read (its expiry check digit holds) and disagrees with the declared date.
+    assert statuses[("MRZ_CHECK_DIGIT_INVALID", "invalid_check_digits")] is Status.PASS
+    assert statuses[("MRZ_PROFILE_MISMATCH", "date")] is Status.FAIL
+    (expired,) = [f for f in verdict.findings if f.code == "DOCUMENT_EXPIRED"]
+    assert expired.status is Status.FAIL
+    assert "2012-04-15" in expired.message and "MRZ" in expired.message and "2031-04-15" in expired.message
+    assert not [f for f in verdict.findings if f.code == "DOCUMENT_EXPIRES_SOON" and f.status is Status.PASS]
+    assert verdict.documents[0].fields["expiry_date"] == "2012-04-15"
+    assert verdict.documents[0].fields["expiry_date_source"] == "mrz"
+
+
+def test_a_declared_past_expiry_is_not_overruled_by_a_later_reading() -> None:
+    doc = document_context(b"", Role.ID_DOCUMENT, declared=Declared(expiry_date="2020-01-31"))
+    doc.read_fields["expiry_date"] = FieldValue("2031-04-15", "printed")
+    found, note = document_expiry(doc)
+    assert found == FieldValue("2020-01-31", "declared") and "2031-04-15" in note
+    expired = DOCUMENT_EXPIRED.evaluate(doc)
+    assert isinstance(expired, Outcome) and expired.status is Status.FAIL
+    assert DOCUMENT_EXPIRES_SOON.evaluate(doc) is None  # not judged: DOCUMENT_EXPIRED reports it
+
+
+def test_agreeing_sources_keep_the_best_one_and_add_no_note() -> None:
+    doc = document_context(b"", Role.ID_DOCUMENT, declared=Declared(expiry_date="2031-04-15"))
+    doc.read_fields["expiry_date"] = FieldValue("2031-04-15", "mrz")
+    assert document_expiry(doc) == (FieldValue("2031-04-15", "mrz"), "")
