@@ -190,8 +190,11 @@ def test_unambiguous_dob_passes(text: str) -> None:
 
 
 def test_mrz_resolves_an_ambiguous_dob() -> None:
-    (outcome,) = _dob_outcomes("03/04/1990", read="1990-04-03")
-    assert outcome.status is Status.PASS
+    # The profile's date: DOB_AMBIGUITY_RESOLVED asks for its correction, so this check says nothing of it.
+    assert _dob_outcomes("03/04/1990", read="1990-04-03") == []
+    # A date declared for the document: settled, a pass.
+    settled = _dob_outcomes("1990-04-03", declared_dob="03/04/1990", read="1990-04-03")
+    assert [(o.status, o.document) for o in settled] == [(Status.PASS, "id_document"), (Status.PASS, None)]
     (unresolved,) = _dob_outcomes("03/04/1990", read="1991-01-01")
     assert unresolved.status is Status.REVIEW
 

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from workers.checks import ENGINE_VERSION
-from workers.checks.bundle.dating import document_expiry
 from workers.checks.capture import MAX_PIXELS, Capture
 from workers.checks.context import BundleContext, DocumentContext, FieldValue
+from workers.checks.document_dates import document_expiry
 from workers.checks.manifest import BundleSpec
 from workers.checks.model import (
     BundleVerdict,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from workers.checks.bundle.dating import readings_words
-from workers.checks.context import BundleContext, FieldValue
+from workers.checks.context import BundleContext
 from workers.checks.dates import read_date
-from workers.checks.manifest import Role
+from workers.checks.document_dates import document_birth
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import BundleCheck
 
@@ -22,18 +21,8 @@ def _declared_births(bundle: BundleContext) -> Iterator[tuple[str, str | None]]:
             yield doc.spec.declared.date_of_birth, doc.role
 
 
-def _birth_read_off_id(bundle: BundleContext) -> tuple[date, FieldValue] | None:
-    """The date of birth a reader took off the identity document (e.g. from its MRZ), if any."""
-    id_doc = bundle.first(Role.ID_DOCUMENT)
-    found = id_doc.read_fields.get("date_of_birth") if id_doc else None
-    reading = read_date(found.value) if found else None
-    if found is None or reading is None or reading.value is None:
-        return None
-    return reading.value, found
-
-
 def _ambiguous_births(bundle: BundleContext) -> Iterator[Outcome]:
-    read_off_id = _birth_read_off_id(bundle)
+    read_off_id = document_birth(bundle)
     unambiguous = 0
     for text, role in _declared_births(bundle):
         reading = read_date(text)
@@ -44,7 +33,10 @@ def _ambiguous_births(bundle: BundleContext) -> Iterator[Outcome]:
             continue
         where = f"declared for the {role}" if role else "in the profile"
         if read_off_id is not None and read_off_id[0] in reading.readings:
-            # ARCHITECTURE section 4: the ambiguity is resolved by the MRZ where present.
+            # ARCHITECTURE section 4: the ambiguity is resolved by the MRZ where present. The profile's own date
+            # must then be corrected to it: DOB_AMBIGUITY_RESOLVED says so, and this check does not also pass it.
+            if role is None:
+                continue
             yield Outcome(
                 status=Status.PASS,
                 message=f"The date of birth {where} '{text}' could be read two ways; the one read off the "

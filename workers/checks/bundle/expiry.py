@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from workers.checks.bundle.dating import document_expiry, judge_date, source_words
+from workers.checks.bundle.dating import judge_date
 from workers.checks.context import DocumentContext
+from workers.checks.document_dates import document_expiry, source_words
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import DocumentCheck

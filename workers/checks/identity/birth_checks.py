@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from workers.checks.context import BundleContext, FieldValue
+from workers.checks.context import BundleContext
 from workers.checks.dates import DateReading, read_date
+from workers.checks.document_dates import document_birth
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import BundleCheck
 
 _SOURCE_WORDS = {"mrz": "its machine readable zone", "declared": "the value declared for it"}
-
-
-def _document_birth(bundle: BundleContext) -> tuple[date, FieldValue] | None:
-    """The identity document's date of birth: read off the MRZ first (it is check-digit protected)."""
-    doc = bundle.first(Role.ID_DOCUMENT)
-    if doc is None:
-        return None
-    for found in (doc.read_fields.get("date_of_birth"), doc.field("date_of_birth")):
-        reading = read_date(found.value) if found else None
-        if found is not None and reading is not None and reading.value is not None:
-            return reading.value, found
-    return None
 
 
 def _profile_birth(bundle: BundleContext) -> DateReading | None:
@@ -35,7 +22,7 @@ def _readings_words(reading: DateReading) -> str:
 
 
 def _mismatch(bundle: BundleContext) -> Outcome | None:
-    profile, document = _profile_birth(bundle), _document_birth(bundle)
+    profile, document = _profile_birth(bundle), document_birth(bundle)
     if profile is None or document is None:
         return None
     born, found = document
@@ -70,7 +57,7 @@ DOB_MISMATCH = BundleCheck(
 
 
 def _ambiguity_resolved(bundle: BundleContext) -> Outcome | None:
-    profile, document = _profile_birth(bundle), _document_birth(bundle)
+    profile, document = _profile_birth(bundle), document_birth(bundle)
     if profile is None or document is None or not profile.ambiguous or document[0] not in profile.readings:
         return None
     born, found = document

@@ -1,6 +1,10 @@
-"""One expiry per document: the MRZ, the printed zone and the manifest may each give one, and the verdict never
-calls a document valid while one of them says it has expired (issue #17's contradiction: a declared 2031 passed
-DOCUMENT_EXPIRED while the MRZ said 2012 and MRZ_PROFILE_MISMATCH failed)."""
+"""One owner per date (workers.checks.document_dates), so that two findings about the same date never disagree.
+
+- One expiry per document: the MRZ, the printed zone and the manifest may each give one, and the verdict never
+  calls a document valid while one of them says it has expired (before: a declared 2031 passed DOCUMENT_EXPIRED
+  while the MRZ said 2012 and MRZ_PROFILE_MISMATCH failed).
+- One date of birth of the document: an ambiguous registered date the MRZ settles is reported once, by
+  DOB_AMBIGUITY_RESOLVED (before: PROFILE_DOB_AMBIGUOUS passed it, "the MRZ settles it", in the same verdict)."""
 
 from __future__ import annotations
 
@@ -11,9 +15,9 @@ from tests.fixtures.documents import Person, encode_jpeg, render_passport_page
 from tests.fixtures.engine_runs import run_engine
 from tests.fixtures.filechecks import document_context
 from workers.checks import identity
-from workers.checks.bundle import DOCUMENT_EXPIRED, DOCUMENT_EXPIRES_SOON
-from workers.checks.bundle.dating import document_expiry
+from workers.checks.bundle import DOCUMENT_EXPIRED, DOCUMENT_EXPIRES_SOON, PROFILE_DOB_AMBIGUOUS
 from workers.checks.context import FieldValue
+from workers.checks.document_dates import document_expiry
 from workers.checks.manifest import BundleSpec, Declared, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Outcome, Status
 
@@ -26,7 +30,7 @@ def _expired_passport_jpeg() -> bytes:
     return encode_jpeg(render_passport_page(EXPIRED_IN_MRZ, seed=5, width=1400))
 
 
-def _run(declared_expiry: str) -> BundleVerdict:
+def _run(declared_expiry: str, profile_birth: str = "1974-08-12") -> BundleVerdict:
     doc = DocumentSpec(
         role=Role.ID_DOCUMENT,
         file="passport.jpg",
@@ -36,7 +40,7 @@ def _run(declared_expiry: str) -> BundleVerdict:
     )
     spec = BundleSpec(
         reference="T-1",
-        profile=Profile(full_name="Anna Maria Eriksson", date_of_birth="1974-08-12"),
+        profile=Profile(full_name="Anna Maria Eriksson", date_of_birth=profile_birth),
         documents=[doc],
     )
     return run_engine(
@@ -44,7 +48,7 @@ def _run(declared_expiry: str) -> BundleVerdict:
         {doc.file: _expired_passport_jpeg()},
         submit_on=SUBMIT_ON,
         document_checks=[*identity.DOCUMENT_CHECKS, DOCUMENT_EXPIRED, DOCUMENT_EXPIRES_SOON],
-        bundle_checks=identity.BUNDLE_CHECKS,
+        bundle_checks=[*identity.BUNDLE_CHECKS, PROFILE_DOB_AMBIGUOUS],
     )
 
 
@@ -76,3 +80,15 @@ def test_agreeing_sources_keep_the_best_one_and_add_no_note() -> None:
     doc = document_context(b"", Role.ID_DOCUMENT, declared=Declared(expiry_date="2031-04-15"))
     doc.read_fields["expiry_date"] = FieldValue("2031-04-15", "mrz")
     assert document_expiry(doc) == (FieldValue("2031-04-15", "mrz"), "")
+
+
+def test_an_ambiguous_registered_birth_date_settled_by_the_mrz_is_one_finding() -> None:
+    verdict = _run("2012-04-15", profile_birth="12/08/1974")
+    by_code = {f.code: f for f in verdict.findings}
+    resolved = by_code["DOB_AMBIGUITY_RESOLVED"]
+    assert resolved.status is Status.FAIL and "1974-08-12" in resolved.message
+    assert by_code["DOB_MISMATCH"].status is Status.PASS  # every reading of the registered date counts
+    ambiguous = [f for f in verdict.findings if f.code == "PROFILE_DOB_AMBIGUOUS" and f.document is None]
+    assert all(f.status is not Status.PASS for f in ambiguous), [f.message for f in ambiguous]
+    # The check ran (run_engine raises on a crashed check) and had nothing else to say.
+    assert "CHECK_ERROR" not in by_code
