@@ -38,7 +38,9 @@ def screen_capture(ctx: DocumentContext) -> Outcome:
         )
     return Outcome(
         status=Status.PASS,
-        message="No sign of a screen capture (no rendered UI bar at a screen's size).",
+        # Only what this check looked at: whether the file as a whole is a screenshot is FILE_SCREENSHOT_SUSPECTED's
+        # finding (the same screen_evidence), which this pass must not seem to contradict.
+        message="No screen UI bar (status, navigation or title bar) along the image's edges.",
         measured=evidence.bar_flatness,
         threshold=MIN_BAR_FLATNESS,
         unit="ui_bar_flatness",
