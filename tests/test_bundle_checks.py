@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -25,6 +26,7 @@ from workers.checks.bundle import (
 from workers.checks.context import FieldValue
 from workers.checks.manifest import AccountType, Declared, Role
 from workers.checks.model import Outcome, Status
+from workers.checks.policy import load_policy
 
 
 def _day(offset: int) -> str:
@@ -201,3 +203,18 @@ def test_mrz_resolves_an_ambiguous_dob() -> None:
 
 def test_no_dob_at_all_means_not_applicable() -> None:
     assert _dob_outcomes(None) == []
+
+
+def test_fixes_quote_the_policy_limits_not_the_defaults() -> None:
+    """A tenant policy may change the limits: the fix the applicant reads must name the limit that was applied."""
+    policy = replace(load_policy("default"), bill_max_age_days=60, expiry_margin_days=45)
+    bill = document_context(b"", Role.PROOF_OF_ADDRESS, declared=Declared(statement_date=_day(-70)))
+    bill.bundle.policy = policy
+    old = POA_TOO_OLD.evaluate(bill)
+    assert isinstance(old, Outcome) and old.status is Status.FAIL
+    assert old.remediation is not None and "60 days" in old.remediation and "3 months" not in old.remediation
+    card = document_context(b"", Role.ID_DOCUMENT, declared=Declared(expiry_date=_day(40)))
+    card.bundle.policy = policy
+    soon = DOCUMENT_EXPIRES_SOON.evaluate(card)
+    assert isinstance(soon, Outcome) and soon.status is Status.FAIL
+    assert soon.remediation is not None and "45 days" in soon.remediation

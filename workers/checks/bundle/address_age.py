@@ -32,6 +32,9 @@ def _too_old(doc: DocumentContext) -> Outcome | None:
                 measured=age,
                 threshold=max_age,
                 unit="days",
+                # The policy's limit, not the default the catalogue's general fix quotes.
+                remediation=f"Send a recent utility bill or bank statement, dated within the last {max_age} days, "
+                "showing your name and address.",
             )
         return Outcome(
             status=Status.PASS,
@@ -46,9 +49,10 @@ def _too_old(doc: DocumentContext) -> Outcome | None:
 
 POA_TOO_OLD = DocumentCheck(
     code="POA_TOO_OLD",
-    summary="The proof of address is dated more than 90 days before the submission date.",
+    summary="The proof of address is older than the policy allows (default 90 days) on the submission date.",
     remediation=(
-        "Send a recent utility bill or bank statement, dated within the last 3 months, showing your name and address."
+        "Send a recent utility bill or bank statement, dated within the last 90 days (the default policy's limit), "
+        "showing your name and address."
     ),
     threshold_source=(
         "Policy rules.bill_max_age_days (default 90): providers accept a utility bill or bank statement "

@@ -71,6 +71,9 @@ def _expires_soon(doc: DocumentContext) -> Outcome | None:
                 measured=days_left,
                 threshold=margin,
                 unit="days",
+                # The policy's margin, not the default the catalogue's general fix quotes.
+                remediation=f"Send an identity document that stays valid for more than {margin} days after "
+                "submission: this one expires too soon. Use another valid document or renew this one first.",
             )
         return Outcome(
             status=Status.PASS,
@@ -86,9 +89,10 @@ def _expires_soon(doc: DocumentContext) -> Outcome | None:
 
 DOCUMENT_EXPIRES_SOON = DocumentCheck(
     code="DOCUMENT_EXPIRES_SOON",
-    summary="The identity document expires within the policy margin (30 days) after the submission date.",
+    summary="The identity document expires within the policy margin (default 30 days) after the submission date.",
     remediation=(
-        "Send an identity document that stays valid for more than a month: this one expires too soon. "
+        "Send an identity document that stays valid for more than 30 days (the default policy's margin) after "
+        "submission: this one expires too soon. "
         "Use another valid document or renew this one first."
     ),
     threshold_source=(

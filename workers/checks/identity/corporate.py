@@ -172,6 +172,9 @@ def _registration_age(doc: DocumentContext) -> Outcome:
         )
     oldest = _months_before(doc.bundle.submit_on, months)
     ok = reading.value >= oldest
+    fix = (
+        f"Send a registration extract issued or re-certified on or after {oldest.isoformat()} (within {months} months)."
+    )
     return Outcome(
         status=Status.PASS if ok else Status.FAIL,
         message=f"The business registration was issued on {reading.value.isoformat()} ({found.source}); "
@@ -180,13 +183,15 @@ def _registration_age(doc: DocumentContext) -> Outcome:
         measured=reading.value.isoformat(),
         threshold=oldest.isoformat(),
         unit="date",
+        remediation=None if ok else fix,  # the policy's limit, not the catalogue's default
     )
 
 
 REG_TOO_OLD = DocumentCheck(
     code="REG_TOO_OLD",
     summary="The business registration is older than the policy allows (default 12 months), or undated.",
-    remediation="Send a registration extract issued or re-certified within the last 12 months.",
+    remediation="Send a registration extract issued or re-certified within the last 12 months (the default policy's "
+    "limit).",
     threshold_source="Policy rules.registration_max_age_months (default 12, ARCHITECTURE section 4).",
     roles=_REG,
     evaluate=_registration_age,
