@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from tests.fixtures.documents import Person, encode_jpeg, render_passport_page
+from tests.fixtures.documents import Person, encode_jpeg, render_bill, render_passport_page
 from tests.fixtures.engine_runs import run_engine
 from tests.fixtures.filechecks import document_context
 from workers.checks import identity
@@ -92,3 +92,20 @@ def test_an_ambiguous_registered_birth_date_settled_by_the_mrz_is_one_finding() 
     assert all(f.status is not Status.PASS for f in ambiguous), [f.message for f in ambiguous]
     # The check ran (run_engine raises on a crashed check) and had nothing else to say.
     assert "CHECK_ERROR" not in by_code
+
+
+def _bill_verdict(printed: str) -> BundleVerdict:
+    doc = DocumentSpec(role=Role.PROOF_OF_ADDRESS, file="bill.jpg")
+    spec = BundleSpec(reference="T-2", profile=Profile(full_name="Anna Maria Eriksson"), documents=[doc])
+    bill = encode_jpeg(render_bill(statement_date=printed, seed=4))
+    return run_engine(spec, {doc.file: bill}, submit_on=SUBMIT_ON)
+
+
+def test_a_statement_date_read_with_swappable_day_and_month_is_not_guessed() -> None:
+    # 10 May 2026 is 205 days before submission (too old), 5 October 2026 is 57 days (recent): a review.
+    (old,) = [f for f in _bill_verdict("05/10/2026").findings if f.code == "POA_TOO_OLD"]
+    assert old.status is Status.REVIEW, old.message
+    assert "10 May 2026" in old.message and "5 October 2026" in old.message
+    # Only one reading (13 cannot be a month): judged, a pass.
+    (recent,) = [f for f in _bill_verdict("13/10/2026").findings if f.code == "POA_TOO_OLD"]
+    assert recent.status is Status.PASS, recent.message

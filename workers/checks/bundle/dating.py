@@ -45,8 +45,14 @@ def _disagree(found: FieldValue, what: str, reading: DateReading) -> Outcome:
     return Outcome(
         status=Status.REVIEW,
         message=f"The {source_words(found)} {what} '{found.value}' can be read as {readings_words(reading)}, "
-        "and the two readings lead to different results. Declare dates as YYYY-MM-DD.",
+        f"and the two readings lead to different results. {_settle(found)}",
         measured=found.value,
         threshold="YYYY-MM-DD",
         unit="date",
     )
+
+
+def _settle(found: FieldValue) -> str:
+    if found.source == "declared":
+        return "Declare dates as YYYY-MM-DD."
+    return "Declare the date in the manifest as YYYY-MM-DD to settle which one is meant."

@@ -32,7 +32,15 @@ def page_lines(doc: DocumentContext) -> list[str]:
 
 def read_statement(doc: DocumentContext) -> dict[str, FieldValue]:
     found = statement_date(page_lines(doc), doc.bundle.spec.profile.country, doc.bundle.submit_on)
-    return {"statement_date": FieldValue(found.value.isoformat(), "ocr")} if found else {}
+    if found is None:
+        return {}
+    if found.ambiguous:
+        # Day and month can be swapped ('05/10/2026'): the country's habit picked one reading to search the page,
+        # but the verdict must not rest on that guess. Kept as DD/MM/YYYY, which workers.checks.dates reads both
+        # ways, so the date checks judge both readings as they do a declared date's (one result, or a review).
+        day = found.value
+        return {"statement_date": FieldValue(f"{day.day:02d}/{day.month:02d}/{day.year:04d}", "ocr")}
+    return {"statement_date": FieldValue(found.value.isoformat(), "ocr")}
 
 
 POA_READER = Reader(name="POA_READER", roles=_POA, read=read_statement)
