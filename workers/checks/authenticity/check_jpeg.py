@@ -3,7 +3,6 @@ histograms)."""
 
 from __future__ import annotations
 
-from workers.checks.authenticity import metadata as md
 from workers.checks.authenticity.check_metadata import RESUBMIT_ORIGINAL
 from workers.checks.authenticity.jpeg import (
     HISTOGRAM_LOW,
@@ -13,6 +12,7 @@ from workers.checks.authenticity.jpeg import (
 )
 from workers.checks.authenticity.views import jpeg_structure, metadata
 from workers.checks.context import DocumentContext
+from workers.checks.files.signals import camera_name
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import ALL_ROLES, DocumentCheck
 
@@ -40,7 +40,7 @@ def resaved_by_editor(ctx: DocumentContext) -> Outcome | None:
             threshold="no editor encoder marker",
             unit="jpeg_marker",
         )
-    has_camera = md.TAG_MAKE in metadata(ctx.capture).ifd0
+    has_camera = camera_name(ctx.capture.exif) is not None  # the one answer, files.signals.camera_name
     if has_camera and distance == 0 and quality < MIN_CAMERA_QUALITY:
         return Outcome(
             status=Status.REVIEW,

@@ -12,6 +12,7 @@ from PIL import Image
 from workers.checks.authenticity import metadata as md
 from workers.checks.authenticity.views import metadata
 from workers.checks.context import DocumentContext
+from workers.checks.files.signals import camera_name
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import ALL_ROLES, DocumentCheck
 
@@ -145,7 +146,8 @@ def camera_fields_stripped(ctx: DocumentContext) -> Outcome | None:
     informative = [t for t in (*meta.ifd0, *meta.exif_ifd) if t not in STRUCTURAL_TAGS]
     if not informative:
         return None  # no EXIF worth the name: the file checks judge files without metadata
-    has_camera = md.TAG_MAKE in meta.ifd0 or md.TAG_MODEL in meta.ifd0
+    # "Was a camera named?" has one answer in the engine (files.signals.camera_name), shared with the file checks.
+    has_camera = camera_name(ctx.capture.exif) is not None
     if not has_camera:
         return Outcome(
             status=Status.REVIEW,

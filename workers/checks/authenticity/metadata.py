@@ -20,8 +20,6 @@ from PIL import ExifTags, Image
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
-TAG_MAKE = 0x010F
-TAG_MODEL = 0x0110
 TAG_SOFTWARE = 0x0131
 TAG_DATETIME = 0x0132  # "ModifyDate": written by whatever saved the file last
 TAG_PROCESSING_SOFTWARE = 0x000B
