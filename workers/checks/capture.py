@@ -19,7 +19,7 @@ import cv2
 import filetype
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image, ImageOps
+from PIL import Image
 
 T = TypeVar("T")
 
@@ -30,6 +30,31 @@ MAX_PIXELS = 50_000_000
 
 
 _ORIENTATION = 0x0112  # EXIF tag
+# EXIF orientation (TIFF/EXIF 2.32 tag 0x0112) -> the turn that shows the image upright, as viewers do. The one
+# table of the engine: the decoded image and anything stored unrotated beside it (the EXIF thumbnail) use it.
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def exif_orientation(exif: dict[int, Any]) -> int:
+    """The EXIF orientation 1-8; 1 (as stored) when absent or not a number."""
+    try:
+        return int(exif.get(_ORIENTATION, 1) or 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def turn_upright(image: Image.Image, orientation: int) -> Image.Image:
+    """`image` (stored as the sensor read it) turned upright for the EXIF `orientation`."""
+    method = _UPRIGHT.get(orientation)
+    return image if method is None else image.transpose(method)
 
 
 class DecodeProblem(StrEnum):
@@ -118,7 +143,7 @@ class Capture:
                     exif = img.getexif()
                     self._exif = dict(exif)
                     # Each Pillow step copies 36 MB at 12 MP: transpose and convert only when needed.
-                    upright = ImageOps.exif_transpose(img) if exif.get(_ORIENTATION, 1) != 1 else img
+                    upright = turn_upright(img, exif_orientation(self._exif))
                     rgb = upright if upright.mode == "RGB" else upright.convert("RGB")
                     self._rgb = np.asarray(rgb)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -11,6 +11,7 @@ from PIL import Image
 
 from workers.checks.authenticity import metadata as md
 from workers.checks.authenticity.views import metadata
+from workers.checks.capture import exif_orientation, turn_upright
 from workers.checks.context import DocumentContext
 from workers.checks.files.signals import camera_name
 from workers.checks.model import Outcome, Status
@@ -30,15 +31,6 @@ MAX_MODIFY_DELAY_S = 60.0
 # a fresh thumbnail differs by 2.2-2.5 (JPEG and resampling), one left from before a portrait swap by 62; 15
 # leaves room for cameras whose thumbnail resizer differs from ours (docs/calibration/authenticity.md).
 THUMBNAIL_MAX_CELL_DIFF = 15.0
-EXIF_ORIENTATION = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
 # Tags that say nothing about the camera (layout, resolution, pointers): their presence alone is not "others
 # remain".
 STRUCTURAL_TAGS = frozenset({0x0112, 0x011A, 0x011B, 0x0128, 0x0213, 0x8769, 0x8825, 0xA001, 0xA002, 0xA003})
@@ -102,9 +94,7 @@ def _thumbnail_difference(ctx: DocumentContext, thumb_bytes: bytes) -> float | N
     except Exception:  # an unreadable thumbnail is no evidence either way
         return None
     # The thumbnail is stored unrotated, like the main image; turn it upright the same way the Capture did.
-    method = EXIF_ORIENTATION.get(int(metadata(ctx.capture).ifd0.get(0x0112, 1) or 1))
-    if method is not None:
-        gray = gray.transpose(method)
+    gray = turn_upright(gray, exif_orientation(ctx.capture.exif))
     thumb = np.asarray(gray, dtype=np.float32)
     th, tw = thumb.shape
     view = ctx.capture.downscaled(max(th, tw) * 4, gray=True)
