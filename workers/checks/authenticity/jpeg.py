@@ -4,13 +4,14 @@ periodic DCT-coefficient histograms that a second compression leaves (measured o
 
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass
 from functools import cache
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+
+from workers.checks.files.jpeg_segments import jpeg_segments
 
 # JPEG standard (ITU-T T.81 Annex K.1) luminance table, natural (row-major) order; libjpeg scales it by
 # quality.
@@ -53,18 +54,8 @@ def read_structure(data: bytes) -> JpegStructure | None:
         return None
     tables: dict[int, NDArray[np.int32]] = {}
     adobe = photoshop = progressive = False
-    pos = 2
-    while pos + 4 <= len(data):
-        if data[pos] != 0xFF:
-            break
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
-            continue
-        if marker in (0xD9, 0xDA):
-            break
-        length = struct.unpack(">H", data[pos + 2 : pos + 4])[0]
-        body = data[pos + 4 : pos + 2 + length]
+    for segment in jpeg_segments(data):  # the headers, up to the first scan
+        marker, body = segment.marker, segment.body
         if marker == 0xDB:
             _read_dqt(body, tables)
         elif marker == 0xEE and body.startswith(b"Adobe"):
@@ -73,7 +64,6 @@ def read_structure(data: bytes) -> JpegStructure | None:
             photoshop = True
         elif marker in (0xC2, 0xC6, 0xCA, 0xCE):
             progressive = True
-        pos += 2 + length
     return JpegStructure(tables=tables, adobe_app14=adobe, photoshop_app13=photoshop, progressive=progressive)
 
 

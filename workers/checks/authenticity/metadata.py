@@ -18,6 +18,8 @@ from typing import Any
 
 from PIL import ExifTags, Image
 
+from workers.checks.files.jpeg_segments import jpeg_segments
+
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 TAG_SOFTWARE = 0x0131
@@ -150,18 +152,9 @@ def read_metadata(info: dict[str, Any], data: bytes) -> Metadata:
 
 def exif_thumbnail(data: bytes) -> bytes | None:
     """The JPEG thumbnail stored in EXIF IFD1 of a JPEG file, or None. Reads the APP1 segment only."""
-    if not data.startswith(b"\xff\xd8"):
-        return None
-    pos = 2
-    while pos + 4 <= len(data) and data[pos] == 0xFF:
-        marker = data[pos + 1]
-        if marker in (0xDA, 0xD9):  # start of scan / end of image: no more metadata segments
-            return None
-        length = struct.unpack(">H", data[pos + 2 : pos + 4])[0]
-        segment = data[pos + 4 : pos + 2 + length]
-        if marker == 0xE1 and segment.startswith(b"Exif\x00\x00"):
-            return _thumbnail_from_tiff(segment[6:])
-        pos += 2 + length
+    for segment in jpeg_segments(data):  # the headers, up to the first scan
+        if segment.marker == 0xE1 and segment.body.startswith(b"Exif\x00\x00"):
+            return _thumbnail_from_tiff(segment.body[6:])
     return None
 
 

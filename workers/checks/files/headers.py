@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import struct
 
+from workers.checks.files.jpeg_segments import jpeg_segments
+
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # JPEG start-of-frame markers SOF0-SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
 _SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
-# Markers without a length field: TEM, RST0-7, SOI, EOI.
-_STANDALONE = frozenset({0x01, *range(0xD0, 0xDA)})
 
 
 def declared_size(data: bytes) -> tuple[int, int] | None:
@@ -34,24 +34,11 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
 
 
 def _jpeg_size(data: bytes) -> tuple[int, int] | None:
-    pos = 2
-    while pos + 4 <= len(data):
-        if data[pos] != 0xFF:
-            return None  # lost sync: not a well-formed marker sequence
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte before a marker
-            pos += 1
-            continue
-        if marker in _STANDALONE:
-            pos += 2
-            continue
-        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
-        if marker in _SOF_MARKERS:
-            if pos + 9 > len(data):
+    for segment in jpeg_segments(data):
+        if segment.marker in _SOF_MARKERS:
+            if len(segment.body) < 5:
                 return None
-            height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
+            # precision (1 byte), then height and width (2 bytes each, big-endian)
+            height, width = struct.unpack(">HH", segment.body[1:5])
             return int(width), int(height)
-        if marker == 0xDA:  # start of scan before any frame header
-            return None
-        pos += 2 + length
-    return None
+    return None  # a scan or the end before any frame header, or a broken structure

@@ -8,6 +8,7 @@ import filetype
 
 from workers.checks.context import DocumentContext
 from workers.checks.files.formats import describe_kind
+from workers.checks.files.jpeg_segments import EOI, jpeg_segments
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import ALL_ROLES, DocumentCheck
 
@@ -18,54 +19,20 @@ from workers.checks.spec import ALL_ROLES, DocumentCheck
 PADDING_MAX_BYTES = 4096
 _FILLERS = (0x00, 0xFF)
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_SOI, _EOI, _SOS, _APP2 = 0xD8, 0xD9, 0xDA, 0xE2
-# Markers that stand alone, without a length: TEM and the restart markers RST0-7.
-_STANDALONE = {0x01, *range(0xD0, 0xD8)}
+_APP2 = 0xE2
 
 
 def _jpeg_end(data: bytes, start: int = 0) -> tuple[int, bool] | None:
     """(offset just past the EOI, whether the image declares an MPF index of further images) of the JPEG at
     `start`, walking its segments by their lengths (an EXIF thumbnail's own EOI, inside APP1, is skipped with
     it) and its entropy-coded scans marker by marker; None if the structure breaks before an EOI."""
-    n = len(data)
-    if data[start : start + 2] != b"\xff\xd8":
-        return None
-    i, has_mpf = start + 2, False
-    while i < n:
-        if data[i] != 0xFF:
-            return None  # lost sync: a damaged file, which FILE_CORRUPT reports
-        while i < n and data[i] == 0xFF:  # fill bytes before a marker
-            i += 1
-        if i >= n:
-            return None
-        marker = data[i]
-        i += 1
-        if marker == _EOI:
-            return i, has_mpf
-        if marker in _STANDALONE or marker == _SOI:
-            continue
-        if i + 2 > n:
-            return None
-        length = int.from_bytes(data[i : i + 2], "big")
-        if length < 2:
-            return None
-        if marker == _APP2 and data[i + 2 : i + 6] == b"MPF\x00":
+    has_mpf = False
+    for segment in jpeg_segments(data, start, scans=True):
+        if segment.marker == EOI:
+            return segment.end, has_mpf
+        if segment.marker == _APP2 and segment.body.startswith(b"MPF\x00"):
             has_mpf = True
-        i += length
-        if marker == _SOS:  # entropy-coded data up to the next marker (FF00 is a stuffed FF, FFD0-7 restarts)
-            while True:
-                j = data.find(b"\xff", i)
-                if j < 0 or j + 1 >= n:
-                    return None
-                following = data[j + 1]
-                if following == 0x00 or 0xD0 <= following <= 0xD7:
-                    i = j + 2
-                elif following == 0xFF:
-                    i = j + 1
-                else:
-                    i = j
-                    break
-    return None
+    return None  # lost sync or cut short: a damaged file, which FILE_CORRUPT reports
 
 
 def jpeg_image_end(data: bytes) -> int | None:
