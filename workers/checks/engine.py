@@ -24,6 +24,7 @@ from workers.checks.model import (
     Status,
     overall,
 )
+from workers.checks.personal_data import mask_document_number
 from workers.checks.policy import Policy
 from workers.checks.precedence import silenced_by
 from workers.checks.quality.outline import Outline
@@ -200,12 +201,6 @@ def _read_into(doc: DocumentContext, read: Callable[[DocumentContext], dict[str,
             doc.read_fields.setdefault(name, value)
 
     return run
-
-
-def mask_document_number(number: str) -> str:
-    """Keep the last four characters so a person can tell documents apart; hide the rest."""
-    visible = 4 if len(number) > 6 else max(0, len(number) - 4)
-    return "*" * (len(number) - visible) + number[len(number) - visible :]
 
 
 def _summarise(doc: DocumentContext) -> DocumentSummary:

@@ -10,6 +10,7 @@ from workers.checks.identity.names import compare_names
 from workers.checks.identity.reader import mrz_reading
 from workers.checks.manifest import Role, Side
 from workers.checks.model import Outcome, Region, Status
+from workers.checks.personal_data import mask_document_number
 from workers.checks.spec import DocumentCheck
 
 _ID = frozenset({Role.ID_DOCUMENT})
@@ -29,8 +30,6 @@ CHECK_NAMES = {
 
 def mask(number: str) -> str:
     """The document number as verdicts show it: only the last four characters visible."""
-    from workers.checks.engine import mask_document_number  # the engine imports this package: import late
-
     return mask_document_number(number)
 
 
