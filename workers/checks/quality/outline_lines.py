@@ -26,6 +26,11 @@ MIN_SEGMENT = 0.03
 # Lines kept, longest first: on the calibration frames 132 of the 160 document sides are among the 40 longest
 # lines (143 found by LSD at all); 40 lines make < 20 k quadrilaterals to score.
 MAX_LINES = 40
+# ... and, whatever their rank, the longest PER_DIRECTION lines of each of DIRECTIONS equal sectors of
+# direction: on a DLC-2021 frame of a card on wood grain (svk_id 06) the 40 longest lines were all grain but
+# one, so the card's two short sides were never paired.
+DIRECTIONS = 4
+PER_DIRECTION = 8
 # Segments within 3 degrees and 2 px of a line are part of it (LSD splits an edge at a finger or a glare spot
 # into collinear pieces; a phone lens bends a long edge by about a pixel at this size).
 MERGE_ANGLE = np.radians(3.0)
@@ -141,6 +146,24 @@ def _merge(segments: NDArray[np.float64]) -> list[tuple[NDArray[np.float64], NDA
         lines.append((np.array([x0, y0]), np.array([vx, vy]), float(length[member].sum())))
     lines.sort(key=lambda line: -line[2])
     return lines
+
+
+def _longest_per_direction(
+    lines: list[tuple[NDArray[np.float64], NDArray[np.float64], float]],
+) -> list[tuple[NDArray[np.float64], NDArray[np.float64], float]]:
+    """The MAX_LINES longest lines, and with them the PER_DIRECTION longest of each DIRECTIONS-th of the
+    half-turn: wood grain, a newspaper's columns or a striped cloth give many long lines of one direction, which
+    would otherwise crowd out the document's sides across it."""
+    kept = set(range(min(MAX_LINES, len(lines))))
+    taken = [0] * DIRECTIONS
+    for index, (_, direction, _) in enumerate(lines):
+        # Sectors centred on the horizontal, the vertical and the diagonals: lines at 1 and 179 degrees share one.
+        angle = (float(np.arctan2(direction[1], direction[0])) + np.pi / (2 * DIRECTIONS)) % np.pi
+        bin_ = min(DIRECTIONS - 1, int(angle / np.pi * DIRECTIONS))
+        if taken[bin_] < PER_DIRECTION:
+            taken[bin_] += 1
+            kept.add(index)
+    return [lines[i] for i in sorted(kept)]
 
 
 def _profiles(
@@ -262,7 +285,7 @@ def _extension(lines: _Lines, line: int, low: float, high: float, sign: float, r
 def edge_quads(gray: NDArray[np.uint8], min_area: float) -> list[EdgeQuad]:
     """Document-shaped quadrilaterals on straight edges of `gray` (a reduced view), best score first."""
     h, w = gray.shape
-    lines = _merge(_segments(gray))[:MAX_LINES]
+    lines = _longest_per_direction(_merge(_segments(gray)))
     if len(lines) < 4:
         return []
     smooth = cv2.GaussianBlur(gray, (5, 5), 0)
