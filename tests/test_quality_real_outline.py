@@ -19,13 +19,15 @@ pytestmark = pytest.mark.skipif(
 
 # Measured (calibration | check), with the straight-edge search and full-resolution side refinement: outline
 # median IoU 0.990 | 0.974 (was 0.300 | 0.224), IoU >= 0.9 on 30/41 | 24/40 ground-truth quads (was 10 | 10).
-# DOC_PHOTOCOPY on print chroma (the light's colour divided out): caught on 32/40 | 23/40 greyscale copies (5 | 3
-# with the old colourfulness), 0/17 | 0/14 genuine colour captures flagged, 1/26 | 0/29 other colour IDs flagged
-# (the greyish Romanian specimen, in the calibration half). The median meets the target (>= 0.95); the share
-# >= 0.9 (target 90 %) and the copies caught (target >= 90 %) do not yet: these floors keep what there is.
+# DOC_PHOTOCOPY on print chroma (the light's colour divided out): caught on 33/40 | 24/40 greyscale copies (5 | 3
+# with the old colourfulness; 32 | 23 before the straight-edge search kept lines of every direction), 0/17 |
+# 0/14 genuine colour captures flagged, 1/26 | 0/29 other colour IDs flagged (the greyish Romanian specimen, in
+# the calibration half). The median meets the target (>= 0.95); the share
+# >= 0.9 (target 90 %) and the copies caught (target >= 90 %) do not yet: these floors keep what there is,
+# one below each count: two copies measure within 3 % of the limit (alb_id 01 4.02, est_id 06 4.12).
 FLOORS = {
-    "calibration": {"median": 0.98, "share": 29 / 41, "caught": 31, "other_flagged": 1},
-    "check": {"median": 0.96, "share": 23 / 40, "caught": 22, "other_flagged": 0},
+    "calibration": {"median": 0.98, "share": 29 / 41, "caught": 32, "other_flagged": 1},
+    "check": {"median": 0.96, "share": 23 / 40, "caught": 23, "other_flagged": 0},
 }
 
 
