@@ -3,13 +3,15 @@ that the defect makes meaningless say "not judged because of" it instead of addi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.fixtures.degrade import CHECK_OF_DEFECT, scene
 from tests.fixtures.engine_runs import run_engine
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Status
-from workers.checks.precedence import SILENCES
+from workers.checks.precedence import PIXEL_FORENSICS, SILENCES
 
 # Generated defect -> the root cause it must be reported as: its own check, except the whole photo shrunk
 # ("lowres"), which is too small in pixels before its text is too small: IMAGE_TOO_SMALL is that one fact's
@@ -52,3 +54,28 @@ def test_a_blurred_passport_reports_blur_not_an_unreadable_mrz() -> None:
     assert statuses["IMAGE_BLURRY"].status is Status.FAIL
     mrz = statuses["MRZ_UNREADABLE"]
     assert mrz.status is Status.PASS and mrz.message.startswith("Not judged because of IMAGE_BLURRY")
+
+
+CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+# Real images below the ID minimum size on which a pixel-forensic check had flagged an unedited document.
+SMALL_UNEDITED = (
+    "arg0s1080_mrz_specimens/id_cards__Serbia.png",
+    "passporteye/testdata_100_pass-hrv.jpg",
+    "passporteye/testdata_25_pass-uto.jpg",
+)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"real corpus not found at {CORPUS.resolve()}: nothing to run")
+@pytest.mark.parametrize("name", SMALL_UNEDITED)
+def test_pixel_forensics_wait_for_an_image_large_enough(name: str) -> None:
+    """An image under the minimum size fails IMAGE_TOO_SMALL; the edits read from its pixels are reported as
+    not judged because of it (their limits hold only at the minimum size), never as a second problem."""
+    doc = DocumentSpec(role=Role.ID_DOCUMENT, file=Path(name).name, type="passport")
+    spec = BundleSpec(reference="small", profile=Profile(full_name="Bench Applicant"), documents=[doc])
+    verdict = run_engine(spec, {doc.file: (CORPUS / name).read_bytes()}, bundle_checks=[])
+    by_code = {f.code: f for f in verdict.findings}
+    assert by_code["IMAGE_TOO_SMALL"].status is Status.FAIL
+    silenced = [by_code[c] for c in sorted(PIXEL_FORENSICS) if c in by_code]
+    # Each of these images had one of them flagged before IMAGE_TOO_SMALL silenced them.
+    assert any(f.message.startswith("Not judged because of IMAGE_TOO_SMALL") for f in silenced), silenced
+    assert all(f.status is Status.PASS for f in silenced), silenced
