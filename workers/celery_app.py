@@ -9,15 +9,19 @@ from celery.signals import worker_init, worker_process_init
 
 from workers.allocator import keep_freed_memory
 from workers.queues import consumed_queues
-from workers.settings import RedisClientSettings, get_settings
+from workers.redis_client import broker_sentinel_options
+from workers.redis_url import broker_url
+from workers.settings import RedisClientSettings, RedisSettings, get_settings
 
 
-def _transport_options(visibility_timeout_s: int, client: RedisClientSettings) -> dict[str, Any]:
+def _transport_options(visibility_timeout_s: int, client: RedisClientSettings, where: RedisSettings) -> dict[str, Any]:
     """Kombu sweeps for abandoned messages every interval x throttle seconds (10 x 10 by default): far
     longer than our visibility timeout. Sweep every quarter timeout (at most every 10 s), scanning each time.
     The broker's connections get the same timeouts and health checks as our own Redis clients, so that a
-    consumer whose connection a Redis restart broke notices it, reconnects and consumes again."""
+    consumer whose connection a Redis restart broke notices it, reconnects and consumes again. Behind Sentinel,
+    kombu asks the sentinels where the primary is at each connect (workers.redis_client)."""
     return {
+        **broker_sentinel_options(where, client),
         "visibility_timeout": visibility_timeout_s,
         "unacked_restore_interval": max(1, min(10, visibility_timeout_s // 4)),
         "unacked_restore_throttle": 1,
@@ -30,7 +34,7 @@ def _transport_options(visibility_timeout_s: int, client: RedisClientSettings) -
 
 def create_celery() -> Celery:
     settings = get_settings()
-    app = Celery("kyc_preflight", broker=settings.redis.url, include=["workers.tasks", "workers.heartbeat"])
+    app = Celery("kyc_preflight", broker=broker_url(settings.redis.url), include=["workers.tasks", "workers.heartbeat"])
     app.conf.update(
         task_default_queue=settings.worker.queue,
         # Inline checks and each tenant shard have their own queue; a worker consumes all of them, served in
@@ -49,7 +53,7 @@ def create_celery() -> Celery:
         task_soft_time_limit=settings.worker.soft_time_limit_s,
         task_time_limit=settings.worker.hard_time_limit_s,
         broker_transport_options=_transport_options(
-            settings.worker.effective_visibility_timeout_s, settings.redis_client
+            settings.worker.effective_visibility_timeout_s, settings.redis_client, settings.redis
         ),
         # A worker started before Redis, or whose Redis restarts, keeps trying to (re)connect forever rather
         # than exiting after 100 attempts: it consumes again as soon as Redis is back.

@@ -50,7 +50,7 @@ def _recover(client: redis.Redis, hostname: str, judge_peers: bool) -> None:
 
 def _beat(hostname: str) -> None:
     settings = get_settings()
-    client = sync_client(settings.redis.url, settings.redis_client)
+    client = sync_client(settings.redis, settings.redis_client)
     key = keys.worker_heartbeat(hostname)
     # Since when every heartbeat of ours was written: a peer's missing heartbeat means it is dead only once Redis
     # has answered us for a whole TTL (a live peer has then written its own at least twice). Right after a Redis

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 MB = 1024 * 1024
+DEFAULT_SENTINEL_MASTER = "mymaster"
 
 
 def _int(name: str, default: int) -> int:
@@ -21,7 +22,18 @@ def _float(name: str, default: float) -> float:
 
 @dataclass(frozen=True)
 class RedisSettings:
+    # One Redis (redis://, rediss://), or sentinel://host:port;sentinel://host:port/db: a primary, its replicas and
+    # the sentinels that promote a replica when the primary fails (workers/redis_url.py, docs/operations.md).
     url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    # With a sentinel:// URL: the name the sentinels know the primary by (their `sentinel monitor NAME ...` line;
+    # the default is the name in Redis's sample sentinel.conf) ...
+    sentinel_master: str = field(
+        default_factory=lambda: os.environ.get("PREFLIGHT_SENTINEL_MASTER", "") or DEFAULT_SENTINEL_MASTER
+    )
+    # ... and the sentinels' own password (their `requirepass`), if they have one; the primary's is in the URL.
+    sentinel_password: str = field(
+        default_factory=lambda: os.environ.get("PREFLIGHT_SENTINEL_PASSWORD", ""), repr=False
+    )
     # Uploaded files live at most this long if no worker ever picks their bundle up (then they expire unread).
     blob_ttl_s: int = field(default_factory=lambda: _int("PREFLIGHT_BLOB_TTL_S", 24 * 3600))
     # Verdicts are kept for the retention period, then expire (issue 2: default 7 days).

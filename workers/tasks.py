@@ -41,7 +41,7 @@ _PUBLISH_RETRY = {"max_retries": 5, "interval_start": 0.5, "interval_step": 1.0,
 def _store(pid: int) -> WorkerStore:
     """One Redis connection pool per worker process (the pid keys the cache across prefork)."""
     settings = get_settings()
-    return WorkerStore(sync_client(settings.redis.url, settings.redis_client), settings.redis.verdict_ttl_s)
+    return WorkerStore(sync_client(settings.redis, settings.redis_client), settings.redis.verdict_ttl_s)
 
 
 def _check(batch_id: str, job: BundleJob, files: dict[str, bytes]) -> BundleVerdict:

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from tests.fixtures.bad_files import tiny_jpeg
 from tests.fixtures.documents import Person, encode_jpeg, render_bill, render_id_card
 from tests.fixtures.selfies import Scene, compose_selfie
 
@@ -55,6 +56,15 @@ def good_bundle(reference: str, prefix: str) -> dict[str, Any]:
             },
         ],
     }
+
+
+def thumbnail_batch(bundles: int) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """A manifest of `bundles` bundles R-00, R-01 ... of thumbnails (IMAGE_TOO_SMALL), checked in about a second
+    each: a batch that runs for a while, yet keeps a test short. And its files."""
+    files: dict[str, bytes] = {}
+    for i in range(bundles):
+        files.update({f"r{i}/{name}": tiny_jpeg(seed=i) for name in ("id.jpg", "selfie.jpg", "bill.jpg")})
+    return manifest(*(good_bundle(f"R-{i:02d}", f"r{i}") for i in range(bundles))), files
 
 
 def manifest(*bundles: dict[str, Any], submit_on: str = "2026-12-01") -> dict[str, Any]:

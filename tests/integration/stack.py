@@ -18,8 +18,9 @@ import redis
 from service.auth import key_digest
 from service.cli import processes
 from workers.queues import consumed_queues
+from workers.redis_client import sync_client
 from workers.sealing import new_master_key
-from workers.settings import get_settings
+from workers.settings import DEFAULT_SENTINEL_MASTER, RedisClientSettings, RedisSettings, get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
@@ -35,10 +36,18 @@ class Stack:
     api_url: str = ""
     children: list[subprocess.Popen[bytes]] = field(default_factory=list)
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    # False when the stack was given a Redis that the caller runs (children[0] is then not a redis-server).
+    runs_redis: bool = True
 
     @property
     def redis(self) -> redis.Redis:
-        return redis.Redis.from_url(self.redis_url)
+        """A client of the stack's Redis as its API and workers reach it: one Redis, or the primary behind Sentinel."""
+        where = RedisSettings(
+            url=self.redis_url,
+            sentinel_master=self.env.get("PREFLIGHT_SENTINEL_MASTER") or DEFAULT_SENTINEL_MASTER,
+            sentinel_password=self.env.get("PREFLIGHT_SENTINEL_PASSWORD", ""),
+        )
+        return sync_client(where, RedisClientSettings())
 
     def queued(self) -> int:
         """Messages waiting in all the broker queues a worker consumes (inline, tenant shards, pre-split)."""
@@ -46,8 +55,8 @@ class Stack:
         return sum(int(r.llen(name)) for name in consumed_queues(get_settings().worker))
 
     def batch_record(self, batch_id: str) -> dict[str, str]:
-        raw = redis.Redis.from_url(self.redis_url, decode_responses=True).hgetall(f"kyc:b:{batch_id}")
-        return dict(raw)  # type: ignore[arg-type]
+        raw: dict[bytes, bytes] = self.redis.hgetall(f"kyc:b:{batch_id}")  # type: ignore[assignment]
+        return {k.decode(): v.decode() for k, v in raw.items()}
 
     def client(self, tenant: str = "acme") -> httpx.Client:
         headers = {"Authorization": f"Bearer {TENANT_KEYS[tenant]}"}
@@ -55,12 +64,13 @@ class Stack:
 
     def stop_redis(self, sig: signal.Signals) -> None:
         """Stop redis-server with `sig` (SIGTERM: it writes its AOF and exits; SIGKILL: no goodbye)."""
-        self.children[0].send_signal(sig)
-        self.children[0].wait(30)
+        server = self._own_redis()
+        server.send_signal(sig)
+        server.wait(30)
 
     def start_redis_again(self) -> None:
         """Start redis-server again on the same port and data dir (it reloads its AOF); wait until it answers."""
-        old = self.children[0]
+        old = self._own_redis()
         self.children[0] = processes.spawn(list(old.args), self.env, self.data_dir / "redis.log")  # type: ignore[arg-type]
 
         def answers() -> bool:
@@ -70,6 +80,10 @@ class Stack:
                 return False
 
         wait_until(answers, what="redis-server to answer again")
+
+    def _own_redis(self) -> subprocess.Popen[bytes]:
+        assert self.runs_redis, "this stack uses a Redis that the caller runs"
+        return self.children[0]
 
     def start_worker(self, name: str, concurrency: int = 2) -> subprocess.Popen[bytes]:
         command = processes.worker_command(concurrency, hostname=f"{name}@%h")
@@ -139,15 +153,22 @@ def wait_until(probe: Callable[[], T | None], *, timeout_s: float = 60, what: st
 
 
 @contextmanager
-def running_stack(tmp: Path, *, workers: int = 1, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+def running_stack(
+    tmp: Path, *, workers: int = 1, extra_env: dict[str, str] | None = None, redis_url: str | None = None
+) -> Iterator[Stack]:
+    """Workers and the API on a private redis-server, or on the Redis at `redis_url` that the caller runs (e.g. the
+    sentinels of tests/integration/sentinels.py; `stop_redis` and `start_redis_again` are then refused)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFLIGHT_")}
     env["PYTHONPATH"] = str(ROOT)
     env["PREFLIGHT_API_KEYS"] = ",".join(f"{t}:{key_digest(k)}" for t, k in TENANT_KEYS.items())
     env["PREFLIGHT_MASTER_KEY"] = new_master_key()  # the API and the workers share it (workers/sealing.py)
     env.update(extra_env or {})
-    redis_process, redis_url = processes.start_redis(tmp, env)
+    children: list[subprocess.Popen[bytes]] = []
+    if redis_url is None:
+        redis_process, redis_url = processes.start_redis(tmp, env)
+        children.append(redis_process)
     env["REDIS_URL"] = redis_url
-    stack = Stack(tmp, env, redis_url, children=[redis_process])
+    stack = Stack(tmp, env, redis_url, children=children, runs_redis=bool(children))
     try:
         for n in range(workers):
             stack.start_worker(f"w{n}")
