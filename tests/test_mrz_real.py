@@ -101,6 +101,26 @@ def test_a_number_printed_with_a_wrong_digit_stays_a_certain_failure() -> None:
     assert parsed.invalid_checks == ["doc", "final"] and verdict(parsed) == "fail"
 
 
+def test_a_line_shifted_by_a_lost_character_is_uncertain_not_a_plain_failure() -> None:
+    # The sex lost and a filler read at the end: the expiry and the personal number move one place left, the sex
+    # field takes a digit, and their digits fail (the number's and the birth date's still hold). Not the
+    # document's fault.
+    truth = td3_lines(Person())
+    shifted = truth[1][:20] + truth[1][21:] + "<"
+    parsed = correct_mrz([truth[0], shifted])
+    assert parsed is not None and parsed.invalid_checks
+    assert set(parsed.invalid_checks) <= parsed.uncertain
+    assert verdict(parsed) == "review"
+
+
+def test_print_that_is_no_zone_is_uncertain_not_a_plain_failure() -> None:
+    # An Estonian card's signature caption ("KASUTAJA ALLKIRI / HOLDER'S SIGNATURE") taken for a TD2 on a real
+    # phone frame (corpus dlc2021 est_id 01): letters where the dates go.
+    parsed = correct_mrz(["ASUTAAALLKIRITHOLDERSHIGNATURE<<<<<<", "KASUTAIAA1LKIR17H010FR5H16N4TURE<<<<"])
+    assert parsed is not None and parsed.invalid_checks
+    assert verdict(parsed) == "review"
+
+
 def test_a_date_that_fails_is_not_corrected() -> None:
     truth = td3_lines(Person())
     birth = truth[1][13:19]

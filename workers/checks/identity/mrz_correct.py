@@ -174,6 +174,26 @@ def correct_by_check_digit(parsed: ParsedMrz, layout: Layout) -> ParsedMrz:
     return replace(parsed, uncertain=frozenset(uncertain)) if uncertain else parsed
 
 
+def misplaced_fields(parsed: ParsedMrz) -> list[str]:
+    """Fields holding characters Doc 9303 part 3 does not allow there, after the positional corrections: a date
+    with a letter left in it, a nationality or issuing state that is neither letters nor a national all-digit code,
+    a sex other than M, F or X, an empty document number. Seen on real photos when the recogniser took other
+    print for a zone (an Estonian card's "KASUTAJA ALLKIRI / HOLDER'S SIGNATURE" read as a TD2) or shifted a line
+    by a lost character; on such a reading a failing check digit says nothing about the document."""
+    found = []
+    for name, text in (("birth_date", parsed.birth_yymmdd), ("expiry_date", parsed.expiry_yymmdd)):
+        if not set(text) <= set("0123456789" + FILLER):
+            found.append(name)
+    for name, code in (("nationality", parsed.nationality), ("issuing_country", parsed.issuing_country)):
+        if not (code.isalpha() or code.isdigit()):
+            found.append(name)  # empty (all filler) or letters and digits mixed
+    if parsed.sex not in ("M", "F", "X"):
+        found.append("sex")
+    if not parsed.document_number:
+        found.append("document_number")
+    return found
+
+
 def plausible(parsed: ParsedMrz) -> bool:
     """An MRZ starts with a document code P, I, A, C or V (Doc 9303 part 3, 4.2), and its name field holds the
     '<<' that ends the primary identifier (or pads a single name)."""
@@ -219,4 +239,10 @@ def correct_mrz(raw_lines: list[str]) -> ParsedMrz | None:
             key = (_score(parsed), -edits)
             if best is None or key > best[:2]:
                 best = (*key, parsed)
-    return best[2] if best else None
+    if best is None:
+        return None
+    parsed = best[2]
+    if parsed.invalid_checks and misplaced_fields(parsed):
+        # Not a zone read right: its failing digits are a review ("could not be read with certainty"), not a fail.
+        parsed = replace(parsed, uncertain=parsed.uncertain | frozenset(parsed.invalid_checks))
+    return parsed
