@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from workers.checks.authenticity.check_local import REVIEW_HINT
 from workers.checks.authenticity.check_metadata import RESUBMIT_ORIGINAL
-from workers.checks.authenticity.noise import box_noise, noise_floor, usable_blocks
-from workers.checks.authenticity.views import faces, noise_maps, noise_view, polygon
+from workers.checks.authenticity.noise import box_noise
+from workers.checks.authenticity.views import faces, has_camera_grain, image_grain, noise_view, polygon
 from workers.checks.context import DocumentContext
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Region, Status
@@ -14,10 +14,6 @@ from workers.checks.spec import DocumentCheck
 # Skin noise / image noise floor. Calibration (docs/calibration/authenticity.md, 20 seeds): untouched selfies
 # 1.34-1.46, skin smoothed by a beauty filter (bilateral + blur) 0.29-0.43; 0.7 sits between (geometric mean).
 MIN_SKIN_NOISE_RATIO = 0.7
-# Below 0.3 grey levels of grain at the noise view, an image has no camera noise to compare with (a render or
-# a
-# heavily compressed copy): the skin cannot be judged against it.
-MIN_GRAIN = 0.3
 
 
 def beauty_filter(ctx: DocumentContext) -> Outcome | None:
@@ -30,11 +26,9 @@ def beauty_filter(ctx: DocumentContext) -> Outcome | None:
     # Cheeks and nose: below the eyes, above the mouth, inside the jaw line.
     skin = (int(x + 0.22 * w), int(y + 0.45 * h), int(x + 0.78 * w), int(y + 0.72 * h))
     skin_noise = box_noise(view, skin)
-    sigma, means = noise_maps(ctx.capture)
-    image_noise = noise_floor(sigma, usable_blocks(means))
-    if image_noise is None or image_noise < MIN_GRAIN:
+    if not has_camera_grain(ctx.capture):
         return None  # no measurable grain anywhere: nothing to compare the skin with
-    ratio = skin_noise / image_noise
+    ratio = skin_noise / image_grain(ctx.capture)
     fx, fy, fw, fh = found[0]
     if ratio < MIN_SKIN_NOISE_RATIO:
         return Outcome(

@@ -18,7 +18,16 @@ from workers.checks.authenticity.noise import (
     smooth_patches,
     usable_blocks,
 )
-from workers.checks.authenticity.views import NOISE_BLOCK, Box, box_region, faces, noise_maps, noise_view
+from workers.checks.authenticity.views import (
+    MIN_CAMERA_GRAIN,
+    NOISE_BLOCK,
+    Box,
+    box_region,
+    faces,
+    has_camera_grain,
+    noise_maps,
+    noise_view,
+)
 from workers.checks.context import DocumentContext
 from workers.checks.model import Outcome, Region, Status
 from workers.checks.spec import DOCUMENT_ROLES, DocumentCheck
@@ -56,11 +65,6 @@ FLOOR_FRACTION = 1 / 3
 # generated painted fields and fake_ir_alb00 keep their flag (their card's tone keeps its grain elsewhere).
 GREY_TOLERANCE = 20.0
 MIN_MATCHED_BLOCKS = 8
-# Below 0.3 grey levels of grain floor (at the 1024 px view) an image carries no camera noise at all (a
-# clean render, a cleaned-up scan, a heavily compressed copy): a missing grain cannot be seen there, and
-# repeated glyphs cannot be told from copies. Generated camera photos measure 1.0-1.3; noise-free corpus
-# renders 0.0-0.16.
-MIN_GRAIN_FLOOR = 0.3
 # Fewer blocks than this on the document (16 x 16 px at 1024 px: 64 blocks are a 128 x 128 px card, far
 # smaller than any readable one; the smallest real getcontrol card covers 107) means the outline is not the
 # document: the whole frame is judged.
@@ -173,7 +177,7 @@ def local_anomaly(ctx: DocumentContext) -> Outcome | None:
     on_document = _document_blocks(ctx, sigma.shape, view_width)
     usable = usable_blocks(means) & on_document
     floor = noise_floor(sigma, usable) or 0.0
-    if floor < MIN_GRAIN_FLOOR:
+    if floor < MIN_CAMERA_GRAIN:  # the document's own blocks, as the image's (views.has_camera_grain)
         return None  # no camera grain anywhere: nothing for a painted patch to stand out from
     portraits = _face_blocks(ctx, view_width)
     patches = [
@@ -216,8 +220,7 @@ def local_anomaly(ctx: DocumentContext) -> Outcome | None:
 
 
 def copy_move(ctx: DocumentContext) -> Outcome | None:
-    sigma, means = noise_maps(ctx.capture)
-    if (noise_floor(sigma, usable_blocks(means)) or 0.0) < MIN_GRAIN_FLOOR:
+    if not has_camera_grain(ctx.capture):
         return None  # without grain, a second printed glyph is pixel-identical to a copy: no verdict possible
     view = noise_view(ctx.capture)  # keypoints on the 1024 px view; pairs verified at full resolution
     evidence = find_clone(
@@ -256,9 +259,9 @@ def portrait_pasted(ctx: DocumentContext) -> Outcome | None:
     portraits = _face_blocks(ctx, view_width)
     if not portraits:
         return None
-    sigma, means = noise_maps(ctx.capture)
-    if (noise_floor(sigma, usable_blocks(means)) or 0.0) < MIN_GRAIN_FLOOR:
+    if not has_camera_grain(ctx.capture):
         return None  # no camera grain to compare the portrait's grain with
+    sigma, means = noise_maps(ctx.capture)
     box = portraits[0]
     # The portrait against the rest of the document, not against the desk or wall around a photographed card.
     ratio = region_noise_ratio(sigma, means, box, _document_blocks(ctx, sigma.shape, view_width))

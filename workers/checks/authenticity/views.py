@@ -7,7 +7,7 @@ from numpy.typing import NDArray
 
 from workers.checks.authenticity.jpeg import JpegStructure, read_structure
 from workers.checks.authenticity.metadata import Metadata, read_metadata
-from workers.checks.authenticity.noise import block_means, noise_sigma_map
+from workers.checks.authenticity.noise import block_means, noise_floor, noise_sigma_map, usable_blocks
 from workers.checks.authenticity.resample import area_shrink
 from workers.checks.capture import Capture
 from workers.checks.face.views import id_portraits, selfie_faces
@@ -24,6 +24,11 @@ NOISE_BLOCK = 16
 # generated photos: printed portraits (detected with CLAHE at 1200 px) 1.26-1.4 and 0.1, selfies 0.97 and 0.17.
 HEAD_SCALE = {Role.ID_DOCUMENT: 1.3, Role.SELFIE: 1.0}
 HEAD_LIFT = {Role.ID_DOCUMENT: 0.1, Role.SELFIE: 0.17}
+# Below 0.3 grey levels of grain floor (at the noise view) an image carries no camera noise at all (a clean
+# render, a cleaned-up scan, a heavily compressed copy): a missing grain cannot be seen there, repeated glyphs
+# cannot be told from copies, and skin cannot be compared with the rest. Generated camera photos measure
+# 1.0-1.3; noise-free corpus renders 0.0-0.16.
+MIN_CAMERA_GRAIN = 0.3
 
 Box = tuple[int, int, int, int]
 
@@ -51,6 +56,21 @@ def noise_maps(capture: Capture) -> tuple[NDArray[np.float32], NDArray[np.float3
         return noise_sigma_map(view, NOISE_BLOCK), block_means(view, NOISE_BLOCK)
 
     return capture.cached("authenticity:noise_maps", build)
+
+
+def image_grain(capture: Capture) -> float:
+    """The image's grain floor: the noise of its flattest usable blocks at the noise view, in grey levels
+    (noise.noise_floor); 0 when no block is usable. The one answer to "does this image carry camera noise?"."""
+
+    def build() -> float:
+        sigma, means = noise_maps(capture)
+        return noise_floor(sigma, usable_blocks(means)) or 0.0
+
+    return capture.cached("authenticity:image_grain", build)
+
+
+def has_camera_grain(capture: Capture) -> bool:
+    return image_grain(capture) >= MIN_CAMERA_GRAIN
 
 
 def faces(capture: Capture, role: Role) -> list[Box]:
