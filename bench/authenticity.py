@@ -32,9 +32,9 @@ from workers.checks.context import BundleContext, DocumentContext, FieldValue  #
 from workers.checks.face.views import id_portraits, selfie_faces  # noqa: E402
 from workers.checks.identity.page_text import PAGE_LINES, PageLine, document_page  # noqa: E402
 from workers.checks.identity.reader import read_id_document  # noqa: E402
+from workers.checks.locate.outline import document_outline  # noqa: E402
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role  # noqa: E402
 from workers.checks.policy import load_policy  # noqa: E402
-from workers.checks.quality.outline import document_outline  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "corpus"
 

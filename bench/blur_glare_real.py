@@ -41,10 +41,10 @@ import numpy as np
 from bench.outline_real import ground_truth
 from bench.realworld_split import HALVES, definite, read_rows
 from workers.checks.capture import Capture
+from workers.checks.locate.flat import detail_tiles, document_crop
+from workers.checks.locate.outline import Outline, document_outline
 from workers.checks.quality import measures, views
 from workers.checks.quality import thresholds as t
-from workers.checks.quality.flat import detail_tiles, document_crop
-from workers.checks.quality.outline import Outline, document_outline
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / ".." / "shared" / "corpus"

@@ -22,9 +22,9 @@ from pathlib import Path
 from bench.outline_real import CORPUS, _readable
 from bench.realworld_split import HALVES, read_rows
 from workers.checks.capture import Capture
+from workers.checks.locate.outline import document_outline
 from workers.checks.quality import thresholds as t
 from workers.checks.quality import views
-from workers.checks.quality.outline import document_outline
 
 # The ordinary hand-held captures: their framing is what applicants really do.
 ORDINARY_SOURCES = ("dlc2021_graycopies_calib", "getcontrol_kyc_specimens", "getcontrol_kyc_tensorflow")

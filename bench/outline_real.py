@@ -31,9 +31,9 @@ import numpy as np
 from bench.realworld import iou
 from bench.realworld_split import HALVES, definite, read_rows
 from workers.checks.capture import Capture
+from workers.checks.locate.outline import document_outline
 from workers.checks.quality import thresholds as t
 from workers.checks.quality import views
-from workers.checks.quality.outline import document_outline
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / ".." / "shared" / "corpus"

@@ -29,11 +29,11 @@ from bench.calibrate_quality import context
 from tests.fixtures.degrade import DEFECTS, scene
 from tests.fixtures.documents import encode_jpeg
 from workers.checks.capture import Capture
+from workers.checks.locate.flat import detail_tiles, document_crop
+from workers.checks.locate.outline import ANALYSIS_SIDE, Outline, document_outline
+from workers.checks.locate.scaled import reduced_view
 from workers.checks.manifest import Role
 from workers.checks.quality import CHECKS, views
-from workers.checks.quality.flat import detail_tiles, document_crop
-from workers.checks.quality.outline import ANALYSIS_SIDE, Outline, document_outline
-from workers.checks.quality.scaled import reduced_view
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 

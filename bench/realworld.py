@@ -45,11 +45,11 @@ from workers.checks.authenticity import CHECKS as AUTHENTICITY_CHECKS
 from workers.checks.capture import Capture
 from workers.checks.engine import CHECK_ERROR, check_bundle
 from workers.checks.files import CHECKS as FILE_CHECKS
+from workers.checks.locate import document_outline
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Finding, Status, overall
 from workers.checks.policy import load_policy
 from workers.checks.quality import CHECKS as QUALITY_CHECKS
-from workers.checks.quality import document_outline
 from workers.checks.registry import ALL_CHECKS, DOCUMENT_CHECKS, READERS
 
 ROOT = Path(__file__).resolve().parents[1]

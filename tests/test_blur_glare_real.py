@@ -12,9 +12,9 @@ import pytest
 from numpy.typing import NDArray
 
 from workers.checks.capture import Capture
+from workers.checks.locate.outline import Outline, document_outline
 from workers.checks.quality import strokes, views
 from workers.checks.quality import thresholds as t
-from workers.checks.quality.outline import Outline, document_outline
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 ON_CORPUS = pytest.mark.skipif(

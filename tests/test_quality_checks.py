@@ -11,9 +11,10 @@ from tests.fixtures.degrade import CHECK_OF_DEFECT, Scene, clean_document, docum
 from tests.fixtures.documents import Person, encode_jpeg, encode_png, render_bill
 from tests.fixtures.identity_docs import render_registration
 from workers.checks.context import DocumentContext
+from workers.checks.locate import document_outline
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
-from workers.checks.quality import CHECKS, document_outline
+from workers.checks.quality import CHECKS
 from workers.checks.spec import DocumentCheck
 
 BY_CODE: dict[str, DocumentCheck] = {check.code: check for check in CHECKS}
@@ -167,7 +168,7 @@ def test_a_selfie_is_never_read_as_a_flat_scan() -> None:
 def test_a_flat_id_card_render_fills_the_frame_not_its_field_block(width: int) -> None:
     from tests.fixtures.documents import encode_jpeg, render_id_card
     from workers.checks.capture import Capture
-    from workers.checks.quality import document_outline
+    from workers.checks.locate import document_outline
 
     outline = document_outline(Capture(encode_jpeg(render_id_card(seed=width, width=width)), "id.jpg"))
     assert outline is not None and outline.fills_frame

@@ -12,9 +12,9 @@ from tests.fixtures.degrade import (
     photocopy,
     plain_background,
 )
+from workers.checks.locate.geometry import order_corners, tilt_degrees
+from workers.checks.locate.text import text_fraction
 from workers.checks.quality import chroma, measures
-from workers.checks.quality.geometry import order_corners, tilt_degrees
-from workers.checks.quality.text import text_fraction
 
 
 def _gray(rgb: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workers.checks.quality.order_stats import median_u8, percentiles_u8, upper_percentile
+from workers.checks.locate.order_stats import median_u8, percentiles_u8, upper_percentile
 
 
 @pytest.mark.parametrize("count", [1, 2, 7, 1000, 300_001])

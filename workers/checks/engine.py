@@ -13,6 +13,7 @@ from workers.checks import ENGINE_VERSION
 from workers.checks.capture import MAX_PIXELS, Capture
 from workers.checks.context import BundleContext, DocumentContext, FieldValue
 from workers.checks.document_dates import document_expiry
+from workers.checks.locate.outline import Outline
 from workers.checks.manifest import BundleSpec
 from workers.checks.model import (
     BundleVerdict,
@@ -27,7 +28,6 @@ from workers.checks.model import (
 from workers.checks.personal_data import mask_document_number
 from workers.checks.policy import Policy
 from workers.checks.precedence import silenced_by
-from workers.checks.quality.outline import Outline
 from workers.checks.registry import BUNDLE_CHECKS, DOCUMENT_CHECKS, READERS
 from workers.checks.spec import BundleCheck, DocumentCheck, Reader, Result
 
@@ -230,7 +230,7 @@ def _summarise(doc: DocumentContext) -> DocumentSummary:
 
 
 def _outline(capture: Capture) -> list[list[float]] | None:
-    """The document outline the capture-quality checks found (owned by quality.outline; read, never recomputed)."""
+    """The document outline the capture-quality checks found (owned by locate.outline; read, never recomputed)."""
     found = capture.computed("document_outline")
     if not isinstance(found, Outline):
         return None

@@ -126,7 +126,7 @@ def _document_blocks(ctx: DocumentContext, shape: tuple[int, int], view_width: i
     squares) and nothing to edit.
     """
     # Imported here: the quality package is heavy and imports the face views this package also imports.
-    from workers.checks.quality.outline import document_outline
+    from workers.checks.locate.outline import document_outline
 
     outline = document_outline(ctx.capture)
     if outline is None or outline.is_whole_frame:

@@ -16,6 +16,7 @@ from workers.checks.context import BundleContext, DocumentContext
 from workers.checks.face import docmatch, views
 from workers.checks.face.chip import FaceChip, align
 from workers.checks.face.detect import Face
+from workers.checks.locate import document_crop, document_outline
 from workers.checks.manifest import Role
 
 # A face scored at least 0.3 by dlib is counted as another person. The fixtures' real second faces score
@@ -41,10 +42,6 @@ def id_reference(id_doc: DocumentContext) -> NDArray[np.uint8]:
     (far outside it, so "cut off"), and the table around the card would contradict the selfie's hand and
     background (39-51 % of tiles on the generated photos of the applicant's own card, against the 15 % limit).
     """
-    # Imported here: the quality checks import this module (the held card is found through this match).
-    from workers.checks.quality.flat import document_crop
-    from workers.checks.quality.outline import document_outline
-
     outline = document_outline(id_doc.capture)
     if outline is None or outline.is_whole_frame:
         return id_doc.capture.downscaled(docmatch.ID_SIDE, gray=True)

@@ -15,6 +15,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from workers.checks.locate.geometry import rectified_size
+
 # The ID is compared at 800 px and the selfie at 1600 px: a card held at arm's length fills about 40 % of the
 # selfie's width, ~650 px at that size, so both show the card at a similar scale and ORB's 8-level pyramid
 # (factor 1.2, ~4.3x) covers cards from ~20 % to the whole frame.
@@ -73,9 +75,6 @@ def is_same_card(match: DocumentMatch) -> bool:
 
 def card_width(match: DocumentMatch) -> float:
     """The held card's longer side in full-resolution selfie pixels (the mean of its opposite sides)."""
-    # Imported here: the quality package imports this module for the held card (as applicant.id_reference does).
-    from workers.checks.quality.geometry import rectified_size
-
     return max(rectified_size(match.outline))
 
 

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workers.checks.context import DocumentContext
+from workers.checks.locate.outline import Outline, document_outline
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Region, Status
 from workers.checks.quality import thresholds as t
 from workers.checks.quality import views
 from workers.checks.quality.held import held_outline
-from workers.checks.quality.outline import Outline, document_outline
 from workers.checks.spec import DOCUMENT_ROLES, DocumentCheck, Result
 
 Measure = Callable[[DocumentContext, Outline], float]
@@ -189,7 +189,7 @@ DOC_NOT_FOUND = DocumentCheck(
     remediation="Photograph the whole document from directly above on a plain, dark surface, filling most of "
     "the frame.",
     threshold_source="No convex four-cornered document outline and under 1.5 % of the image in printed text "
-    "lines (workers/checks/quality/outline.py; docs/calibration/quality.md).",
+    "lines (workers/checks/locate/outline.py; docs/calibration/quality.md).",
     roles=DOCUMENT_ROLES,
     evaluate=_not_found,
 )

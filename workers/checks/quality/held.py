@@ -17,9 +17,9 @@ import numpy as np
 from workers.checks.context import DocumentContext
 from workers.checks.face import applicant
 from workers.checks.face.docmatch import MATCH_MIN_INLIERS, is_other_document
+from workers.checks.locate.geometry import Quad, order_corners, quad_area
+from workers.checks.locate.outline import Outline, cut_corners, document_outline
 from workers.checks.manifest import Role
-from workers.checks.quality.geometry import Quad, order_corners, quad_area
-from workers.checks.quality.outline import Outline, cut_corners, document_outline
 
 # A matched corner this close to the frame (share of the image's longer side) or beyond it is cut: the same
 # 3 px the edge search allows at its ~560 px view.

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from workers.checks.quality.order_stats import median_u8, percentile_u8, percentiles_u8, upper_percentile
+from workers.checks.locate.order_stats import median_u8, percentile_u8, percentiles_u8, upper_percentile
 
 # See glare_mask: a reflection's outline fades; printed white areas have hard edges.
 GLARE_MAX_EDGE_HARDNESS = 0.12

@@ -22,8 +22,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from workers.checks.quality.order_stats import percentiles_u8
-from workers.checks.quality.text import text_line_mask
+from workers.checks.locate.order_stats import percentiles_u8
+from workers.checks.locate.text import text_line_mask
 
 Gray = NDArray[np.uint8]
 RGB = NDArray[np.uint8]

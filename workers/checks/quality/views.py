@@ -18,12 +18,12 @@ from numpy.typing import NDArray
 
 from workers.checks.capture import Capture
 from workers.checks.files.signals import camera_name
+from workers.checks.locate.flat import document_crop
+from workers.checks.locate.geometry import rectified_size, tilt_degrees
+from workers.checks.locate.outline import ANALYSIS_SIDE, Outline
+from workers.checks.locate.scaled import reduced_view
+from workers.checks.locate.text import text_line_mask
 from workers.checks.quality import chroma, measures, strokes
-from workers.checks.quality.flat import document_crop
-from workers.checks.quality.geometry import rectified_size, tilt_degrees
-from workers.checks.quality.outline import ANALYSIS_SIDE, Outline
-from workers.checks.quality.scaled import reduced_view
-from workers.checks.quality.text import text_line_mask
 
 Pixels = TypeVar("Pixels", NDArray[np.uint8], NDArray[np.bool_])  # an image or a mask of it
 

@@ -10,15 +10,15 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from workers.checks.quality.geometry import Quad, rectified_size
-from workers.checks.quality.outline_lines import (
+from workers.checks.locate.geometry import Quad, rectified_size
+from workers.checks.locate.outline_lines import (
     ALIGN_COS,
     GRADIENT_MIN,
     SEARCH_OFFSETS,
     EdgeQuad,
     edge_quads,
 )
-from workers.checks.quality.text import text_line_mask
+from workers.checks.locate.text import text_line_mask
 
 # Width (px) the inside of a candidate is rectified to before looking for text lines: text.py's working size.
 RECTIFIED_WIDTH = 640

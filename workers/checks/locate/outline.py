@@ -25,12 +25,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from workers.checks.capture import Capture
-from workers.checks.quality.geometry import CORNER_NAMES, Quad, order_corners, quad_area, quad_iou, rectified_size
-from workers.checks.quality.order_stats import percentiles_u8
-from workers.checks.quality.outline_choose import find_document
-from workers.checks.quality.outline_refine import refine_corners
-from workers.checks.quality.scaled import reduced_view
-from workers.checks.quality.text import text_line_mask
+from workers.checks.locate.geometry import CORNER_NAMES, Quad, order_corners, quad_area, quad_iou, rectified_size
+from workers.checks.locate.order_stats import percentiles_u8
+from workers.checks.locate.outline_choose import find_document
+from workers.checks.locate.outline_refine import refine_corners
+from workers.checks.locate.scaled import reduced_view
+from workers.checks.locate.text import text_line_mask
 
 # Longer side of the view the outline is searched on, before rounding the reduction to a whole number (views
 # of 430-840 px in practice: 533 px for a 1600 px photo, 576 px for a 12 MP one). A card filling a fifth of

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from workers.checks.quality.geometry import Quad, order_corners
+from workers.checks.locate.geometry import Quad, order_corners
 
 # Shortest segment kept, as a share of the view's longer side: 17 px at 560 px, a fifth of the short side of
 # the smallest card the search looks for (3 % of the frame); text strokes are shorter.

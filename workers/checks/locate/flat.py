@@ -13,9 +13,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from workers.checks.capture import Capture
-from workers.checks.quality.geometry import rectified_size
-from workers.checks.quality.outline import Outline
-from workers.checks.quality.scaled import level_for
+from workers.checks.locate.geometry import rectified_size
+from workers.checks.locate.outline import Outline
+from workers.checks.locate.scaled import level_for
 
 RGB = NDArray[np.uint8]
 

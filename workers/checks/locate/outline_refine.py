@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from workers.checks.quality.geometry import Quad
+from workers.checks.locate.geometry import Quad
 
 # Points sampled along each side, spread over its middle 84 % (the corners themselves may be rounded or
 # chipped): enough for a robust line fit at a few hundred samples per side.
