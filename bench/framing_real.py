@@ -6,7 +6,7 @@ ordinary hand-held capture there: the DLC-2021 phone frames (printed copies held
 applicant would film a card: their framing is ordinary whatever they show) and the genuine getcontrol photos.
 None of the corpus's images is labelled too small, tilted or on a busy background, so what is counted is false
 flags. For each half it prints, per measure, the range and the images over the limit; the outline is the
-engine's (workers.checks.quality.document_outline), whole documents only (a document cut by the frame or
+engine's (workers.checks.locate.document_outline), whole documents only (a document cut by the frame or
 filling it has no framing to judge).
 Run: .venv/bin/python -m bench.framing_real [--jobs 2]
 """

@@ -102,7 +102,7 @@ RESAVE_CODES = frozenset(
 # Bundle checks (roles missing, names) always speak on a one-document bundle: the table leaves them out.
 DOCUMENT_CODES = frozenset(c.code for c in DOCUMENT_CHECKS) | {r.name for r in READERS}
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
-SOURCES = {"verdict": "verdict documents[i].outline", "document_outline": "workers.checks.quality.document_outline"}
+SOURCES = {"verdict": "verdict documents[i].outline", "document_outline": "workers.checks.locate.document_outline"}
 Quad = tuple[tuple[float, float], ...]
 
 
