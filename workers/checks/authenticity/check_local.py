@@ -29,6 +29,7 @@ from workers.checks.authenticity.views import (
     noise_view,
 )
 from workers.checks.context import DocumentContext
+from workers.checks.locate import document_outline
 from workers.checks.model import Outcome, Region, Status
 from workers.checks.spec import DOCUMENT_ROLES, DocumentCheck
 
@@ -125,9 +126,6 @@ def _document_blocks(ctx: DocumentContext, shape: tuple[int, int], view_width: i
     card has its own grain (a dark plastic or white wall that a phone's JPEG flattens to nothing in 8 x 8
     squares) and nothing to edit.
     """
-    # Imported here: the quality package is heavy and imports the face views this package also imports.
-    from workers.checks.locate.outline import document_outline
-
     outline = document_outline(ctx.capture)
     if outline is None or outline.is_whole_frame:
         return np.ones(shape, bool)
