@@ -3,7 +3,7 @@
 Ground truth: bench/printed_dates_truth.tsv (file, half, expiry as ISO, the expiry as printed), one line per image
 of bench/realworld_labels.tsv whose visible side prints an expiry date, from its notes and MANIFEST (the sidtd
 JSON files for the renders and their fakes; the VIZ date where the MRZ says otherwise). Each image is read the way
-the reader does it (`page_text.read_page` lines, then `printed_dates.read_printed_dates`), judged on 2026-12-02
+the reader does it (`page_text.capture_page` lines, then `printed_dates.read_printed_dates`), judged on 2026-12-02
 (the corpus README's reference day). An image is:
   read       one certain date, the right one
   ambiguous  the date left two ways (03.08.2026): the right one among them, no guess made
@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from workers.checks.capture import Capture
-from workers.checks.identity.page_text import PAGE_SIDE, read_page
+from workers.checks.identity.page_text import capture_page
 from workers.checks.identity.printed_dates import OcrLine, read_printed_dates
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
@@ -59,7 +59,7 @@ def page_lines(path: Path) -> list[OcrLine] | None:
     capture = Capture(data=path.read_bytes(), filename=path.name)
     if not capture.decodes:
         return None
-    return [OcrLine.of(line) for line in read_page(capture.rgb, capture.downscaled(PAGE_SIDE))]
+    return [OcrLine.of(line) for line in capture_page(capture)]
 
 
 def judge(truth: Truth, lines: list[OcrLine] | None) -> Outcome:

@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from workers.checks.capture import Capture
 from workers.checks.context import DocumentContext
 from workers.checks.identity import ocr
 from workers.checks.identity.mrz_read import crop_line
 from workers.checks.identity.page_turn import MIN_LINE_ASPECT, READING_DIRECTION, Quad, along, page_turn, to_page
+from workers.checks.locate import document_outline
 
 # Pages are read from a copy whose long side is at most this: A4 at 1600 px keeps 9 pt print ~12 px high.
 PAGE_SIDE = 1600
@@ -25,6 +28,16 @@ PAGE_SIDE = 1600
 PAGE_LINES = "identity.page_lines"
 # The share of the page height read first (DIN 5008 puts the address field and date line in the top 40 %).
 FIRST_PART = 0.45
+# Text is detected inside the document's outline (its bounding box, widened by this share of its size on each
+# side: an outline a few pixels inside the card still keeps the edge text) when the box covers at most
+# MAX_AREA_SHARE of the frame. The detector sees at most ocr.DET_SIDE px: on a 3840 x 2160 phone frame where the
+# card covers a quarter, its 2-3 mm captions shrink to ~5 px over the whole frame and ~20 px over the card's
+# box. bench/printed_dates.py, real corpus: expiry read 23/75 | 25/69 over the frame, 33/78 | 27/69 in the box.
+# Above MAX_AREA_SHARE the box is the frame, near enough, and the frame is read as it always was.
+AREA_MARGIN = 0.05
+MAX_AREA_SHARE = 0.6
+
+Box = tuple[int, int, int, int]  # left, top, right, bottom in full-resolution pixels
 
 
 @dataclass(frozen=True)
@@ -53,11 +66,13 @@ class PageLine:
         return self.bottom - self.top
 
 
-def _text_lines(image: NDArray[np.uint8], view: NDArray[np.uint8]) -> tuple[int, list[tuple[Quad, Quad]]]:
+def _text_lines(image: NDArray[np.uint8], view: NDArray[np.uint8], area: Box) -> tuple[int, list[tuple[Quad, Quad]]]:
     """The page's turn and its text lines as (corners in `image`, corners on the page stood upright), each
-    tl tr br bl as the text reads, top to bottom on the upright page."""
-    scale = view.shape[1] / image.shape[1]
-    boxes = [box / scale for box in ocr.detect_text_boxes(view)]
+    tl tr br bl as the text reads, top to bottom on the upright page. `view` shows `area` of `image`, scaled."""
+    left, top, right, _ = area
+    scale = view.shape[1] / (right - left)
+    origin = np.array([left, top], dtype=np.float32)
+    boxes = [box / scale + origin for box in ocr.detect_text_boxes(view)]
     turn = page_turn(image, boxes)
     out = []
     for box in boxes:
@@ -73,13 +88,18 @@ def read_page(
     image: NDArray[np.uint8],
     view: NDArray[np.uint8],
     enough: Callable[[list[PageLine]], bool] = lambda lines: False,
+    area: Box | None = None,
 ) -> list[PageLine]:
-    """The page's text lines top to bottom; stops after the top part when `enough(lines)` says so."""
+    """The page's text lines top to bottom; stops after the top part when `enough(lines)` says so. `view` is
+    `area` of `image` (default: all of it), shrunk; lines are detected on it and read at full resolution."""
     if view.ndim == 2:
         view = np.repeat(view[:, :, None], 3, axis=2)
-    turn, quads = _text_lines(image, view)
-    page_height = image.shape[1] if turn % 2 else image.shape[0]
-    limit = FIRST_PART * page_height
+    area = area or (0, 0, image.shape[1], image.shape[0])
+    turn, quads = _text_lines(image, view, area)
+    left, top, right, bottom = area
+    corners = np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32)
+    upright_ys = to_page(corners, turn, image.shape)[:, 1]
+    limit = float(upright_ys.min()) + FIRST_PART * float(upright_ys.max() - upright_ys.min())
     lines: list[PageLine] = []
     for quad, upright in quads:
         if float(upright[:, 1].min()) < limit:
@@ -108,4 +128,42 @@ def document_page(
     doc: DocumentContext, enough: Callable[[list[PageLine]], bool] = lambda lines: False
 ) -> list[PageLine]:
     """The document's text lines, read once per file and shared by its reader and checks."""
-    return doc.cached(PAGE_LINES, lambda: read_page(doc.capture.rgb, doc.capture.downscaled(PAGE_SIDE), enough))
+    return doc.cached(PAGE_LINES, lambda: capture_page(doc.capture, enough))
+
+
+def capture_page(capture: Capture, enough: Callable[[list[PageLine]], bool] = lambda lines: False) -> list[PageLine]:
+    """The text lines of the document in `capture`: detected inside its text_area (or the whole frame), read at
+    full resolution."""
+    area = text_area(capture)
+    if area is None:
+        return read_page(capture.rgb, capture.downscaled(PAGE_SIDE), enough)
+    left, top, right, bottom = area
+    return read_page(capture.rgb, shrunk(capture.rgb[top:bottom, left:right], PAGE_SIDE), enough, area)
+
+
+def text_area(capture: Capture) -> Box | None:
+    """Where the document's text is looked for: the bounding box of its outline widened by AREA_MARGIN, or None
+    (the whole frame) when no outline is found, the document fills the frame or the box covers more than
+    MAX_AREA_SHARE of it."""
+    outline = document_outline(capture)
+    if outline is None or outline.fills_frame:
+        return None
+    width, height = outline.image_size
+    xs = [x for x, _ in outline.corners]
+    ys = [y for _, y in outline.corners]
+    margin_x = AREA_MARGIN * (max(xs) - min(xs))
+    margin_y = AREA_MARGIN * (max(ys) - min(ys))
+    left, right = max(0, int(min(xs) - margin_x)), min(width, int(np.ceil(max(xs) + margin_x)))
+    top, bottom = max(0, int(min(ys) - margin_y)), min(height, int(np.ceil(max(ys) + margin_y)))
+    if right - left < 2 or bottom - top < 2 or (right - left) * (bottom - top) > MAX_AREA_SHARE * width * height:
+        return None
+    return left, top, right, bottom
+
+
+def shrunk(image: NDArray[np.uint8], max_side: int) -> NDArray[np.uint8]:
+    """`image` shrunk (area averaging) so that its longer side is at most `max_side`; never enlarged."""
+    scale = max_side / max(image.shape[:2])
+    if scale >= 1.0:
+        return np.ascontiguousarray(image)
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)

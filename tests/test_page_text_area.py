@@ -1,0 +1,63 @@
+"""The page's text is detected inside the document's outline when the document is small in the frame.
+
+The OCR detector sees at most ocr.DET_SIDE px: over a whole 3200 x 2400 frame a card covering a tenth of it
+has captions a few pixels high, which the detector misses; inside the card's box they are four times larger."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from tests.fixtures.degrade import place, plain_background
+from tests.fixtures.documents import Person, render_id_card
+from workers.checks.capture import Capture
+from workers.checks.identity import page_text
+from workers.checks.identity.page_text import capture_page, text_area
+from workers.checks.locate import document_outline
+
+FRAME = (3200, 2400)  # width, height of a 7.7 MP phone frame
+CARD = np.array([[1150, 900], [2150, 930], [2130, 1560], [1130, 1530]], np.float64)  # ~8 % of the frame
+
+
+def _photo(seed: int) -> Capture:
+    rng = np.random.default_rng(seed)
+    card = render_id_card(Person(), seed=seed, width=1280)
+    frame = place(card, plain_background(rng, *FRAME), CARD + rng.uniform(-40, 40, (1, 2)))
+    ok, data = cv2.imencode(".jpg", cv2.cvtColor(frame, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
+    assert ok
+    return Capture(data=data.tobytes(), filename="photo.jpg")
+
+
+def _texts(lines: list[page_text.PageLine]) -> str:
+    return " | ".join(line.text for line in lines)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_area_is_the_card_box(seed: int) -> None:
+    capture = _photo(seed)
+    outline = document_outline(capture)
+    area = text_area(capture)
+    assert outline is not None and area is not None
+    left, top, right, bottom = area
+    xs, ys = outline.corners[:, 0], outline.corners[:, 1]
+    assert left <= xs.min() and right >= xs.max() and top <= ys.min() and bottom >= ys.max()
+    assert (right - left) * (bottom - top) < 0.2 * FRAME[0] * FRAME[1]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_small_card_captions_are_read_only_in_its_box(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    expiry = Person().expiry.strftime("%d.%m.%Y")
+    in_box = _texts(capture_page(_photo(seed)))
+    assert "Date of expiry" in in_box and expiry in in_box, in_box
+    # The same photo read over the whole frame (no outline): the captions are too small for the detector.
+    monkeypatch.setattr(page_text, "text_area", lambda capture: None)
+    whole = _texts(capture_page(_photo(seed)))
+    assert "Date of expiry" not in whole, whole
+
+
+def test_a_flat_scan_is_read_whole() -> None:
+    card = render_id_card(Person(), seed=0, width=1280)
+    ok, data = cv2.imencode(".png", cv2.cvtColor(card, cv2.COLOR_RGB2BGR))
+    assert ok
+    assert text_area(Capture(data=data.tobytes(), filename="scan.png")) is None
