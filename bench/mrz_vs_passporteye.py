@@ -23,8 +23,7 @@ sys.path.insert(0, str(ROOT))
 from bench.mrz_corpus import CORPUS, conformant  # noqa: E402
 from workers.checks.capture import Capture  # noqa: E402
 from workers.checks.identity import ocr  # noqa: E402
-from workers.checks.identity.mrz_read import read_mrz  # noqa: E402
-from workers.checks.identity.reader import DETECT_SIDE  # noqa: E402
+from workers.checks.identity.reader import capture_mrz  # noqa: E402
 
 PASSPORTEYE = "passporteye==2.2.2"
 
@@ -91,7 +90,7 @@ def read_ours(path: Path) -> tuple[float, list[str] | None]:
     data = path.read_bytes()
     start = time.perf_counter()
     capture = Capture(data, path.name)
-    reading = read_mrz(capture.rgb, capture.downscaled(DETECT_SIDE))
+    reading = capture_mrz(capture)
     return time.perf_counter() - start, list(reading.parsed.lines) if reading else None
 
 

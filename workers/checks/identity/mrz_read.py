@@ -289,22 +289,33 @@ def reread(image: NDArray[np.uint8], parsed: ParsedMrz, group: list[_Line]) -> P
     return replace(parsed, uncertain=parsed.uncertain | differ) if differ else parsed
 
 
-def read_mrz(image: NDArray[np.uint8], detect_view: NDArray[np.uint8] | None = None) -> MrzReading | None:
+def read_mrz(
+    image: NDArray[np.uint8],
+    detect_view: NDArray[np.uint8] | None = None,
+    area: tuple[int, int, int, int] | None = None,
+) -> MrzReading | None:
     """The MRZ on `image` (RGB or gray, full resolution), or None when no MRZ-shaped text is found.
 
-    `detect_view` is a downscaled copy to run line detection on (default: `image` itself); recognition always
-    crops from `image`. When the whole view finds nothing and it is larger than the detector's input, the
-    view is searched again tile by tile (small document far from the camera).
+    `detect_view` is a downscaled copy of `area` of the image (left, top, right, bottom; default: all of it) to
+    run line detection on (default: `image` itself); recognition always crops from `image`. When the whole
+    view finds nothing and it is larger than the detector's input, the view is searched again tile by tile
+    (small document far from the camera).
     """
     view = image if detect_view is None else detect_view
     if view.ndim == 2:
         view = np.repeat(view[:, :, None], 3, axis=2)
-    scale = view.shape[1] / image.shape[1]
-    found = _read_from_boxes(image, [b / scale for b in ocr.detect_text_boxes(view)])
+    left, top, right, _ = area or (0, 0, image.shape[1], image.shape[0])
+    scale = view.shape[1] / (right - left)
+    origin = np.array([left, top], dtype=np.float32)
+
+    def in_image(boxes: list[NDArray[np.float32]]) -> list[NDArray[np.float32]]:
+        return [b / scale + origin for b in boxes]
+
+    found = _read_from_boxes(image, in_image(ocr.detect_text_boxes(view)))
     if found is None and max(view.shape[:2]) > TILE_FROM * ocr.DET_SIDE:
-        found = _read_from_boxes(image, [b / scale for b in _tiled_boxes(view)], try_flip=False)
+        found = _read_from_boxes(image, in_image(_tiled_boxes(view)), try_flip=False)
     if found is None:
-        found = _zone_fallback(image, [b / scale for b in ocr.detect_text_boxes(view)])
+        found = _zone_fallback(image, in_image(ocr.detect_text_boxes(view)))
     if found is None:
         return None
     parsed, group = found
