@@ -4,12 +4,14 @@ Documents without an MRZ (driving licences, ID-card fronts) print their dates on
 (`page_text.document_page`, with their boxes) are searched for labels (`printed_labels`); a label's value is the
 date after it on the same line, else the date line nearest below or right of the label. Each value line goes to
 its nearest label of any kind, so a birth or issue date is never taken for an expiry. A date read two ways
-(03/04/2030) is passed on as printed: `read_date` keeps both readings and the date checks ask for review when the
-readings disagree. MRZ values (an earlier reader) and declared values win over printed ones.
+(03/04/2030) is settled by the document's own dates when one of them can only be read one way (16.05.1990: day
+first; `day_first`); otherwise it is passed on as printed: `read_date` keeps both readings and the date checks ask
+for review when the readings disagree. MRZ values (an earlier reader) and declared values win over printed ones.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +40,8 @@ MIN_BIRTH_YEAR = 1900
 # driving licences 10, or up to 15 where a member state chooses (Directive 2006/126/EC art. 7(2)).
 MAX_VALIDITY_YEARS = 15
 _FIELDS = {Kind.EXPIRY: "expiry_date", Kind.BIRTH: "date_of_birth"}
+# A numeric day-month-year or month-day-year date: two numbers of 1-2 digits and a year, one separator.
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ def read_printed_dates(lines: Sequence[OcrLine], submit_on: date) -> PrintedDate
     if not found[Kind.EXPIRY] and not found[Kind.VALIDITY]:
         unlabelled = [r for _, text in values for r in dates_in(text, Kind.EXPIRY, submit_on.year)]
         found[Kind.EXPIRY] = anniversary_expiry(unlabelled)
-    return _agreed(found, submit_on)
+    return _agreed(found, submit_on, day_first(lines))
 
 
 def _years_after(start: date, end: date) -> bool:
@@ -168,7 +172,37 @@ def _one(readings: list[DateReading]) -> DateReading | None:
     return readings[0] if len(distinct) == 1 else None
 
 
-def _agreed(found: dict[Kind, list[DateReading]], submit_on: date) -> PrintedDates:
+def day_first(lines: Sequence[OcrLine]) -> bool | None:
+    """Whether the document prints its numeric dates day first (True) or month first (False), as its own dates
+    show: one whose first number is over 12 ('16.05.1990') can only be day first, one whose second is over 12
+    only month first. A document prints all its dates one way, so one such date settles the order of the
+    others. None when no date shows it, or dates show both (a misread)."""
+    orders = set()
+    for line in lines:
+        for found in _NUMERIC_DATE.finditer(line.text):
+            first, second = int(found[1]), int(found[3])
+            if first > 12 and 1 <= second <= 12:
+                orders.add(True)
+            elif second > 12 and 1 <= first <= 12:
+                orders.add(False)
+    return orders.pop() if len(orders) == 1 else None
+
+
+def settled(reading: DateReading, first_is_day: bool) -> DateReading:
+    """`reading` with the one reading of its numeric date in the document's order; itself when it is certain,
+    not numeric, or no reading has that order."""
+    found = _NUMERIC_DATE.search(reading.text)
+    if not reading.ambiguous or found is None:
+        return reading
+    first, second = int(found[1]), int(found[3])
+    day, month = (first, second) if first_is_day else (second, first)
+    kept = tuple(d for d in reading.readings if (d.day, d.month) == (day, month))
+    return DateReading(reading.text, kept) if len(kept) == 1 else reading
+
+
+def _agreed(found: dict[Kind, list[DateReading]], submit_on: date, order: bool | None = None) -> PrintedDates:
+    if order is not None:
+        found = {kind: [settled(r, order) for r in readings] for kind, readings in found.items()}
     expiry = _one(found[Kind.EXPIRY] + found[Kind.VALIDITY])
     birth, issue = _one(found[Kind.BIRTH]), _one(found[Kind.ISSUE])
     if birth is not None and not all(d.year >= MIN_BIRTH_YEAR and d <= submit_on for d in birth.readings):
