@@ -224,15 +224,8 @@ class Capture:
         authenticity grain measures the calibration rests on (pasted-portrait ratios 0.22 -> 0.34, retyped-date
         contrast 32 -> 23 on the generated set)."""
 
-        def build() -> NDArray[np.uint8]:
-            source = self.gray if gray else self.rgb
-            scale = max_side / max(source.shape[:2])
-            if scale >= 1.0:
-                return source
-            size = (max(1, round(source.shape[1] * scale)), max(1, round(source.shape[0] * scale)))
-            return cast(NDArray[np.uint8], cv2.resize(source, size, interpolation=cv2.INTER_AREA))
-
-        return self.cached(f"downscaled:{max_side}:{'gray' if gray else 'rgb'}", build)
+        key = f"downscaled:{max_side}:{'gray' if gray else 'rgb'}"
+        return self.cached(key, lambda: shrunk(self.gray if gray else self.rgb, max_side))
 
     def cached(self, name: str, build: Callable[[], T]) -> T:
         """Compute a named view once and share it: later calls with the same name return the same object."""
@@ -243,3 +236,13 @@ class Capture:
     def computed(self, name: str) -> object | None:
         """A named view if some check already computed it, else None (never computes it)."""
         return self._views.get(name)
+
+
+def shrunk(image: NDArray[np.uint8], max_side: int) -> NDArray[np.uint8]:
+    """`image` shrunk (area averaging) so that its longer side is at most `max_side`; never enlarged (then
+    `image` itself, made contiguous when it is a crop)."""
+    scale = max_side / max(image.shape[:2])
+    if scale >= 1.0:
+        return np.ascontiguousarray(image)
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    return cast(NDArray[np.uint8], cv2.resize(image, size, interpolation=cv2.INTER_AREA))

@@ -153,7 +153,8 @@ def _in_reading_order(lines: list[_Line]) -> list[_Line]:
     return sorted(lines, key=lambda line: float(np.dot(line.quad.mean(axis=0), down)))
 
 
-def _valid_digits(parsed: ParsedMrz) -> int:
+def valid_digits(parsed: ParsedMrz) -> int:
+    """How many of the reading's check digits hold."""
     return sum(parsed.checks.values())
 
 
@@ -199,8 +200,8 @@ def _read_from_boxes(
         # digits is kept.
         turned = _read_lines(image, quads[:FLIP_BUDGET], flip=True)
         turned_found = _best_group(_in_reading_order(turned))
-        upright_digits = -1 if found is None else _valid_digits(found[0])
-        better = turned_found is not None and _valid_digits(turned_found[0]) > upright_digits
+        upright_digits = -1 if found is None else valid_digits(found[0])
+        better = turned_found is not None and valid_digits(turned_found[0]) > upright_digits
         if better or not lines:
             lines, found = turned, turned_found
     if found is None or not found[0].valid:
@@ -252,7 +253,7 @@ def _zone_fallback(image: NDArray[np.uint8], boxes: list[NDArray[np.float32]]) -
                 row = np.array([left, right, right + down, left + down], np.float32)
                 lines.append(_Line(row, ocr.recognize_line(crop_line(image, row)).text))
             found = _best_group([ln for ln in lines if looks_like_mrz(ln.text)])
-            if found is not None and (best is None or _valid_digits(found[0]) > _valid_digits(best[0])):
+            if found is not None and (best is None or valid_digits(found[0]) > valid_digits(best[0])):
                 best = found
     return best
 
@@ -283,7 +284,7 @@ def reread(image: NDArray[np.uint8], parsed: ParsedMrz, group: list[_Line]) -> P
     again = correct_mrz(texts)
     if again is None or again.format is not parsed.format:
         return parsed
-    if _valid_digits(again) > _valid_digits(parsed):
+    if valid_digits(again) > valid_digits(parsed):
         return again
     differ = {name for name in parsed.invalid_checks if guarded_text(parsed, name) != guarded_text(again, name)}
     return replace(parsed, uncertain=parsed.uncertain | differ) if differ else parsed
@@ -304,12 +305,10 @@ def read_mrz(
     view = image if detect_view is None else detect_view
     if view.ndim == 2:
         view = np.repeat(view[:, :, None], 3, axis=2)
-    left, top, right, _ = area or (0, 0, image.shape[1], image.shape[0])
-    scale = view.shape[1] / (right - left)
-    origin = np.array([left, top], dtype=np.float32)
+    shown = area or (0, 0, image.shape[1], image.shape[0])
 
     def in_image(boxes: list[NDArray[np.float32]]) -> list[NDArray[np.float32]]:
-        return [b / scale + origin for b in boxes]
+        return ocr.in_image(boxes, view.shape[1], shown)
 
     found = _read_from_boxes(image, in_image(ocr.detect_text_boxes(view)))
     if found is None and max(view.shape[:2]) > TILE_FROM * ocr.DET_SIDE:

@@ -72,6 +72,17 @@ def detect_text_boxes(rgb: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
     return [] if boxes is None else [np.asarray(b, dtype=np.float32) for b in boxes]
 
 
+def in_image(
+    boxes: list[NDArray[np.float32]], view_width: int, area: tuple[int, int, int, int]
+) -> list[NDArray[np.float32]]:
+    """Boxes found on a view `view_width` px wide showing `area` (left, top, right, bottom) of an image, in that
+    image's pixels."""
+    left, top, right, _ = area
+    scale = view_width / (right - left)
+    origin = np.array([left, top], dtype=np.float32)
+    return [box / scale + origin for box in boxes]
+
+
 def recognize_line(line: NDArray[np.uint8]) -> TextLine:
     """Read one upright single-line crop (gray or RGB)."""
     if line.ndim == 2:

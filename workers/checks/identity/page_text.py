@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from workers.checks.capture import Capture
+from workers.checks.capture import Capture, shrunk
 from workers.checks.context import DocumentContext
 from workers.checks.identity import ocr
 from workers.checks.identity.mrz_read import crop_line
@@ -69,10 +68,7 @@ class PageLine:
 def _text_lines(image: NDArray[np.uint8], view: NDArray[np.uint8], area: Box) -> tuple[int, list[tuple[Quad, Quad]]]:
     """The page's turn and its text lines as (corners in `image`, corners on the page stood upright), each
     tl tr br bl as the text reads, top to bottom on the upright page. `view` shows `area` of `image`, scaled."""
-    left, top, right, _ = area
-    scale = view.shape[1] / (right - left)
-    origin = np.array([left, top], dtype=np.float32)
-    boxes = [box / scale + origin for box in ocr.detect_text_boxes(view)]
+    boxes = ocr.in_image(ocr.detect_text_boxes(view), view.shape[1], area)
     turn = page_turn(image, boxes)
     out = []
     for box in boxes:
@@ -158,12 +154,3 @@ def text_area(capture: Capture) -> Box | None:
     if right - left < 2 or bottom - top < 2 or (right - left) * (bottom - top) > MAX_AREA_SHARE * width * height:
         return None
     return left, top, right, bottom
-
-
-def shrunk(image: NDArray[np.uint8], max_side: int) -> NDArray[np.uint8]:
-    """`image` shrunk (area averaging) so that its longer side is at most `max_side`; never enlarged."""
-    scale = max_side / max(image.shape[:2])
-    if scale >= 1.0:
-        return np.ascontiguousarray(image)
-    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
-    return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)

@@ -4,10 +4,10 @@ holds."""
 
 from __future__ import annotations
 
-from workers.checks.capture import Capture
+from workers.checks.capture import Capture, shrunk
 from workers.checks.context import DocumentContext, FieldValue
-from workers.checks.identity.mrz_read import MrzReading, read_mrz
-from workers.checks.identity.page_text import shrunk, text_area
+from workers.checks.identity.mrz_read import MrzReading, read_mrz, valid_digits
+from workers.checks.identity.page_text import text_area
 from workers.checks.manifest import Role
 from workers.checks.spec import Reader
 
@@ -37,13 +37,9 @@ def capture_mrz(capture: Capture) -> MrzReading | None:
     if boxed is not None and boxed.parsed.valid:
         return boxed
     whole = read_mrz(capture.rgb, capture.downscaled(DETECT_SIDE))
-    if whole is None or (boxed is not None and _holding(boxed) >= _holding(whole)):
+    if whole is None or (boxed is not None and valid_digits(boxed.parsed) >= valid_digits(whole.parsed)):
         return boxed
     return whole
-
-
-def _holding(reading: MrzReading) -> int:
-    return sum(reading.parsed.checks.values())
 
 
 def document_kind(document_type: str) -> str:
