@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 
+import cv2
 import numpy as np
 import pytest
 
 from tests.fixtures.degrade import CHECK_OF_DEFECT, Scene, clean_document, document_context, scene
-from tests.fixtures.documents import Person, encode_jpeg, encode_png, render_bill
+from tests.fixtures.documents import Person, encode_jpeg, encode_png, render_bill, render_passport_page
 from tests.fixtures.identity_docs import render_registration
 from workers.checks.context import DocumentContext
 from workers.checks.locate import document_outline
@@ -210,6 +211,26 @@ def test_white_page_of_a_digital_document_passes_and_the_same_page_from_a_camera
     photo_outline = document_outline(photo.capture)
     assert photo_outline is not None and photo_outline.fills_frame
     assert outcome("IMAGE_OVEREXPOSED", photo).status is Status.FAIL  # type: ignore[union-attr]
+
+
+def test_a_scan_on_a_white_bed_is_not_overexposed_and_the_same_page_photographed_on_a_desk_is() -> None:
+    """A passport page scanned on a white bed: the scanner's lamp leaves much of its paper pure white (the
+    corpus's passporteye scans: 67-69 %), and the bed around it is white too. The file names no camera, so
+    the white is the scan's nature. The same pixels from a camera, or lying on a grey desk, are a photo washed
+    out to white."""
+    page = np.clip(render_passport_page(seed=3, width=1200).astype(np.float32) * 1.25, 0, 255).astype(np.uint8)
+    h, w = page.shape[:2]
+    for bed, camera, expected in ((255, False, Status.PASS), (255, True, Status.FAIL), (120, False, Status.FAIL)):
+        canvas = np.full((h + 240, w + 300, 3), bed, np.uint8)
+        canvas[100 : 100 + h, 140 : 140 + w] = page
+        cv2.rectangle(canvas, (139, 99), (140 + w, 100 + h), (150, 150, 150), 3)  # the page edge's shadow
+        ctx = document_context(encode_jpeg(canvas, camera=camera), Role.ID_DOCUMENT)
+        outline = document_outline(ctx.capture)
+        assert outline is not None and not outline.fills_frame
+        found = outcome("IMAGE_OVEREXPOSED", ctx)
+        assert found is not None and isinstance(found.measured, float) and found.measured > 20
+        assert found.status is expected, (bed, camera, found.message)
+        assert ("not overexposure" in found.message) is (expected is Status.PASS)
 
 
 def test_the_verdict_carries_the_outline_where_the_document_is() -> None:

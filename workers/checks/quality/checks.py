@@ -48,9 +48,10 @@ class Rule:
     # Reads the outline's exact corners or edges (geometry, fingers entering from an edge): not judged on a
     # rough outline (a held card placed by a weak feature match).
     precise: bool = False
-    # When the document fills the frame and no camera made the file (no EXIF camera make or model: a scanner's
-    # or a PDF export's image, a screenshot), a failing measure is the document's nature rather than a
-    # capture's fault: the outcome is `pass`, and these words say why. From a camera it stays a failure.
+    # When the document is a scanned or exported page (views.scanned_page: no EXIF camera make or model, and
+    # the page fills the frame or lies on a scanner's white), a failing measure is the document's nature
+    # rather than a capture's fault: the outcome is `pass`, and these words say why. From a camera it stays a
+    # failure.
     flat_page: str | None = None
     # Where the document limit comes from, when not the seeded degradation set (t.SOURCE): the real corpus.
     source: str = t.SOURCE
@@ -88,8 +89,7 @@ def _evaluator(rule: Rule, limit: float, held: bool) -> Callable[[DocumentContex
         bad = value > limit if rule.higher_is_worse else value < limit
         message = _message(rule, value, limit, bad, ctx, outline)
         status = rule.status if bad else Status.PASS
-        flat_page = outline is not None and outline.fills_frame and not views.camera_made(ctx.capture)
-        if bad and rule.flat_page is not None and flat_page:
+        if bad and rule.flat_page is not None and outline is not None and views.scanned_page(ctx.capture, outline):
             status = Status.PASS
             message = f"{rule.flat_page} ({rule.label} {value * rule.scale:.3g}{unit(rule)})."
         return Outcome(
@@ -320,11 +320,11 @@ RULES: list[Rule] = [
         selfie_limit=t.SELFIE_MAX_CLIPPED,
         whole_image=lambda ctx: views.whole_clipped(ctx.capture),
         scale=100,
-        # Pure white paper is what a scanner or a PDF export gives (an e-statement saved as PNG: 92 % clipped),
-        # and the pixels cannot tell it from a photo blown out to white: 11 of 60 generated overexposed photos
-        # are read as filling the frame too (the table washed out with the document). The file tells them
-        # apart: camera apps write the camera's make and model (EXIF 2.32), scanners' and exporters' images
-        # and screenshots carry none.
+        # Pure white paper is what a scanner or a PDF export gives (an e-statement saved as PNG: 92 % clipped;
+        # passport scans on a white bed 67-69 %), and the pixels cannot tell it from a photo blown out to white:
+        # 11 of 60 generated overexposed photos are read as filling the frame too (the table washed out with the
+        # document). The file tells them apart: camera apps write the camera's make and model (EXIF 2.32),
+        # scanners' and exporters' images and screenshots carry none.
         flat_page=(
             "The page is white, as a scan's or a digital document's is (the file names no camera): its white "
             "paper is not overexposure"

@@ -77,6 +77,12 @@ SELFIE_MIN_BRIGHT_LEVEL = 90.0
 MAX_CLIPPED = 0.2
 # Held: good cards 0-0.007 %, backlit selfies 75-77 %.
 SELFIE_MAX_CLIPPED = 0.3
+# Share of the frame around a document blown out to white above which a file naming no camera is a scan on a
+# white bed (its white paper is not overexposure). Chosen on the real corpus's calibration half
+# (docs/calibration/realworld.md): the one such scan there (passporteye card-cmw) measures 0.85, every photo
+# with a found outline 0.07 or less (desks, hands, newspapers: 0.00 for most), so half the surround. Check
+# half: the three passport scans 0.90-0.96, the photos 0.08 or less.
+MIN_SCAN_SURROUND_WHITE = 0.5
 
 # Share of the document covered by skin-coloured blobs entering from its edge: clean captures 0 % (one
 # outlier in 60 whose outline took in a brown table), fingers 6.4-12.6 %, the docsaid photo 5.8 %, the

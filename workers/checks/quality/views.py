@@ -24,6 +24,7 @@ from workers.checks.locate.outline import ANALYSIS_SIDE, Outline
 from workers.checks.locate.scaled import reduced_view
 from workers.checks.locate.text import text_line_mask
 from workers.checks.quality import chroma, measures, strokes
+from workers.checks.quality import thresholds as t
 
 Pixels = TypeVar("Pixels", NDArray[np.uint8], NDArray[np.bool_])  # an image or a mask of it
 
@@ -254,3 +255,27 @@ def camera_made(capture: Capture) -> bool:
     """The file names the camera that took it (EXIF Make or Model, which camera apps write: EXIF 2.32);
     scanners' and PDF exporters' images and screenshots name none."""
     return camera_name(capture.exif) is not None
+
+
+def white_surround(capture: Capture, outline: Outline) -> float:
+    """Share (0-1) of the frame around the document blown out to white (all channels >= 250), on the 560 px
+    view: a scanner's lid or bed, or an exported page's margin, is; a desk, a hand or a newspaper under a
+    photographed document is not. 0 when the document fills the frame."""
+
+    def build() -> float:
+        view, scale = reduced_view(capture, ANALYSIS_SIDE)
+        around = np.ones(view.shape[:2], np.uint8)
+        cv2.fillConvexPoly(around, np.round(outline.corners / scale).astype(np.int32), 0)
+        if not around.any():
+            return 0.0
+        return measures.clipped_fraction(view[around.astype(bool)])
+
+    return capture.cached(f"quality:white_surround{outline.tag}", build)
+
+
+def scanned_page(capture: Capture, outline: Outline) -> bool:
+    """The document is a page as a scanner or an export gives it, not a photo of it: no camera named the file,
+    and the page fills the frame or lies on white (thresholds.MIN_SCAN_SURROUND_WHITE)."""
+    if camera_made(capture):
+        return False
+    return outline.fills_frame or white_surround(capture, outline) >= t.MIN_SCAN_SURROUND_WHITE
