@@ -75,6 +75,14 @@ def test_flat_specimen_is_found_and_not_flagged_for_blur_glare_exposure_or_corne
         assert status(code, name) is Status.PASS, code
 
 
+@pytest.mark.parametrize("turn", ["+90", "-90"])
+def test_a_page_saved_sideways_is_found(turn: str) -> None:
+    # The Australian passport specimen turned by 90 degrees: its text lines run down the frame (1.3 % of it
+    # reads as text lines across, 16 % down); it was reported as no document at all.
+    name = f"doubango_ultimatemrz/Passport-Australia_1280x720_rotate{turn}.jpg"
+    assert status("DOC_NOT_FOUND", name) is Status.PASS
+
+
 def test_specimen_cut_at_top_and_left_is_flagged_cut() -> None:
     # MANIFEST.tsv: "top/left cut off". The card covers 91 % of the frame, and the white surround at its
     # uncut right and bottom edges tells it from a flat scan filling the frame.

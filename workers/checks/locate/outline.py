@@ -371,7 +371,7 @@ def find_outline(rgb: NDArray[np.uint8], *, held: bool = False) -> tuple[Quad, b
             found = _choose(_candidates(edges), text, original_gray, lab, held)
             if found is not None:
                 return found
-        if not held and float(text().mean()) >= MIN_TEXT_FOR_FLAT:
+        if not held and _flat_page_text(gray, text) >= MIN_TEXT_FOR_FLAT:
             return _frame(w, h), True, ()
         return None
 
@@ -404,6 +404,16 @@ def find_outline(rgb: NDArray[np.uint8], *, held: bool = False) -> tuple[Quad, b
     # Corners on the frame are cut ones, as for the contour search (the straight-edge box of a document cut by
     # the frame has the frame for a side).
     return edged.quad, flat, () if flat else cut_corners(edged.quad, w, h)
+
+
+def _flat_page_text(gray: NDArray[np.uint8], text: TextMask) -> float:
+    """Share of the view in text lines, read across the view or, when too few run that way, down it: a page
+    scanned or saved sideways prints its lines top to bottom (the corpus's Australian passport specimen turned
+    by 90 degrees holds 1.3 % text lines across and 16 % down; upright, 16 % across)."""
+    across = float(text().mean())
+    if across >= MIN_TEXT_FOR_FLAT:
+        return across
+    return max(across, float(text_line_mask(np.ascontiguousarray(np.rot90(gray))).mean()))
 
 
 def _holds(outer: Quad, inner: Quad) -> bool:
