@@ -50,13 +50,13 @@ def test_software_tag_passes_a_camera_original() -> None:
     assert finding is not None and finding.status is Status.PASS
 
 
-def _jpeg_with_tags(rgb: np.ndarray, tags: dict[int, str], exif_ifd: dict[int, str]) -> bytes:
+def _jpeg_with_tags(rgb: np.ndarray, tags: dict[int, str], exif_ifd: dict[int, str | float]) -> bytes:
     exif = Image.Exif()
     for tag, value in tags.items():
         exif[tag] = value
     inner = exif.get_ifd(0x8769)
-    for tag, value in exif_ifd.items():
-        inner[tag] = value
+    for field, entry in exif_ifd.items():
+        inner[field] = entry
     out = io.BytesIO()
     Image.fromarray(rgb).save(out, "JPEG", quality=92, exif=exif)
     return out.getvalue()
@@ -80,11 +80,25 @@ def test_modify_date_long_after_capture_is_reviewed() -> None:
     assert ok is not None and ok.status is Status.PASS
 
 
-def test_camera_fields_stripped_while_others_remain_is_reviewed() -> None:
+def test_camera_fields_stripped_while_the_capture_record_remains_is_reviewed() -> None:
+    """Make and Model gone while the camera's exposure record stays: someone removed them. A screen grab or a
+    scan whose only metadata is its tool's name and a date never had a camera record: nothing was removed."""
     rgb = camera_photo("bill", 4)[:600, :600]
-    stripped = _jpeg_with_tags(rgb, {0x0132: "2026:11:20 10:15:00", 0x0131: "Export 1.2"}, {})
+    record: dict[int, str | float] = {
+        0x829A: 1 / 120,
+        0x829D: 1.8,
+        0x8827: 100,
+        0x920A: 6.9,
+        0x9003: "2026:11:20 10:15:00",
+    }
+    stripped = _jpeg_with_tags(rgb, {0x0132: "2026:11:20 10:15:00", 0x0131: "Export 1.2"}, record)
     finding = by_code(check_sample(Sample("x", "bill", 4, stripped)), "EDIT_CAMERA_FIELDS_STRIPPED")
-    assert finding is not None and finding.status is Status.REVIEW
+    assert finding is not None and finding.status is Status.REVIEW, finding
+    assert finding.measured == 4  # exposure time, f-number, ISO, focal length (the date is no capture record)
+    grab = _jpeg_with_tags(rgb, {0x0132: "2026:11:20 10:15:00", 0x0131: "Snipaste"}, {})
+    tool_only = by_code(check_sample(Sample("x", "bill", 4, grab)), "EDIT_CAMERA_FIELDS_STRIPPED")
+    assert tool_only is not None and tool_only.status is Status.PASS, tool_only
+    assert "no camera capture record" in tool_only.message
     kept = by_code(clean_findings(), "EDIT_CAMERA_FIELDS_STRIPPED")
     assert kept is not None and kept.status is Status.PASS
 

@@ -34,6 +34,19 @@ THUMBNAIL_MAX_CELL_DIFF = 15.0
 # Tags that say nothing about the camera (layout, resolution, pointers): their presence alone is not "others
 # remain".
 STRUCTURAL_TAGS = frozenset({0x0112, 0x011A, 0x011B, 0x0128, 0x0213, 0x8769, 0x8825, 0xA001, 0xA002, 0xA003})
+# The capture record only a camera writes (EXIF 2.32 sub-IFD): exposure time, f-number, ISO, exposure program,
+# shutter speed, aperture, brightness, exposure bias, max aperture, subject distance, metering, flash, focal
+# length, sensing method, exposure mode, white balance, digital zoom, 35 mm focal length, scene type, lens make
+# and model. Where it survives without Make and Model, those were removed. Software, DateTime and resolution
+# are written by any editor, scanner or screenshot tool (the corpus's scans and screen grabs keep only
+# Software "Paint.NET", "Adobe Photoshop CS4", "Snipaste" and a date): they are no sign of a camera.
+CAPTURE_RECORD_TAGS = frozenset(
+    {
+        *(0x829A, 0x829D, 0x8822, 0x8827),
+        *(0x9201, 0x9202, 0x9203, 0x9204, 0x9205, 0x9206, 0x9207, 0x9209, 0x920A),
+        *(0xA217, 0xA402, 0xA403, 0xA404, 0xA405, 0xA406, 0xA433, 0xA434),
+    }
+)
 
 
 def software_tag(ctx: DocumentContext) -> Outcome | None:
@@ -136,25 +149,36 @@ def camera_fields_stripped(ctx: DocumentContext) -> Outcome | None:
     informative = [t for t in (*meta.ifd0, *meta.exif_ifd) if t not in STRUCTURAL_TAGS]
     if not informative:
         return None  # no EXIF worth the name: the file checks judge files without metadata
+    capture_record = [t for t in meta.exif_ifd if t in CAPTURE_RECORD_TAGS]
     # "Was a camera named?" has one answer in the engine (files.signals.camera_name), shared with the file checks.
     has_camera = camera_name(ctx.capture.exif) is not None
-    if not has_camera:
+    if has_camera:
         return Outcome(
-            status=Status.REVIEW,
+            status=Status.PASS,
+            message="The camera make and model are present in the metadata.",
+            measured=len(capture_record),
+            unit="capture_record_fields",
+        )
+    if not capture_record:
+        return Outcome(
+            status=Status.PASS,
             message=(
-                f"The file keeps {len(informative)} metadata field(s) but the camera make and model "
-                "were removed, "
-                "as editing and export tools do."
+                f"The file's {len(informative)} metadata field(s) hold no camera capture record (exposure, "
+                "aperture, focal length): no camera wrote it, so no camera field was removed."
             ),
-            measured=len(informative),
-            threshold="camera make or model present",
-            unit="metadata_fields",
+            measured=0,
+            threshold="camera make or model present wherever a capture record is",
+            unit="capture_record_fields",
         )
     return Outcome(
-        status=Status.PASS,
-        message="The camera make and model are present in the metadata.",
-        measured=len(informative),
-        unit="metadata_fields",
+        status=Status.REVIEW,
+        message=(
+            f"The file keeps {len(capture_record)} camera capture field(s) (exposure, aperture, focal length) "
+            "but the camera make and model were removed, as editing and export tools do."
+        ),
+        measured=len(capture_record),
+        threshold="camera make or model present wherever a capture record is",
+        unit="capture_record_fields",
     )
 
 
@@ -193,9 +217,12 @@ CHECKS = [
     ),
     DocumentCheck(
         code="EDIT_CAMERA_FIELDS_STRIPPED",
-        summary="The camera make and model were removed while other metadata remains.",
+        summary="The camera make and model were removed while the camera's capture record remains.",
         remediation=RESUBMIT_ORIGINAL,
-        threshold_source="Rule: camera apps always write Make/Model (EXIF 2.32 recommends them for cameras).",
+        threshold_source=(
+            "Rule: camera apps always write Make/Model beside the capture record (exposure, aperture, focal "
+            "length; EXIF 2.32 recommends them for cameras): a capture record without them was stripped."
+        ),
         roles=ALL_ROLES,
         evaluate=camera_fields_stripped,
         needs_pixels=False,
