@@ -18,7 +18,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 # Measured (calibration | check), with the straight-edge search and full-resolution side refinement: outline
-# median IoU 0.990 | 0.974 (was 0.300 | 0.224), IoU >= 0.9 on 30/41 | 24/40 ground-truth quads (was 10 | 10).
+# median IoU 0.990 | 0.974 (was 0.300 | 0.224), IoU >= 0.9 on 30/41 | 25/40 ground-truth quads (was 10 | 10;
+# 24/40 on the check half before the candidates' text was read contrast-stretched: est_id 01 cg0001).
 # DOC_PHOTOCOPY on print chroma (the light's colour divided out): caught on 33/40 | 24/40 greyscale copies (5 | 3
 # with the old colourfulness; 32 | 23 before the straight-edge search kept lines of every direction), 0/17 |
 # 0/14 genuine colour captures flagged, 1/26 | 0/29 other colour IDs flagged (the greyish Romanian specimen, in
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.skipif(
 # one below each count: two copies measure within 3 % of the limit (alb_id 01 4.02, est_id 06 4.12).
 FLOORS = {
     "calibration": {"median": 0.98, "share": 29 / 41, "caught": 32, "other_flagged": 1},
-    "check": {"median": 0.96, "share": 23 / 40, "caught": 23, "other_flagged": 0},
+    "check": {"median": 0.96, "share": 24 / 40, "caught": 23, "other_flagged": 0},
 }
 
 

@@ -18,15 +18,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from workers.checks.capture import Capture
+from workers.checks.locate.contrast import stretch_table
 from workers.checks.locate.geometry import CORNER_NAMES, Quad, order_corners, quad_area, quad_iou, rectified_size
-from workers.checks.locate.order_stats import percentiles_u8
 from workers.checks.locate.outline_choose import find_document
 from workers.checks.locate.outline_refine import refine_corners
 from workers.checks.locate.scaled import reduced_view
@@ -128,22 +128,6 @@ class Outline:
         """Share (0-1) of the frame the document covers."""
         w, h = self.image_size
         return quad_area(self.corners) / float(w * h)
-
-
-def _stretched(rgb: NDArray[np.uint8], gray: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    """`rgb` contrast stretched so the 1st-99th percentile of its grey (`gray`) spans 0-255: an underexposed
-    photo keeps its edges above the fixed edge thresholds (the exposure itself is judged by IMAGE_TOO_DARK).
-    Returns `rgb` itself when its contrast is already wide enough."""
-    low, high = percentiles_u8(gray[::3, ::3], [1, 99])
-    if high - low >= 150:
-        return rgb
-    # At most 5x: enough for a photo at a fifth of normal exposure, without turning sensor noise on a plain
-    # table into edges.
-    gain = min(5.0, 255.0 / max(high - low, 8.0))
-    # The stretch of each of the 256 levels, applied as a lookup table: the same pixels as computing it per
-    # pixel in float, at a tenth of the time.
-    table = np.clip((np.arange(256, dtype=np.float32) - low) * gain, 0, 255).astype(np.uint8)
-    return cast(NDArray[np.uint8], cv2.LUT(rgb, table))
 
 
 def _edge_maps(lab: NDArray[np.uint8]) -> Iterator[NDArray[np.uint8]]:
@@ -353,10 +337,12 @@ def find_outline(rgb: NDArray[np.uint8], *, held: bool = False) -> tuple[Quad, b
     """
     h, w = rgb.shape[:2]
     original_gray = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
-    stretched = _stretched(rgb, original_gray)
+    table = stretch_table(original_gray)
     gray = original_gray
-    if stretched is not rgb:
-        rgb = stretched
+    if table is not None:
+        # Stretched to the grey's 1st-99th percentile: an underexposed photo keeps its edges above the fixed
+        # edge thresholds.
+        rgb = np.asarray(cv2.LUT(rgb, table), dtype=np.uint8)
         gray = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
 
     @cache

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from workers.checks.locate.contrast import stretched
 from workers.checks.locate.geometry import Quad, rectified_size
 from workers.checks.locate.outline_lines import (
     ALIGN_COS,
@@ -41,7 +42,8 @@ def rectified(gray: NDArray[np.uint8], quad: Quad) -> NDArray[np.uint8]:
 # (0.6 with a finger over one side); faces photos' best straight-edged quadrilaterals 0.3-0.77 (without text).
 MIN_SCORE = 0.6
 # Least share of text lines in the rectified inside, along its long side: the calibration documents hold
-# 3.3-15 % (text.py's detector; 0.3-2.8 % across it), a portrait photo on a specimen page 0.8-1.6 %.
+# 3.3-15 % (text.py's detector; 0.3-2.8 % across it; 3.3-18.6 % contrast-stretched, their ground-truth
+# quadrilaterals), a portrait photo on a specimen page 0.8-1.6 %.
 MIN_TEXT = 0.02
 # A printed frame line, not a document's border: across the side, the grey just inside and just outside (2-6 px
 # away) differ by less than this share of how much darker the line itself is than both. A document's border is
@@ -68,8 +70,13 @@ BUSY_GRADIENT = 20.0
 
 
 def text_shares(gray: NDArray[np.uint8], quad: Quad) -> tuple[float, float]:
-    """Shares of text lines in the rectified inside of `quad` running along its long side and across it."""
-    flat = rectified(gray, quad)
+    """Shares of text lines in the rectified inside of `quad` running along its long side and across it.
+
+    The inside is contrast-stretched first: a card printed in pale ink, held up against a bright wall (the
+    getcontrol Interpol and Hong Kong permit cards, xpo IMG_2267 calibration half and chn IMG_2230 check half),
+    draws strokes fainter than the text detector's black-hat threshold: they read 1.1 % and 0.3 % text lines
+    as they are, under MIN_TEXT, and the card was not found at all; stretched, 9.6 % and 6.4 %."""
+    flat = stretched(rectified(gray, quad))
     along = float(text_line_mask(flat).mean())
     if along < MIN_TEXT:
         return along, 0.0  # not a document either way: the second pass is not needed
