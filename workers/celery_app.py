@@ -8,6 +8,7 @@ from celery import Celery
 from celery.signals import worker_init, worker_process_init
 
 from workers.allocator import keep_freed_memory
+from workers.checks.threads import use_one_thread
 from workers.queues import consumed_queues
 from workers.redis_client import broker_sentinel_options
 from workers.redis_url import broker_url
@@ -82,5 +83,12 @@ def _reuse_image_buffers(**_: Any) -> None:
     keep_freed_memory()
 
 
+def _one_compute_thread(**_: Any) -> None:
+    """Each prefork pool process runs one bundle at a time on one thread: the pool is the parallelism
+    (workers.checks.threads). A solo worker keeps OpenCV's threads."""
+    use_one_thread()
+
+
 worker_init.connect(_reuse_image_buffers)
 worker_process_init.connect(_reuse_image_buffers)
+worker_process_init.connect(_one_compute_thread)

@@ -11,6 +11,17 @@ from pathlib import Path
 _SUBMIT_OPTIONS = frozenset({"-h", "--help", "--url", "--api-key", "--json"})
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="preflight", description="KYC Preflight: check bundles before submission.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -27,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check DIR (manifest.json + files) in this process, no server")
     check.add_argument("folder", type=Path)
     check.add_argument("--json", action="store_true", help="print one verdict per line (NDJSON) on stdout")
+    check.add_argument(
+        "--jobs", type=_positive, default=None, help="bundles checked at once, one process each (default: CPU count)"
+    )
     submit = sub.add_parser("submit", help="send DIR to a server as one batch and follow it to the verdicts")
     submit.add_argument("folder", type=Path)
     submit.add_argument("--url", default="http://127.0.0.1:8000")
@@ -62,20 +76,22 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args.host, args.port, args.data_dir, args.concurrency)
     if args.command in ("api", "worker"):
         from service.cli import processes
+        from workers.checks.threads import one_thread_environment
 
         if problem := processes.master_key_problem(dict(os.environ)):
             print(f"preflight {args.command}: {problem}", file=sys.stderr)
             return 2
-        command = (
-            processes.api_command(args.host, args.port)
-            if args.command == "api"
-            else processes.worker_command(args.concurrency)
-        )
+        if args.command == "api":
+            command = processes.api_command(args.host, args.port)
+        else:
+            command = processes.worker_command(args.concurrency)
+            # BLAS reads its thread count when numpy loads: set for the worker before it starts.
+            os.environ.update(one_thread_environment())
         os.execv(command[0], command)
     if args.command == "check":
         from service.cli.local import check_folder
 
-        return check_folder(args.folder, as_json=args.json)
+        return check_folder(args.folder, as_json=args.json, jobs=args.jobs)
     from service.cli.remote import submit_folder
 
     if not args.api_key:

@@ -12,6 +12,7 @@ from types import FrameType
 
 from service.auth import key_digest
 from service.cli import processes
+from workers.checks.threads import one_thread_environment
 from workers.sealing import MASTER_KEY_ENV, new_master_key
 
 # Every key `serve` makes starts with this prefix: secret scanners can recognise a leaked key by it, and a key
@@ -66,7 +67,9 @@ def serve(host: str, port: int, data_dir: Path, concurrency: int | None) -> int:
             f"auth    no PREFLIGHT_API_KEYS set: tenant 'dev' uses the key in {data_dir}/dev-api-key",
             flush=True,
         )
-    worker = processes.spawn(processes.worker_command(concurrency), env, data_dir / "worker.log")
+    # BLAS reads its thread count when numpy loads: one per pool process (workers.checks.threads).
+    worker_env = {**env, **one_thread_environment()}
+    worker = processes.spawn(processes.worker_command(concurrency), worker_env, data_dir / "worker.log")
     children.append(("worker", worker))
     print(f"worker  Celery worker pid {worker.pid} (log: {data_dir}/worker.log)", flush=True)
     api = processes.spawn(processes.api_command(host, port), env)

@@ -54,6 +54,35 @@ def test_check_json_prints_one_verdict_per_line_and_nothing_else(tmp_path: Path)
     assert done.returncode == 3  # not every bundle is ready
 
 
+def _codes(done: subprocess.CompletedProcess[bytes]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(reference, verdict, sorted (code, status)) per NDJSON line, in the printed order."""
+    out = []
+    for line in done.stdout.decode().splitlines():
+        verdict = json.loads(line)
+        findings = sorted((f["code"], f["status"]) for f in verdict["findings"])
+        out.append((verdict["reference"], verdict["verdict"], findings))
+    return out
+
+
+def test_check_with_two_jobs_gives_the_same_verdicts_in_the_manifest_order(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, ["J-1", "J-2", "J-3"])
+    (folder / "f1" / "selfie.jpg").unlink()  # J-2 differs from the others: its verdict must stay second
+    one = _preflight("check", str(folder), "--json", "--jobs", "1")
+    two = _preflight("check", str(folder), "--json", "--jobs", "2")
+    assert one.returncode == two.returncode == 3, two.stderr.decode()[-2000:]
+    in_order = _codes(one)
+    assert [reference for reference, _, _ in in_order] == ["J-1", "J-2", "J-3"]
+    assert ("FILE_MISSING", "fail") in in_order[1][2]
+    assert _codes(two) == in_order
+
+
+def test_check_refuses_a_job_count_under_one(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, ["J-1"])
+    done = _preflight("check", str(folder), "--jobs", "0")
+    assert done.returncode == 2
+    assert "--jobs: 0 is less than 1" in done.stderr.decode()
+
+
 def test_check_reports_a_broken_manifest_by_field(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text('{"bundles": [{"reference": 7}]}')
     done = _preflight("check", str(tmp_path))
