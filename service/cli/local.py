@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -49,22 +50,31 @@ def _check_one(folder: Path, bundle: BundleSpec, submit_on: date, policy_name: s
 
 
 def _verdicts(
-    folder: Path, bundles: list[BundleSpec], submit_on: date, policy_name: str, jobs: int
+    folder: Path, bundles: list[BundleSpec], submit_on: date, policy_name: str, jobs: int, err: Console
 ) -> Iterator[BundleVerdict]:
-    """The bundles' verdicts in the manifest's order, checked by `jobs` processes (in this one when 1)."""
-    if jobs <= 1 or len(bundles) <= 1:
-        for bundle in bundles:
-            yield _check_one(folder, bundle, submit_on, policy_name)
-        return
-    # Spawned, not forked: a fork would copy this process's OpenCV and ONNX thread pools in whatever state they
-    # are; the children inherit the one-thread BLAS environment before they import numpy.
-    os.environ.update(one_thread_environment())
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(bundles)), mp_context=context, initializer=use_one_thread
-    ) as pool:
+    """The bundles' verdicts in the manifest's order, checked by `jobs` processes (in this one when 1). When a
+    pool process dies (killed, out of memory), the bundles not yet reported are checked here: none is dropped."""
+    reported = 0
+    if jobs > 1 and len(bundles) > 1:
+        # Spawned, not forked: a fork would copy this process's OpenCV and ONNX thread pools in whatever state
+        # they are; the children inherit the one-thread BLAS environment before they import numpy.
+        os.environ.update(one_thread_environment())
+        context = multiprocessing.get_context("spawn")
         count = len(bundles)
-        yield from pool.map(_check_one, [folder] * count, bundles, [submit_on] * count, [policy_name] * count)
+        try:
+            with ProcessPoolExecutor(
+                max_workers=min(jobs, count), mp_context=context, initializer=use_one_thread
+            ) as pool:
+                for verdict in pool.map(
+                    _check_one, [folder] * count, bundles, [submit_on] * count, [policy_name] * count
+                ):
+                    reported += 1
+                    yield verdict
+        except BrokenProcessPool:
+            left = count - reported
+            err.print(f"[yellow]a checking process stopped; the {left} bundle(s) left are checked in this one[/]")
+    for bundle in bundles[reported:]:
+        yield _check_one(folder, bundle, submit_on, policy_name)
 
 
 def check_folder(folder: Path, *, as_json: bool, jobs: int | None = None) -> int:
@@ -84,7 +94,7 @@ def check_folder(folder: Path, *, as_json: bool, jobs: int | None = None) -> int
     workers = available_cpus() if jobs is None else jobs
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("checking bundles", total=len(manifest.bundles))
-        for verdict in _verdicts(folder, list(manifest.bundles), submit_on, manifest.policy, workers):
+        for verdict in _verdicts(folder, list(manifest.bundles), submit_on, manifest.policy, workers, err):
             if as_json:
                 sys.stdout.buffer.write(msgspec.json.encode(verdict) + b"\n")
                 sys.stdout.flush()

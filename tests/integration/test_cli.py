@@ -76,6 +76,36 @@ def test_check_with_two_jobs_gives_the_same_verdicts_in_the_manifest_order(tmp_p
     assert _codes(two) == in_order
 
 
+def _pool_workers(pid: int) -> list[int]:
+    """The spawned pool processes under `pid` (not multiprocessing's resource tracker)."""
+    found = []
+    for child in descendants(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in command:
+            found.append(child)
+    return found
+
+
+def test_check_reruns_the_bundles_of_a_killed_pool_process_and_drops_none(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, ["K-1", "K-2", "K-3", "K-4"])
+    command = [sys.executable, "-m", "service.cli.main", "check", str(folder), "--json", "--jobs", "2"]
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as run:
+        assert run.stdout is not None and run.stderr is not None
+        first = run.stdout.readline()  # one bundle checked: the pool is at work
+        workers = _pool_workers(run.pid)
+        assert workers, "no pool process found"
+        os.kill(workers[0], signal.SIGKILL)
+        rest, errors = run.communicate(timeout=300)
+    verdicts = [json.loads(line) for line in (first + rest).decode().splitlines()]
+    assert [v["reference"] for v in verdicts] == ["K-1", "K-2", "K-3", "K-4"], errors.decode()[-2000:]
+    assert all(v["findings"] for v in verdicts)
+    assert "a checking process stopped" in errors.decode()
+    assert run.returncode in (0, 3)
+
+
 def test_check_refuses_a_job_count_under_one(tmp_path: Path) -> None:
     folder = _folder(tmp_path, ["J-1"])
     done = _preflight("check", str(folder), "--jobs", "0")
