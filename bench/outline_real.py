@@ -7,8 +7,11 @@ For the calibration half, the check half and all images (bench/realworld_labels.
    (defect "photocopy"), false flags on the genuine colour captures (GENUINE_COLOUR below) and on the other
    colour ID documents of the corpus (flat specimens, scans, renders: every other image of a colour document
    not labelled photocopy; greyscale files, an IR channel or a black-and-white render, are neither);
-3. a per-image table (IoU where there is a ground truth, print chroma, flagged or not).
-Only the outline and the photocopy measure are run (not the whole engine): a few minutes for 169 images.
+3. DOC_OBSTRUCTED (its measure, views.occlusion, and limit) caught on the images labelled "occlusion" and false
+   flags on the others measured here (an unsure "?occlusion" counts for neither);
+4. a per-image table (IoU where there is a ground truth, print chroma, covered share, flagged or not).
+Only the outline and these two measures are run (not the whole engine, whose root causes may silence them):
+under a minute for 166 images.
 Run: .venv/bin/python -m bench.outline_real [--half calibration|check|all] [--jobs 2] [--table]
 """
 
@@ -58,6 +61,7 @@ class Item:
     colour: bool  # a genuine colour capture or render
     quad: Quad | None  # ground truth
     other_colour: bool = False  # another colour ID document (flat specimen, scan, render)
+    occluded: bool | None = None  # labelled "occlusion" (None: unsure)
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class Measured:
     outline: Quad | None
     chroma: float  # views.print_chroma, % of paper white
     flagged: bool  # DOC_PHOTOCOPY fails
+    covered: float  # views.occlusion, share of the document
+    covers: bool  # DOC_OBSTRUCTED fails
     seconds: float
     outline_seconds: float  # the outline alone, on the decoded image (its reduced views included)
 
@@ -103,12 +109,13 @@ def load_items(others: bool = True) -> list[Item]:
         name = row["file"]
         grey = "photocopy" in definite(row["defects"])
         colour = name.split("/")[0] in GENUINE_COLOUR_SOURCES or name in GENUINE_COLOUR_FILES
+        occluded = "occlusion" in definite(row["defects"]) or (None if "?occlusion" in row["defects"] else False)
         if not (CORPUS / name).is_file():
             continue
         if grey or colour or name in truth:
-            items.append(Item(name, row["half"], grey, colour, truth.get(name)))
+            items.append(Item(name, row["half"], grey, colour, truth.get(name), occluded=occluded))
         elif others and row["role"] == "id_document" and not greyscale_file(CORPUS / name):
-            items.append(Item(name, row["half"], False, False, None, other_colour=True))
+            items.append(Item(name, row["half"], False, False, None, other_colour=True, occluded=occluded))
     return items
 
 
@@ -131,11 +138,14 @@ def measure(item: Item) -> Measured:
     # A file the engine refuses (a BMP named .jpg) gets no quality check: nothing to flag.
     outline = document_outline(capture) if capture.decodes else None
     outline_seconds = time.perf_counter() - located
-    # No outline: the check does not speak (DOC_NOT_FOUND does), so nothing is flagged.
+    # No outline: the checks do not speak (DOC_NOT_FOUND does), so nothing is flagged.
     value = float("nan") if outline is None else views.print_chroma(capture, outline)
+    covered = float("nan") if outline is None or outline.rough else views.occlusion(capture, outline)
     corners = None if outline is None else tuple((float(x), float(y)) for x, y in outline.corners)
     flagged = outline is not None and value < t.MIN_PRINT_CHROMA
-    return Measured(item.file, corners, value, flagged, time.perf_counter() - start, outline_seconds)
+    covers = covered > t.MAX_OCCLUSION  # False for NaN: not judged
+    seconds = time.perf_counter() - start
+    return Measured(item.file, corners, value, flagged, covered, covers, seconds, outline_seconds)
 
 
 def score(item: Item, result: Measured) -> float | None:
@@ -180,6 +190,10 @@ class Figures:
     colour_flagged: int
     other_colour: int
     other_colour_flagged: int
+    occluded: int
+    occluded_caught: int
+    unoccluded: int
+    unoccluded_flagged: int
 
 
 def figures(items: list[Item], results: dict[str, Measured]) -> Figures:
@@ -198,6 +212,10 @@ def figures(items: list[Item], results: dict[str, Measured]) -> Figures:
         colour_flagged=sum(r.flagged for r in colour),
         other_colour=len(other),
         other_colour_flagged=sum(r.flagged for r in other),
+        occluded=sum(i.occluded is True for i in items),
+        occluded_caught=sum(results[i.file].covers for i in items if i.occluded is True),
+        unoccluded=sum(i.occluded is False for i in items),
+        unoccluded_flagged=sum(results[i.file].covers for i in items if i.occluded is False),
     )
 
 
@@ -215,6 +233,8 @@ def summary(scopes: list[tuple[str, Figures]]) -> str:
         ("DOC_PHOTOCOPY caught on greyscale copies", lambda f: _frac(f.copies_caught, f.copies)),
         ("DOC_PHOTOCOPY false flags on genuine colour", lambda f: _frac(f.colour_flagged, f.colour)),
         ("DOC_PHOTOCOPY false flags on other colour IDs", lambda f: _frac(f.other_colour_flagged, f.other_colour)),
+        ("DOC_OBSTRUCTED caught on occluded documents", lambda f: _frac(f.occluded_caught, f.occluded)),
+        ("DOC_OBSTRUCTED false flags on the others", lambda f: _frac(f.unoccluded_flagged, f.unoccluded)),
     ]
     for title, cell in rows:
         lines.append(f"| {title} | " + " | ".join(cell(f) for _, f in scopes) + " |")
@@ -222,7 +242,10 @@ def summary(scopes: list[tuple[str, Figures]]) -> str:
 
 
 def table(items: list[Item], results: dict[str, Measured]) -> str:
-    lines = ["| file | half | kind | IoU | print chroma (%) | DOC_PHOTOCOPY |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| file | half | kind | IoU | print chroma (%) | DOC_PHOTOCOPY | covered (%) | DOC_OBSTRUCTED |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for item in sorted(items, key=lambda i: i.file):
         r = results[item.file]
         s = score(item, r)
@@ -232,14 +255,16 @@ def table(items: list[Item], results: dict[str, Measured]) -> str:
             else ("colour" if item.colour else ("other colour" if item.other_colour else "-"))
         )
         shown = "" if s is None else (f"{s:.3f}" if r.outline else "0 (none)")
+        occluded = {True: ", occluded", None: ", ?occluded", False: ""}[item.occluded]
         lines.append(
-            f"| {item.file} | {item.half} | {kind} | {shown} | {r.chroma:.2f} | {'fail' if r.flagged else '-'} |"
+            f"| {item.file} | {item.half} | {kind}{occluded} | {shown} | {r.chroma:.2f} | "
+            f"{'fail' if r.flagged else '-'} | {r.covered * 100:.2f} | {'fail' if r.covers else '-'} |"
         )
     return "\n".join(lines)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Outline IoU and DOC_PHOTOCOPY on the real corpus.")
+    parser = argparse.ArgumentParser(description="Outline IoU, DOC_PHOTOCOPY and DOC_OBSTRUCTED on the real corpus.")
     parser.add_argument("--half", choices=(*HALVES, "all"), default="all")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-table", action="store_true", help="leave out the per-image table")
@@ -253,7 +278,10 @@ def main() -> int:
     scopes = [(half, figures([i for i in items if i.half == half], results)) for half in halves]
     if args.half == "all":
         scopes.append(("all", figures(items, results)))
-    print(f"# Outline and DOC_PHOTOCOPY on {len(items)} real images (limit {t.MIN_PRINT_CHROMA:g} % of paper white)\n")
+    print(
+        f"# Outline, DOC_PHOTOCOPY and DOC_OBSTRUCTED on {len(items)} real images (limits {t.MIN_PRINT_CHROMA:g} % "
+        f"of paper white, {t.MAX_OCCLUSION * 100:g} % covered)\n"
+    )
     print(summary(scopes))
     if not args.no_table:
         print("\n" + table(items, results))

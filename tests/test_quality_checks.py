@@ -252,3 +252,26 @@ def test_the_verdict_carries_the_outline_where_the_document_is() -> None:
         error = np.abs(np.array(outline) - s.corners).max()
         placed += error < 0.03 * max(verdict.documents[0].width or 0, verdict.documents[0].height or 0)
     assert placed >= 3, placed
+
+
+def test_a_coloured_marker_over_a_grey_copy_is_a_cover_not_colour() -> None:
+    """A greyscale copy on a table, a magenta marker lying across its lower edge (the DLC-2021 copies' pens and
+    toys): the marker's colour runs on past the copy's edge, so it is in front of the copy. It is left out of
+    the print's colour (the copy is still a copy) and counts as covering the copy. Over 5 seeds (positions)."""
+    from tests.fixtures.degrade import photocopy, place, plain_background
+
+    copy_found, covered_found = 0, 0
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        document = photocopy(clean_document("id_card", seed % 3), rng)
+        corners = np.array([[380, 330], [1220, 330], [1220, 860], [380, 860]], np.float64)
+        photo = place(document, plain_background(rng, 1600, 1200), corners)
+        centre = (int(rng.uniform(500, 1100)), 860)
+        cv2.ellipse(photo, centre, (110, 190), int(rng.uniform(-30, 30)), 0, 360, (225, 45, 160), -1)
+        softened = np.asarray(cv2.GaussianBlur(photo, (0, 0), 1.2), dtype=np.uint8)
+        ctx = document_context(encode_jpeg(softened), Role.ID_DOCUMENT)
+        copy, covered = outcome("DOC_PHOTOCOPY", ctx), outcome("DOC_OBSTRUCTED", ctx)
+        assert copy is not None and covered is not None
+        copy_found += copy.status is Status.FAIL
+        covered_found += covered.status is Status.FAIL
+    assert copy_found >= 4 and covered_found >= 4, (copy_found, covered_found)

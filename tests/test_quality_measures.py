@@ -14,7 +14,7 @@ from tests.fixtures.degrade import (
 )
 from workers.checks.locate.geometry import order_corners, tilt_degrees
 from workers.checks.locate.text import text_fraction
-from workers.checks.quality import chroma, measures
+from workers.checks.quality import chroma, crossing, measures
 
 
 def _gray(rgb: np.ndarray) -> np.ndarray:
@@ -117,6 +117,40 @@ def test_fingers_on_a_greyscale_copy_do_not_make_it_colourful() -> None:
     inner, inner_fingers = held[8:-8, 12:-12], fingers[8:-8, 12:-12]
     assert chroma.print_chroma(inner, ignore=inner_fingers) < 1.0 < 5.0 < chroma.print_chroma(inner)
     assert not measures.finger_mask(copy).any()
+
+
+def _on_table(document: np.ndarray, margin: int) -> np.ndarray:
+    """`document` lying on a brown table, `margin` px of it showing all round (a surround crop)."""
+    h, w = document.shape[:2]
+    table = np.empty((h + 2 * margin, w + 2 * margin, 3), np.uint8)
+    table[:] = (120, 84, 52)
+    table[margin : margin + h, margin : margin + w] = document
+    return table
+
+
+def test_colour_crossing_the_edge_is_not_print() -> None:
+    # A magenta marker over a grey copy's edge runs on onto the table: it is left out, and the copy reads grey.
+    # A colour card's blue band along its edge stops there (the table beyond is brown): it stays print.
+    margin = 26
+    copy = _resized(photocopy(clean_document("id_card", 3), np.random.default_rng(0)), (256, 161))
+    card = _resized(clean_document("id_card", 3), (256, 161))
+    card[:14] = (30, 60, 200)
+    marked = _on_table(copy, margin)
+    cv2.ellipse(marked, (margin + 40, margin + 161), (30, 50), 20, 0, 360, (230, 40, 160), -1)
+    scenes = {"grey copy, marker over its edge": marked, "colour card, band along its edge": _on_table(card, margin)}
+    crossing_share, chroma_read, chroma_left_out = {}, {}, {}
+    for name, scene in scenes.items():
+        scene = np.asarray(cv2.GaussianBlur(scene, (0, 0), 1.0), dtype=np.uint8)
+        nothing = np.zeros((161, 256), bool)
+        found = crossing.crossing_colour(scene, np.ones(scene.shape[:2], bool), margin, nothing)
+        document, inner = scene[margin:-margin, margin:-margin], (slice(5, -5), slice(8, -8))
+        crossing_share[name] = float(found.mean())
+        chroma_read[name] = chroma.print_chroma(document[inner])
+        chroma_left_out[name] = chroma.print_chroma(document[inner], ignore=found[inner])
+    marker, band = scenes
+    assert crossing_share[marker] > 0.05 and crossing_share[band] == 0.0, crossing_share
+    assert chroma_left_out[marker] < 1.0 < 5.0 < chroma_read[marker], (chroma_left_out, chroma_read)
+    assert chroma_left_out[band] == chroma_read[band] > 5.0
 
 
 def test_clutter_is_denser_than_a_plain_table() -> None:

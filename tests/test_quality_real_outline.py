@@ -1,4 +1,4 @@
-"""The document outline and DOC_PHOTOCOPY on the real corpus (../shared/corpus), as floors per half.
+"""The document outline, DOC_PHOTOCOPY and DOC_OBSTRUCTED on the real corpus (../shared/corpus), as floors per half.
 
 The figures come from bench/outline_real.py (same code); each floor sits one image (or 0.01 IoU) below what was
 measured so that a harmless change of a pixel does not flake. Run in two processes: about 1.5 minutes.
@@ -20,15 +20,33 @@ pytestmark = pytest.mark.skipif(
 # Measured (calibration | check), with the straight-edge search and full-resolution side refinement: outline
 # median IoU 0.990 | 0.974 (was 0.300 | 0.224), IoU >= 0.9 on 30/41 | 25/40 ground-truth quads (was 10 | 10;
 # 24/40 on the check half before the candidates' text was read contrast-stretched: est_id 01 cg0001).
-# DOC_PHOTOCOPY on print chroma (the light's colour divided out): caught on 33/40 | 24/40 greyscale copies (5 | 3
-# with the old colourfulness; 32 | 23 before the straight-edge search kept lines of every direction), 0/17 |
+# DOC_PHOTOCOPY on print chroma (the light's colour divided out): caught on 33/40 | 27/40 greyscale copies (5 | 3
+# with the old colourfulness; 32 | 23 before the straight-edge search kept lines of every direction; 33 | 25
+# before coloured things crossing the document's edge were left out: a marker and a toy), 0/17 |
 # 0/14 genuine colour captures flagged, 1/26 | 0/29 other colour IDs flagged (the greyish Romanian specimen, in
 # the calibration half). The median meets the target (>= 0.95); the share
 # >= 0.9 (target 90 %) and the copies caught (target >= 90 %) do not yet: these floors keep what there is,
 # one below each count: two copies measure within 3 % of the limit (alb_id 01 4.02, est_id 06 4.12).
+# DOC_OBSTRUCTED (fingers; on a grey copy also coloured things crossing its edge): caught on 4/12 | 8/12 occluded
+# documents (4 | 5 before the crossing colour counted), false flags 0/71 | 5/71 (outlines that take in a brown
+# table or a hand beside the card). Floors one below the catches; the false flags may not grow.
 FLOORS = {
-    "calibration": {"median": 0.98, "share": 29 / 41, "caught": 32, "other_flagged": 1},
-    "check": {"median": 0.96, "share": 24 / 40, "caught": 23, "other_flagged": 0},
+    "calibration": {
+        "median": 0.98,
+        "share": 29 / 41,
+        "caught": 32,
+        "other_flagged": 1,
+        "occluded_caught": 3,
+        "unoccluded_flagged": 0,
+    },
+    "check": {
+        "median": 0.96,
+        "share": 24 / 40,
+        "caught": 26,
+        "other_flagged": 0,
+        "occluded_caught": 7,
+        "unoccluded_flagged": 5,
+    },
 }
 
 
@@ -62,3 +80,14 @@ def test_photocopy_floor_and_no_false_flag(measured: dict[str, object], half: st
     assert found.copies_caught >= FLOORS[half]["caught"], found
     assert found.colour_flagged == 0, found
     assert found.other_colour_flagged <= FLOORS[half]["other_flagged"], found
+
+
+@pytest.mark.parametrize("half", sorted(FLOORS))
+def test_occlusion_floor_and_false_flags(measured: dict[str, object], half: str) -> None:
+    from bench.outline_real import Figures
+
+    found = measured[half]
+    assert isinstance(found, Figures)
+    assert found.occluded == 12
+    assert found.occluded_caught >= FLOORS[half]["occluded_caught"], found
+    assert found.unoccluded_flagged <= FLOORS[half]["unoccluded_flagged"], found

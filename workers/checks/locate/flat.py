@@ -8,6 +8,8 @@ straight from the full-resolution image, chosen where the document has the most 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -52,6 +54,38 @@ def document_crop(capture: Capture, outline: Outline, max_side: int) -> RGB:
         return np.asarray(warped, dtype=np.uint8)
 
     return capture.cached(f"quality:document_crop:{max_side}{outline.tag}", build)
+
+
+@dataclass(frozen=True)
+class Surround:
+    """The flat document with a band of what lies around it on every side, in the document's own frame."""
+
+    rgb: RGB  # (h + 2 margin, w + 2 margin, 3); the document is rgb[margin:-margin, margin:-margin]
+    inside_image: NDArray[np.bool_]  # False where the band runs beyond the photo's edge
+    margin: int
+
+
+def surround_crop(capture: Capture, outline: Outline, max_side: int, margin_share: float) -> Surround | None:
+    """The document as `document_crop(capture, outline, max_side)` draws it (the same pixels), with a band of
+    `margin_share` of its longer side around it; None for an outline that is the frame itself (nothing
+    around it). Cached per size."""
+    if outline.fills_frame or outline.is_whole_frame:
+        return None
+
+    def build() -> Surround:
+        width, height = _flat_size(outline, max_side)
+        margin = max(2, round(margin_share * max(width, height)))
+        level = level_for(max(rectified_size(outline.corners)), max(width, height))
+        source = capture.halved(level)
+        shift = np.array([[1, 0, margin], [0, 1, margin], [0, 0, 1]], np.float64)
+        warp = shift @ _to_flat(outline, (width, height), level)
+        size = (width + 2 * margin, height + 2 * margin)
+        rgb = cv2.warpPerspective(source, warp, size, flags=cv2.INTER_LINEAR)
+        ones = np.ones(source.shape[:2], np.uint8)
+        inside = cv2.warpPerspective(ones, warp, size, flags=cv2.INTER_NEAREST, borderValue=0)
+        return Surround(np.asarray(rgb, dtype=np.uint8), np.asarray(inside > 0, dtype=np.bool_), margin)
+
+    return capture.cached(f"quality:surround_crop:{max_side}:{margin_share}{outline.tag}", build)
 
 
 def detail_tiles(capture: Capture, outline: Outline, side: int, tile: int, count: int) -> list[RGB]:

@@ -51,6 +51,24 @@ def paper_white(rgb: NDArray[np.float32], short_side: int) -> NDArray[np.float32
     return np.maximum(np.asarray(white, dtype=np.float32), 1.0)
 
 
+def relative_to_paper(rgb: RGB, ignore: NDArray[np.bool_] | None = None) -> NDArray[np.float32]:
+    """`rgb` smoothed (sigma SMOOTH_SIGMA) and divided per channel by its paper_white: the light's colour and
+    falloff removed, 1.0 = the paper. Pixels in `ignore` are made neutral grey of their own brightness first,
+    so that neither the smoothing nor the paper white spreads their colour over the document."""
+    image = np.asarray(rgb, dtype=np.float32)
+    if ignore is not None and ignore.any():
+        image = image.copy()
+        image[ignore] = image[ignore].mean(axis=1, keepdims=True)
+    smooth = np.asarray(cv2.GaussianBlur(image, (0, 0), SMOOTH_SIGMA), dtype=np.float32)
+    return np.asarray(smooth / paper_white(smooth, min(rgb.shape[:2])), dtype=np.float32)
+
+
+def opponent(rel: NDArray[np.float32]) -> NDArray[np.float32]:
+    """The opponent colour plane (R - G, (R + G) / 2 - B) of `rel`, shape (..., 2): 0 on neutral grey."""
+    r, g, b = rel[..., 0], rel[..., 1], rel[..., 2]
+    return np.asarray(np.stack([r - g, 0.5 * (r + g) - b], axis=-1), dtype=np.float32)
+
+
 def _residual_chroma(rel: NDArray[np.float32], keep: NDArray[np.bool_]) -> NDArray[np.float32]:
     """Distances, in the opponent plane, of the kept pixels of `rel` (relative to paper white, shape (h, w, 3))
     from the median of the pixels of the same tile and brightness bin."""
@@ -64,14 +82,13 @@ def _residual_chroma(rel: NDArray[np.float32], keep: NDArray[np.bool_]) -> NDArr
             pixels = rel[y0:y1, x0:x1][tile_keep]
             if len(pixels) == 0:
                 continue
-            r, g, b = pixels[:, 0], pixels[:, 1], pixels[:, 2]
-            opponent = np.stack([r - g, 0.5 * (r + g) - b], axis=1)
+            colour = opponent(pixels)
             bins = np.floor(pixels.mean(axis=1) / BRIGHTNESS_BIN).astype(np.int32)
             order = np.argsort(bins, kind="stable")
             edges = np.flatnonzero(np.diff(bins[order])) + 1
             for group in np.split(order, edges):
-                centre = np.median(opponent[group], axis=0)
-                found.append(np.hypot(*(opponent[group] - centre).T).astype(np.float32))
+                centre = np.median(colour[group], axis=0)
+                found.append(np.hypot(*(colour[group] - centre).T).astype(np.float32))
     return np.concatenate(found) if found else np.zeros(0, np.float32)
 
 
@@ -104,14 +121,7 @@ def print_chroma(rgb: RGB, ignore: NDArray[np.bool_] | None = None) -> float:
     document printed in one single colour over its whole area at one brightness would read low too, which ID
     documents (a photo, black text and a tinted security ground) never are.
     """
-    image = np.asarray(rgb, dtype=np.float32)
-    if ignore is not None and ignore.any():
-        # Ignored pixels become neutral grey of their own brightness: neither the smoothing nor the paper white
-        # can spread their colour over the document.
-        image = image.copy()
-        image[ignore] = image[ignore].mean(axis=1, keepdims=True)
-    smooth = np.asarray(cv2.GaussianBlur(image, (0, 0), SMOOTH_SIGMA), dtype=np.float32)
-    rel = smooth / paper_white(smooth, min(rgb.shape[:2]))
+    rel = relative_to_paper(rgb, ignore)
     brightness = rel.mean(axis=2)
     keep = (brightness >= MIN_BRIGHTNESS) & (rgb.max(axis=2) < SATURATED)
     if ignore is not None and ignore.any():

@@ -18,12 +18,12 @@ from numpy.typing import NDArray
 
 from workers.checks.capture import Capture
 from workers.checks.files.signals import camera_name
-from workers.checks.locate.flat import document_crop
+from workers.checks.locate.flat import document_crop, surround_crop
 from workers.checks.locate.geometry import rectified_size, tilt_degrees
 from workers.checks.locate.outline import ANALYSIS_SIDE, Outline
 from workers.checks.locate.scaled import reduced_view
 from workers.checks.locate.text import text_line_mask
-from workers.checks.quality import chroma, measures, strokes
+from workers.checks.quality import chroma, crossing, measures, strokes
 from workers.checks.quality import thresholds as t
 
 Pixels = TypeVar("Pixels", NDArray[np.uint8], NDArray[np.bool_])  # an image or a mask of it
@@ -39,6 +39,9 @@ STROKE_SIDE = 1600
 LIGHT_SIDE = 256
 GLARE_SIDE = 400
 OCCLUSION_SIDE = 256
+# The band of the photo around the flat document read for colour crossing its edge (share of its longer side):
+# wider than the reach beyond the edge that crossing.py compares (twice its EDGE_BAND of the shorter side).
+SURROUND_SHARE = 0.1
 # Side of the native-resolution patch whose spectrum shows a screen's pixel grid: 512 px hold 80+ periods of
 # a 3-6 px grid.
 SCREEN_PATCH = 512
@@ -187,20 +190,49 @@ def fingers(capture: Capture, outline: Outline) -> NDArray[np.bool_]:
     )
 
 
+def crossing_colour(capture: Capture, outline: Outline) -> NDArray[np.bool_]:
+    """Coloured things crossing the flat document's edge at OCCLUSION_SIDE (crossing.crossing_colour): a pen,
+    a toy or a nail over it, whose colour runs on beyond its edge. Empty for a page that fills the frame."""
+
+    def build() -> NDArray[np.bool_]:
+        surround = surround_crop(capture, outline, OCCLUSION_SIDE, SURROUND_SHARE)
+        held_by = fingers(capture, outline)
+        if surround is None:
+            return np.zeros(held_by.shape, bool)
+        return crossing.crossing_colour(surround.rgb, surround.inside_image, surround.margin, held_by)
+
+    return capture.cached(f"quality:crossing_colour{outline.tag}", build)
+
+
 def print_chroma(capture: Capture, outline: Outline) -> float:
     """Colour of the document's print with the light's colour removed, in % of its paper white
-    (chroma.print_chroma), on the flat document at OCCLUSION_SIDE, its fingers left out (a greyscale copy held
-    in a hand is still grey)."""
+    (chroma.print_chroma), on the flat document at OCCLUSION_SIDE, with what is not its print left out: the
+    fingers holding it (a greyscale copy held in a hand is still grey) and coloured things crossing its edge
+    (a marker or a toy over a grey copy)."""
 
     def build() -> float:
         crop = document_crop(capture, outline, OCCLUSION_SIDE)
-        return chroma.print_chroma(inner(crop), ignore=inner(fingers(capture, outline)))
+        not_print = fingers(capture, outline) | crossing_colour(capture, outline)
+        return chroma.print_chroma(inner(crop), ignore=inner(not_print))
 
     return capture.cached(f"quality:print_chroma{outline.tag}", build)
 
 
 def occlusion(capture: Capture, outline: Outline) -> float:
-    return capture.cached(f"quality:occlusion{outline.tag}", lambda: measures.covered_share(fingers(capture, outline)))
+    """Share (0-1) of the document covered: fingers over it, and, on a document whose print is grey (DOC_PHOTOCOPY's
+    own measure under its limit), coloured things crossing its edge. A grey copy carries no coloured print, so
+    a coloured blob running on past its edge is in front of it (a marker, a toy, painted nails); on a colour
+    document it may be the document's own print meeting a table of its colour (measured on the real corpus:
+    a card on a blue towel, a specimen on its own colour), so there only skin counts."""
+
+    def build() -> float:
+        covered = fingers(capture, outline)
+        limit = t.SELFIE_MIN_PRINT_CHROMA if outline.held else t.MIN_PRINT_CHROMA
+        if print_chroma(capture, outline) < limit:
+            covered = covered | crossing_colour(capture, outline)
+        return measures.covered_share(covered)
+
+    return capture.cached(f"quality:occlusion{outline.tag}", build)
 
 
 def clutter(capture: Capture, outline: Outline) -> float:

@@ -1,0 +1,119 @@
+"""Colour that crosses the document's edge: something in front of the document, not its print.
+
+A pen, a toy, a painted nail or a thumb held over a greyscale copy is strongly coloured where the copy is
+grey, and its colour runs on past the document's edge into what lies around it. A colour document's own
+coloured print (a header band, a flag at its edge) stops at the edge: just beyond it lies the table, of
+another colour. So a coloured blob that touches the document's edge band is taken for something in front of
+the document when the colour just outside the edge, where the blob meets it, is the same as the colour
+just inside. Pure numpy/OpenCV; the limits are calibrated on the real corpus (see each constant).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from workers.checks.quality.chroma import opponent, relative_to_paper
+
+RGB = NDArray[np.uint8]
+Mask = NDArray[np.bool_]
+
+# A blob grows over pixels at least this colourful (distance in the opponent plane from the document's median
+# colour, as a share of the paper white) and must hold a core of STRONG_COLOUR. 6 % is above the print chroma
+# (the same distance at its 95th percentile, taken against the median of its tile and brightness) of every
+# greyscale copy of the calibration half on its ground-truth outline (0.6-5.4 %): a grey copy's own print
+# rarely grows a blob; 15 %: a pen, a nail or a plastic toy, not a tint of the light.
+MIN_COLOUR = 0.06
+STRONG_COLOUR = 0.15
+# Smallest blob (share of the document) and smallest strong core in it: a few stray pixels are JPEG chroma
+# noise, not an object.
+MIN_BLOB = 0.002
+MIN_CORE = 0.001
+# The band along the document's edge a blob must reach into (share of the document's shorter side), and how
+# far beyond the edge its colour is read (twice that band).
+EDGE_BAND = 0.03
+# CIELAB distance (Delta E 1976) between the blob's core just inside the edge and the photo just outside it,
+# below which the colour runs on across the edge. Calibration half (the found outlines, bench/outline_real.py
+# images): the objects over the grey copies (a marker, a toy, painted nails, a pen) measure 1.0-14.2 and the
+# thumbs over colour cards 6.1-17.5; the coloured print at a colour card's edge against what lies around it
+# 22.7 and more (a coloured glare spot half on the table, srb_passport 03, 21.0). The limit sits in the gap.
+# Print that meets a surround of its own colour (a card on a table of that colour, a composite on navy) reads
+# lower and is left out as well: a colour document keeps colour enough elsewhere (lowest after it, 8.7).
+SAME_COLOUR = 20.0
+
+
+def _colourful_blobs(document: RGB, ignore: Mask) -> list[tuple[Mask, Mask]]:
+    """(blob, its strong core) for each blob of colour (MIN_COLOUR grown around STRONG_COLOUR cores) whose
+    core reaches the edge band. The blob's rim is paper tinted by the smoothing; its core is the object."""
+    colour = opponent(relative_to_paper(document, ignore))
+    centre = np.median(colour.reshape(-1, 2), axis=0)
+    distance = np.asarray(np.hypot(*(colour - centre).transpose(2, 0, 1)), dtype=np.float32)
+    grown = np.asarray((distance >= MIN_COLOUR) & ~ignore, dtype=np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
+    h, w = grown.shape
+    band = max(2, round(EDGE_BAND * min(h, w)))
+    inner = np.zeros((h, w), bool)
+    inner[band : h - band, band : w - band] = True
+    strong = distance >= STRONG_COLOUR
+    blobs = []
+    for label in range(1, count):
+        if stats[label, cv2.CC_STAT_AREA] < MIN_BLOB * h * w:
+            continue
+        blob = labels == label
+        core = blob & strong
+        if (core & ~inner).any() and int(core.sum()) >= MIN_CORE * h * w:
+            blobs.append((blob, core))
+    return blobs
+
+
+def _lab(rgb: RGB) -> NDArray[np.float32]:
+    """CIELAB with L in 0-100 and a, b centred on 0 (OpenCV's 8-bit Lab rescaled)."""
+    lab = np.asarray(cv2.cvtColor(cv2.GaussianBlur(rgb, (0, 0), 1.0), cv2.COLOR_RGB2LAB), dtype=np.float32)
+    lab[..., 0] *= 100.0 / 255.0
+    lab[..., 1:] -= 128.0
+    return lab
+
+
+def _runs_on(core: Mask, lab: NDArray[np.float32], inside_image: Mask, margin: int) -> bool:
+    """Whether a blob's colour (its `core`) just inside the document's edge is found just outside it, where
+    it meets the edge.
+
+    `lab` and `inside_image` are the surround (the document at [margin:-margin, margin:-margin])."""
+    h, w = core.shape
+    band = max(2, round(EDGE_BAND * min(h, w)))
+    step = 2 * band
+    ys, xs = np.nonzero(core)
+    to_side = np.stack([xs, w - 1 - xs, ys, h - 1 - ys])
+    near = to_side.min(axis=0) < band
+    ys, xs, side = ys[near], xs[near], to_side[:, near].argmin(axis=0)
+    # Straight out across the nearest side, `step` beyond the edge.
+    out_x = np.select([side == 0, side == 1], [-step, w - 1 + step], xs) + margin
+    out_y = np.select([side == 2, side == 3], [-step, h - 1 + step], ys) + margin
+    # The surround's margin is wider than `step` (views.SURROUND_SHARE); the clip only guards the indexing.
+    out_x = np.clip(out_x, 0, inside_image.shape[1] - 1)
+    out_y = np.clip(out_y, 0, inside_image.shape[0] - 1)
+    seen = inside_image[out_y, out_x]
+    if int(seen.sum()) < 5:
+        return False  # the edge is the photo's own edge: nothing beyond it to compare
+    just_inside = np.median(lab[ys + margin, xs + margin], axis=0)
+    just_outside = np.median(lab[out_y[seen], out_x[seen]], axis=0)
+    return float(np.linalg.norm(just_inside - just_outside)) < SAME_COLOUR
+
+
+def crossing_colour(surround: RGB, inside_image: Mask, margin: int, ignore: Mask) -> Mask:
+    """Pixels of the document covered by coloured things that cross its edge, shape of the document.
+
+    `surround` is the flat document with a band of `margin` px of the photo around it (`inside_image` False
+    where that band runs beyond the photo); `ignore` marks document pixels already accounted for (fingers).
+    """
+    document = surround[margin:-margin, margin:-margin]
+    covered = np.zeros(document.shape[:2], bool)
+    blobs = _colourful_blobs(document, ignore)
+    if not blobs:
+        return covered
+    lab = _lab(surround)
+    for blob, core in blobs:
+        if _runs_on(core, lab, inside_image, margin):
+            covered |= blob
+    return covered
