@@ -41,6 +41,13 @@ EDGE_BAND = 0.03
 # Print that meets a surround of its own colour (a card on a table of that colour, a composite on navy) reads
 # lower and is left out as well: a colour document keeps colour enough elsewhere (lowest after it, 8.7).
 SAME_COLOUR = 20.0
+# Most of the document a crossing thing may cover: beyond it, less than 60 % of the document is left to judge
+# the print by, and the outline is more likely around a scene than around a document with something over it.
+# The real objects over copies cover up to 7 % (calibration half) and 20 % (check half) of the document. Of the
+# corpus face photos sent as a document (bench/calibrate_quality.py, whose outline takes in a face and a
+# shirt), one read 76 % and was called a grey copy; two read 10 % and 24 % and are reported too dark or washed
+# out (their root cause silences the colour and cover checks).
+MAX_COVERED = 0.4
 
 
 def _colourful_blobs(document: RGB, ignore: Mask) -> list[tuple[Mask, Mask]]:
@@ -102,7 +109,8 @@ def _runs_on(core: Mask, lab: NDArray[np.float32], inside_image: Mask, margin: i
 
 
 def crossing_colour(surround: RGB, inside_image: Mask, margin: int, ignore: Mask) -> Mask:
-    """Pixels of the document covered by coloured things that cross its edge, shape of the document.
+    """Pixels of the document covered by coloured things that cross its edge, shape of the document (none
+    when they would cover more than MAX_COVERED of it).
 
     `surround` is the flat document with a band of `margin` px of the photo around it (`inside_image` False
     where that band runs beyond the photo); `ignore` marks document pixels already accounted for (fingers).
@@ -116,4 +124,6 @@ def crossing_colour(surround: RGB, inside_image: Mask, margin: int, ignore: Mask
     for blob, core in blobs:
         if _runs_on(core, lab, inside_image, margin):
             covered |= blob
+    if covered.mean() > MAX_COVERED:
+        covered[:] = False
     return covered
