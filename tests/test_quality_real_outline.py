@@ -1,4 +1,4 @@
-"""The document outline, DOC_PHOTOCOPY and DOC_OBSTRUCTED on the real corpus (../shared/corpus), as floors per half.
+"""The document outline, DOC_PHOTOCOPY and DOC_OBSTRUCTED on the real corpus (../shared/corpus), floors per half.
 
 The figures come from bench/outline_real.py (same code); each floor sits one image (or 0.01 IoU) below what was
 measured so that a harmless change of a pixel does not flake. Run in two processes: about 1.5 minutes.
@@ -7,8 +7,12 @@ measured so that a harmless change of a pixel does not flake. Run in two process
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from bench.outline_real import Figures
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 
@@ -51,7 +55,7 @@ FLOORS = {
 
 
 @pytest.fixture(scope="module")
-def measured() -> dict[str, object]:
+def measured() -> dict[str, Figures]:
     from bench.outline_real import figures, load_items, run
 
     items = load_items()
@@ -60,22 +64,16 @@ def measured() -> dict[str, object]:
 
 
 @pytest.mark.parametrize("half", sorted(FLOORS))
-def test_outline_iou_floor(measured: dict[str, object], half: str) -> None:
-    from bench.outline_real import Figures
-
+def test_outline_iou_floor(measured: dict[str, Figures], half: str) -> None:
     found = measured[half]
-    assert isinstance(found, Figures)
     assert found.quads >= 40
     assert found.median_iou >= FLOORS[half]["median"], found
     assert found.share_iou_90 >= FLOORS[half]["share"] - 1e-9, found
 
 
 @pytest.mark.parametrize("half", sorted(FLOORS))
-def test_photocopy_floor_and_no_false_flag(measured: dict[str, object], half: str) -> None:
-    from bench.outline_real import Figures
-
+def test_photocopy_floor_and_no_false_flag(measured: dict[str, Figures], half: str) -> None:
     found = measured[half]
-    assert isinstance(found, Figures)
     assert found.copies == 40
     assert found.copies_caught >= FLOORS[half]["caught"], found
     assert found.colour_flagged == 0, found
@@ -83,11 +81,8 @@ def test_photocopy_floor_and_no_false_flag(measured: dict[str, object], half: st
 
 
 @pytest.mark.parametrize("half", sorted(FLOORS))
-def test_occlusion_floor_and_false_flags(measured: dict[str, object], half: str) -> None:
-    from bench.outline_real import Figures
-
+def test_occlusion_floor_and_false_flags(measured: dict[str, Figures], half: str) -> None:
     found = measured[half]
-    assert isinstance(found, Figures)
     assert found.occluded == 12
     assert found.occluded_caught >= FLOORS[half]["occluded_caught"], found
     assert found.unoccluded_flagged <= FLOORS[half]["unoccluded_flagged"], found
