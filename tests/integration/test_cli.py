@@ -92,7 +92,9 @@ def _pool_workers(pid: int) -> list[int]:
 def test_check_reruns_the_bundles_of_a_killed_pool_process_and_drops_none(tmp_path: Path) -> None:
     folder = _folder(tmp_path, ["K-1", "K-2", "K-3", "K-4"])
     command = [sys.executable, "-m", "service.cli.main", "check", str(folder), "--json", "--jobs", "2"]
-    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as run:
+    # Unbuffered pipes: readline() then takes the first line byte by byte, and communicate(), which reads the
+    # pipe itself, gets all that follows (a buffered reader's read-ahead of the next verdict would be lost).
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0) as run:
         assert run.stdout is not None and run.stderr is not None
         first = run.stdout.readline()  # one bundle checked: the pool is at work
         workers = _pool_workers(run.pid)
