@@ -15,6 +15,7 @@ Calibration: bench/blur_glare_real.py (real corpus pairs and labels, bench/blur_
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import cast
 
@@ -69,7 +70,10 @@ def _stretched(gray: Gray, region: NDArray[np.bool_]) -> NDArray[np.float32]:
     measured like a bright one's (exposure is IMAGE_TOO_DARK's finding)."""
     low, high = percentiles_u8(np.ascontiguousarray(gray[region]), [1, 99])
     gain = np.float32(255.0 / max(high - low, 8.0))
-    return np.asarray(np.clip((gray.astype(np.float32) - np.float32(low)) * gain, 0, 255), dtype=np.float32)
+    stretched = gray.astype(np.float32)
+    stretched -= np.float32(low)
+    stretched *= gain
+    return np.clip(stretched, 0, 255, out=stretched)
 
 
 def _inner(shape: tuple[int, ...]) -> NDArray[np.bool_]:
@@ -90,21 +94,60 @@ def text_region(gray: Gray) -> NDArray[np.bool_]:
     return region if region.mean() >= MIN_TEXT_SHARE else inner
 
 
-def _suppressed(magnitude: NDArray[np.float32], gx: NDArray[np.float32], gy: NDArray[np.float32]) -> NDArray[np.bool_]:
-    """Pixels where the gradient magnitude is a maximum across the edge (along the gradient, 4 directions)."""
-    angle = (np.degrees(np.arctan2(gy, gx)) + 180.0) % 180.0
-    sector = np.zeros(magnitude.shape, np.uint8)
-    sector[(angle >= 22.5) & (angle < 67.5)] = 1
-    sector[(angle >= 67.5) & (angle < 112.5)] = 2
-    sector[(angle >= 112.5) & (angle < 157.5)] = 3
-    padded = np.pad(magnitude, 1)
-    h, w = magnitude.shape
-    keep = np.zeros(magnitude.shape, bool)
-    for index, (dy, dx) in enumerate(((0, 1), (1, 1), (1, 0), (1, -1))):
-        ahead = padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
-        behind = padded[1 - dy : 1 - dy + h, 1 - dx : 1 - dx + w]
-        keep |= (sector == index) & (magnitude >= ahead) & (magnitude >= behind)
-    return keep
+def _directions(gx: NDArray[np.float32], gy: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Directions (degrees, 0-180) of the gradients (gx, gy)."""
+    return cast(NDArray[np.float32], (np.degrees(np.arctan2(gy, gx)) + 180.0) % 180.0)
+
+
+# The suppression snaps each direction (_directions) to one of 4 sectors of 45 degrees, centred on 0, 45, 90 and
+# 135 (157.5 and over is back in the first), and compares the pixel with its neighbours a step (dy, dx) either
+# way across the edge.
+SECTOR_BOUNDS = np.array([22.5, 67.5, 112.5, 157.5])
+SECTOR_STEPS = ((0, 1), (1, 1), (1, 0), (1, -1))
+# Degrees from a sector bound within which the sector is read from _directions itself; further off, from the
+# slope |gy| / |gx| (arctan2 is several times as slow). _directions is float32 arithmetic that errs by well under
+# 0.001 degree (arctan2 by a few units in the last place, degrees and the wrap by a rounding each), and the slope
+# and the tangents it is compared with are rounded to 1e-7 of themselves (1e-5 degree), so neither can move a
+# direction this far across a bound: both read the same sector on every pixel.
+SECTOR_DOUBT = 0.1
+# Tangents of the bounds 22.5 and 67.5 degrees (from the horizontal, either way), SECTOR_DOUBT below and above.
+FLAT_BELOW, DIAGONAL_ABOVE, DIAGONAL_BELOW, STEEP_ABOVE = (
+    np.float32(math.tan(math.radians(bound)))
+    for bound in (22.5 - SECTOR_DOUBT, 22.5 + SECTOR_DOUBT, 67.5 - SECTOR_DOUBT, 67.5 + SECTOR_DOUBT)
+)
+
+
+def _sectors(gx: NDArray[np.float32], gy: NDArray[np.float32]) -> NDArray[np.uint8]:
+    """Sector (0-3: SECTOR_BOUNDS) of the direction of each gradient (gx, gy), as _directions reads it."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # inf where gx is 0; NaN where gy is 0 too, which is doubtful below.
+        slope = np.abs(gy) / np.abs(gx)
+    flat = slope < FLAT_BELOW
+    steep = slope > STEEP_ABOVE
+    diagonal = (slope > DIAGONAL_ABOVE) & (slope < DIAGONAL_BELOW)
+    # A diagonal faces 45 degrees when gx and gy have the same sign, else 135.
+    sector = np.where(diagonal, np.where((gx > 0) == (gy > 0), np.uint8(1), np.uint8(3)), steep * np.uint8(2))
+    doubtful = ~(flat | steep | diagonal)
+    directions = _directions(gx[doubtful], gy[doubtful])
+    sector[doubtful] = np.searchsorted(SECTOR_BOUNDS, directions, side="right") % len(SECTOR_BOUNDS)
+    return sector
+
+
+def _suppressed(
+    magnitude: NDArray[np.float32], gx: NDArray[np.float32], gy: NDArray[np.float32], candidates: NDArray[np.bool_]
+) -> NDArray[np.intp]:
+    """Flat indices (ascending) of the `candidates` pixels where the gradient magnitude is a maximum across the
+    edge (along the gradient, 4 directions); beyond the image the magnitude is 0."""
+    width = magnitude.shape[1]
+    # Only the candidates are looked at: most of the image is outside the text region, or flat.
+    at = np.flatnonzero(candidates)
+    sector = _sectors(gx.ravel()[at], gy.ravel()[at])
+    padded = np.pad(magnitude, 1).ravel()
+    # The same pixels in `padded` (a row of zeros above and below, a column either side): (y + 1, x + 1).
+    at_padded = at + 2 * (at // width) + width + 3
+    step = np.array([dy * (width + 2) + dx for dy, dx in SECTOR_STEPS])[sector]
+    level = padded[at_padded]
+    return cast(NDArray[np.intp], at[(level >= padded[at_padded + step]) & (level >= padded[at_padded - step])])
 
 
 def rise_widths(
@@ -126,19 +169,20 @@ def rise_widths(
     gx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3) / np.float32(8.0)
     gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3) / np.float32(8.0)
     magnitude = cast(NDArray[np.float32], np.hypot(gx, gy))
-    edges = _suppressed(magnitude, gx, gy) & region & (magnitude > 0)
-    if edges.sum() < 30:
+    edges = _suppressed(magnitude, gx, gy, region & (magnitude > 0))
+    if len(edges) < 30:
         return np.zeros(0), np.zeros(0)
     # Strong per direction group (4 of 45 degrees): a shake leaves the edges facing it weaker than the others,
     # and a threshold over all of them would keep only the edges it spared.
-    group = np.minimum(((np.degrees(np.arctan2(gy, gx)) + 180.0) % 180.0 // 45).astype(np.int8), 3)
+    group = np.minimum((_directions(gx.ravel()[edges], gy.ravel()[edges]) // 45).astype(np.int8), 3)
+    level = magnitude.ravel()[edges]
     strong = np.zeros(edges.shape, bool)
     for index in range(4):
-        facing = edges & (group == index)
+        facing = group == index
         if facing.sum() >= 30:
-            floor = STRONG_EDGE_SHARE * float(np.percentile(magnitude[facing], 99))
-            strong |= facing & (magnitude >= floor)
-    ys, xs = np.nonzero(strong)
+            floor = STRONG_EDGE_SHARE * float(np.percentile(level[facing], 99))
+            strong |= facing & (level >= floor)
+    ys, xs = np.divmod(edges[strong], magnitude.shape[1])
     if len(ys) > MAX_EDGES:
         chosen = np.random.default_rng(0).choice(len(ys), MAX_EDGES, replace=False)
         ys, xs = ys[chosen], xs[chosen]
