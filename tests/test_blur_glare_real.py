@@ -81,6 +81,17 @@ def test_a_crisp_small_image_is_not_called_blurry() -> None:
     assert strokes.stroke_sharpness(card, 300 / ID1_MM) >= t.MIN_SHARPNESS
 
 
+def test_a_tiny_document_with_few_edges_each_way_has_no_stroke_reading() -> None:
+    """A dot on a 24 px document: over 30 edges, but under 30 facing any one way, so none is called strong.
+    No width is read (stroke_edge_width then says NaN: not enough edges) instead of the edge profiles being
+    sampled at no points, which OpenCV refused (a CHECK_ERROR)."""
+    tiny = np.full((24, 24), 230, np.uint8)
+    cv2.circle(tiny, (12, 12), 5, 20, -1)
+    widths, directions = strokes.rise_widths(tiny, np.ones(tiny.shape, bool), 10.0)
+    assert widths.size == directions.size == 0
+    assert np.isnan(strokes.stroke_edge_width(tiny, 10.0))
+
+
 def test_a_white_patch_with_black_text_is_not_glare() -> None:
     """A near-white patch whose text stays black (an edited MRZ strip, a white label): nothing hidden."""
     card = np.asarray(cv2.cvtColor(text_card(3, 640), cv2.COLOR_GRAY2RGB), dtype=np.uint8)

@@ -182,6 +182,8 @@ def rise_widths(
         if facing.sum() >= 30:
             floor = STRONG_EDGE_SHARE * float(np.percentile(level[facing], 99))
             strong |= facing & (level >= floor)
+    if not strong.any():
+        return np.zeros(0), np.zeros(0)  # edges, but too few facing any one way to say which are strong
     ys, xs = np.divmod(edges[strong], magnitude.shape[1])
     if len(ys) > MAX_EDGES:
         chosen = np.random.default_rng(0).choice(len(ys), MAX_EDGES, replace=False)
