@@ -154,8 +154,7 @@ def _scene_values(id_bytes: bytes, selfie_bytes: bytes) -> dict[str, float]:
         "eye_dark": measures.eye_darkness(chip),
         "eye_contrast": measures.eye_contrast(chip),
         "chin_skin": measures.lower_face_skin(chip),
-        "brow_skin": measures.forehead_skin(chip),
-        "brow_texture": measures.forehead_texture(chip),
+        "headwear": measures.headwear_fraction(chip),
         "periodic": measures.periodic_pattern_strength(selfie.capture.gray[y0:y1, x0:x1][:512, :512]),
         "distance": encoding_distance(views.encoding(selfie.capture, live), views.encoding(id_doc.capture, portrait)),
     }

@@ -76,10 +76,21 @@ def test_mask_hides_the_skin_of_mouth_and_chin(clean: FaceChip) -> None:
     assert measures.lower_face_skin(masked) < measures.lower_face_skin(clean) - 0.5
 
 
-def test_hat_hides_the_forehead_and_flattens_it(clean: FaceChip) -> None:
+def test_headwear_is_coloured_like_neither_skin_nor_hair(clean: FaceChip) -> None:
     hat = _chip(Scene(seed=3, hat=True))
-    assert measures.forehead_texture(hat) < measures.forehead_texture(clean)
-    assert measures.forehead_skin(hat) <= measures.forehead_skin(clean)
+    assert measures.headwear_fraction(hat) > measures.headwear_fraction(clean) + 0.5
+
+    def painted(rgb_colour: tuple[int, int, int]) -> float:
+        # The upper forehead (0.8-1.2 eye distances above the eyes) painted one colour, as a fringe or a cap.
+        rgb = clean.rgb.copy()
+        top, bottom = (round(clean.offset(0, dy)[1]) for dy in (-1.3, -0.8))
+        rgb[top:bottom] = rgb_colour
+        return measures.headwear_fraction(FaceChip(rgb=rgb, eyes=clean.eyes, nose=clean.nose))
+
+    dark_brown_fringe, black_hair, olive_cap, navy_cap, red_cap = (
+        painted(c) for c in ((70, 48, 30), (25, 22, 20), (85, 100, 45), (30, 35, 70), (190, 30, 40))
+    )
+    assert max(dark_brown_fringe, black_hair) < min(olive_cap, navy_cap, red_cap) - 0.5
 
 
 def test_periodic_pattern_rises_on_a_photographed_screen() -> None:

@@ -21,10 +21,13 @@ EYE_MIN_SKIN = 0.12
 # Mask: under 25 % of the mouth-and-chin region has skin colour. Fixtures: bare 0.77-1.0, masked 0.10;
 # corpus portraits >= 0.38.
 LOWER_FACE_MIN_SKIN = 0.25
-# Hat: under 15 % skin colour in the forehead band AND flat (texture < 0.03). Hair over the forehead is not
-# skin either but has strands: fixtures' fringe 0.04-0.08, the French specimen's curls 0.09; a flat hat 0.017.
-FOREHEAD_MIN_SKIN = 0.15
-FOREHEAD_MAX_FLAT_TEXTURE = 0.03
+# Hat: at least half of the upper forehead coloured like neither skin nor hair (measures.headwear_fraction).
+# Calibration half (bench/realworld_faces.py): caps and hats 0.78 and 0.95, bare foreheads and hair <= 0.22
+# (Bono's dark fringe, Emma Watson turned 45 degrees); 0.5 sits between. Check half: hats 0.98 and 1.00, the
+# rest <= 0.01. Fixtures: the drawn hat 1.00, every other scene <= 0.15. (The earlier rule, under 15 % skin and
+# flat, caught 0 of the 4 real hats, which are textured by logos and brims, and read two sunglasses photos as
+# hats.) A hat in a hair colour (black, brown) is not told from hair by colour: it passes.
+HEADWEAR_MIN_FRACTION = 0.5
 
 
 def _outcome(
@@ -95,17 +98,17 @@ def _hat(doc: DocumentContext) -> Result:
     found = applicant.applicant_chip(doc)
     if found is None:
         return None
-    skin, texture = measures.forehead_skin(found[1]), measures.forehead_texture(found[1])
-    covered = skin < FOREHEAD_MIN_SKIN and texture < FOREHEAD_MAX_FLAT_TEXTURE
+    covered = measures.headwear_fraction(found[1])
     return _outcome(
         doc,
-        covered,
-        measured=skin,
-        threshold=FOREHEAD_MIN_SKIN,
-        unit="skin_fraction",
-        bad=f"The forehead is covered by something flat, as by a hat or cap ({skin:.0%} skin, "
-        f"texture {texture:.3f}; limits {FOREHEAD_MIN_SKIN:.0%} and {FOREHEAD_MAX_FLAT_TEXTURE:g}).",
-        good=f"No hat or cap over the forehead ({skin:.0%} skin, texture {texture:.3f}).",
+        covered >= HEADWEAR_MIN_FRACTION,
+        measured=covered,
+        threshold=HEADWEAR_MIN_FRACTION,
+        unit="headwear_fraction",
+        bad=f"The forehead is covered, as by a hat or cap: {covered:.0%} of the upper forehead is coloured like "
+        f"neither skin nor hair (limit {HEADWEAR_MIN_FRACTION:.0%}).",
+        good=f"No hat or cap over the forehead ({covered:.0%} of the upper forehead coloured like neither skin nor "
+        f"hair, limit {HEADWEAR_MIN_FRACTION:.0%}).",
     )
 
 
@@ -130,7 +133,7 @@ CHECKS = [
         "SELFIE_HAT",
         "The applicant wears no hat or cap.",
         "Take off your hat or cap so that your forehead is visible, and retake the selfie.",
-        f"{CALIBRATION}: forehead skin >= 15 % or textured like hair",
+        f"{CALIBRATION}: under 50 % of the upper forehead coloured like neither skin nor hair",
         SELFIE,
         _hat,
     ),

@@ -81,8 +81,9 @@ def _skin_reference(chip: FaceChip, depth: float) -> NDArray[np.uint8]:
 # the eyes as bare (bench/realworld_faces.py, calibration half: Bono_0002/0003 falsely SELFIE_FACE_MASK,
 # sunglasses caught 0/2). Lower on the cheeks (0.52-0.72) is below every lens in the corpus and above the
 # nose base (0.55-0.93), where a mask pulled under the nose starts: the eyes and the chin are compared with it.
-# The forehead keeps the band under the eyes: with the lower one two clean LFW foreheads (Bono_0001, a
-# lipstick mark on that cheek; Tiger_Woods_0009) read as covered by a hat.
+# The forehead is compared with both (headwear_fraction): with the lower one alone two clean LFW foreheads
+# (Bono_0001, a lipstick mark on that cheek; Tiger_Woods_0009) read as not skin, with the upper one alone a
+# sunglasses lens became the reference (Jack_Nicholson_0001).
 UNDER_EYE_DEPTH = 0.4
 LOWER_CHEEK_DEPTH = 0.62
 
@@ -105,20 +106,31 @@ def eye_contrast(chip: FaceChip) -> float:
     return spread / max(float(cheeks.mean()), 1.0) if cheeks.size else 0.0
 
 
-def _skin_like_fraction(chip: FaceChip, region: NDArray[np.uint8], depth: float) -> float:
-    """Fraction of `region`'s pixels coloured like the cheeks' skin `depth` below the eyes (CIELAB a*b*, L
-    loosely)."""
+def _lab(rgb: NDArray[np.uint8]) -> NDArray[np.float64]:
+    """(n, 3) CIELAB of RGB pixels: OpenCV's 8-bit scale (L 0-255; a*, b* offset by 128, in CIELAB units)."""
+    pixels = np.ascontiguousarray(rgb.reshape(-1, 3)[None])
+    return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_RGB2LAB)[0], dtype=np.float64)
+
+
+def _skin_like(chip: FaceChip, lab: NDArray[np.float64], depth: float) -> NDArray[np.bool_] | None:
+    """Which of the (n, 3) CIELAB pixels are coloured like the cheeks' skin `depth` below the eyes (a*b*
+    closely, L loosely); None when the chip has no such cheeks."""
     skin = _skin_reference(chip, depth)
-    if not region.size or not skin.size:
-        return 1.0
-    lab_ref = cv2.cvtColor(skin[None].astype(np.uint8), cv2.COLOR_RGB2LAB)[0].astype(np.float64)
-    lab = cv2.cvtColor(np.ascontiguousarray(region), cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float64)
-    ref = np.median(lab_ref, axis=0)
+    if not skin.size:
+        return None
+    ref = np.median(_lab(skin.astype(np.uint8)), axis=0)
     chroma = np.hypot(lab[:, 1] - ref[1], lab[:, 2] - ref[2])
     # 12 a*b* units: skin of one face under one light varies by under ~10 (shadow, redness); cloth and hair
     # differ by more. Lightness may differ by 45 (of 255) before a pixel stops looking like the same skin.
-    close = (chroma < 12) & (np.abs(lab[:, 0] - ref[0]) < 45)
-    return float(close.mean())
+    return np.asarray((chroma < 12) & (np.abs(lab[:, 0] - ref[0]) < 45))
+
+
+def _skin_like_fraction(chip: FaceChip, region: NDArray[np.uint8], depth: float) -> float:
+    """Fraction of `region`'s pixels coloured like the cheeks' skin `depth` below the eyes."""
+    if not region.size:
+        return 1.0
+    close = _skin_like(chip, _lab(region), depth)
+    return 1.0 if close is None else float(close.mean())
 
 
 def eye_skin(chip: FaceChip) -> float:
@@ -134,9 +146,35 @@ def lower_face_skin(chip: FaceChip) -> float:
     return _skin_like_fraction(chip, chip.patch(below_nose, 0.45, 0.35, gray=False), LOWER_CHEEK_DEPTH)
 
 
-def forehead_skin(chip: FaceChip) -> float:
-    """Fraction of the forehead band (above the brows) that looks like skin: near 0 under a hat."""
-    return _skin_like_fraction(chip, chip.patch(chip.offset(0, -0.6), 0.5, 0.12, gray=False), UNDER_EYE_DEPTH)
+# Natural hair (coloured by melanin) lies between red and yellow: CIELAB hue angle 0-90 degrees, chroma up to
+# ~35 for the reddest hair; black, grey and white hair are near neutral. "Near neutral" stops at chroma 6:
+# calibration half (bench/realworld_faces.py), Tiger Woods' navy cap reads 0.78 with 6, 0.53 with 8, 0.27 with 10
+# (the other three caps and hats 0.95-1.00 with any of them).
+HAIR_MAX_HUE_DEGREES = 90.0
+HAIR_MAX_CHROMA = 35.0
+NEUTRAL_MAX_CHROMA = 6.0
+
+
+def headwear_fraction(chip: FaceChip) -> float:
+    """Fraction of the upper forehead (one eye distance above the eyes, a band as wide as the brows) coloured
+    like neither the face's skin nor any natural hair: near 1 under a hat or cap of any colour but a hair colour,
+    near 0 over bare skin or hair (a fringe, a receding hairline).
+
+    Skin is judged against both cheek references (under the eyes and lower down), so a lens that covers one of
+    them does not turn the forehead into "not skin"."""
+    band = chip.patch(chip.offset(0, -1.0), 0.5, 0.12, gray=False)
+    if not band.size:
+        return 0.0
+    lab = _lab(band)
+    a, b = lab[:, 1] - 128.0, lab[:, 2] - 128.0
+    chroma, hue = np.hypot(a, b), np.degrees(np.arctan2(b, a))
+    hair = (chroma < NEUTRAL_MAX_CHROMA) | ((hue >= 0) & (hue <= HAIR_MAX_HUE_DEGREES) & (chroma <= HAIR_MAX_CHROMA))
+    other = ~hair
+    for depth in (UNDER_EYE_DEPTH, LOWER_CHEEK_DEPTH):
+        skin = _skin_like(chip, lab, depth)
+        if skin is not None:
+            other &= ~skin
+    return float(other.mean())
 
 
 def periodic_pattern_strength(gray: NDArray[np.uint8]) -> float:
@@ -157,13 +195,3 @@ def periodic_pattern_strength(gray: NDArray[np.uint8]) -> float:
     radius = np.hypot((yy - h / 2) / h, (xx - w / 2) / w)
     band = spectrum[(radius > 0.08) & (radius < 0.45)]  # periods between ~2.2 and ~12 px
     return float(band.max() / max(float(np.median(band)), 1e-9)) if band.size else 0.0
-
-
-def forehead_texture(chip: FaceChip) -> float:
-    """Standard deviation / mean of grey levels in the forehead band: hair strands and skin pores give
-    texture; the flat fabric of a hat or cap gives little."""
-    band = chip.patch(chip.offset(0, -0.6), 0.5, 0.12).astype(np.float64)
-    if not band.size:
-        return 0.0
-    detail = band - cv2.GaussianBlur(band, (0, 0), 2.0)  # fine texture only, not the light's slow gradient
-    return float(detail.std()) / max(float(band.mean()), 1.0)
