@@ -21,11 +21,13 @@ pytestmark = pytest.mark.skipif(
 
 # Flags among the ordinary captures with a whole document found (calibration | check), and how many such
 # captures there are at least (fewer would mean the outline lost documents, which would make these vacuous).
+# BACKGROUND_BUSY's flags are cards lying on newspaper print (one per half, found since the outline also reads
+# colourfulness), a towel and a patterned surface: busy backgrounds, justified reviews (realworld.md, "Framing").
 MOST_FLAGGED = {
-    "calibration": {"area": 0, "tilt": 0, "clutter": 0},
-    "check": {"area": 0, "tilt": 0, "clutter": 2},
+    "calibration": {"area": 0, "tilt": 0, "clutter": 1},
+    "check": {"area": 0, "tilt": 0, "clutter": 3},
 }
-LEAST_JUDGED = {"calibration": 40, "check": 33}
+LEAST_JUDGED = {"calibration": 43, "check": 38}
 
 
 @pytest.fixture(scope="module")

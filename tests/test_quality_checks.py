@@ -275,3 +275,43 @@ def test_a_coloured_marker_over_a_grey_copy_is_a_cover_not_colour() -> None:
         copy_found += copy.status is Status.FAIL
         covered_found += covered.status is Status.FAIL
     assert copy_found >= 4 and covered_found >= 4, (copy_found, covered_found)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_grey_copy_as_light_as_the_table_is_found_by_its_lack_of_colour(seed: int) -> None:
+    """A greyscale copy on a light wheat-coloured table of the same lightness (as the DLC-2021 copies on yellowed
+    newspaper and pale wood): no grey-level edge at its border, only a change of colour. The straight-edge
+    search finds it in the colourfulness view, not in the grey levels."""
+    from tests.fixtures.documents import render_id_card
+    from workers.checks.locate.contrast import colourfulness
+    from workers.checks.locate.geometry import quad_iou
+    from workers.checks.locate.outline import EDGE_MIN_AREA
+    from workers.checks.locate.outline_choose import find_document
+
+    rng = np.random.default_rng(seed)
+    card = cv2.cvtColor(render_id_card(seed=seed, width=300), cv2.COLOR_RGB2GRAY)
+    paper = float(
+        np.median(np.concatenate([card[:4].ravel(), card[-4:].ravel(), card[:, :4].ravel(), card[:, -4:].ravel()]))
+    )
+    card = np.clip(card.astype(np.float32) * 233 / paper, 0, 255).astype(np.uint8)  # its paper as light as the table
+    h, w = card.shape
+    turn = rng.uniform(-0.15, 0.15)
+    centre = np.array([280 + rng.uniform(-30, 30), 210 + rng.uniform(-20, 20)])
+    rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    quad = np.array([[-w, -h], [w, -h], [w, h], [-w, h]], np.float64) / 2 @ rotation.T + centre
+    view = np.empty((420, 560, 3), np.uint8)
+    view[:] = (250, 232, 190)  # luminance 233: the copy's paper is no lighter or darker than the table
+    cv2.warpPerspective(
+        np.repeat(card[:, :, None], 3, axis=2),
+        cv2.getPerspectiveTransform(np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32), quad.astype(np.float32)),
+        (560, 420),
+        dst=view,
+        borderMode=cv2.BORDER_TRANSPARENT,
+    )
+    view = np.clip(view.astype(np.int16) + rng.normal(0, 2, view.shape), 0, 255).astype(np.uint8)
+    gray = np.asarray(cv2.cvtColor(view, cv2.COLOR_RGB2GRAY), np.uint8)
+    lab = np.asarray(cv2.cvtColor(view, cv2.COLOR_RGB2LAB), np.uint8)
+    in_grey = find_document(gray, EDGE_MIN_AREA)  # nothing, or a box printed inside the card
+    assert in_grey is None or quad_iou(in_grey.quad, quad) < 0.9
+    found = find_document(gray, EDGE_MIN_AREA, edges_of=colourfulness(lab))
+    assert found is not None and quad_iou(found.quad, quad) >= 0.9

@@ -1,5 +1,6 @@
-"""Contrast stretch for the fixed-threshold detectors of locate/ (Canny edges, black-hat text strokes): a dim
-photo or a card printed in pale ink keeps its edges and strokes above their grey-level thresholds."""
+"""Contrast for the fixed-threshold detectors of locate/ (Canny edges, line segments, black-hat text strokes): a
+dim photo or a card printed in pale ink keeps its edges and strokes above their grey-level thresholds, and a
+grey copy as light as the table under it still has edges where the table has colour."""
 
 from __future__ import annotations
 
@@ -14,6 +15,14 @@ WIDE_ENOUGH = 150
 # At most 5x: enough for a photo at a fifth of normal exposure, without turning sensor noise on a plain
 # table into edges.
 MAX_GAIN = 5.0
+# Grey levels per CIELAB chroma unit in the colourfulness view. A grey copy lying on wood or a yellowed newspaper
+# under warm light is often as light as what surrounds it but far less colourful (chroma ~0-3 against 10-30):
+# on the DLC-2021 frames whose copy the grey-level search missed, LSD found in this view the sides it had not.
+# Chosen on the calibration half (bench/outline_real.py, frames with IoU >= 0.9): 30/41 without the view; 33,
+# 33, 33, 34, 33 and 31 with gains 6, 8, 10, 12, 16 and 24: 10 is the plateau's middle (check half 25 -> 28/40).
+# At 10 JPEG's chroma noise (~0.5 unit) stays under the line search's edge threshold (outline_lines.GRADIENT_MIN,
+# 3 levels per pixel after smoothing), and a 3-unit step of colour is a 30-level edge.
+CHROMA_GAIN = 10.0
 
 
 def stretch_table(gray: NDArray[np.uint8]) -> NDArray[np.uint8] | None:
@@ -32,3 +41,11 @@ def stretched(gray: NDArray[np.uint8]) -> NDArray[np.uint8]:
     """`gray` with its contrast stretched (stretch_table), or `gray` itself when it is wide enough."""
     table = stretch_table(gray)
     return gray if table is None else np.asarray(cv2.LUT(gray, table), dtype=np.uint8)
+
+
+def colourfulness(lab: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """CIELAB chroma (hypot of a* and b*) of an 8-bit Lab image, CHROMA_GAIN grey levels per unit, clipped to
+    0-255: neutral greys dark, colours light. Edges in it are changes of colourfulness, whatever the lightness."""
+    a = lab[..., 1].astype(np.float32) - 128.0
+    b = lab[..., 2].astype(np.float32) - 128.0
+    return np.asarray(np.clip(np.hypot(a, b) * CHROMA_GAIN, 0, 255), dtype=np.uint8)

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from workers.checks.capture import Capture
-from workers.checks.locate.contrast import stretch_table
+from workers.checks.locate.contrast import colourfulness, stretch_table
 from workers.checks.locate.geometry import CORNER_NAMES, Quad, order_corners, quad_area, quad_iou, rectified_size
 from workers.checks.locate.outline_choose import find_document
 from workers.checks.locate.outline_refine import refine_corners
@@ -371,6 +371,10 @@ def find_outline(rgb: NDArray[np.uint8], *, held: bool = False) -> tuple[Quad, b
     # Four straight, clean-cornered edges around printed text: the document, even where its contour does not
     # close (a finger over a side) or a larger sheet, a newspaper or a hand competes with it.
     edged = find_document(gray, EDGE_MIN_AREA)
+    if edged is None:
+        # No such edges in grey levels: a grey copy as light as the wood or newspaper under it still differs from
+        # it in colour (contrast.CHROMA_GAIN). Only then, so that what the grey levels find stays as it was.
+        edged = find_document(gray, EDGE_MIN_AREA, edges_of=colourfulness(lab))
     on_frame = 0 if edged is None else _sides_on_border(edged.quad, w, h, EDGE_BORDER_MARGIN * max(w, h))
     if edged is None or on_frame >= 2:
         # Two sides along the frame: a region of a flat render or scan whose own edges are the frame (the upper

@@ -193,9 +193,19 @@ def _widened(best: EdgeQuad, candidates: list[EdgeQuad], gx: NDArray[np.float32]
     return best
 
 
-def find_document(gray: NDArray[np.uint8], min_area: float) -> EdgeQuad | None:
-    """The document among the straight-edged quadrilaterals of `gray`, or None."""
-    scored = [c for c in edge_quads(gray, min_area) if c.score >= MIN_SCORE]
+def find_document(
+    gray: NDArray[np.uint8], min_area: float, edges_of: NDArray[np.uint8] | None = None
+) -> EdgeQuad | None:
+    """The document among the straight-edged quadrilaterals of `edges_of` (by default `gray` itself), or None;
+    the printed text that makes a quadrilateral the document is looked for in `gray`.
+
+    In another view than `gray` a quadrilateral must differ from what lies beyond it the same way on all four
+    sides (lighter all round, or darker all round): a document lying on a background does, while a panel of
+    colour printed inside a page is bounded by white margin on some sides and by other print on the others."""
+    found = edge_quads(gray if edges_of is None else edges_of, min_area)
+    if edges_of is not None:
+        found = [c for c in found if abs(float(c.polarity.sum())) == len(c.polarity)]
+    scored = [c for c in found if c.score >= MIN_SCORE]
     candidates = scored[:TEXT_CANDIDATES]
     judged: dict[int, bool] = {}
 
