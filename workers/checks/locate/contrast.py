@@ -19,9 +19,9 @@ MAX_GAIN = 5.0
 # under warm light is often as light as what surrounds it but far less colourful (chroma ~0-3 against 10-30):
 # on the DLC-2021 frames whose copy the grey-level search missed, LSD found in this view the sides it had not.
 # Chosen on the calibration half (bench/outline_real.py, frames with IoU >= 0.9): 30/41 without the view; 33,
-# 33, 33, 34, 33 and 31 with gains 6, 8, 10, 12, 16 and 24: 10 is the plateau's middle (check half 25 -> 28/40).
-# At 10 JPEG's chroma noise (~0.5 unit) stays under the line search's edge threshold (outline_lines.GRADIENT_MIN,
-# 3 levels per pixel after smoothing), and a 3-unit step of colour is a 30-level edge.
+# 33, 33, 34, 33 and 31 with gains 6, 8, 10, 12, 16 and 24: 10 is the plateau's middle (check half 25 -> 27/40,
+# with outline_choose's all-round rule). At 10 a step of 3 chroma units is a 30-level edge, ten times the line
+# search's edge threshold (outline_lines.GRADIENT_MIN, 3 levels per pixel after smoothing).
 CHROMA_GAIN = 10.0
 
 
