@@ -146,6 +146,11 @@ def ingest_rss(folder: Path) -> tuple[int, int, float]:
         return idle_kb, _rss_kb(api_pid, "VmHWM"), seconds
 
 
+def _per_core_hour(bundles_per_s: float, processes: int) -> str:
+    """Standard bundles an hour per checking process (one process per core), as printed."""
+    return f"{bundles_per_s * 3600 / processes:,.0f} standard bundles per hour per core"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bundles", type=int, default=100)
@@ -166,9 +171,9 @@ def main() -> None:
             )
             return
         a = in_process(folder, args.bundles, args.concurrency)
-        print(f"(a) engine in-process:            {a:7.2f} bundles/s")
+        print(f"(a) engine in-process:            {a:7.2f} bundles/s, {_per_core_hour(a, args.concurrency)}")
         b, idle_kb, peak_kb = through_service(folder, args.bundles, args.concurrency)
-        print(f"(b) API + Redis + Celery workers: {b:7.2f} bundles/s")
+        print(f"(b) API + Redis + Celery workers: {b:7.2f} bundles/s, {_per_core_hour(b, args.concurrency)}")
         print(f"(b)/(a) = {b / a:.2f}   (target >= 0.9)")
         print(
             f"API RSS idle {idle_kb / 1024:.0f} MB, peak while ingesting {peak_kb / 1024:.0f} MB, "
