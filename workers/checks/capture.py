@@ -237,6 +237,14 @@ class Capture:
         """A named view if some check already computed it, else None (never computes it)."""
         return self._views.get(name)
 
+    def release(self) -> None:
+        """Drop the pixels and every view computed from them (the file's bytes belong to the caller). Called when
+        the bundle's checks are done, so a document's pixels are freed then, not at the next full garbage
+        collection: a context refers to its bundle and back, and a worker held ~25 MB more per bundle until
+        CPython's rare generation-2 collection ran (RSS 0.5 -> 2.0 GB over 30 standard bundles)."""
+        self._views.clear()
+        self._rgb = None
+
 
 def shrunk(image: NDArray[np.uint8], max_side: int) -> NDArray[np.uint8]:
     """`image` shrunk (area averaging) so that its longer side is at most `max_side`; never enlarged (then

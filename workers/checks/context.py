@@ -65,3 +65,9 @@ class BundleContext:
         if name not in self._views:
             self._views[name] = build()
         return cast(T, self._views[name])
+
+    def release(self) -> None:
+        """Free every document's pixels and views once the bundle's checks are done (Capture.release says why)."""
+        for doc in self.documents:
+            doc.capture.release()
+        self._views.clear()

@@ -130,7 +130,8 @@ def check_bundle(
 ) -> BundleVerdict:
     """Check one bundle. `files` maps each document's `file` name to its bytes; a missing one is a finding.
 
-    `deadline` is a time.monotonic() value after which remaining checks are reported as not run.
+    `deadline` is a time.monotonic() value after which remaining checks are reported as not run. The documents'
+    pixels and views are freed when it returns (BundleContext.release).
     """
     bundle = BundleContext(spec=spec, submit_on=submit_on, policy=policy)
     for doc_spec in spec.documents:
@@ -138,6 +139,21 @@ def check_bundle(
         capture = Capture(data=data, filename=doc_spec.file, max_pixels=max_pixels)
         bundle.documents.append(DocumentContext(spec=doc_spec, capture=capture, bundle=bundle))
 
+    try:
+        return _run(bundle, batch_id, deadline, document_checks, bundle_checks, readers)
+    finally:
+        bundle.release()
+
+
+def _run(
+    bundle: BundleContext,
+    batch_id: str | None,
+    deadline: float | None,
+    document_checks: Iterable[DocumentCheck],
+    bundle_checks: Iterable[BundleCheck],
+    readers: Iterable[Reader],
+) -> BundleVerdict:
+    spec, policy = bundle.spec, bundle.policy
     runner = _Runner(deadline)
     for doc in bundle.documents:
         for reader in readers:
