@@ -102,14 +102,16 @@ class Stack:
     def wait_ready(self) -> None:
         wait_until(lambda: _answers(self.api_url + "/readyz"), what="API /readyz (worker heartbeat)")
 
-    def wait_done(self, batch_id: str, tenant: str = "acme", timeout_s: float = 180) -> dict[str, Any]:
+    def wait_done(
+        self, batch_id: str, tenant: str = "acme", timeout_s: float = 180, poll_s: float = 0.1
+    ) -> dict[str, Any]:
         with self.client(tenant) as client:
 
             def done() -> dict[str, Any] | None:
                 status: dict[str, Any] = client.get(f"/v1/batches/{batch_id}").json()
                 return status if status["state"] == "done" else None
 
-            return wait_until(done, timeout_s=timeout_s, what=f"batch {batch_id} done")
+            return wait_until(done, timeout_s=timeout_s, what=f"batch {batch_id} done", poll_s=poll_s)
 
 
 def _answers(url: str) -> bool:
@@ -141,14 +143,16 @@ def process_state(pid: int) -> str:
         return ""
 
 
-def wait_until(probe: Callable[[], T | None], *, timeout_s: float = 60, what: str = "condition") -> T:
+def wait_until(
+    probe: Callable[[], T | None], *, timeout_s: float = 60, what: str = "condition", poll_s: float = 0.1
+) -> T:
     """Poll `probe` until it returns something truthy; fail the test with `what` after `timeout_s`."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         found = probe()
         if found:
             return found
-        time.sleep(0.1)
+        time.sleep(poll_s)
     raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
 
 
