@@ -277,6 +277,33 @@ def test_a_coloured_marker_over_a_grey_copy_is_a_cover_not_colour() -> None:
     assert copy_found >= 4 and covered_found >= 4, (copy_found, covered_found)
 
 
+def test_peach_print_at_a_colour_cards_edge_is_not_a_finger_but_a_hand_crossing_it_is() -> None:
+    """A colour card whose print runs peach along one edge (the SIDTD Albanian card's pink-orange guilloche, a
+    genuine Slovak card under warm light) on a dark table: skin-coloured, entering from the edge, but it stops
+    at the edge, so nothing covers the card. The same card with a finger coming in from outside is covered.
+    Over 5 seeds (which edge, which skin tone)."""
+    from tests.fixtures.degrade import draw_finger, place
+
+    print_passed, finger_failed = 0, 0
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        card = clean_document("id_card", seed % 3).copy()
+        h, w = card.shape[:2]
+        band = round(0.1 * min(h, w))
+        peach = (232, 176, 140)
+        (card[:band], card[h - band :], card[:, :band])[seed % 3][:] = peach  # the top, bottom or left edge
+        table = np.clip(np.full((1200, 1600, 3), (30, 40, 60), np.float32) + rng.normal(0, 3, (1200, 1600, 3)), 0, 255)
+        corners = np.array([[380, 330], [1220, 330], [1220, 860], [380, 860]], np.float64)
+        photo = place(card, table.astype(np.uint8), corners)
+        with_print = outcome("DOC_OBSTRUCTED", document_context(encode_jpeg(photo), Role.ID_DOCUMENT))
+        draw_finger(photo, corners, rng)
+        with_finger = outcome("DOC_OBSTRUCTED", document_context(encode_jpeg(photo), Role.ID_DOCUMENT))
+        assert with_print is not None and with_finger is not None
+        print_passed += with_print.status is Status.PASS
+        finger_failed += with_finger.status is Status.FAIL
+    assert print_passed >= 4 and finger_failed >= 4, (print_passed, finger_failed)
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_a_grey_copy_as_light_as_the_table_is_found_by_its_lack_of_colour(seed: int) -> None:
     """A greyscale copy on a light wheat-coloured table of the same lightness (as the DLC-2021 copies on yellowed

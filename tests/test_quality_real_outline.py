@@ -34,9 +34,10 @@ pytestmark = pytest.mark.skipif(
 # one below each count: two copies measure within 3 % of the limit (alb_id 01 4.02, est_id 06 4.12).
 # DOC_OBSTRUCTED (fingers; on a grey copy also coloured things crossing its edge): caught on 4/12 | 7/12 occluded
 # documents (4 | 5 before the crossing colour counted; 8 on the check half before the colourfulness view, one of
-# them, svk_id 04 cg0003, on an outline as wrong then, IoU 0.11, as now), false flags 0/71 | 4/71 (outlines that
-# take in a brown table or a hand beside the card; 5 before the colourfulness view). Floors one below the
-# catches; the false flags may not grow.
+# them, svk_id 04 cg0003, on an outline as wrong then, IoU 0.11, as now), false flags 0/71 | 3/71 (outlines that
+# take in a brown table or a hand beside the card; 5 before the colourfulness view; 4 before skin on a colour
+# document had to run on past its edge: the genuine Slovak card svk IMG_2184's peach print, 19.8 % -> 0 %).
+# Floors one below the catches; the false flags may not grow.
 FLOORS = {
     "calibration": {
         "median": 0.98,
@@ -52,7 +53,7 @@ FLOORS = {
         "caught": 29,
         "other_flagged": 0,
         "occluded_caught": 6,
-        "unoccluded_flagged": 4,
+        "unoccluded_flagged": 3,
     },
 }
 

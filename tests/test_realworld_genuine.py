@@ -21,8 +21,9 @@ pytestmark = pytest.mark.skipif(
     reason=f"real corpus not found at {CORPUS.resolve()} (../shared/corpus next to the repo): nothing to measure",
 )
 
-# (ready with the re-saves set aside, genuine captures) per half, as reached on 2026-12-03 at df2797e (was 0/8 and 0/8).
-READY_FLOORS = {"calibration": (5, 8), "check": (4, 8)}
+# (ready with the re-saves set aside, genuine captures) per half: 5/8 | 4/8 on 2026-12-03 at df2797e (was 0/8 and
+# 0/8); 5/8 | 5/8 since skin on a colour document must run on past its edge (svk IMG_2184's peach print).
+READY_FLOORS = {"calibration": (5, 8), "check": (5, 8)}
 
 
 @pytest.fixture(scope="module")

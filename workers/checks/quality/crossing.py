@@ -82,9 +82,9 @@ def _lab(rgb: RGB) -> NDArray[np.float32]:
     return lab
 
 
-def _runs_on(core: Mask, lab: NDArray[np.float32], inside_image: Mask, margin: int) -> bool:
+def _runs_on(core: Mask, lab: NDArray[np.float32], inside_image: Mask, margin: int) -> bool | None:
     """Whether a blob's colour (its `core`) just inside the document's edge is found just outside it, where
-    it meets the edge.
+    it meets the edge; None when nothing beyond the edge can be seen (the photo's own edge).
 
     `lab` and `inside_image` are the surround (the document at [margin:-margin, margin:-margin])."""
     h, w = core.shape
@@ -102,7 +102,7 @@ def _runs_on(core: Mask, lab: NDArray[np.float32], inside_image: Mask, margin: i
     out_y = np.clip(out_y, 0, inside_image.shape[0] - 1)
     seen = inside_image[out_y, out_x]
     if int(seen.sum()) < 5:
-        return False  # the edge is the photo's own edge: nothing beyond it to compare
+        return None  # the edge is the photo's own edge: nothing beyond it to compare
     just_inside = np.median(lab[ys + margin, xs + margin], axis=0)
     just_outside = np.median(lab[out_y[seen], out_x[seen]], axis=0)
     return float(np.linalg.norm(just_inside - just_outside)) < SAME_COLOUR
@@ -127,3 +127,20 @@ def crossing_colour(surround: RGB, inside_image: Mask, margin: int, ignore: Mask
     if covered.mean() > MAX_COVERED:
         covered[:] = False
     return covered
+
+
+def skin_running_on(skin: Mask, surround: RGB, inside_image: Mask, margin: int) -> Mask:
+    """The blobs of `skin` (skin-coloured blobs entering the document from its edge, shape of the document)
+    whose colour runs on past the edge, as a hand holding the document does, and those at the photo's own
+    edge, where nothing beyond can be seen. A colour document's own peach or pink print at its edge stops
+    there (SAME_COLOUR, whose calibration counted the thumbs over colour cards at 6.1-17.5)."""
+    kept = np.zeros(skin.shape, bool)
+    count, labels = cv2.connectedComponents(skin.astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return kept
+    lab = _lab(surround)
+    for label in range(1, count):
+        blob = labels == label
+        if _runs_on(blob, lab, inside_image, margin) is not False:
+            kept |= blob
+    return kept

@@ -223,13 +223,20 @@ def occlusion(capture: Capture, outline: Outline) -> float:
     own measure under its limit), coloured things crossing its edge. A grey copy carries no coloured print, so
     a coloured blob running on past its edge is in front of it (a marker, a toy, painted nails); on a colour
     document it may be the document's own print meeting a table of its colour (measured on the real corpus:
-    a card on a blue towel, a specimen on its own colour), so there only skin counts."""
+    a card on a blue towel, a specimen on its own colour), so there only skin counts, and only skin that runs on
+    past the edge as a hand does (crossing.skin_running_on)."""
 
     def build() -> float:
         covered = fingers(capture, outline)
         limit = t.SELFIE_MIN_PRINT_CHROMA if outline.held else t.MIN_PRINT_CHROMA
         if print_chroma(capture, outline) < limit:
             covered = covered | crossing_colour(capture, outline)
+        elif not outline.held and covered.any():
+            # On a colour document, peach or pink print at its edge is skin-coloured too: a hand's skin runs on
+            # past the edge, the print stops there.
+            surround = surround_crop(capture, outline, OCCLUSION_SIDE, SURROUND_SHARE)
+            if surround is not None:
+                covered = crossing.skin_running_on(covered, surround.rgb, surround.inside_image, surround.margin)
         return measures.covered_share(covered)
 
     return capture.cached(f"quality:occlusion{outline.tag}", build)
