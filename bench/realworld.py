@@ -18,7 +18,8 @@ on 2026-12-02 under the default policy. No issuing country: the labels carry non
 DOCUMENT_TYPE_NOT_ACCEPTED (in no category) would read it. Without the applicant's name, date of birth or
 document number EDIT_FIELD_TYPEFACE has no personal field to judge (bench/calibrate_typeface.py runs it with
 the holders' profiles).
-Run: .venv/bin/python -m bench.realworld [--half calibration|check|all] [--jobs 2] [--limit N]
+Section 2 also gives the ready rate of the colour composites (bench/realworld_composites.py), apart.
+Run: .venv/bin/python -m bench.realworld [--half calibration|check|all] [--jobs 2] [--limit N] [--no-composites]
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -219,9 +221,9 @@ def _code_of(finding: Finding) -> str:
     return str(finding.measured) if finding.code == CHECK_ERROR else finding.code
 
 
-def run_one(label: Label) -> Result:
-    """The engine on one image, as the worker runs a one-document bundle."""
-    path = CORPUS / label.file
+def run_one(label: Label, root: Path = CORPUS) -> Result:
+    """The engine on one image (`root` / its file), as the worker runs a one-document bundle."""
+    path = root / label.file
     data = path.read_bytes()
     spec = BundleSpec(
         reference="realworld",
@@ -250,12 +252,12 @@ def _init_worker() -> None:
     cv2.setNumThreads(1)
 
 
-def run_all(labels: list[Label], jobs: int) -> dict[str, Result]:
+def run_all(labels: list[Label], jobs: int, root: Path = CORPUS) -> dict[str, Result]:
     results: dict[str, Result] = {}
     start = time.perf_counter()
     # spawn, not fork: each worker loads its own OCR and face models instead of inheriting half-built state.
     with multiprocessing.get_context("spawn").Pool(max(1, jobs), initializer=_init_worker) as pool:
-        for result in pool.imap_unordered(run_one, labels, chunksize=1):
+        for result in pool.imap_unordered(partial(run_one, root=root), labels, chunksize=1):
             results[result.file] = result
             print(
                 f"[{len(results):3d}/{len(labels)}] {time.perf_counter() - start:6.0f}s {result.seconds:5.1f}s "
@@ -382,6 +384,7 @@ def main() -> int:
     parser.add_argument("--half", choices=(*HALVES, "all"), default="all")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="an evenly spaced sample of N images (quick look)")
+    parser.add_argument("--no-composites", action="store_true", help="skip the colour composites' ready rate")
     args = parser.parse_args()
     if not CORPUS.is_dir():
         sys.exit(f"corpus not found at {CORPUS.resolve()}: bench.realworld needs ../shared/corpus next to the repo")
@@ -404,6 +407,11 @@ def main() -> int:
     print(defects_section(scopes))
     print("\n## 2. Ready rate of genuine captures\n")
     print(ready_section(scopes))
+    if not args.no_composites:
+        from bench.realworld_composites import composites_section  # imports bench.realworld: not at the top
+
+        print("\n### Colour composites: genuine specimens under real frames' light (not photos)\n")
+        print(composites_section(args.jobs, args.half))
     print("\n## 3. Document outline IoU against ground-truth quads\n")
     print(iou_section(scopes, source))
     print("\n## 4. Per image\n")

@@ -81,7 +81,8 @@ def test_headwear_is_coloured_like_neither_skin_nor_hair(clean: FaceChip) -> Non
     assert measures.headwear_fraction(hat) > measures.headwear_fraction(clean) + 0.5
 
     def painted(rgb_colour: tuple[int, int, int]) -> float:
-        # The upper forehead (0.8-1.2 eye distances above the eyes) painted one colour, as a fringe or a cap.
+        # A band over the upper forehead (0.8-1.3 eye distances above the eyes, around the measured band at one eye
+        # distance) painted one colour, as a fringe or a cap.
         rgb = clean.rgb.copy()
         top, bottom = (round(clean.offset(0, dy)[1]) for dy in (-1.3, -0.8))
         rgb[top:bottom] = rgb_colour
