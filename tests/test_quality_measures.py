@@ -54,6 +54,21 @@ def test_falloff_grows_with_shadow_depth() -> None:
     assert values[0] < 0.2 < values[-1]
 
 
+def test_a_colour_cards_own_print_fading_from_blue_to_white_is_not_light_falling_off() -> None:
+    # The genuine Slovak card (svk IMG_2186) is printed sky blue on one side and pale yellow-white on the other:
+    # in grey levels the blue half read as a shadow (0.353, over the 0.35 limit). Light is read from the most
+    # reflective channel: blue print reflects its blue as paper does; a shadow darkens every channel.
+    from workers.checks.quality.thresholds import MAX_FALLOFF
+
+    h, w = 161, 256
+    across = np.linspace(0, 1, w, dtype=np.float32)[None, :, None]
+    blue, white = np.array([120, 200, 240], np.float32), np.array([250, 248, 240], np.float32)
+    card = np.broadcast_to(blue + (white - blue) * across, (h, w, 3))
+    printed = np.clip(card, 0, 255).astype(np.uint8)
+    shadowed = np.clip(card * (0.5 + 0.5 * across), 0, 255).astype(np.uint8)
+    assert measures.illumination_falloff(printed) < 0.1 < MAX_FALLOFF < measures.illumination_falloff(shadowed)
+
+
 def test_brightness_and_clipping_follow_exposure() -> None:
     card = clean_document("passport", 0).astype(np.float32)
     levels = [measures.bright_level(np.clip(card * g, 0, 255).astype(np.uint8)) for g in (0.2, 0.5, 1.0)]

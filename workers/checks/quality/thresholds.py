@@ -62,10 +62,12 @@ MAX_GLARE = 0.025
 # Held: good cards 0 %, a reflection on the card 29-35 %.
 SELFIE_MAX_GLARE = 0.05
 
-# Light lost in the darkest part of the document (0-1). Clean captures <= 0.334 (most <= 0.2), cast shadows
-# and fall-offs to 30-50 % light measure >= 0.354; flat specimens with dark print reach 0.31.
+# Light lost in the darkest part of the document (0-1). Generated: clean captures <= 0.177, cast shadows and
+# fall-offs to 30-50 % light >= 0.353 (bench/calibrate_quality.py, 2026-12-04, light read from the most
+# reflective channel). Real: genuine colour captures <= 0.19 | 0.22 (calibration | check halves); the colour
+# composites under the real DLC-2021 frames' light (striped sunlight, lamp gradients) over it on 10/69 | 5/62.
 MAX_FALLOFF = 0.35
-# Held: good cards 0.07-0.08, side light 0.63-0.83.
+# Held: good cards 0.086-0.095, side light 0.61-0.82 (bench/calibrate_held.py, 2026-12-04).
 SELFIE_MAX_FALLOFF = 0.5
 
 # 90th-percentile grey of the document: clean captures >= 186, exposure gain 0.12-0.28 gives <= 64.
