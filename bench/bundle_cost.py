@@ -165,7 +165,7 @@ def real_bundles(count: int) -> list[Bundle]:
         if count > 0:
             print(f"{CORPUS} not found: the real corpus bundles are left out", file=sys.stderr)
         return []
-    from bench.realworld import PROFILE, load_labels
+    from bench.realworld_engine import PROFILE, load_labels
 
     labels = load_labels()
     picked = [labels[round(i * (len(labels) - 1) / max(1, count - 1))] for i in range(min(count, len(labels)))]

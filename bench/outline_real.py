@@ -18,9 +18,7 @@ Run: .venv/bin/python -m bench.outline_real [--half calibration|check|all] [--jo
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
-import re
 import statistics
 import sys
 import time
@@ -31,7 +29,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from bench.realworld import iou
+from bench.realworld_engine import iou, manifest_doc_quads
 from bench.realworld_split import HALVES, definite, read_rows
 from workers.checks.capture import Capture
 from workers.checks.locate.outline import document_outline
@@ -78,15 +76,7 @@ class Measured:
 
 def ground_truth() -> dict[str, Quad]:
     """MANIFEST `doc_quad (...) = [[x, y], ...]` per `folder/file`."""
-    quads: dict[str, Quad] = {}
-    for manifest in CORPUS.glob("*/MANIFEST.tsv"):
-        _, rows = read_rows(manifest)
-        for row in rows:
-            found = re.search(r"doc_quad[^=]*= (\[\[.*?\]\])", row.get("ground_truth") or "")
-            if found:
-                points = json.loads(found.group(1))
-                quads[f"{manifest.parent.name}/{row['file']}"] = tuple((float(x), float(y)) for x, y in points)
-    return quads
+    return manifest_doc_quads()
 
 
 def greyscale_file(path: Path) -> bool:

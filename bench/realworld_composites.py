@@ -10,7 +10,7 @@ Judged: composites whose frame is labelled with none of blur, glare, dark or cut
 sure or unsure), since the composite carries the frame's blur, light and framing; fingers over the grey copy
 are never carried over, so every composite document is unobstructed. A judged composite is ready when it has no
 fail or review finding among the file, capture-quality and authenticity checks, as a genuine capture
-(bench.realworld.is_ready). Shadows are not labelled in the frames: a composite under a frame's striped
+(bench.realworld_engine.is_ready). Shadows are not labelled in the frames: a composite under a frame's striped
 sunlight reads IMAGE_UNEVEN_LIGHT, and that may be a true finding.
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bench.colour_composites import CACHE, build
-from bench.realworld import READY_CODES, Label, Result, is_ready, load_labels, run_all
+from bench.realworld_engine import READY_CODES, Label, Result, is_ready, load_labels, run_all
 from bench.realworld_split import HALVES
 
 # Frame labels the composite inherits (its light, blur and framing are the frame's): not judged for readiness.

@@ -28,7 +28,7 @@ READY_FLOORS = {"calibration": (5, 8), "check": (5, 8)}
 
 @pytest.fixture(scope="module")
 def genuine() -> list[tuple[object, object]]:
-    from bench.realworld import load_labels, run_all
+    from bench.realworld_engine import load_labels, run_all
 
     labels = [label for label in load_labels() if label.genuine]
     results = run_all(labels, jobs=2)
@@ -37,7 +37,7 @@ def genuine() -> list[tuple[object, object]]:
 
 @pytest.mark.parametrize("half", sorted(READY_FLOORS))
 def test_genuine_captures_are_ready(genuine: list[tuple[object, object]], half: str) -> None:
-    from bench.realworld import Label, Result, is_ready
+    from bench.realworld_engine import Label, Result, is_ready
 
     mine = [(lab, r) for lab, r in genuine if isinstance(lab, Label) and isinstance(r, Result) and lab.half == half]
     floor, total = READY_FLOORS[half]
