@@ -22,12 +22,14 @@ pytestmark = pytest.mark.skipif(
 # Flags among the ordinary captures with a whole document found (calibration | check), and how many such
 # captures there are at least (fewer would mean the outline lost documents, which would make these vacuous).
 # BACKGROUND_BUSY's flags are cards lying on newspaper print (one per half, found since the outline also reads
-# colourfulness), a towel and a patterned surface: busy backgrounds, justified reviews (realworld.md, "Framing").
+# colourfulness), a towel, a patterned surface and a copy on an open book (check half, found since a side's
+# run-on past its corners is averaged over both ends): busy backgrounds, justified reviews (realworld.md,
+# "Framing"). Judged: 48 | 46 whole documents on 2026-12-05 (46 | 41 before that outline change).
 MOST_FLAGGED = {
     "calibration": {"area": 0, "tilt": 0, "clutter": 1},
-    "check": {"area": 0, "tilt": 0, "clutter": 3},
+    "check": {"area": 0, "tilt": 0, "clutter": 4},
 }
-LEAST_JUDGED = {"calibration": 43, "check": 38}
+LEAST_JUDGED = {"calibration": 46, "check": 44}
 
 
 @pytest.fixture(scope="module")

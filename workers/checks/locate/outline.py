@@ -55,6 +55,11 @@ EDGE_BORDER_MARGIN = 0.03
 # side followed the thumb).
 WEAK_SIDE = 0.7
 SAME_DOCUMENT = 0.8
+# A side whose edge runs on past one of its corners over half the stretch looked at (outline_lines._extension,
+# averaged over both ends: 0.25). The box right of the portrait of a generated card cut by the frame measures
+# 0.36-0.5 (its header band's edge runs on across the portrait); real documents with a finger over a side,
+# whose weak side sends them to the same test, 0.03-0.07 (DLC-2021 alb_id 02 cg0003, grc_passport 04 cg0005).
+INNER_BOX_RUN_ON = 0.25
 # A cut outline holds a straight-edge box when it covers 85 % of it and is a tenth larger. In the generated cut
 # scenes the box right of a card's portrait is 17-20 % smaller than the cut card's outline and overlaps it by
 # 90 % (the contour may run under the card's header band, the box over it): both limits leave that margin.
@@ -393,6 +398,12 @@ def find_outline(rgb: NDArray[np.uint8], *, held: bool = False) -> tuple[Quad, b
         # around the whole held card is nearly the same document, its outline keeps the covered part.
         contour = contour_search()
         if contour is not None and not contour[1] and quad_iou(contour[0], edged.quad) >= SAME_DOCUMENT:
+            return contour
+        # A weak side and a side whose edge runs on past a corner: a box inside a document (right of its
+        # portrait, closed by the header band's edge running on across the portrait) whose own left part is cut
+        # by the frame. The contour search closes that document with the frame.
+        inner_box = float(edged.extension.max()) >= INNER_BOX_RUN_ON
+        if inner_box and contour is not None and contour[2] and _holds(contour[0], edged.quad):
             return contour
     # A page this large with the same paper around it is a flat scan with an inner frame (as _choose does).
     flat = quad_area(edged.quad) >= FLAT_AREA * w * h and not _background_around(edged.quad, lab)

@@ -69,12 +69,14 @@ MAX_ASPECT = 2.6
 # How far past each corner (share of the shorter side, at least 4 px, after a 3 px gap for a rounded
 # corner) a side's line is checked for running on, and the gradient (share of the side's own mean edge
 # strength) that counts there as the same edge continuing: a shadow or a fold of the sheet crossing the
-# document runs on as strongly; accidental texture beyond a real corner mostly does not.
+# document runs on as strongly; accidental texture beyond a real corner mostly does not. The run-on is averaged
+# over the two ends (see _extension).
 EXTENSION_SHARE = 0.15
 EXTENSION_GAP = 3.0
 EXTENSION_STRENGTH = 0.5
-# Weight of the run-on against the sides' support in a candidate's score (0.5 and 1 choose the same documents
-# on the calibration half; 1: a side running on fully cancels a fully supported side).
+# Weight of the run-on against the sides' support in a candidate's score (0.5 and 1 chose the same documents
+# on the calibration half, with the run-on then read at the larger end; 1: a side running on fully, past both
+# ends, cancels a fully supported side).
 EXTENSION_WEIGHT = 1.0
 
 
@@ -260,8 +262,15 @@ def _support(
 
 
 def _extension(lines: _Lines, line: int, low: float, high: float, sign: float, reach: float) -> float:
-    """How much of the stretch past either end of [low, high] on `line` carries the same edge: samples of the
-    side's polarity at least EXTENSION_STRENGTH of the side's own mean edge strength (the larger end)."""
+    """How much of the stretches past the ends of [low, high] on `line` carries the same edge: samples of the
+    side's polarity at least EXTENSION_STRENGTH of the side's own mean edge strength, averaged over the ends
+    that lie in the view.
+
+    The average, not the larger end: a line crossing the document (a shadow's edge, a fold of the sheet under
+    it) runs on past both of its ends, while a document's own side may run on past one corner, where it lines
+    up with another edge (a shadow stripe meeting the corner, the sheet or the facing page beyond it). Taking
+    the larger end had left the true outline under the score limit on 5 DLC-2021 frames (IoU >= 0.9 on the
+    calibration half 33/41 -> 34/41, check half 27/40 -> 31/40; bench/outline_real.py, 2026-12-05)."""
     profile = lines.strength[line] * sign
     top = len(profile)
     inner = profile[max(0, int(low)) : max(0, min(top, int(high)))]
@@ -269,7 +278,7 @@ def _extension(lines: _Lines, line: int, low: float, high: float, sign: float, r
     if len(edges) == 0:
         return 0.0
     floor = max(GRADIENT_MIN, EXTENSION_STRENGTH * float(edges.mean()))
-    worst = 0.0
+    ends: list[float] = []
     for a, b in (
         (low - EXTENSION_GAP - reach, low - EXTENSION_GAP),
         (high + EXTENSION_GAP, high + EXTENSION_GAP + reach),
@@ -278,8 +287,8 @@ def _extension(lines: _Lines, line: int, low: float, high: float, sign: float, r
         seen = lines.inside[line, lo:hi]
         if int(seen.sum()) < EXTENSION_GAP:
             continue  # past the view's border: nothing to see
-        worst = max(worst, float((profile[lo:hi][seen] >= floor).mean()))
-    return worst
+        ends.append(float((profile[lo:hi][seen] >= floor).mean()))
+    return sum(ends) / len(ends) if ends else 0.0
 
 
 def edge_quads(gray: NDArray[np.uint8], min_area: float) -> list[EdgeQuad]:
