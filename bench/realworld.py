@@ -42,9 +42,11 @@ from bench.realworld_engine import (
     SUBMIT_ON,
     Label,
     Result,
+    category_counts,
     iou,
     is_ready,
     load_labels,
+    must_not_get,
     run_all,
 )
 from bench.realworld_split import CATEGORIES, HALVES
@@ -64,17 +66,10 @@ def defects_section(scopes: list[tuple[str, Pairs]]) -> str:
         codes = CATEGORY_CODES[category]
         cells, by_code = [], Counter[str]()
         for _, pairs in scopes:
-            labelled = [r for lab, r in pairs if category in lab.defects]
-            # Photocopy false flags only over genuine colour captures: a greyscale IR channel or a black-and-white
-            # render is neither a copy nor an original colour card.
-            clean = [
-                r
-                for lab, r in pairs
-                if category not in lab.defects | lab.unsure and (category != "photocopy" or lab.genuine)
-            ]
-            caught = sum(r.says(codes) for r in labelled)
-            cells.append(f"{_frac(caught, len(labelled))} | {_frac(sum(r.says(codes) for r in clean), len(clean))}")
-            by_code = Counter(code for r in clean for code, _ in r.flagged if code in codes)  # the last scope's
+            caught, labelled, false, clean = category_counts(pairs, category)
+            cells.append(f"{_frac(caught, labelled)} | {_frac(false, clean)}")
+            # the last scope's
+            by_code = Counter(code for r in must_not_get(pairs, category) for code, _ in r.flagged if code in codes)
         lines.append(f"| {category} | " + " | ".join(cells) + " |")
         flags = ", ".join(f"{code} {n}" for code, n in by_code.most_common()) or "none"
         notes.append(f"- {category}: {', '.join(codes)}. False flags ({scopes[-1][0]}) by code: {flags}")

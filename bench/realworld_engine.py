@@ -272,3 +272,22 @@ def is_ready(label: Label, result: Result, codes: frozenset[str] = READY_CODES, 
     author's re-save findings (RESAVE_CODES) not counted on the folders they re-saved (KNOWN_RESAVES)."""
     judged = codes - RESAVE_CODES if resaves_aside and label.file.startswith(KNOWN_RESAVES) else codes
     return not result.says(judged) and not set(result.crashed) & judged
+
+
+def must_not_get(pairs: list[tuple[Label, Result]], category: str) -> list[Result]:
+    """The results of `pairs` that must not get `category`'s codes: not labelled with it, not even unsure.
+    Photocopy false flags only over genuine colour captures: a greyscale IR channel or a black-and-white render
+    is neither a copy nor an original colour card."""
+    return [
+        r for lab, r in pairs if category not in lab.defects | lab.unsure and (category != "photocopy" or lab.genuine)
+    ]
+
+
+def category_counts(pairs: list[tuple[Label, Result]], category: str) -> tuple[int, int, int, int]:
+    """(caught, labelled, false flags, images that must not get it) of one defect category over `pairs`: an
+    image is caught when one of its fail or review findings has a code of CATEGORY_CODES[category]."""
+    codes = CATEGORY_CODES[category]
+    labelled = [r for lab, r in pairs if category in lab.defects]
+    clean = must_not_get(pairs, category)
+    caught = sum(r.says(codes) for r in labelled)
+    return caught, len(labelled), sum(r.says(codes) for r in clean), len(clean)
