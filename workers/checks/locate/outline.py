@@ -15,10 +15,9 @@ Other checks and other domains reuse the result through `document_outline(captur
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import cv2
 import numpy as np
@@ -26,8 +25,17 @@ from numpy.typing import NDArray
 
 from workers.checks.capture import Capture
 from workers.checks.locate.contrast import colourfulness, stretch_table
-from workers.checks.locate.geometry import CORNER_NAMES, Quad, order_corners, quad_area, quad_iou, rectified_size
+from workers.checks.locate.geometry import CORNER_NAMES, Quad, quad_area, quad_iou
 from workers.checks.locate.outline_choose import find_document
+from workers.checks.locate.outline_contour import (
+    BORDER_TOLERANCE,
+    Candidate,
+    candidates,
+    edge_maps,
+    frame_quad,
+    is_frame,
+    sides_on_border,
+)
 from workers.checks.locate.outline_refine import refine_corners
 from workers.checks.locate.scaled import reduced_view
 from workers.checks.locate.text import text_line_mask
@@ -37,9 +45,6 @@ from workers.checks.locate.text import text_line_mask
 # the frame stays ~230 px wide, its border a clean edge, at a few milliseconds per edge pass. On the
 # generated cut-corner set 560 found one more cut document in 30 than 640 did (a 1600 px photo at 800 px).
 ANALYSIS_SIDE = 560
-# Smallest candidate, as a share of the frame: below 3 % an ID card is a ~100 px blob at the analysis size,
-# too small to check anything on (DOC_TOO_SMALL fires below twice this).
-MIN_CANDIDATE_AREA = 0.03
 # Smallest document the straight-edge search (outline_lines.py) reports: the calibration half's DLC-2021
 # documents cover 7.6 % of the frame and more; below 6 % a box on a flat specimen (a hologram: 5 % on
 # id_fail.png, a barcode) is as likely, and the contour search still looks there.
@@ -68,9 +73,6 @@ HOLDS_LARGER = 1.1
 # A candidate this large is the document whatever lies around it (the rest of the frame is too small to be
 # the rest of a flat document).
 SURE_AREA = 0.5
-# A contour's area over its convex hull's: a document seen whole is convex (>= 0.95 measured on the fixture
-# scenes); a hand holding it lowers that (0.75 on the docsaid photo), clutter outlines lower it further.
-MIN_SOLIDITY = 0.7
 # Share of the image in text lines above which a frame without a found border is taken as a flat document
 # (fixture renders 4-12 %, corpus specimens 3-15 %, plain and cluttered empty backgrounds < 0.5 %).
 MIN_TEXT_FOR_FLAT = 0.015
@@ -82,10 +84,6 @@ MIN_TEXT_DOWN_FOR_FLAT = 0.06
 # Text-line share around a candidate above which it is a box inside a page whatever its own density: six times
 # the most a cluttered background showed (0.5 %), below the 3-15 % of rendered and specimen pages.
 PAGE_TEXT_AROUND = 0.03
-# Aspect ratios (long/short side) a document can show: ID-1 is 1.59, ID-3 and A4 1.41; a 35-degree tilt
-# stretches or squeezes that by up to ~40 % (generated scenes), a text line or a barcode box is far longer.
-MIN_ASPECT = 1.0
-MAX_ASPECT = 2.6
 # A quadrilateral this large, with corners on the image border, is a flat scan cropped tight to the document
 # or an inner frame of one (corpus specimen renders measure 0.84-0.96), not a document cut by the frame
 # (generated cut documents show 0.2-0.5 of the frame). A close-up cut this large is therefore not reported.
@@ -94,9 +92,6 @@ FLAT_AREA = 0.7
 # 3-12 %), or a grey-level spread of 10+ (plain generated tables 2-5, blurred or dim documents 12+).
 MIN_TEXT_INSIDE = 0.002
 MIN_INTERIOR_STD = 10.0
-# Distance (analysis pixels) within which a corner counts as lying on the image border: the frame line added
-# to the edge map plus one dilation step.
-BORDER_TOLERANCE = 3.0
 # Colour distance (CIELAB units, between medians) from the document's edge band to the frame outside a large
 # outline on the border, above which the outside is a background: the document is a close-up cut by the frame,
 # not a flat scan. Flat corpus specimens (inner frames, tight crops) measure 1-15, generated close-ups cut by
@@ -131,110 +126,13 @@ class Outline:
     def is_whole_frame(self) -> bool:
         """The outline is the image's own frame (a flat scan or render), not a quadrilateral found in it."""
         w, h = self.image_size
-        return bool(np.array_equal(self.corners, _frame(w, h)))
+        return bool(np.array_equal(self.corners, frame_quad(w, h)))
 
     @property
     def area_fraction(self) -> float:
         """Share (0-1) of the frame the document covers."""
         w, h = self.image_size
         return quad_area(self.corners) / float(w * h)
-
-
-def _edge_maps(lab: NDArray[np.uint8]) -> Iterator[NDArray[np.uint8]]:
-    """Edge maps from lightness and from the two colour axes (a card on a table of similar lightness still
-    differs in colour), first thin then thickened to close gaps left by glare or low contrast."""
-    light = cv2.GaussianBlur(lab[..., 0], (5, 5), 0)
-    edges = np.asarray(cv2.Canny(light, 40, 120), dtype=np.uint8)
-    for channel in (1, 2):
-        # Colour axes span a narrow range around 128, hence thresholds a third of the lightness ones.
-        edges |= np.asarray(cv2.Canny(cv2.GaussianBlur(lab[..., channel], (5, 5), 0), 15, 45), dtype=np.uint8)
-    for size in (3, 7):
-        # A generator: the thickened map is only built when the thin one yields no document.
-        yield np.asarray(cv2.dilate(edges, np.ones((size, size), np.uint8)), dtype=np.uint8)
-
-
-def _fit_quad(hull: NDArray[Any]) -> Quad | None:
-    """The convex quadrilateral a hull simplifies to, trying gradually coarser tolerances."""
-    perimeter = cv2.arcLength(hull, True)
-    hull_area = cv2.contourArea(hull)
-    for eps in (0.015, 0.025, 0.04, 0.06):
-        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
-        # The four corners must still describe the hull, not a chord across it. (The area does not depend on
-        # the corners' order, so only an accepted fit is ordered.)
-        if len(approx) == 4 and cv2.isContourConvex(approx) and cv2.contourArea(approx) >= 0.9 * hull_area:
-            return order_corners(approx.reshape(4, 2))
-    # A hand or an object merged with one side breaks the four-corner fit: take the tightest rotated rectangle
-    # when the hull still fills most of it (an irregular clutter blob does not).
-    rect = cv2.boxPoints(cv2.minAreaRect(hull))
-    if hull_area >= 0.85 * quad_area(order_corners(rect)):
-        return order_corners(rect)
-    return None
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    quad: Quad
-    area: float  # share of the frame
-
-
-def _candidates(edges: NDArray[np.uint8]) -> list[_Candidate]:
-    """Document-shaped quadrilaterals fitted to the closed contours of one edge map, largest first."""
-    h, w = edges.shape
-    frame_area = float(w * h)
-    found: list[_Candidate] = []
-    edges[0, :] = edges[-1, :] = 255
-    edges[:, 0] = edges[:, -1] = 255
-    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    for contour in contours:
-        _, _, box_w, box_h = cv2.boundingRect(contour)
-        if box_w * box_h < MIN_CANDIDATE_AREA * frame_area:
-            continue  # its hull is smaller still: most contours are text and texture, skipped here cheaply
-        hull = cv2.convexHull(contour)
-        hull_area = cv2.contourArea(hull)
-        if hull_area < MIN_CANDIDATE_AREA * frame_area or hull_area > 0.995 * frame_area:
-            continue
-        if cv2.contourArea(contour) < MIN_SOLIDITY * hull_area:
-            continue
-        quad = _fit_quad(hull)
-        if quad is None or _is_frame(quad, w, h) or not _document_shaped(quad):
-            continue
-        if _sides_on_border(quad, w, h) <= 2:
-            found.append(_Candidate(quad, quad_area(quad) / frame_area))
-    found.sort(key=lambda c: -c.area)
-    return found
-
-
-def _document_shaped(quad: Quad) -> bool:
-    """Cards (1.59), passport pages (1.42) and A4 (1.41), allowing for perspective: not a text line, not a
-    square logo."""
-    w, h = rectified_size(quad)
-    aspect = max(w, h) / max(1.0, min(w, h))
-    return MIN_ASPECT <= aspect <= MAX_ASPECT
-
-
-def _sides_on_border(quad: Quad, w: int, h: int, tolerance: float = BORDER_TOLERANCE) -> int:
-    """How many sides run along the image border. A document cut by the frame has at most two there; three
-    or four means the region between some background edge and the frame (a table top), not a document."""
-    near = [
-        (quad[:, 0] <= tolerance),
-        (quad[:, 0] >= w - 1 - tolerance),
-        (quad[:, 1] <= tolerance),
-        (quad[:, 1] >= h - 1 - tolerance),
-    ]
-    count = 0
-    for i in range(4):
-        j = (i + 1) % 4
-        count += any(bool(edge[i] and edge[j]) for edge in near)
-    return count
-
-
-def _is_frame(quad: Quad, w: int, h: int) -> bool:
-    frame = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float64)
-    return bool(np.all(np.linalg.norm(quad - frame, axis=1) <= 0.02 * max(w, h)))
-
-
-def _frame(w: int, h: int) -> Quad:
-    return np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64)
 
 
 def _quad_mask(quad: Quad, shape: tuple[int, int]) -> NDArray[np.uint8]:
@@ -250,7 +148,7 @@ def _count(mask: NDArray[np.uint8] | NDArray[np.bool_], within: NDArray[np.uint8
     return int(cv2.countNonZero(plain if within is None else cv2.bitwise_and(plain, within)))
 
 
-def _is_part_of_flat_page(cand: _Candidate, text: NDArray[np.bool_]) -> bool:
+def _is_part_of_flat_page(cand: Candidate, text: NDArray[np.bool_]) -> bool:
     """True when printed text continues outside the candidate: it is a box inside a page (a portrait, a
     table) that fills the frame, not a document lying on a background."""
     inside = _quad_mask(cand.quad, text.shape)
@@ -265,7 +163,7 @@ def _is_part_of_flat_page(cand: _Candidate, text: NDArray[np.bool_]) -> bool:
     return text_out > 0.005 and (text_out > 0.3 * text_in or text_out > PAGE_TEXT_AROUND)
 
 
-def _holds_document(outer: _Candidate, candidates: list[_Candidate], text: NDArray[np.bool_]) -> bool:
+def _holds_document(outer: Candidate, candidates: list[Candidate], text: NDArray[np.bool_]) -> bool:
     """True when a smaller text-bearing candidate (at least 15 % of `outer`) lies inside `outer`."""
     shape = text.shape
     outside_outer = 1 - _quad_mask(outer.quad, shape)
@@ -279,7 +177,7 @@ def _holds_document(outer: _Candidate, candidates: list[_Candidate], text: NDArr
     return False
 
 
-def _has_content(cand: _Candidate, text: TextMask, gray: NDArray[np.uint8]) -> bool:
+def _has_content(cand: Candidate, text: TextMask, gray: NDArray[np.uint8]) -> bool:
     """A document carries print: grey-level variation (a portrait, a band), or at least text lines."""
     inside = _quad_mask(cand.quad, gray.shape)
     _, spread = cv2.meanStdDev(gray, mask=inside)
@@ -311,14 +209,14 @@ def _background_around(quad: Quad, lab: NDArray[np.uint8]) -> bool:
 
 
 def _choose(
-    candidates: list[_Candidate], text: TextMask, gray: NDArray[np.uint8], lab: NDArray[np.uint8], held: bool
+    candidates: list[Candidate], text: TextMask, gray: NDArray[np.uint8], lab: NDArray[np.uint8], held: bool
 ) -> tuple[Quad, bool, tuple[str, ...]] | None:
     h, w = gray.shape
-    chosen: _Candidate | None = None
+    chosen: Candidate | None = None
     for cand in candidates:
         if not _has_content(cand, text, gray):
             continue  # an empty patch of table between edges of its shading or grain
-        if _sides_on_border(cand.quad, w, h) and _holds_document(cand, candidates, text()):
+        if sides_on_border(cand.quad, w, h) and _holds_document(cand, candidates, text()):
             continue  # a region between background edges and the frame, with the document inside it
         if held or cand.area >= SURE_AREA or not _is_part_of_flat_page(cand, text()):
             chosen = cand
@@ -363,12 +261,12 @@ def find_outline(rgb: NDArray[np.uint8], *, held: bool = False) -> tuple[Quad, b
 
     def contour_search() -> tuple[Quad, bool, tuple[str, ...]] | None:
         # The thin edge map first; the thickened one (closing gaps left by glare or low contrast) only if needed.
-        for edges in _edge_maps(lab):
-            found = _choose(_candidates(edges), text, original_gray, lab, held)
+        for edges in edge_maps(lab):
+            found = _choose(candidates(edges), text, original_gray, lab, held)
             if found is not None:
                 return found
         if not held and _flat_page(gray, text):
-            return _frame(w, h), True, ()
+            return frame_quad(w, h), True, ()
         return None
 
     if held:
@@ -380,7 +278,7 @@ def find_outline(rgb: NDArray[np.uint8], *, held: bool = False) -> tuple[Quad, b
         # No such edges in grey levels: a grey copy as light as the wood or newspaper under it still differs from
         # it in colour (contrast.CHROMA_GAIN). Only then, so that what the grey levels find stays as it was.
         edged = find_document(gray, EDGE_MIN_AREA, edges_of=colourfulness(lab))
-    on_frame = 0 if edged is None else _sides_on_border(edged.quad, w, h, EDGE_BORDER_MARGIN * max(w, h))
+    on_frame = 0 if edged is None else sides_on_border(edged.quad, w, h, EDGE_BORDER_MARGIN * max(w, h))
     if edged is None or on_frame >= 2:
         # Two sides along the frame: a region of a flat render or scan whose own edges are the frame (the upper
         # part of a visa above its MRZ): the page is judged by the contour search, as before.
@@ -440,8 +338,8 @@ def document_outline(capture: Capture, *, held: bool = False) -> Outline | None:
             return None
         quad, fills, cut = found
         corners = quad * scale
-        if fills and _is_frame(quad, small.shape[1] + 1, small.shape[0] + 1):
-            corners = _frame(capture.width, capture.height)  # exact, free of rounding
+        if fills and is_frame(quad, small.shape[1] + 1, small.shape[0] + 1):
+            corners = frame_quad(capture.width, capture.height)  # exact, free of rounding
         elif not fills and not cut and not held:
             corners = refine_corners(capture.rgb, corners, scale)
         return Outline(corners, (capture.width, capture.height), fills, cut, held)

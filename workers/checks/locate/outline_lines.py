@@ -61,7 +61,7 @@ POOL = 20000
 # Interior angles of a document under the tilts DOC_PERSPECTIVE still accepts (45 degrees): 55-125 degrees.
 MIN_CORNER_ANGLE = 55.0
 # Aspect ratio (long/short, rectified) of a document with perspective: ID-1 1.59, ID-3 1.42, A4 1.41, a
-# letter-size bill 1.29, stretched by tilt up to outline.py's MAX_ASPECT. Below 1.2 (the calibration documents
+# letter-size bill 1.29, stretched by tilt up to outline_contour.py's MAX_ASPECT. Below 1.2 (the calibration documents
 # measure 1.32 and up) a squarish box (a hologram, a portrait, a barcode) is likelier than a document tilted
 # far enough to look square; such a tilt is left to the contour search.
 MIN_ASPECT = 1.2
