@@ -15,7 +15,18 @@ import pytest
 
 CHECKS = Path(__file__).resolve().parents[1] / "workers" / "checks"
 PACKAGES = sorted(p.name for p in CHECKS.iterdir() if (p / "__init__.py").is_file())
-OUTSIDE_THE_ENGINE = ("celery", "redis", "kombu", "litestar", "httpx", "uvicorn", "service", "workers.tasks")
+OUTSIDE_THE_ENGINE = (
+    "celery",
+    "redis",
+    "kombu",
+    "litestar",
+    "httpx",
+    "uvicorn",
+    "prometheus_client",
+    "service",
+    "workers.tasks",
+    "workers.metrics",
+)
 
 
 def _imports(path: Path) -> Iterator[str]:

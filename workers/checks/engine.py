@@ -90,17 +90,29 @@ def _error_finding(code: str, role: str | None, reason: str) -> Finding:
     )
 
 
-class _Runner:
-    """Runs checks one by one, turning exceptions and an exhausted time budget into CHECK_ERROR findings."""
+def check_domain(function: Callable[..., object]) -> str:
+    """The engine package a check or reader lives in (`quality`, `identity`, `face`...): a small fixed set,
+    which is what the worker's per-domain duration metric is labelled by."""
+    parts = function.__module__.split(".")
+    return parts[2] if parts[:2] == ["workers", "checks"] and len(parts) > 2 else "other"
 
-    def __init__(self, deadline: float | None) -> None:
+
+class _Runner:
+    """Runs checks one by one, turning exceptions and an exhausted time budget into CHECK_ERROR findings, and
+    adds each one's wall time to its domain's total in `seconds_by_domain` (when the caller asked for it)."""
+
+    def __init__(self, deadline: float | None, seconds_by_domain: dict[str, float] | None) -> None:
         self.deadline = deadline
         self.findings: list[Finding] = []
+        self.seconds_by_domain = seconds_by_domain
 
-    def run(self, code: str, remediation: str, role: str | None, call: Callable[[], Result]) -> None:
+    def run(
+        self, code: str, remediation: str, role: str | None, call: Callable[[], Result], domain: str = "other"
+    ) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
             self.findings.append(_error_finding(code, role, "time budget for this bundle used up"))
             return
+        started = time.perf_counter()
         try:
             outcomes = _outcomes(call())
         except Exception as exc:
@@ -108,6 +120,10 @@ class _Runner:
             log.warning("check %s raised %s", code, type(exc).__name__)
             self.findings.append(_error_finding(code, role, type(exc).__name__))
             return
+        finally:
+            if self.seconds_by_domain is not None:
+                spent = time.perf_counter() - started
+                self.seconds_by_domain[domain] = self.seconds_by_domain.get(domain, 0.0) + spent
         self.findings.extend(_finding(code, remediation, role, o) for o in outcomes)
 
 
@@ -127,11 +143,13 @@ def check_bundle(
     document_checks: Iterable[DocumentCheck] = DOCUMENT_CHECKS,
     bundle_checks: Iterable[BundleCheck] = BUNDLE_CHECKS,
     readers: Iterable[Reader] = READERS,
+    seconds_by_domain: dict[str, float] | None = None,
 ) -> BundleVerdict:
     """Check one bundle. `files` maps each document's `file` name to its bytes; a missing one is a finding.
 
     `deadline` is a time.monotonic() value after which remaining checks are reported as not run. The documents'
-    pixels and views are freed when it returns (BundleContext.release).
+    pixels and views are freed when it returns (BundleContext.release). `seconds_by_domain`, if given, receives
+    the wall time spent in each domain's readers and checks (the worker exports it; the engine stays pure).
     """
     bundle = BundleContext(spec=spec, submit_on=submit_on, policy=policy)
     for doc_spec in spec.documents:
@@ -140,7 +158,7 @@ def check_bundle(
         bundle.documents.append(DocumentContext(spec=doc_spec, capture=capture, bundle=bundle))
 
     try:
-        return _run(bundle, batch_id, deadline, document_checks, bundle_checks, readers)
+        return _run(bundle, batch_id, _Runner(deadline, seconds_by_domain), document_checks, bundle_checks, readers)
     finally:
         bundle.release()
 
@@ -148,24 +166,26 @@ def check_bundle(
 def _run(
     bundle: BundleContext,
     batch_id: str | None,
-    deadline: float | None,
+    runner: _Runner,
     document_checks: Iterable[DocumentCheck],
     bundle_checks: Iterable[BundleCheck],
     readers: Iterable[Reader],
 ) -> BundleVerdict:
     spec, policy = bundle.spec, bundle.policy
-    runner = _Runner(deadline)
     for doc in bundle.documents:
         for reader in readers:
             if doc.role in reader.roles and doc.capture.decodes:
-                runner.run(reader.name, CHECK_ERROR_REMEDIATION, doc.role, _read_into(doc, reader.read))
+                read = _read_into(doc, reader.read)
+                runner.run(reader.name, CHECK_ERROR_REMEDIATION, doc.role, read, check_domain(reader.read))
     doc_checks = list(document_checks)
     for doc in bundle.documents:
         for check in doc_checks:
             if _applies(check, doc):
-                runner.run(check.code, check.remediation, doc.role, _bind(check.evaluate, doc))
+                evaluate = _bind(check.evaluate, doc)
+                runner.run(check.code, check.remediation, doc.role, evaluate, check_domain(check.evaluate))
     for bcheck in bundle_checks:
-        runner.run(bcheck.code, bcheck.remediation, None, _bind(bcheck.evaluate, bundle))
+        evaluate = _bind(bcheck.evaluate, bundle)
+        runner.run(bcheck.code, bcheck.remediation, None, evaluate, check_domain(bcheck.evaluate))
 
     findings = _root_causes_first(runner.findings)
     verdict, summary = overall(findings)
