@@ -141,6 +141,23 @@ class SealingSettings:
 
 
 @dataclass(frozen=True)
+class ObservabilitySettings:
+    """Logs and metrics (docs/operations.md, "Metrics and logs")."""
+
+    # "json": one JSON object per line (for a log shipper; docker-compose.yml sets it); "text": for a terminal.
+    log_format: str = field(default_factory=lambda: os.environ.get("PREFLIGHT_LOG_FORMAT", "") or "text")
+    # Where worker processes keep their metric files for GET /metrics (prometheus-client's multiprocess mode,
+    # which reads this variable itself under this name). Unset: the workers' metrics are not exported.
+    metrics_dir: str = field(default_factory=lambda: os.environ.get("PROMETHEUS_MULTIPROC_DIR", ""))
+    # If set, GET /metrics wants `Authorization: Bearer <token>`; unset, it is open (an internal port).
+    metrics_token: str = field(default_factory=lambda: os.environ.get("PREFLIGHT_METRICS_TOKEN", ""), repr=False)
+
+    def __post_init__(self) -> None:
+        if self.log_format not in ("json", "text"):
+            raise ValueError("PREFLIGHT_LOG_FORMAT must be json or text")
+
+
+@dataclass(frozen=True)
 class Settings:
     redis: RedisSettings = field(default_factory=RedisSettings)
     redis_client: RedisClientSettings = field(default_factory=RedisClientSettings)
@@ -149,6 +166,7 @@ class Settings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     sealing: SealingSettings = field(default_factory=SealingSettings)
+    observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
 
 
 @cache
