@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
@@ -11,13 +13,18 @@ from service.batches.routes import v1_router
 from service.errors import EXCEPTION_HANDLERS
 from service.openapi_docs import ManifestComponents
 from service.system.health import healthz, readyz
+from service.system.metrics import metrics
 from workers.checks import ENGINE_VERSION
+from workers.logs import configure_logging
 from workers.redis_client import async_client
 from workers.settings import Settings, get_settings
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    configure_logging(settings.observability.log_format)
+    if settings.observability.metrics_dir:  # the workers may not have started yet: the collector needs it
+        Path(settings.observability.metrics_dir).mkdir(parents=True, exist_ok=True)
     # workers.redis_client's timeouts, health checks and retries, for one Redis or a primary behind Sentinel.
     redis = async_client(settings.redis, settings.redis_client)
 
@@ -25,7 +32,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await redis.aclose()
 
     return Litestar(
-        route_handlers=[v1_router, healthz, readyz],
+        route_handlers=[v1_router, healthz, readyz, metrics],
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"redis": redis, "settings": settings, "api_key_hashes": settings.auth.key_hashes()}),
         on_shutdown=[close_redis],

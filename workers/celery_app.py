@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_init, worker_process_init
+from celery.signals import setup_logging, worker_init, worker_process_init, worker_process_shutdown
 
+from workers import metrics
 from workers.allocator import keep_freed_memory
 from workers.checks.threads import use_one_thread
+from workers.logs import configure_logging
 from workers.queues import consumed_queues
 from workers.redis_client import broker_sentinel_options
 from workers.redis_url import broker_url
@@ -92,3 +95,15 @@ def _one_compute_thread(**_: Any) -> None:
 worker_init.connect(_reuse_image_buffers)
 worker_process_init.connect(_reuse_image_buffers)
 worker_process_init.connect(_one_compute_thread)
+
+
+def _logging(loglevel: int | str | None = None, **_: Any) -> None:
+    """Our log format (JSON lines or text, PREFLIGHT_LOG_FORMAT) instead of Celery's: a receiver of setup_logging
+    makes Celery leave logging to it. Celery's own records reach the same root handler."""
+    level = loglevel if isinstance(loglevel, int) else logging.getLevelName(str(loglevel or "INFO").upper())
+    configure_logging(get_settings().observability.log_format, level if isinstance(level, int) else logging.INFO)
+
+
+setup_logging.connect(_logging)
+worker_init.connect(metrics.record_node)
+worker_process_shutdown.connect(metrics.mark_dead)

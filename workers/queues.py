@@ -16,10 +16,29 @@ its FIFO order; with 8 shards, two given tenants share one with probability 1/8.
 from __future__ import annotations
 
 import hashlib
+import json
 
 from workers.settings import WorkerSettings
 
 INLINE_QUEUE = "kyc.inline"
+# Message headers the API adds to each task it sends: when it was queued (Unix time; Celery records no send time,
+# and the age of the oldest waiting message is what GET /metrics exports), and the tenant (for the worker's logs).
+ENQUEUED_AT_HEADER = "kyc_enqueued_at"
+ENQUEUED_TENANT_HEADER = "kyc_tenant"
+
+
+def enqueue_headers(tenant: str, now: float) -> dict[str, object]:
+    return {ENQUEUED_AT_HEADER: now, ENQUEUED_TENANT_HEADER: tenant}
+
+
+def enqueued_at(raw_message: bytes | str) -> float | None:
+    """The enqueue time a message in a kombu Redis queue carries (its JSON envelope's headers), if any: messages
+    queued by an older version, or not by the API, have none."""
+    try:
+        stamp = json.loads(raw_message).get("headers", {}).get(ENQUEUED_AT_HEADER)
+    except (ValueError, AttributeError):
+        return None
+    return float(stamp) if isinstance(stamp, int | float) else None
 
 
 def batch_queue(tenant: str, settings: WorkerSettings) -> str:

@@ -6,19 +6,21 @@ import logging
 import os
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
 
 from celery.exceptions import Reject, SoftTimeLimitExceeded
 
-from workers import recovery
+from workers import metrics, recovery
 from workers.celery_app import app
 from workers.checks.engine import check_bundle as run_engine
 from workers.checks.engine import error_verdict
 from workers.checks.model import BundleVerdict
 from workers.checks.policy import load_policy
+from workers.logs import log_context
+from workers.queues import ENQUEUED_TENANT_HEADER
 from workers.redis_client import REDIS_OUTAGE, sync_client
 from workers.settings import get_settings
 from workers.store import BundleJob, WorkerStore
@@ -44,7 +46,7 @@ def _store(pid: int) -> WorkerStore:
     return WorkerStore(sync_client(settings.redis, settings.redis_client), settings.redis.verdict_ttl_s)
 
 
-def _check(batch_id: str, job: BundleJob, files: dict[str, bytes]) -> BundleVerdict:
+def _check(run: _Run, job: BundleJob, files: dict[str, bytes]) -> BundleVerdict:
     settings = get_settings()
     deadline = time.monotonic() + max(1, settings.worker.soft_time_limit_s - _DEADLINE_MARGIN_S)
     return run_engine(
@@ -52,18 +54,22 @@ def _check(batch_id: str, job: BundleJob, files: dict[str, bytes]) -> BundleVerd
         files,
         submit_on=date.fromisoformat(job.submit_on),
         policy=load_policy(job.policy),
-        batch_id=batch_id,
+        batch_id=run.batch_id,
         deadline=deadline,
+        seconds_by_domain=run.seconds_by_domain,
     )
 
 
 @dataclass
 class _Run:
-    """What one execution of the task did, for the outage path: whether it counted an attempt."""
+    """What one execution of the task did: whether it counted an attempt (for the outage path), when it started
+    and the engine's seconds per domain (for the metrics)."""
 
     batch_id: str
     index: int
+    started: float = field(default_factory=time.monotonic)
     counted: bool = False
+    seconds_by_domain: dict[str, float] = field(default_factory=dict)
 
 
 def _judge(store: WorkerStore, run: _Run) -> None:
@@ -83,7 +89,7 @@ def _judge(store: WorkerStore, run: _Run) -> None:
     else:
         files = store.load_files(job)  # outside the engine's net: a Redis error here is no engine error
         try:
-            verdict = _check(batch_id, job, files)
+            verdict = _check(run, job, files)
         except SoftTimeLimitExceeded:
             verdict = error_verdict(job.spec, batch_id, load_policy(job.policy), "time limit exceeded")
         except Exception as exc:
@@ -94,13 +100,17 @@ def _judge(store: WorkerStore, run: _Run) -> None:
 
 def _store_verdict(store: WorkerStore, run: _Run, job: BundleJob, verdict: BundleVerdict) -> None:
     batch_id, index = run.batch_id, run.index
+    outcome_verdict = verdict
     try:
         outcome = store.complete(batch_id, index, verdict)
     except (TypeError, ValueError) as exc:  # a verdict that cannot be encoded must still leave a verdict
         log.warning("batch %s bundle %d: verdict not storable (%s)", batch_id, index, type(exc).__name__)
         reason = f"verdict could not be stored ({type(exc).__name__})"
-        outcome = store.complete(batch_id, index, error_verdict(job.spec, batch_id, load_policy(job.policy), reason))
+        outcome_verdict = error_verdict(job.spec, batch_id, load_policy(job.policy), reason)
+        outcome = store.complete(batch_id, index, outcome_verdict)
     store.purge(batch_id, index, job)
+    if outcome in (0, 1):  # stored now, not by an earlier run, nor for a batch deleted meanwhile
+        metrics.record_verdict(outcome_verdict, time.monotonic() - run.started, run.seconds_by_domain)
     if outcome == 1:
         log.info("batch %s finalized", batch_id)
 
@@ -190,9 +200,16 @@ def _give_up(store: WorkerStore, run: _Run, exc: Exception) -> None:
 )
 def check_bundle(self: Any, batch_id: str, index: int) -> None:
     """Check bundle `index` of batch `batch_id` and store its verdict; safe to run twice."""
-    started = time.monotonic()
-    store = _store(os.getpid())
+    # The API names the tenant in a message header (service/batches/store.py); older messages have none.
+    tenant = getattr(self.request, ENQUEUED_TENANT_HEADER, None)
+    with log_context(batch_id=batch_id, bundle_index=index, **({"tenant": tenant} if tenant else {})):
+        _check_bundle(self, batch_id, index)
+
+
+def _check_bundle(self: Any, batch_id: str, index: int) -> None:
     run = _Run(batch_id, index)
+    started = run.started
+    store = _store(os.getpid())
     claim: recovery.Claim | None = None
     try:
         if _owed_attempts:

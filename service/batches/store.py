@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ from workers import compaction, keys
 from workers.celery_app import app as celery_app
 from workers.checks.manifest import Manifest, ManifestError, parse_manifest, submit_day
 from workers.checks.policy import UnknownPolicyError, load_policy
-from workers.queues import queue_for
+from workers.queues import enqueue_headers, queue_for
 from workers.sealing import BatchSealer, Keyring, MasterKeyError, SealError, is_sealed, job_name, verdict_name
 from workers.settings import Settings
 from workers.store import BundleJob
@@ -118,13 +119,15 @@ class BatchStore:
         await self._write(tenant, batch_id, manifest, upload, keyring)
         try:
             queue = queue_for(tenant, inline=single, settings=self.settings.worker)
-            await anyio.to_thread.run_sync(_enqueue, batch_id, len(manifest.bundles), queue)
+            await anyio.to_thread.run_sync(_enqueue, batch_id, len(manifest.bundles), queue, tenant)
         except Exception:
             # The broker (Redis) went away between writing and queueing: the caller gets a 503 and sends the
             # upload again, so this batch, never fully queued, must not stay behind as a "queued" batch that
             # the same Idempotency-Key would return. Messages already sent then find no job and do nothing.
             await self._abandon(tenant, batch_id, idempotency_key)
             raise
+        context = {"batch_id": batch_id, "tenant": tenant}
+        log.info("batch queued: %d bundles on %s", len(manifest.bundles), queue, extra=context)
         return batch_id, True
 
     async def _abandon(self, tenant: str, batch_id: str, idempotency_key: str | None) -> None:
@@ -286,7 +289,8 @@ class BatchStore:
         return removed
 
 
-def _enqueue(batch_id: str, count: int, queue: str) -> None:
+def _enqueue(batch_id: str, count: int, queue: str, tenant: str) -> None:
+    headers = enqueue_headers(tenant, time.time())  # read back by GET /metrics (age of the oldest message)
     with celery_app.producer_or_acquire() as producer:
         for index in range(count):
-            celery_app.send_task(TASK_NAME, args=[batch_id, index], queue=queue, producer=producer)
+            celery_app.send_task(TASK_NAME, args=[batch_id, index], queue=queue, producer=producer, headers=headers)
