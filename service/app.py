@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"redis": redis, "settings": settings, "api_key_hashes": settings.auth.key_hashes()}),
         on_shutdown=[close_redis],
+        logging_config=None,  # workers.logs configured logging above; Litestar's own config would replace it
         request_max_body_size=settings.limits.max_request_bytes,
         openapi_config=OpenAPIConfig(
             title="KYC Preflight",

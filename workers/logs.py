@@ -51,7 +51,8 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and record.exc_info[0] is not None:
             kind, _, stack = record.exc_info
             line["exc_type"] = kind.__name__
-            line["stack"] = "".join(traceback.format_tb(stack))
+            # Where, not what: file, line and function of each frame (no source lines, no locals, no message).
+            line["stack"] = [f"{f.filename}:{f.lineno} {f.name}" for f in traceback.extract_tb(stack)]
         return json.dumps(line, default=str)
 
 
@@ -65,7 +66,8 @@ class _TextFormatter(logging.Formatter):
 
 
 # Loggers that libraries give handlers of their own (uvicorn's): made to go through the root handler instead.
-_OWN_HANDLER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "celery", "celery.task")
+# (uvicorn.access is left as `--no-access-log` set it: off.)
+_OWN_HANDLER_LOGGERS = ("uvicorn", "uvicorn.error", "celery", "celery.task")
 
 
 def configure_logging(log_format: str, level: int = logging.INFO) -> None:

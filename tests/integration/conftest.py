@@ -23,6 +23,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "PREFLIGHT_MAX_FILE_BYTES": str(HARD_FILE_CAP),
             "PREFLIGHT_WORKER_CONCURRENCY": "2",
             "PREFLIGHT_MAX_REQUEST_BYTES": str(HARD_REQUEST_CAP),
+            # The workers' metric files, read by the API's GET /metrics (tests/integration/test_metrics.py) ...
+            "PROMETHEUS_MULTIPROC_DIR": str(tmp / "metrics"),
+            # ... and JSON log lines, as docker-compose.yml runs them (the logs land in tmp/*.log).
+            "PREFLIGHT_LOG_FORMAT": "json",
         },
     ) as running:
         yield running
