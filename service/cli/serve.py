@@ -67,6 +67,8 @@ def serve(host: str, port: int, data_dir: Path, concurrency: int | None) -> int:
             f"auth    no PREFLIGHT_API_KEYS set: tenant 'dev' uses the key in {data_dir}/dev-api-key",
             flush=True,
         )
+    # The worker's pool processes keep their metric files here for the API's GET /metrics (workers/metrics.py).
+    env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(data_dir / "metrics"))
     # BLAS reads its thread count when numpy loads: one per pool process (workers.checks.threads).
     worker_env = {**env, **one_thread_environment()}
     worker = processes.spawn(processes.worker_command(concurrency), worker_env, data_dir / "worker.log")
@@ -74,7 +76,7 @@ def serve(host: str, port: int, data_dir: Path, concurrency: int | None) -> int:
     print(f"worker  Celery worker pid {worker.pid} (log: {data_dir}/worker.log)", flush=True)
     api = processes.spawn(processes.api_command(host, port), env)
     children.append(("api", api))
-    print(f"api     http://{host}:{port}  (OpenAPI at /schema; Ctrl-C stops all three)", flush=True)
+    print(f"api     http://{host}:{port}  (OpenAPI at /schema, metrics /metrics; Ctrl-C stops all three)", flush=True)
 
     stopping = False
 
