@@ -5,5 +5,7 @@ COPY pyproject.toml README.md ./
 COPY service ./service
 COPY workers ./workers
 RUN pip install --no-cache-dir .
+# The metric files' folder (docker-compose.yml's `metrics` volume takes this owner when first created).
+RUN mkdir -p /var/lib/preflight-metrics && chown nobody /var/lib/preflight-metrics
 USER nobody
 EXPOSE 8000
