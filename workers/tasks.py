@@ -110,7 +110,10 @@ def _store_verdict(store: WorkerStore, run: _Run, job: BundleJob, verdict: Bundl
         outcome = store.complete(batch_id, index, outcome_verdict)
     store.purge(batch_id, index, job)
     if outcome in (0, 1):  # stored now, not by an earlier run, nor for a batch deleted meanwhile
-        metrics.record_verdict(outcome_verdict, time.monotonic() - run.started, run.seconds_by_domain)
+        try:
+            metrics.record_verdict(outcome_verdict, time.monotonic() - run.started, run.seconds_by_domain)
+        except OSError as exc:  # the metric files' folder (full, gone): the verdict is stored, that is what counts
+            log.warning("batch %s bundle %d: metrics not recorded (%s)", batch_id, index, type(exc).__name__)
     if outcome == 1:
         log.info("batch %s finalized", batch_id)
 
