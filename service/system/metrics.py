@@ -17,7 +17,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from redis.exceptions import RedisError
 
-from service.errors import ServiceUnavailableError
+from service.errors import ServiceUnavailableError, UnauthorizedError
 from workers.queues import consumed_queues, enqueued_at
 from workers.settings import Settings
 
@@ -89,7 +89,9 @@ def _authorized(request: Request[Any, Any, Any], token: str) -> bool:
 async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
     settings: Settings = request.app.state.settings
     if not _authorized(request, settings.observability.metrics_token):
-        return Response(b"metrics token required\n", status_code=401, media_type="text/plain")
+        raise UnauthorizedError(
+            "send 'Authorization: Bearer <metrics token>' (PREFLIGHT_METRICS_TOKEN)", field="Authorization"
+        )
     try:
         states = await read_queues(request.app.state.redis, settings)
     except RedisError:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.stack import Stack, running_stack
+from tests.integration.stack import METRICS_TOKEN, Stack, running_stack
 
 # Small enough to test the hard cap with a modest file, large enough for the 6 MB FILE_TOO_LARGE case.
 HARD_FILE_CAP = 8 * 1024 * 1024
@@ -25,6 +25,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "PREFLIGHT_MAX_REQUEST_BYTES": str(HARD_REQUEST_CAP),
             # The workers' metric files, read by the API's GET /metrics (tests/integration/test_metrics.py) ...
             "PROMETHEUS_MULTIPROC_DIR": str(tmp / "metrics"),
+            # ... behind a token, as an operator exposing the API's port would set it.
+            "PREFLIGHT_METRICS_TOKEN": METRICS_TOKEN,
             # ... and JSON log lines, as docker-compose.yml runs them (the logs land in tmp/*.log).
             "PREFLIGHT_LOG_FORMAT": "json",
         },

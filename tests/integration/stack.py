@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
 # initech's key starts with '-', as a key drawn by secrets.token_urlsafe may: the CLI must take it as a value.
 TENANT_KEYS = {"acme": "acme-secret-key-1", "globex": "globex-secret-key-2", "initech": "-initech-secret-key-3"}
+# The operator's token for GET /metrics (PREFLIGHT_METRICS_TOKEN), apart from every tenant's key.
+METRICS_TOKEN = "metrics-token-for-tests"
 
 
 @dataclass

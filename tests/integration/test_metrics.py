@@ -9,12 +9,13 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
 from service.system.metrics import QueueState, read_queues
 from tests.integration.payload import good_bundle, good_files, manifest, post_batch, thumbnail_batch
-from tests.integration.stack import Stack
+from tests.integration.stack import METRICS_TOKEN, TENANT_KEYS, Stack
 from workers.queues import enqueue_headers
 from workers.redis_client import async_client
 from workers.settings import RedisClientSettings, RedisSettings, Settings, WorkerSettings
@@ -24,7 +25,7 @@ CHECKED = "kyc_preflight_bundles_checked_total"
 
 
 def _scrape(stack: Stack) -> Samples:
-    response = httpx.get(stack.api_url + "/metrics", timeout=30)
+    response = httpx.get(stack.api_url + "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=30)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     return {
@@ -125,3 +126,13 @@ def test_worker_json_logs_carry_ids_and_no_personal_data(stack: Stack) -> None:
     everything = "\n".join(lines + api_lines)
     for personal in ("Anna Maria Eriksson", "Eriksson", "ERIKSSON", "1974-08-12", "L898902C3", "Harbour Road"):
         assert personal not in everything
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong-token", f"Bearer {TENANT_KEYS['acme']}"])
+def test_metrics_ask_for_their_own_token_not_a_tenant_key(stack: Stack, authorization: str | None) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    response = httpx.get(stack.api_url + "/metrics", headers=headers, timeout=30)
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["field"] == "Authorization"
+    assert "kyc_preflight" not in response.text
