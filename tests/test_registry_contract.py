@@ -180,3 +180,11 @@ def test_catalogue_check_flag_reports_a_stale_file(tmp_path) -> None:
     stale.write_text(catalogue.render().replace("FILE_MISSING", "FILE_GONE"), encoding="utf-8")
     assert catalogue.main(["--check", "--file", str(stale)]) == 1
     assert catalogue.main(["--check", "--file", str(tmp_path / "absent.md")]) == 1
+
+
+def test_every_check_and_reader_has_its_domain() -> None:
+    from workers.checks.registry import ALL_CHECKS, DOMAIN_OF, READERS
+
+    codes = [check.code for check in ALL_CHECKS] + [reader.name for reader in READERS]
+    assert sorted(set(codes) - set(DOMAIN_OF)) == []
+    assert set(DOMAIN_OF.values()) == {"files", "bundle", "quality", "identity", "face", "authenticity"}

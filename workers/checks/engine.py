@@ -28,7 +28,7 @@ from workers.checks.model import (
 from workers.checks.personal_data import mask_document_number
 from workers.checks.policy import Policy
 from workers.checks.precedence import silenced_by
-from workers.checks.registry import BUNDLE_CHECKS, DOCUMENT_CHECKS, READERS
+from workers.checks.registry import BUNDLE_CHECKS, DOCUMENT_CHECKS, DOMAIN_OF, READERS
 from workers.checks.spec import BundleCheck, DocumentCheck, Reader, Result
 
 log = logging.getLogger(__name__)
@@ -90,13 +90,6 @@ def _error_finding(code: str, role: str | None, reason: str) -> Finding:
     )
 
 
-def check_domain(function: Callable[..., object]) -> str:
-    """The engine package a check or reader lives in (`quality`, `identity`, `face`...): a small fixed set,
-    which is what the worker's per-domain duration metric is labelled by."""
-    parts = function.__module__.split(".")
-    return parts[2] if parts[:2] == ["workers", "checks"] and len(parts) > 2 else "other"
-
-
 class _Runner:
     """Runs checks one by one, turning exceptions and an exhausted time budget into CHECK_ERROR findings, and
     adds each one's wall time to its domain's total in `seconds_by_domain` (when the caller asked for it)."""
@@ -106,9 +99,7 @@ class _Runner:
         self.findings: list[Finding] = []
         self.seconds_by_domain = seconds_by_domain
 
-    def run(
-        self, code: str, remediation: str, role: str | None, call: Callable[[], Result], domain: str = "other"
-    ) -> None:
+    def run(self, code: str, remediation: str, role: str | None, call: Callable[[], Result]) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
             self.findings.append(_error_finding(code, role, "time budget for this bundle used up"))
             return
@@ -122,6 +113,7 @@ class _Runner:
             return
         finally:
             if self.seconds_by_domain is not None:
+                domain = DOMAIN_OF.get(code, "other")  # "other": a check passed in that the registry does not hold
                 spent = time.perf_counter() - started
                 self.seconds_by_domain[domain] = self.seconds_by_domain.get(domain, 0.0) + spent
         self.findings.extend(_finding(code, remediation, role, o) for o in outcomes)
@@ -175,17 +167,14 @@ def _run(
     for doc in bundle.documents:
         for reader in readers:
             if doc.role in reader.roles and doc.capture.decodes:
-                read = _read_into(doc, reader.read)
-                runner.run(reader.name, CHECK_ERROR_REMEDIATION, doc.role, read, check_domain(reader.read))
+                runner.run(reader.name, CHECK_ERROR_REMEDIATION, doc.role, _read_into(doc, reader.read))
     doc_checks = list(document_checks)
     for doc in bundle.documents:
         for check in doc_checks:
             if _applies(check, doc):
-                evaluate = _bind(check.evaluate, doc)
-                runner.run(check.code, check.remediation, doc.role, evaluate, check_domain(check.evaluate))
+                runner.run(check.code, check.remediation, doc.role, _bind(check.evaluate, doc))
     for bcheck in bundle_checks:
-        evaluate = _bind(bcheck.evaluate, bundle)
-        runner.run(bcheck.code, bcheck.remediation, None, evaluate, check_domain(bcheck.evaluate))
+        runner.run(bcheck.code, bcheck.remediation, None, _bind(bcheck.evaluate, bundle))
 
     findings = _root_causes_first(runner.findings)
     verdict, summary = overall(findings)

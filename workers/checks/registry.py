@@ -26,3 +26,20 @@ BUNDLE_CHECKS: list[BundleCheck] = [
 ]
 
 ALL_CHECKS: list[Check] = [*DOCUMENT_CHECKS, *BUNDLE_CHECKS]
+
+
+def _codes(*groups: list[DocumentCheck] | list[BundleCheck]) -> list[str]:
+    return [check.code for group in groups for check in group]
+
+
+# Each code's domain: the package that declares it. Labels the worker's per-domain duration metric
+# (workers/metrics.py) and bench/bundle_cost.py's per-domain table.
+DOMAIN_OF: dict[str, str] = {
+    **dict.fromkeys([reader.name for reader in READERS], "identity"),
+    **dict.fromkeys(_codes(files.CHECKS), "files"),
+    **dict.fromkeys(_codes(bundle.DOCUMENT_CHECKS, bundle.BUNDLE_CHECKS), "bundle"),
+    **dict.fromkeys(_codes(quality.CHECKS), "quality"),
+    **dict.fromkeys(_codes(identity.DOCUMENT_CHECKS, identity.BUNDLE_CHECKS), "identity"),
+    **dict.fromkeys(_codes(face.DOCUMENT_CHECKS, face.BUNDLE_CHECKS), "face"),
+    **dict.fromkeys(_codes(authenticity.CHECKS), "authenticity"),
+}
