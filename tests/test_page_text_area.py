@@ -8,12 +8,14 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from tests.fixtures.degrade import place, plain_background
 from tests.fixtures.documents import Person, render_id_card
 from workers.checks.capture import Capture
-from workers.checks.identity import page_text
+from workers.checks.identity import ocr, page_text
 from workers.checks.identity.page_text import capture_page, text_area
+from workers.checks.identity.reader import capture_mrz
 from workers.checks.locate import document_outline
 
 FRAME = (3200, 2400)  # width, height of a 7.7 MP phone frame
@@ -61,3 +63,23 @@ def test_a_flat_scan_is_read_whole() -> None:
     ok, data = cv2.imencode(".png", cv2.cvtColor(card, cv2.COLOR_RGB2BGR))
     assert ok
     assert text_area(Capture(data=data.tobytes(), filename="scan.png")) is None
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_mrz_and_page_readers_share_one_detection(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The MRZ reader and the printed-dates reader of an ID front both read its text area: the page reader
+    # after the MRZ reader runs no detection of its own, and reads the lines a fresh detection gives.
+    fresh = _texts(capture_page(_photo(seed)))
+    capture = _photo(seed)
+    capture_mrz(capture)
+    calls: list[tuple[int, ...]] = []
+    detect = ocr.detect_text_boxes
+
+    def counted(view: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
+        calls.append(view.shape)
+        return detect(view)
+
+    monkeypatch.setattr(ocr, "detect_text_boxes", counted)
+    shared = _texts(capture_page(capture))
+    assert calls == []
+    assert shared == fresh and "Date of expiry" in shared

@@ -294,13 +294,16 @@ def read_mrz(
     image: NDArray[np.uint8],
     detect_view: NDArray[np.uint8] | None = None,
     area: tuple[int, int, int, int] | None = None,
+    *,
+    boxes: list[NDArray[np.float32]] | None = None,
 ) -> MrzReading | None:
     """The MRZ on `image` (RGB or gray, full resolution), or None when no MRZ-shaped text is found.
 
     `detect_view` is a downscaled copy of `area` of the image (left, top, right, bottom; default: all of it) to
-    run line detection on (default: `image` itself); recognition always crops from `image`. When the whole
-    view finds nothing and it is larger than the detector's input, the view is searched again tile by tile
-    (small document far from the camera).
+    run line detection on (default: `image` itself); `boxes` are the lines already detected on it, in image
+    pixels (detected here when not given). Recognition always crops from `image`. When the whole view finds
+    nothing and it is larger than the detector's input, the view is searched again tile by tile (small
+    document far from the camera).
     """
     view = image if detect_view is None else detect_view
     if view.ndim == 2:
@@ -310,11 +313,13 @@ def read_mrz(
     def in_image(boxes: list[NDArray[np.float32]]) -> list[NDArray[np.float32]]:
         return ocr.in_image(boxes, view.shape[1], shown)
 
-    found = _read_from_boxes(image, in_image(ocr.detect_text_boxes(view)))
+    if boxes is None:
+        boxes = in_image(ocr.detect_text_boxes(view))
+    found = _read_from_boxes(image, boxes)
     if found is None and max(view.shape[:2]) > TILE_FROM * ocr.DET_SIDE:
         found = _read_from_boxes(image, in_image(_tiled_boxes(view)), try_flip=False)
     if found is None:
-        found = _zone_fallback(image, in_image(ocr.detect_text_boxes(view)))
+        found = _zone_fallback(image, boxes)
     if found is None:
         return None
     parsed, group = found

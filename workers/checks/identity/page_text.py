@@ -21,7 +21,9 @@ from workers.checks.identity.mrz_read import crop_line
 from workers.checks.identity.page_turn import MIN_LINE_ASPECT, READING_DIRECTION, Quad, along, page_turn, to_page
 from workers.checks.locate import document_outline
 
-# Pages are read from a copy whose long side is at most this: A4 at 1600 px keeps 9 pt print ~12 px high.
+# Text lines are detected on a copy of the document's text area whose long side is at most this: A4 at 1600 px
+# keeps 9 pt print ~12 px high, and rapidocr's detector (ocr.DET_SIDE, 960 px) gets a sharper source for its own
+# resize. One size for every reader of a capture (the MRZ reader, the page readers), so they share one detection.
 PAGE_SIDE = 1600
 # Name under which a document's page lines are cached on its context (read once, shared by every check).
 PAGE_LINES = "identity.page_lines"
@@ -37,6 +39,34 @@ AREA_MARGIN = 0.05
 MAX_AREA_SHARE = 0.6
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in full-resolution pixels
+
+
+@dataclass(frozen=True)
+class DetectedText:
+    """The text-line boxes the detector found in one area of a capture, and the view it ran on."""
+
+    area: Box  # what the view shows, in full-resolution pixels
+    view: NDArray[np.uint8]  # that area shrunk to at most PAGE_SIDE, RGB
+    boxes: list[NDArray[np.float32]]  # 4x2 quads in full-resolution pixels
+
+
+def detected_text(capture: Capture, area: Box | None) -> DetectedText:
+    """Text lines detected in `area` of the capture (None: the whole frame), once per capture and area: the MRZ
+    reader and the printed-dates reader of an ID front both read its text area, and a detection costs 0.2-0.4 s
+    on one core (docs/speed.md), more than any other single step of reading a card."""
+
+    def detect() -> DetectedText:
+        if area is None:
+            shown: Box = (0, 0, capture.width, capture.height)
+            view = capture.downscaled(PAGE_SIDE)
+        else:
+            left, top, right, bottom = shown = area
+            view = shrunk(capture.rgb[top:bottom, left:right], PAGE_SIDE)
+        if view.ndim == 2:
+            view = np.repeat(view[:, :, None], 3, axis=2)
+        return DetectedText(shown, view, ocr.in_image(ocr.detect_text_boxes(view), view.shape[1], shown))
+
+    return capture.cached(f"identity.detected_text:{area}", detect)
 
 
 @dataclass(frozen=True)
@@ -65,10 +95,9 @@ class PageLine:
         return self.bottom - self.top
 
 
-def _text_lines(image: NDArray[np.uint8], view: NDArray[np.uint8], area: Box) -> tuple[int, list[tuple[Quad, Quad]]]:
+def _text_lines(image: NDArray[np.uint8], boxes: list[NDArray[np.float32]]) -> tuple[int, list[tuple[Quad, Quad]]]:
     """The page's turn and its text lines as (corners in `image`, corners on the page stood upright), each
-    tl tr br bl as the text reads, top to bottom on the upright page. `view` shows `area` of `image`, scaled."""
-    boxes = ocr.in_image(ocr.detect_text_boxes(view), view.shape[1], area)
+    tl tr br bl as the text reads, top to bottom on the upright page, from the detector's `boxes` (image px)."""
     turn = page_turn(image, boxes)
     out = []
     for box in boxes:
@@ -85,13 +114,17 @@ def read_page(
     view: NDArray[np.uint8],
     enough: Callable[[list[PageLine]], bool] = lambda lines: False,
     area: Box | None = None,
+    boxes: list[NDArray[np.float32]] | None = None,
 ) -> list[PageLine]:
     """The page's text lines top to bottom; stops after the top part when `enough(lines)` says so. `view` is
-    `area` of `image` (default: all of it), shrunk; lines are detected on it and read at full resolution."""
+    `area` of `image` (default: all of it), shrunk; lines are detected on it (unless `boxes`, the lines already
+    detected there, in image pixels, are given) and read at full resolution."""
     if view.ndim == 2:
         view = np.repeat(view[:, :, None], 3, axis=2)
     area = area or (0, 0, image.shape[1], image.shape[0])
-    turn, quads = _text_lines(image, view, area)
+    if boxes is None:
+        boxes = ocr.in_image(ocr.detect_text_boxes(view), view.shape[1], area)
+    turn, quads = _text_lines(image, boxes)
     left, top, right, bottom = area
     corners = np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32)
     upright_ys = to_page(corners, turn, image.shape)[:, 1]
@@ -130,11 +163,8 @@ def document_page(
 def capture_page(capture: Capture, enough: Callable[[list[PageLine]], bool] = lambda lines: False) -> list[PageLine]:
     """The text lines of the document in `capture`: detected inside its text_area (or the whole frame), read at
     full resolution."""
-    area = text_area(capture)
-    if area is None:
-        return read_page(capture.rgb, capture.downscaled(PAGE_SIDE), enough)
-    left, top, right, bottom = area
-    return read_page(capture.rgb, shrunk(capture.rgb[top:bottom, left:right], PAGE_SIDE), enough, area)
+    text = detected_text(capture, text_area(capture))
+    return read_page(capture.rgb, text.view, enough, text.area, text.boxes)
 
 
 def text_area(capture: Capture) -> Box | None:

@@ -4,16 +4,16 @@ holds."""
 
 from __future__ import annotations
 
-from workers.checks.capture import Capture, shrunk
+from workers.checks.capture import Capture
 from workers.checks.context import DocumentContext, FieldValue
 from workers.checks.identity.mrz_read import MrzReading, read_mrz, valid_digits
-from workers.checks.identity.page_text import text_area
+from workers.checks.identity.page_text import PAGE_SIDE, detected_text, text_area
 from workers.checks.manifest import Role
 from workers.checks.spec import Reader
 
-# Line detection runs on a copy whose long side is at most this many pixels: rapidocr's detector works at
-# 960 px (workers.checks.identity.ocr.DET_SIDE); 1600 leaves it a sharper source for its own resize.
-DETECT_SIDE = 1600
+# Line detection runs on the page readers' view of the text area (long side at most this many pixels), so the
+# MRZ reader and the printed-dates reader share one detection (page_text.detected_text).
+DETECT_SIDE = PAGE_SIDE
 SOURCE = "mrz"
 _DOCUMENT_KINDS = {"P": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa"}
 
@@ -30,13 +30,12 @@ def capture_mrz(capture: Capture) -> MrzReading | None:
     a tie). On the real DLC-2021 passport frames this turns 2 readings with failing digits valid and loses none
     (the whole frame still reads the one zone an outline cut off)."""
     area = text_area(capture)
-    if area is None:
-        return read_mrz(capture.rgb, capture.downscaled(DETECT_SIDE))
-    left, top, right, bottom = area
-    boxed = read_mrz(capture.rgb, shrunk(capture.rgb[top:bottom, left:right], DETECT_SIDE), area)
-    if boxed is not None and boxed.parsed.valid:
+    first = detected_text(capture, area)
+    boxed = read_mrz(capture.rgb, first.view, first.area, boxes=first.boxes)
+    if area is None or (boxed is not None and boxed.parsed.valid):
         return boxed
-    whole = read_mrz(capture.rgb, capture.downscaled(DETECT_SIDE))
+    frame = detected_text(capture, None)
+    whole = read_mrz(capture.rgb, frame.view, frame.area, boxes=frame.boxes)
     if whole is None or (boxed is not None and valid_digits(boxed.parsed) >= valid_digits(whole.parsed)):
         return boxed
     return whole
