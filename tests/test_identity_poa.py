@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.fixtures.documents import encode_jpeg
+from tests.fixtures.filechecks import bundle_context
 from tests.fixtures.identity_docs import render_local_bill
 from tests.fixtures.identity_runs import identity_verdict
+from workers.checks.capture import Capture
+from workers.checks.identity.page_text import capture_page
+from workers.checks.identity.poa import page_lines
 from workers.checks.manifest import BundleSpec, Declared, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Status
 
@@ -78,3 +82,26 @@ def test_german_street_abbreviation_matches_the_registered_street() -> None:
     profile = Profile(full_name="Jørgen Hansen", address="Hauptstraße 5, 10115 Berlin", country="DE")
     bill = encode_jpeg(render_local_bill("Jørgen Hansen", ("Hauptstr. 5", "10115 Berlin"), date_text="5.10.2026"))
     assert statuses(run(bill, profile=profile))["POA_ADDRESS_MISMATCH"] is Status.PASS
+
+
+def test_a_bill_is_read_only_until_every_answer_is_found() -> None:
+    # Name, address and a labelled issue date stand in the bill's first lines: the reader stops there (fewer
+    # lines recognised than the top part holds), and the checks judge as a full reading does.
+    bill = encode_jpeg(render_local_bill("Jørgen Hansen", ADDRESS, date_text="5. Oktober 2026", language="de"))
+    doc = DocumentSpec(role=Role.PROOF_OF_ADDRESS, file="bill.jpg", type="utility_bill")
+    context = bundle_context(BundleSpec(reference="P-1", profile=PROFILE, documents=[doc]), {"bill.jpg": bill})
+    read = page_lines(context.documents[0])
+    whole = capture_page(Capture(data=bill, filename="bill.jpg"))
+    assert 3 <= len(read) < len(whole), (read, [line.text for line in whole])
+    found = statuses(run(bill))
+    assert found["POA_NAME_MISMATCH"] is Status.PASS and found["POA_ADDRESS_MISMATCH"] is Status.PASS
+    assert found["POA_DATE_NOT_FOUND"] is Status.PASS
+
+
+def test_a_declared_date_is_looked_for_before_the_reading_stops() -> None:
+    # The applicant declared the due date, printed below the issue date: it is read, so it is confirmed.
+    bill = encode_jpeg(
+        render_local_bill("Jørgen Hansen", ADDRESS, date_text="5. Oktober 2026", language="de", due_text="30.10.2026")
+    )
+    found = statuses(run(bill, Declared(statement_date="2026-10-30")))
+    assert found["POA_DATE_MISMATCH"] is Status.PASS

@@ -103,17 +103,33 @@ _ISSUE_WORDS = re.compile(
 _OTHER_WORDS = re.compile(r"due|payable|period|from|until|bis|falli|echeance|vencimiento|scadenza|birth|geboren")
 
 
-def statement_date(lines: list[str], country: str | None, latest: date) -> FoundDate | None:
-    """The date a bill or statement was issued: a labelled issue date first, else the latest date that is not
-    after `latest` (due dates and period ends come later than the issue date on most bills, so labels win)."""
+# The score of a date on a line labelled as the issue date only (statement_date's ranking).
+ISSUE_LABELLED = 2
+
+
+def _ranked_statement_date(lines: list[str], country: str | None, latest: date) -> tuple[int, date, FoundDate] | None:
     best: tuple[int, date, FoundDate] | None = None
     for line in lines:
         plain = unidecode(line).lower()
-        score = (2 if _ISSUE_WORDS.search(plain) else 0) - (3 if _OTHER_WORDS.search(plain) else 0)
+        score = (ISSUE_LABELLED if _ISSUE_WORDS.search(plain) else 0) - (3 if _OTHER_WORDS.search(plain) else 0)
         for found in find_dates(line, country):
             if found.value > latest:
                 continue
             key = (score, found.value)
             if best is None or key > best[:2]:
                 best = (score, found.value, found)
+    return best
+
+
+def statement_date(lines: list[str], country: str | None, latest: date) -> FoundDate | None:
+    """The date a bill or statement was issued: a labelled issue date first, else the latest date that is not
+    after `latest` (due dates and period ends come later than the issue date on most bills, so labels win)."""
+    best = _ranked_statement_date(lines, country, latest)
     return best[2] if best else None
+
+
+def labelled_statement_date(lines: list[str], country: str | None, latest: date) -> FoundDate | None:
+    """statement_date when it stands on a line labelled as the issue date (and as no other date), else None:
+    a date no later line can outrank except another labelled issue date."""
+    best = _ranked_statement_date(lines, country, latest)
+    return best[2] if best and best[0] >= ISSUE_LABELLED else None

@@ -115,10 +115,13 @@ def read_page(
     enough: Callable[[list[PageLine]], bool] = lambda lines: False,
     area: Box | None = None,
     boxes: list[NDArray[np.float32]] | None = None,
+    *,
+    settled: Callable[[list[PageLine]], bool] = lambda lines: False,
 ) -> list[PageLine]:
-    """The page's text lines top to bottom; stops after the top part when `enough(lines)` says so. `view` is
-    `area` of `image` (default: all of it), shrunk; lines are detected on it (unless `boxes`, the lines already
-    detected there, in image pixels, are given) and read at full resolution."""
+    """The page's text lines top to bottom; stops after the top part when `enough(lines)` says so, and within
+    it as soon as `settled(lines)` does (checked after each line: every answer the caller looks for is read).
+    `view` is `area` of `image` (default: all of it), shrunk; lines are detected on it (unless `boxes`, the
+    lines already detected there, in image pixels, are given) and read at full resolution."""
     if view.ndim == 2:
         view = np.repeat(view[:, :, None], 3, axis=2)
     area = area or (0, 0, image.shape[1], image.shape[0])
@@ -133,6 +136,8 @@ def read_page(
     for quad, upright in quads:
         if float(upright[:, 1].min()) < limit:
             lines.append(_read(image, quad, upright, turn))
+            if settled(lines):
+                return lines
     if enough(lines):
         return lines
     for quad, upright in quads:
@@ -154,17 +159,26 @@ def upright_page(image: NDArray[np.uint8], lines: list[PageLine]) -> NDArray[np.
 
 
 def document_page(
-    doc: DocumentContext, enough: Callable[[list[PageLine]], bool] = lambda lines: False
+    doc: DocumentContext,
+    enough: Callable[[list[PageLine]], bool] = lambda lines: False,
+    *,
+    settled: Callable[[list[PageLine]], bool] = lambda lines: False,
 ) -> list[PageLine]:
-    """The document's text lines, read once per file and shared by its reader and checks."""
-    return doc.cached(PAGE_LINES, lambda: capture_page(doc.capture, enough))
+    """The document's text lines, read once per file and shared by its reader and checks (read_page says what
+    `enough` and `settled` stop)."""
+    return doc.cached(PAGE_LINES, lambda: capture_page(doc.capture, enough, settled=settled))
 
 
-def capture_page(capture: Capture, enough: Callable[[list[PageLine]], bool] = lambda lines: False) -> list[PageLine]:
+def capture_page(
+    capture: Capture,
+    enough: Callable[[list[PageLine]], bool] = lambda lines: False,
+    *,
+    settled: Callable[[list[PageLine]], bool] = lambda lines: False,
+) -> list[PageLine]:
     """The text lines of the document in `capture`: detected inside its text_area (or the whole frame), read at
     full resolution."""
     text = detected_text(capture, text_area(capture))
-    return read_page(capture.rgb, text.view, enough, text.area, text.boxes)
+    return read_page(capture.rgb, text.view, enough, text.area, text.boxes, settled=settled)
 
 
 def text_area(capture: Capture) -> Box | None:

@@ -3,9 +3,11 @@ registered name and address must be on it."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from workers.checks.context import DocumentContext, FieldValue
 from workers.checks.dates import read_date
-from workers.checks.identity.date_text import find_dates, statement_date
+from workers.checks.identity.date_text import find_dates, labelled_statement_date, statement_date
 from workers.checks.identity.page_match import ADDRESS_WORD_SHARE, address_match, name_on_page
 from workers.checks.identity.page_text import PageLine, document_page
 from workers.checks.manifest import Role
@@ -18,7 +20,8 @@ _POA = frozenset({Role.PROOF_OF_ADDRESS})
 
 
 def page_lines(doc: DocumentContext) -> list[str]:
-    """The bill's text lines, read once; the top part alone when it already holds the date and the name."""
+    """The bill's text lines, read once: the top part alone when it already holds the date and the name, and
+    only the top part's first lines when they already hold everything the proof-of-address checks look for."""
     registered = doc.bundle.spec.profile.full_name
     country = doc.bundle.spec.profile.country
 
@@ -27,7 +30,32 @@ def page_lines(doc: DocumentContext) -> list[str]:
         dated = statement_date(texts, country, doc.bundle.submit_on) is not None
         return dated and name_on_page(registered, texts)
 
-    return [line.text for line in document_page(doc, enough)]
+    def settled(lines: list[PageLine]) -> bool:
+        # Recognition is most of a bill's reading time (about 35 ms a line on one core, docs/speed.md), and the
+        # addressee block and the issue date come first on bills and letters (DIN 5008): once the first lines
+        # hold a date labelled as the issue date, the full registered name, the registered address and any
+        # declared date, no later line can change a proof-of-address finding, bar a second labelled issue date.
+        texts = [line.text for line in lines]
+        if len(texts) < MIN_LINES or not name_on_page(registered, texts):
+            return False
+        if labelled_statement_date(texts, country, doc.bundle.submit_on) is None:
+            return False
+        address = doc.bundle.spec.profile.address
+        if address:
+            share, missing = address_match(address, texts)
+            if share < ADDRESS_WORD_SHARE or missing:
+                return False
+        declared = doc.spec.declared.statement_date
+        reading = read_date(declared) if declared else None
+        return reading is None or bool(set(reading.readings) & _dates_on(texts, country))
+
+    return [line.text for line in document_page(doc, enough, settled=settled)]
+
+
+def _dates_on(lines: list[str], country: str | None) -> set[date]:
+    """Every date printed on the lines, in the country's numeric order and in the other one."""
+    found = {f.value for line in lines for f in find_dates(line, country)}
+    return found | {f.value for line in lines for f in find_dates(line, "US")}
 
 
 def read_statement(doc: DocumentContext) -> dict[str, FieldValue]:
@@ -79,10 +107,7 @@ def _declared_date_on_page(doc: DocumentContext) -> Outcome | None:
     reading = read_date(declared) if declared else None
     if reading is None:
         return None
-    lines = page_lines(doc)
-    country = doc.bundle.spec.profile.country
-    on_page = {f.value for line in lines for f in find_dates(line, country)}
-    on_page |= {f.value for line in lines for f in find_dates(line, "US")}  # either numeric order
+    on_page = _dates_on(page_lines(doc), doc.bundle.spec.profile.country)
     if not on_page:
         return Outcome(
             status=Status.REVIEW,
