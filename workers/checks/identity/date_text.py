@@ -103,12 +103,19 @@ _ISSUE_WORDS = re.compile(
 _OTHER_WORDS = re.compile(r"due|payable|period|from|until|bis|falli|echeance|vencimiento|scadenza|birth|geboren")
 
 
-# The score of a date on a line labelled as the issue date only (statement_date's ranking).
+# Labels that name only the date a document was issued ("\bdate\b", "data" and "del" also label other dates:
+# a meter reading date, "data di nascita"), and the score of a date on a line labelled as the issue date only.
+_STRONG_ISSUE_WORDS = re.compile(
+    r"statement|invoice|bill date|issued|date of issue|rechnungsdatum|ausstellung|facture|emision|emission|udstedt|"
+    r"utfardad|wystawienia"
+)
 ISSUE_LABELLED = 2
 
 
-def _ranked_statement_date(lines: list[str], country: str | None, latest: date) -> tuple[int, date, FoundDate] | None:
-    best: tuple[int, date, FoundDate] | None = None
+def _ranked_statement_date(
+    lines: list[str], country: str | None, latest: date
+) -> tuple[int, date, FoundDate, str] | None:
+    best: tuple[int, date, FoundDate, str] | None = None
     for line in lines:
         plain = unidecode(line).lower()
         score = (ISSUE_LABELLED if _ISSUE_WORDS.search(plain) else 0) - (3 if _OTHER_WORDS.search(plain) else 0)
@@ -117,7 +124,7 @@ def _ranked_statement_date(lines: list[str], country: str | None, latest: date) 
                 continue
             key = (score, found.value)
             if best is None or key > best[:2]:
-                best = (score, found.value, found)
+                best = (score, found.value, found, plain)
     return best
 
 
@@ -129,7 +136,9 @@ def statement_date(lines: list[str], country: str | None, latest: date) -> Found
 
 
 def labelled_statement_date(lines: list[str], country: str | None, latest: date) -> FoundDate | None:
-    """statement_date when it stands on a line labelled as the issue date (and as no other date), else None:
-    a date no later line can outrank except another labelled issue date."""
+    """statement_date when its line names it as the issue date in so many words ('Statement date',
+    'Rechnungsdatum', 'Date of issue'), and as no other date; else None."""
     best = _ranked_statement_date(lines, country, latest)
-    return best[2] if best and best[0] >= ISSUE_LABELLED else None
+    if best is None or best[0] < ISSUE_LABELLED or not _STRONG_ISSUE_WORDS.search(best[3]):
+        return None
+    return best[2]

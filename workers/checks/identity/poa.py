@@ -33,8 +33,9 @@ def page_lines(doc: DocumentContext) -> list[str]:
     def settled(lines: list[PageLine]) -> bool:
         # Recognition is most of a bill's reading time (about 35 ms a line on one core, docs/speed.md), and the
         # addressee block and the issue date come first on bills and letters (DIN 5008): once the first lines
-        # hold a date labelled as the issue date, the full registered name, the registered address and any
-        # declared date, no later line can change a proof-of-address finding, bar a second labelled issue date.
+        # hold a date named as the issue date in so many words, the full registered name, the registered
+        # address and any declared date, no later line can change a proof-of-address finding, bar a second date
+        # labelled as the issue date (the later of the two was taken when both were read).
         texts = [line.text for line in lines]
         if len(texts) < MIN_LINES or not name_on_page(registered, texts):
             return False
