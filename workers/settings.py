@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 MB = 1024 * 1024
 DEFAULT_SENTINEL_MASTER = "mymaster"
@@ -158,6 +159,17 @@ class ObservabilitySettings:
 
 
 @dataclass(frozen=True)
+class PolicySettings:
+    """Tenant policies (README "Tenant policies"): `<dir>/<tenant>/<name>.toml`, read by the API when a batch is
+    submitted (the worker gets the resolved policy in the job). Unset: only the shipped policies exist."""
+
+    tenant_policy_dir: str = field(default_factory=lambda: os.environ.get("PREFLIGHT_TENANT_POLICY_DIR", ""))
+
+    def folder(self) -> Path | None:
+        return Path(self.tenant_policy_dir) if self.tenant_policy_dir else None
+
+
+@dataclass(frozen=True)
 class Settings:
     redis: RedisSettings = field(default_factory=RedisSettings)
     redis_client: RedisClientSettings = field(default_factory=RedisClientSettings)
@@ -167,6 +179,7 @@ class Settings:
     auth: AuthSettings = field(default_factory=AuthSettings)
     sealing: SealingSettings = field(default_factory=SealingSettings)
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
+    policies: PolicySettings = field(default_factory=PolicySettings)
 
 
 @cache

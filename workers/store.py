@@ -6,9 +6,11 @@ open (another master key, altered bytes) gets an error verdict here instead of a
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import msgspec
 import redis
@@ -17,7 +19,7 @@ from workers import compaction, keys
 from workers.checks.engine import error_verdict
 from workers.checks.manifest import BundleSpec, Profile
 from workers.checks.model import BundleVerdict, Status
-from workers.checks.policy import load_policy
+from workers.checks.policy import Policy, UnknownPolicyError, load_policy, policy_from_raw
 from workers.sealing import BatchSealer, Keyring, MasterKeyError, SealError, file_name, job_name, verdict_name
 from workers.settings import SealingSettings, get_settings
 
@@ -60,6 +62,15 @@ return 0
 """
 
 
+def _named_policy(name: str, sha256: object) -> Policy:
+    """The policy an error verdict names: only its name and hash are read (a tenant's is not shipped here)."""
+    try:
+        shipped = load_policy(name)
+    except UnknownPolicyError:
+        shipped = dataclasses.replace(load_policy("default"), name=name)
+    return dataclasses.replace(shipped, sha256=sha256.decode()) if isinstance(sha256, bytes) else shipped
+
+
 class BundleJob(msgspec.Struct):
     """What the API stores for one bundle: its manifest entry and the batch-wide settings it is judged by."""
 
@@ -71,6 +82,15 @@ class BundleJob(msgspec.Struct):
     blob_keys: list[str]
     # The batch it belongs to: its files are sealed under this id.
     batch_id: str = ""
+    # The policy the API resolved (a tenant's own or a shipped one): its hash and merged tables. Empty in jobs
+    # queued before tenant policies existed: the shipped policy `policy` is loaded then.
+    policy_sha256: str = ""
+    policy_tables: dict[str, Any] = msgspec.field(default_factory=dict)
+
+    def resolved_policy(self) -> Policy:
+        if not self.policy_sha256:
+            return load_policy(self.policy)
+        return policy_from_raw(self.policy, self.policy_sha256, self.policy_tables)
 
 
 def _sealing_settings() -> SealingSettings:
@@ -138,15 +158,16 @@ class WorkerStore:
         """An error verdict for a bundle whose data does not open, stored plain (it quotes nothing of the bundle,
         and a worker that cannot unwrap the batch's key cannot seal); then its data is purged."""
         log.warning("batch %s bundle %d: its data does not open: %s", batch_id, index, exc)
-        reference, policy = (
+        reference, policy, policy_sha256 = (
             self.client.lindex(keys.refs(batch_id), index),
             self.client.hget(keys.batch(batch_id), "policy"),
+            self.client.hget(keys.batch(batch_id), "policy_sha256"),
         )
         if isinstance(reference, bytes) and not self.has_verdict(batch_id, reference.decode()):
             spec = BundleSpec(reference=reference.decode(), profile=Profile(full_name=""), documents=[])
             policy_name = policy.decode() if isinstance(policy, bytes) else "default"
             reason = f"its data could not be decrypted: {exc}"
-            verdict = error_verdict(spec, batch_id, load_policy(policy_name), reason)
+            verdict = error_verdict(spec, batch_id, _named_policy(policy_name, policy_sha256), reason)
             self._store_verdict(batch_id, verdict, msgspec.json.encode(verdict))
         blobs = list(self.client.scan_iter(match=keys.blob_pattern(batch_id, index), count=100))
         self.purge(batch_id, index, None, blobs)

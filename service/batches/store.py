@@ -26,7 +26,8 @@ from service.errors import ManifestInvalidError, NotFoundError, PreflightError, 
 from workers import compaction, keys
 from workers.celery_app import app as celery_app
 from workers.checks.manifest import Manifest, ManifestError, parse_manifest, submit_day
-from workers.checks.policy import UnknownPolicyError, load_policy
+from workers.checks.policy import Policy, PolicyFileError, UnknownPolicyError
+from workers.checks.policy.tenant import resolve_policy
 from workers.queues import enqueue_headers, queue_for
 from workers.sealing import BatchSealer, Keyring, MasterKeyError, SealError, is_sealed, job_name, verdict_name
 from workers.settings import Settings
@@ -55,16 +56,20 @@ def _keyring(config: str) -> Keyring:
     return Keyring.parse(config)
 
 
-def _validated(upload: Upload, max_bundles: int) -> Manifest:
+def _validated(upload: Upload, max_bundles: int, tenant: str, settings: Settings) -> tuple[Manifest, Policy]:
     if upload.manifest is None:
         raise ManifestInvalidError("no manifest part was sent", field="manifest")
     try:
         manifest = parse_manifest(upload.manifest)
-        load_policy(manifest.policy)
+        # The tenant's own policies first, then the shipped ones; another tenant's are unknown here.
+        policy = resolve_policy(manifest.policy, tenant, settings.policies.folder())
     except ManifestError as exc:
         raise ManifestInvalidError(exc.detail, field=exc.field) from None
     except UnknownPolicyError as exc:
         raise ManifestInvalidError(str(exc), field="$.policy") from None
+    except PolicyFileError as exc:
+        log.error("tenant %s: policy file refused: %s", tenant, exc)  # the operator's file, no personal data
+        raise ManifestInvalidError(f"the policy file is invalid: {exc}", field="$.policy") from None
     if len(manifest.bundles) > max_bundles:
         raise ManifestInvalidError(f"at most {max_bundles} bundles per batch", field="$.bundles")
     named: set[str] = set()
@@ -82,7 +87,7 @@ def _validated(upload: Upload, max_bundles: int) -> Manifest:
     extra = sorted(set(upload.staged) - named)
     if extra:
         raise ManifestInvalidError(f"file {extra[0]!r} was sent but no document names it", field=extra[0])
-    return manifest
+    return manifest, policy
 
 
 @dataclass
@@ -102,7 +107,7 @@ class BatchStore:
         """Turn a received upload into a queued batch. Returns (batch id, created); created is False when the
         idempotency key names an earlier batch (the upload is then discarded). `single`: the manifest must hold
         exactly one bundle (POST /v1/check), refused before anything is written or queued."""
-        manifest = _validated(upload, self.settings.limits.max_bundles)
+        manifest, policy = _validated(upload, self.settings.limits.max_bundles, tenant, self.settings)
         if single and len(manifest.bundles) != 1:
             raise ManifestInvalidError("POST /v1/check takes exactly one bundle", field="$.bundles")
         keyring = self._keyring()
@@ -116,7 +121,7 @@ class BatchStore:
                     await self.redis.delete(*upload.staged.values())
                 earlier = await self.idempotent_batch(tenant, idempotency_key)
                 return earlier or batch_id, False
-        await self._write(tenant, batch_id, manifest, upload, keyring)
+        await self._write(tenant, batch_id, manifest, policy, upload, keyring)
         try:
             queue = queue_for(tenant, inline=single, settings=self.settings.worker)
             await anyio.to_thread.run_sync(_enqueue, batch_id, len(manifest.bundles), queue, tenant)
@@ -177,7 +182,9 @@ class BatchStore:
             for start in range(0, len(doomed), 1000):
                 await self.redis.unlink(*doomed[start : start + 1000])
 
-    async def _write(self, tenant: str, batch_id: str, manifest: Manifest, upload: Upload, keyring: Keyring) -> None:
+    async def _write(
+        self, tenant: str, batch_id: str, manifest: Manifest, policy: Policy, upload: Upload, keyring: Keyring
+    ) -> None:
         """Files first, then (one transaction) the batch record, its data key and its jobs: the batch appears only
         once everything it needs is in place."""
         blob_ttl, verdict_ttl = self.settings.redis.blob_ttl_s, self.settings.redis.verdict_ttl_s
@@ -193,6 +200,7 @@ class BatchStore:
                 "done": 0,
                 "submit_on": submit_on,
                 "policy": manifest.policy,
+                "policy_sha256": policy.sha256,
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             },
         )
@@ -203,6 +211,8 @@ class BatchStore:
         pipe.expire(keys.refs(batch_id), verdict_ttl)
         for index, (bundle, blob_keys) in enumerate(zip(manifest.bundles, bundle_keys, strict=True)):
             job = BundleJob(bundle.reference, bundle, submit_on, manifest.policy, blob_keys, batch_id)
+            # The policy as resolved now: a tenant's file may change or vanish before a worker runs the job.
+            job.policy_sha256, job.policy_tables = policy.sha256, policy.raw
             sealed = sealer.seal(job_name(index), msgspec.json.encode(job))
             pipe.set(keys.bundle_spec(batch_id, index), sealed, ex=blob_ttl)
         try:

@@ -27,6 +27,7 @@ from workers.checks.model import (
 )
 from workers.checks.personal_data import mask_document_number
 from workers.checks.policy import Policy
+from workers.checks.policy.severity import apply_severity
 from workers.checks.precedence import silenced_by
 from workers.checks.registry import BUNDLE_CHECKS, DOCUMENT_CHECKS, DOMAIN_OF, READERS
 from workers.checks.spec import BundleCheck, DocumentCheck, Reader, Result
@@ -176,7 +177,8 @@ def _run(
     for bcheck in bundle_checks:
         runner.run(bcheck.code, bcheck.remediation, None, _bind(bcheck.evaluate, bundle))
 
-    findings = _root_causes_first(runner.findings)
+    # The policy's severity overrides first, so a root cause it softens to review no longer silences others.
+    findings = _root_causes_first(apply_severity(runner.findings, policy.severity, policy.name))
     verdict, summary = overall(findings)
     return BundleVerdict(
         batch_id=batch_id,

@@ -53,6 +53,9 @@ class Finding(msgspec.Struct, kw_only=True):
     threshold: float | str | None = None
     unit: str | None = None
     region: Region | None = None
+    # The status the check itself found, when the policy's [severity] table changed it (null otherwise): a
+    # compliance officer sees the finding was overridden by the tenant's policy, and from what.
+    severity_override: str | None = None
 
 
 class PolicyRef(msgspec.Struct):
