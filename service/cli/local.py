@@ -24,7 +24,8 @@ from service.cli.render import print_table
 from workers.checks.engine import check_bundle
 from workers.checks.manifest import BundleSpec, submit_day
 from workers.checks.model import BundleVerdict, Verdict
-from workers.checks.policy import UnknownPolicyError, load_policy
+from workers.checks.policy import Policy, PolicyFileError, UnknownPolicyError, load_policy
+from workers.checks.policy.tenant import load_policy_file
 from workers.checks.threads import one_thread_environment, use_one_thread
 
 
@@ -44,13 +45,13 @@ def available_cpus() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _check_one(folder: Path, bundle: BundleSpec, submit_on: date, policy_name: str) -> BundleVerdict:
-    """One bundle, its files read here (in the pool's process: only the folder and the spec travel)."""
-    return check_bundle(bundle, _files(folder, bundle), submit_on=submit_on, policy=load_policy(policy_name))
+def _check_one(folder: Path, bundle: BundleSpec, submit_on: date, policy: Policy) -> BundleVerdict:
+    """One bundle, its files read here (in the pool's process: the folder, the spec and the policy travel)."""
+    return check_bundle(bundle, _files(folder, bundle), submit_on=submit_on, policy=policy)
 
 
 def _verdicts(
-    folder: Path, bundles: list[BundleSpec], submit_on: date, policy_name: str, jobs: int, err: Console
+    folder: Path, bundles: list[BundleSpec], submit_on: date, policy: Policy, jobs: int, err: Console
 ) -> Iterator[BundleVerdict]:
     """The bundles' verdicts in the manifest's order, checked by `jobs` processes (in this one when 1). When a
     pool process dies (killed, out of memory), the bundles not yet reported are checked here: none is dropped."""
@@ -65,36 +66,42 @@ def _verdicts(
             with ProcessPoolExecutor(
                 max_workers=min(jobs, count), mp_context=context, initializer=use_one_thread
             ) as pool:
-                for verdict in pool.map(
-                    _check_one, [folder] * count, bundles, [submit_on] * count, [policy_name] * count
-                ):
+                for verdict in pool.map(_check_one, [folder] * count, bundles, [submit_on] * count, [policy] * count):
                     reported += 1
                     yield verdict
         except BrokenProcessPool:
             left = count - reported
             err.print(f"[yellow]a checking process stopped; the {left} bundle(s) left are checked in this one[/]")
     for bundle in bundles[reported:]:
-        yield _check_one(folder, bundle, submit_on, policy_name)
+        yield _check_one(folder, bundle, submit_on, policy)
 
 
-def check_folder(folder: Path, *, as_json: bool, jobs: int | None = None) -> int:
-    """Exit codes: 0 every bundle ready, 3 some bundle needs fixing or review, 2 the input is unusable."""
+def check_folder(folder: Path, *, as_json: bool, jobs: int | None = None, policy_file: Path | None = None) -> int:
+    """Exit codes: 0 every bundle ready, 3 some bundle needs fixing or review, 2 the input is unusable.
+    `policy_file`: a local policy file (README "Tenant policies") judging the bundles instead of the manifest's."""
     err = Console(stderr=True)
     read = read_manifest(folder, err)
     if read is None:
         return 2
     _, manifest = read
-    try:
-        load_policy(manifest.policy)  # named before anything is checked; each process loads it again
-    except UnknownPolicyError as exc:
-        err.print(f"[red]manifest.json: $.policy: {exc}[/]")
-        return 2
+    if policy_file is not None:
+        try:
+            policy = load_policy_file(policy_file)
+        except (OSError, PolicyFileError, UnknownPolicyError) as exc:
+            err.print(f"[red]--policy-file {policy_file}: {exc}[/]")
+            return 2
+    else:
+        try:
+            policy = load_policy(manifest.policy)  # named before anything is checked
+        except UnknownPolicyError as exc:
+            err.print(f"[red]manifest.json: $.policy: {exc}[/]")
+            return 2
     submit_on = submit_day(manifest, datetime.now(UTC).date())
     verdicts: list[BundleVerdict] = []
     workers = available_cpus() if jobs is None else jobs
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("checking bundles", total=len(manifest.bundles))
-        for verdict in _verdicts(folder, list(manifest.bundles), submit_on, manifest.policy, workers, err):
+        for verdict in _verdicts(folder, list(manifest.bundles), submit_on, policy, workers, err):
             if as_json:
                 sys.stdout.buffer.write(msgspec.json.encode(verdict) + b"\n")
                 sys.stdout.flush()

@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--jobs", type=_positive, default=None, help="bundles checked at once, one process each (default: CPU count)"
     )
+    check.add_argument(
+        "--policy-file", type=Path, default=None, help="judge by this policy file (TOML) instead of the manifest's"
+    )
     submit = sub.add_parser("submit", help="send DIR to a server as one batch and follow it to the verdicts")
     submit.add_argument("folder", type=Path)
     submit.add_argument("--url", default="http://127.0.0.1:8000")
@@ -91,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         from service.cli.local import check_folder
 
-        return check_folder(args.folder, as_json=args.json, jobs=args.jobs)
+        return check_folder(args.folder, as_json=args.json, jobs=args.jobs, policy_file=args.policy_file)
     from service.cli.remote import submit_folder
 
     if not args.api_key:

@@ -1,15 +1,19 @@
 """Tenant policies over real HTTP, Redis and a Celery worker: a tenant's own policy judges its batch and is
-named with its hash in the verdict; another tenant naming it gets a 422 naming the policy field."""
+named with its hash in the verdict; another tenant naming it gets a 422 naming the policy field. And the
+CLI's `preflight check --policy-file`."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.integration.payload import good_bundle, good_files, manifest, post_batch
-from tests.integration.stack import running_stack
-from workers.checks.policy.tenant import resolve_policy
+from tests.integration.stack import ROOT, running_stack
+from workers.checks.policy.tenant import load_policy_file, resolve_policy
 
 pytestmark = pytest.mark.integration
 
@@ -54,3 +58,28 @@ def test_a_tenant_policy_judges_its_batch_and_is_unknown_to_other_tenants(tmp_pa
     assert too_old["status"] == "review" and too_old["severity_override"] == "fail", too_old
     assert too_old["threshold"] == 30 and "at most 30 days old" in too_old["message"]
     assert not [f for f in verdict["findings"] if f["code"] == "CHECK_ERROR"]
+
+
+def test_cli_check_takes_a_local_policy_file_and_refuses_a_file_override(tmp_path: Path) -> None:
+    folder = tmp_path / "bundle"
+    (folder / "cl1").mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps(manifest(good_bundle("CL-1", "cl1"))), encoding="utf-8")
+    for name, data in good_files("cl1").items():
+        (folder / name).write_bytes(data)
+    mine = tmp_path / "mine.toml"
+    mine.write_text(ACME_STRICT, encoding="utf-8")
+    done = _preflight("check", str(folder), "--json", "--jobs", "1", "--policy-file", str(mine))
+    [verdict] = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert verdict["policy"] == {"name": "mine", "sha256": load_policy_file(mine).sha256}
+    [too_old] = [f for f in verdict["findings"] if f["code"] == "POA_TOO_OLD"]
+    assert too_old["status"] == "review" and too_old["severity_override"] == "fail"
+
+    mine.write_text(ACME_STRICT + 'FILE_CORRUPT = "off"\n', encoding="utf-8")
+    refused = _preflight("check", str(folder), "--policy-file", str(mine))
+    assert refused.returncode == 2 and refused.stdout == b""
+    assert "FILE_CORRUPT" in refused.stderr.decode() and "never be turned off" in refused.stderr.decode()
+
+
+def _preflight(*args: str) -> subprocess.CompletedProcess[bytes]:
+    command = [sys.executable, "-m", "service.cli.main", *args]
+    return subprocess.run(command, capture_output=True, cwd=ROOT, timeout=300, check=False)
