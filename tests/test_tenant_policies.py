@@ -13,7 +13,7 @@ from tests.fixtures.engine_runs import SUBMIT_ON, crashed_checks, run_engine
 from tests.fixtures.identity_docs import render_local_bill
 from workers.checks import bundle, identity
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
-from workers.checks.model import BundleVerdict, Status, Verdict, overall
+from workers.checks.model import BundleVerdict, Finding, Status, Verdict, overall
 from workers.checks.policy import Policy, PolicyFileError, UnknownPolicyError, load_policy
 from workers.checks.policy.tenant import load_policy_file, resolve_policy
 
@@ -122,7 +122,7 @@ def judge(image: bytes, policy: Policy) -> BundleVerdict:
     return verdict
 
 
-def poa_too_old(verdict: BundleVerdict) -> list:  # type: ignore[type-arg]
+def poa_too_old(verdict: BundleVerdict) -> list[Finding]:
     return [f for f in verdict.findings if f.code == "POA_TOO_OLD"]
 
 
