@@ -158,3 +158,25 @@ def test_bill_age_and_severity_follow_the_tenant_policy(tmp_path: Path, bill_70_
     install(tmp_path, "acme", "lenient", 'extends = "default"\nversion = "x"\n[severity]\nPOA_TOO_OLD = "off"\n')
     [kept] = poa_too_old(judge(bill_70_days_old, resolve_policy("lenient", "acme", tmp_path)))
     assert kept.status is Status.PASS
+
+
+def test_the_job_carries_the_resolved_policy_to_the_worker(tmp_path: Path) -> None:
+    import msgspec
+
+    from workers.checks.engine import error_verdict
+    from workers.store import BundleJob
+
+    path = install(tmp_path, "acme", "soft", STRICT_BILLS + '\n[severity]\nPOA_TOO_OLD = "review"\n')
+    policy = resolve_policy("soft", "acme", tmp_path)
+    spec = BundleSpec(reference="J-1", profile=PROFILE, documents=[])
+    job = BundleJob("J-1", spec, SUBMIT_ON.isoformat(), "soft", [], "b_1", policy.sha256, policy.raw)
+    path.unlink()  # the worker never reads the tenant's folder: the file may be gone by then
+    received = msgspec.json.decode(msgspec.json.encode(job), type=BundleJob)
+    rebuilt = received.resolved_policy()
+    assert (rebuilt.name, rebuilt.sha256, rebuilt.bill_max_age_days) == ("soft", policy.sha256, 60)
+    assert rebuilt.severity == {"POA_TOO_OLD": "review"}
+    # An error verdict names the same policy and hash.
+    assert error_verdict(spec, "b_1", received.named_policy(), "test").policy.sha256 == policy.sha256
+    # A job queued before tenant policies (no hash) loads the shipped policy it names.
+    old = BundleJob("J-2", spec, SUBMIT_ON.isoformat(), "both_sides", [], "b_1")
+    assert old.resolved_policy() == load_policy("both_sides")

@@ -63,12 +63,15 @@ return 0
 
 
 def _named_policy(name: str, sha256: object) -> Policy:
-    """The policy an error verdict names: only its name and hash are read (a tenant's is not shipped here)."""
+    """The policy an error verdict names: only its name and hash are read (a tenant's is not shipped here).
+    Never raises: an error verdict must be stored whatever went wrong."""
     try:
         shipped = load_policy(name)
     except UnknownPolicyError:
         shipped = dataclasses.replace(load_policy("default"), name=name)
-    return dataclasses.replace(shipped, sha256=sha256.decode()) if isinstance(sha256, bytes) else shipped
+    if isinstance(sha256, bytes):
+        sha256 = sha256.decode()
+    return dataclasses.replace(shipped, sha256=sha256) if isinstance(sha256, str) and sha256 else shipped
 
 
 class BundleJob(msgspec.Struct):
@@ -86,6 +89,10 @@ class BundleJob(msgspec.Struct):
     # queued before tenant policies existed: the shipped policy `policy` is loaded then.
     policy_sha256: str = ""
     policy_tables: dict[str, Any] = msgspec.field(default_factory=dict)
+
+    def named_policy(self) -> Policy:
+        """For an error verdict: names the job's policy and hash without validating its tables again."""
+        return _named_policy(self.policy, self.policy_sha256)
 
     def resolved_policy(self) -> Policy:
         if not self.policy_sha256:

@@ -84,16 +84,16 @@ def _judge(store: WorkerStore, run: _Run) -> None:
     attempt = store.count_attempt(batch_id, index)
     run.counted = True
     if attempt > MAX_ATTEMPTS:
-        verdict = error_verdict(job.spec, batch_id, job.resolved_policy(), "worker lost repeatedly")
+        verdict = error_verdict(job.spec, batch_id, job.named_policy(), "worker lost repeatedly")
     else:
         files = store.load_files(job)  # outside the engine's net: a Redis error here is no engine error
         try:
             verdict = _check(run, job, files)
         except SoftTimeLimitExceeded:
-            verdict = error_verdict(job.spec, batch_id, job.resolved_policy(), "time limit exceeded")
+            verdict = error_verdict(job.spec, batch_id, job.named_policy(), "time limit exceeded")
         except Exception as exc:
             log.warning("batch %s bundle %d: engine raised %s", batch_id, index, type(exc).__name__)
-            verdict = error_verdict(job.spec, batch_id, job.resolved_policy(), type(exc).__name__)
+            verdict = error_verdict(job.spec, batch_id, job.named_policy(), type(exc).__name__)
     _store_verdict(store, run, job, verdict)
 
 
@@ -105,7 +105,7 @@ def _store_verdict(store: WorkerStore, run: _Run, job: BundleJob, verdict: Bundl
     except (TypeError, ValueError) as exc:  # a verdict that cannot be encoded must still leave a verdict
         log.warning("batch %s bundle %d: verdict not storable (%s)", batch_id, index, type(exc).__name__)
         reason = f"verdict could not be stored ({type(exc).__name__})"
-        outcome_verdict = error_verdict(job.spec, batch_id, job.resolved_policy(), reason)
+        outcome_verdict = error_verdict(job.spec, batch_id, job.named_policy(), reason)
         outcome = store.complete(batch_id, index, outcome_verdict)
     store.purge(batch_id, index, job)
     if outcome in (0, 1):  # stored now, not by an earlier run, nor for a batch deleted meanwhile
@@ -190,7 +190,7 @@ def _give_up(store: WorkerStore, run: _Run, exc: Exception) -> None:
     if job is None or store.has_verdict(batch_id, job.reference):
         return
     reason = f"store unavailable ({type(exc).__name__})"
-    _store_verdict(store, run, job, error_verdict(job.spec, batch_id, job.resolved_policy(), reason))
+    _store_verdict(store, run, job, error_verdict(job.spec, batch_id, job.named_policy(), reason))
 
 
 @app.task(
