@@ -12,6 +12,7 @@ from litestar.openapi.spec import SecurityScheme
 from service.batches.routes import v1_router
 from service.errors import EXCEPTION_HANDLERS
 from service.openapi_docs import ManifestComponents
+from service.system.api_docs import SCHEMA_PATH, render_plugins, schema_assets
 from service.system.health import healthz, readyz
 from service.system.metrics import metrics
 from workers.checks import ENGINE_VERSION
@@ -32,7 +33,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await redis.aclose()
 
     return Litestar(
-        route_handlers=[v1_router, healthz, readyz, metrics],
+        route_handlers=[v1_router, healthz, readyz, metrics, schema_assets()],
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"redis": redis, "settings": settings, "api_key_hashes": settings.auth.key_hashes()}),
         on_shutdown=[close_redis],
@@ -42,7 +43,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             title="KYC Preflight",
             version=ENGINE_VERSION,
             description="Checks identity-verification document bundles before they reach a KYC provider.",
-            path="/schema",
+            path=SCHEMA_PATH,
+            render_plugins=render_plugins(),  # served with our own assets: the page works offline
             components=ManifestComponents(
                 security_schemes={"apiKey": SecurityScheme(type="http", scheme="bearer", description="API key")}
             ),
