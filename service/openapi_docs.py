@@ -28,6 +28,7 @@ from workers.checks.manifest import Manifest
 
 NDJSON = "application/x-ndjson"
 CSV = "text/csv"
+MARKDOWN = "text/markdown"
 
 
 class Problem(msgspec.Struct):
@@ -178,3 +179,13 @@ class VerdictsOperation(Operation):
         ok = (self.responses or {}).get("200")
         if isinstance(ok, OpenAPIResponse):
             ok.content = {**(ok.content or {}), **_EXPORTS}
+
+
+class EscalationOperation(Operation):
+    """GET .../escalation answers the packet as JSON, or as a Markdown ticket body with `format=md`."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        if isinstance(ok, OpenAPIResponse):
+            markdown = Schema(type=OpenAPIType.STRING, description="`format=md`: the packet as a Markdown ticket body")
+            ok.content = {**(ok.content or {}), MARKDOWN: OpenAPIMediaType(schema=markdown)}

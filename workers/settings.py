@@ -169,6 +169,24 @@ class PolicySettings:
         return Path(self.tenant_policy_dir) if self.tenant_policy_dir else None
 
 
+# The ticket subject exchanges' support desks recognise for a locked account (issue #19 item 5).
+DEFAULT_ESCALATION_SUBJECT = "Urgent: Account Locked After KYC Submission \u2013 UID {reference}"
+
+
+@dataclass(frozen=True)
+class EscalationSettings:
+    """The escalation packet (GET .../bundles/{reference}/escalation): its ticket subject, where `{reference}`
+    stands for the bundle's reference (the applicant's UID at the exchange)."""
+
+    subject_template: str = field(
+        default_factory=lambda: os.environ.get("PREFLIGHT_ESCALATION_SUBJECT", "") or DEFAULT_ESCALATION_SUBJECT
+    )
+
+    def __post_init__(self) -> None:
+        if "{reference}" not in self.subject_template:
+            raise ValueError("PREFLIGHT_ESCALATION_SUBJECT must contain {reference}")
+
+
 @dataclass(frozen=True)
 class Settings:
     redis: RedisSettings = field(default_factory=RedisSettings)
@@ -180,6 +198,7 @@ class Settings:
     sealing: SealingSettings = field(default_factory=SealingSettings)
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
     policies: PolicySettings = field(default_factory=PolicySettings)
+    escalation: EscalationSettings = field(default_factory=EscalationSettings)
 
 
 @cache

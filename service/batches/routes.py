@@ -14,6 +14,7 @@ from litestar.response import Stream
 from litestar.response.base import ASGIResponse
 
 from service.auth import authenticate
+from service.batches.escalation import EscalationPacket, build_packet, packet_markdown
 from service.batches.export import csv_lines, ndjson_lines
 from service.batches.ingest import Receiver
 from service.batches.schemas import (
@@ -31,8 +32,10 @@ from service.errors import NotFoundError
 from service.openapi_docs import (
     AUTH_PROBLEMS,
     CSV,
+    MARKDOWN,
     NDJSON,
     SUBMIT_PROBLEMS,
+    EscalationOperation,
     SubmissionOperation,
     VerdictsOperation,
     bundle_responses,
@@ -211,6 +214,36 @@ class BatchController(Controller):
         if not await store.has_reference(batch_id, reference):
             raise NotFoundError(f"batch {batch_id} has no bundle {reference!r}", field="reference")
         return Response(BundlePending(batch_id=batch_id, reference=reference), status_code=202)
+
+    @get(
+        "/v1/batches/{batch_id:str}/bundles/{reference:str}/escalation",
+        summary="Escalation packet for an applicant locked out after a submission (JSON, or Markdown: format=md)",
+        operation_class=EscalationOperation,
+        responses={
+            **AUTH_PROBLEMS,
+            **bundle_responses(EscalationPacket, BundlePending, "The bundle is not checked yet"),
+        },
+    )
+    async def escalation(
+        self,
+        batch_id: FromPath[str],
+        reference: FromPath[str],
+        tenant: Tenant,
+        store: Store,
+        request: Request[Any, Any, Any],
+        format: Annotated[Literal["json", "md"], QueryParameter()] = "json",
+    ) -> Response[EscalationPacket | BundlePending | str]:
+        record = await store.batch(tenant, batch_id)
+        raw = (await store.verdicts(batch_id, [reference]))[0]
+        if raw is None:
+            if not await store.has_reference(batch_id, reference):
+                raise NotFoundError(f"batch {batch_id} has no bundle {reference!r}", field="reference")
+            return Response(BundlePending(batch_id=batch_id, reference=reference), status_code=202)
+        subject = request.app.state.settings.escalation.subject_template
+        packet = build_packet(msgspec.json.decode(raw, type=BundleVerdict), batch_id, record.get("created_at"), subject)
+        if format == "md":
+            return Response(packet_markdown(packet), media_type=f"{MARKDOWN}; charset=utf-8")
+        return Response(packet)
 
     @delete(
         "/v1/batches/{batch_id:str}",
