@@ -9,6 +9,7 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import SecurityScheme
 
+from service.applicants.routes import applicants_router
 from service.batches.routes import v1_router
 from service.errors import EXCEPTION_HANDLERS
 from service.openapi_docs import ManifestComponents
@@ -33,7 +34,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await redis.aclose()
 
     return Litestar(
-        route_handlers=[v1_router, healthz, readyz, metrics, schema_assets()],
+        route_handlers=[v1_router, applicants_router, healthz, readyz, metrics, schema_assets()],
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"redis": redis, "settings": settings, "api_key_hashes": settings.auth.key_hashes()}),
         on_shutdown=[close_redis],

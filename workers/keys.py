@@ -81,3 +81,14 @@ ALL_DOCUMENT_BLOBS_PATTERN = f"{PREFIX}:*blob*"
 # a live worker can give a dead worker's messages back to the queue at once (workers/recovery.py). Not under
 # `kyc:worker:`, which /readyz counts as live workers.
 RUNNING = f"{PREFIX}:running"
+
+
+def applicant_attempts(tenant: str, reference_digest: str) -> str:
+    """List: one JSON entry per preflight attempt of an applicant (codes and statuses only), oldest first. Keyed
+    by the SHA-256 of the reference, so that no key name carries an applicant's identifier."""
+    return f"{PREFIX}:a:{tenant}:{reference_digest}:log"
+
+
+def applicant_attempt_ids(tenant: str, reference_digest: str) -> str:
+    """Hash: '{batch_id}:{index}' -> attempt number (a bundle run twice is one attempt)."""
+    return f"{PREFIX}:a:{tenant}:{reference_digest}:ids"

@@ -179,6 +179,11 @@ class WorkerStore:
         blobs = list(self.client.scan_iter(match=keys.blob_pattern(batch_id, index), count=100))
         self.purge(batch_id, index, None, blobs)
 
+    def tenant_of(self, batch_id: str) -> str | None:
+        """The tenant that submitted the batch, or None when the batch no longer exists."""
+        tenant = self.client.hget(keys.batch(batch_id), "tenant")
+        return None if tenant is None else _bytes(tenant).decode()
+
     def has_verdict(self, batch_id: str, reference: str) -> bool:
         return bool(self.client.hexists(keys.verdicts(batch_id), reference))
 

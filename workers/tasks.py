@@ -13,7 +13,7 @@ from typing import Any
 
 from celery.exceptions import Reject, SoftTimeLimitExceeded
 
-from workers import metrics, recovery
+from workers import history, metrics, recovery
 from workers.celery_app import app
 from workers.checks.engine import check_bundle as run_engine
 from workers.checks.engine import error_verdict
@@ -94,7 +94,17 @@ def _judge(store: WorkerStore, run: _Run) -> None:
         except Exception as exc:
             log.warning("batch %s bundle %d: engine raised %s", batch_id, index, type(exc).__name__)
             verdict = error_verdict(job.spec, batch_id, job.named_policy(), type(exc).__name__)
-    _store_verdict(store, run, job, verdict)
+    _store_verdict(store, run, job, _with_history(store, run, verdict))
+
+
+def _with_history(store: WorkerStore, run: _Run, verdict: BundleVerdict) -> BundleVerdict:
+    """The verdict as an attempt of its applicant (workers/history.py): its number and what changed since the
+    previous one. Recorded before the verdict is stored and once per bundle, so a run again after a lost worker
+    gets the same number. A batch deleted meanwhile has no tenant left: no attempt is recorded."""
+    tenant = store.tenant_of(run.batch_id)
+    if tenant is None:
+        return verdict
+    return history.record_attempt(store.client, tenant, run.batch_id, run.index, verdict, store.verdict_ttl_s)
 
 
 def _store_verdict(store: WorkerStore, run: _Run, job: BundleJob, verdict: BundleVerdict) -> None:

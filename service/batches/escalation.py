@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import msgspec
 
-from workers.checks.model import BundleVerdict, Status
+from workers.checks.model import AttemptChanges, BundleVerdict, Status
 
 # What support desks ask for in a locked-account ticket (exchange help centres; issue #19 item 5).
 CHECKLIST = (
@@ -50,6 +50,10 @@ class EscalationPacket(msgspec.Struct):
     # The findings that kept the bundle from ready (fail first, then review); passes are left out.
     findings: list[PacketFinding]
     checklist: list[str]
+    # The applicant's attempt number and what changed since the previous attempt (applicant history).
+    attempt: int | None = None
+    changes: AttemptChanges | None = None
+    lockout_warning: str | None = None
 
 
 def build_packet(
@@ -74,6 +78,9 @@ def build_packet(
         files=files,
         findings=[PacketFinding(f.code, f.status.value, f.document, f.message) for f in open_findings],
         checklist=list(CHECKLIST),
+        attempt=verdict.attempt,
+        changes=verdict.changes,
+        lockout_warning=verdict.lockout_warning,
     )
 
 
@@ -104,8 +111,26 @@ def packet_markdown(packet: EscalationPacket) -> str:
     out += [f"- **{f.code}** ({f.status}, {f.document or 'bundle'}): {f.message}" for f in packet.findings] or [
         "- none: every check passed."
     ]
+    out += ["", "## Attempts", "", *_attempt_lines(packet)]
     out += ["", "## Checklist", ""] + [f"- [ ] {item}" for item in packet.checklist]
     return "\n".join(out) + "\n"
+
+
+def _attempt_lines(packet: EscalationPacket) -> list[str]:
+    if packet.attempt is None:
+        return ["- not known (no applicant history for this bundle)."]
+    lines = [f"- This is preflight attempt {packet.attempt} for this applicant."]
+    if packet.changes is not None:
+        c = packet.changes
+        lines += [
+            f"- Previous attempt: {c.previous_verdict.value}.",
+            f"- Fixed since then: {', '.join(c.fixed) or 'nothing'}.",
+            f"- New since then: {', '.join(c.new) or 'nothing'}.",
+            f"- Still failing: {', '.join(c.still_failing) or 'nothing'}.",
+        ]
+    if packet.lockout_warning:
+        lines.append(f"- {packet.lockout_warning}")
+    return lines
 
 
 def _cell(text: str) -> str:

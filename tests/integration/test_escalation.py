@@ -32,7 +32,9 @@ def test_escalation_packet_of_a_checked_bundle(stack: Stack) -> None:
     not_passed = [(f["code"], f["status"]) for f in verdict["findings"] if f["status"] != "pass"]
     assert sorted((f["code"], f["status"]) for f in packet["findings"]) == sorted(not_passed)
     assert any("Tier-2" in item for item in packet["checklist"])
+    assert packet["attempt"] == verdict["attempt"] == 1 and packet["changes"] is None
     assert markdown.status_code == 200 and markdown.headers["content-type"].startswith("text/markdown")
     body = markdown.text
     assert body.startswith(f"# {packet['subject']}\n")
     assert all(f["sha256"] in body for f in packet["files"]) and "Tier-2" in body
+    assert "This is preflight attempt 1 for this applicant." in body

@@ -83,6 +83,15 @@ class Summary(msgspec.Struct):
     passed: int = msgspec.field(default=0, name="pass")
 
 
+class AttemptChanges(msgspec.Struct, kw_only=True):
+    """What changed since the applicant's previous attempt: codes by their fail or review findings."""
+
+    previous_verdict: Verdict
+    fixed: list[str]  # failed or needed review then, not now
+    new: list[str]  # fail or review now, not then
+    still_failing: list[str]  # fail or review then and now
+
+
 class BundleVerdict(msgspec.Struct, kw_only=True):
     batch_id: str | None
     reference: str
@@ -93,6 +102,12 @@ class BundleVerdict(msgspec.Struct, kw_only=True):
     findings: list[Finding]
     documents: list[DocumentSummary]
     summary: Summary
+    # The applicant's history (the service only, per tenant and reference; null from the CLI): this bundle's
+    # attempt number, what changed since the previous attempt, and a plain warning when the bundle is not ready
+    # and earlier attempts were not ready either (providers lock an account after a few rejected submissions).
+    attempt: int | None = None
+    changes: AttemptChanges | None = None
+    lockout_warning: str | None = None
 
 
 def overall(findings: list[Finding]) -> tuple[Verdict, Summary]:

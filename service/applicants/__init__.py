@@ -1,0 +1,1 @@
+"""An applicant's preflight attempts, per tenant and bundle reference (workers/history.py keeps them)."""
