@@ -47,6 +47,12 @@ class ManifestInvalidError(PreflightError):
     title = "The manifest cannot be accepted"
 
 
+class InvalidRequestError(PreflightError):
+    status = 422
+    slug = "invalid-request"
+    title = "The request cannot be accepted"
+
+
 class UnauthorizedError(PreflightError):
     status = 401
     slug = "unauthorized"

@@ -65,6 +65,11 @@ AUTH_PROBLEMS = {
     503: _UNAVAILABLE,
     **SERVER_PROBLEMS,
 }
+# POST /v1/webhooks: a body that is not {url, events} is a 400; a refused url or unknown event a 422.
+WEBHOOK_PROBLEMS = {
+    **AUTH_PROBLEMS,
+    422: _problem("The url is refused (not https, does not resolve, or a private address) or an event is unknown"),
+}
 SUBMIT_PROBLEMS = {
     400: _problem(
         "The body is not well-formed: multipart whose boundary does not match or whose last part is unterminated, "

@@ -38,7 +38,11 @@ def _transport_options(visibility_timeout_s: int, client: RedisClientSettings, w
 
 def create_celery() -> Celery:
     settings = get_settings()
-    app = Celery("kyc_preflight", broker=broker_url(settings.redis.url), include=["workers.tasks", "workers.heartbeat"])
+    app = Celery(
+        "kyc_preflight",
+        broker=broker_url(settings.redis.url),
+        include=["workers.tasks", "workers.heartbeat", "workers.webhooks.delivery"],
+    )
     app.conf.update(
         task_default_queue=settings.worker.queue,
         # Inline checks and each tenant shard have their own queue; a worker consumes all of them, served in

@@ -92,3 +92,18 @@ def applicant_attempts(tenant: str, reference_digest: str) -> str:
 def applicant_attempt_ids(tenant: str, reference_digest: str) -> str:
     """Hash: '{batch_id}:{index}' -> attempt number (a bundle run twice is one attempt)."""
     return f"{PREFIX}:a:{tenant}:{reference_digest}:ids"
+
+
+def webhook_endpoints(tenant: str) -> str:
+    """Hash: endpoint id -> its record (url, events, created_at, the signing secret wrapped by the master key)."""
+    return f"{PREFIX}:wh:{tenant}:endpoints"
+
+
+def webhook_event(event_id: str) -> str:
+    """An event's body, exactly as it is sent and signed (ids, verdicts and codes: no personal data)."""
+    return f"{PREFIX}:wh:event:{event_id}"
+
+
+def webhook_deliveries(endpoint_id: str) -> str:
+    """List: the endpoint's delivery attempts, newest first (capped)."""
+    return f"{PREFIX}:wh:deliveries:{endpoint_id}"

@@ -54,7 +54,11 @@ CHECK_DURATION = Histogram(
     ["domain"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60),
 )
-# Webhook deliveries by outcome belong here once webhooks exist (issue 19, item 1).
+WEBHOOK_DELIVERIES = Counter(
+    "kyc_preflight_webhook_deliveries",
+    "Webhook delivery attempts, by outcome (delivered, retrying, failed, gone).",
+    ["outcome"],
+)
 
 
 def record_verdict(verdict: BundleVerdict, bundle_seconds: float, seconds_by_domain: dict[str, float]) -> None:

@@ -52,6 +52,13 @@ def queue_for(tenant: str, *, inline: bool, settings: WorkerSettings) -> str:
     return INLINE_QUEUE if inline else batch_queue(tenant, settings)
 
 
+# Webhook deliveries (workers/webhooks/delivery.py): a queue of their own, so that a batch's bundles never wait
+# behind them nor they behind a batch.
+WEBHOOK_QUEUE = "kyc.webhooks"
+
+
 def consumed_queues(settings: WorkerSettings) -> list[str]:
-    """Every queue a worker takes bundles from: inline first, the tenant shards, then the pre-split queue."""
-    return [INLINE_QUEUE, *(f"{settings.queue}.{n}" for n in range(settings.tenant_queues)), settings.queue]
+    """Every queue a worker takes messages from: inline first, the tenant shards, the pre-split queue, then
+    webhook deliveries."""
+    shards = (f"{settings.queue}.{n}" for n in range(settings.tenant_queues))
+    return [INLINE_QUEUE, *shards, settings.queue, WEBHOOK_QUEUE]

@@ -169,6 +169,25 @@ class PolicySettings:
         return Path(self.tenant_policy_dir) if self.tenant_policy_dir else None
 
 
+def _seconds_list(name: str, default: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in (os.environ.get(name, "") or default).split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """Outbound webhooks (README "Webhooks")."""
+
+    # Private, loopback and link-local receivers (and plain http) refused unless this is set: SSRF.
+    allow_private: bool = field(default_factory=lambda: os.environ.get("PREFLIGHT_WEBHOOK_ALLOW_PRIVATE", "") == "1")
+    # Waits before each retry of a failed delivery: 10 s, 1 min, 5 min, 1 h, 5 h, 18 h (issue #19; about a day
+    # in all, Stripe retries for three), then the delivery is given up and logged as failed.
+    retry_s: tuple[int, ...] = field(
+        default_factory=lambda: _seconds_list("PREFLIGHT_WEBHOOK_RETRY_S", "10,60,300,3600,18000,64800")
+    )
+    # A receiver must answer within this (issue #19: 5 s); a slower one counts as a failed attempt.
+    timeout_s: float = field(default_factory=lambda: _float("PREFLIGHT_WEBHOOK_TIMEOUT_S", 5.0))
+
+
 # The ticket subject exchanges' support desks recognise for a locked account (issue #19 item 5).
 DEFAULT_ESCALATION_SUBJECT = "Urgent: Account Locked After KYC Submission \u2013 UID {reference}"
 
@@ -199,6 +218,7 @@ class Settings:
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
     policies: PolicySettings = field(default_factory=PolicySettings)
     escalation: EscalationSettings = field(default_factory=EscalationSettings)
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
 
 
 @cache

@@ -23,6 +23,7 @@ from workers.queues import ENQUEUED_TENANT_HEADER
 from workers.redis_client import REDIS_OUTAGE, sync_client
 from workers.settings import get_settings
 from workers.store import BundleJob, WorkerStore
+from workers.webhooks import delivery as webhooks
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ def _judge(store: WorkerStore, run: _Run) -> None:
         log.info("batch %s bundle %d: nothing to do (already checked or batch deleted)", batch_id, index)
         return
     if store.has_verdict(batch_id, job.reference):
+        _send_events(store, run)  # a run before this one may have died before sending them
         store.purge(batch_id, index, job)
         return
     attempt = store.count_attempt(batch_id, index)
@@ -97,6 +99,15 @@ def _judge(store: WorkerStore, run: _Run) -> None:
     _store_verdict(store, run, job, _with_history(store, run, verdict))
 
 
+def _send_events(store: WorkerStore, run: _Run) -> None:
+    """Send the bundle's webhook event, and the batch's when it is finalized (receivers dedupe by event id)."""
+    tenant = store.tenant_of(run.batch_id)
+    if tenant is None:
+        return
+    webhooks.send(store.client, tenant, webhooks.bundle_checked_id(run.batch_id, run.index))
+    webhooks.emit_batch_completed(store.client, tenant, run.batch_id)
+
+
 def _with_history(store: WorkerStore, run: _Run, verdict: BundleVerdict) -> BundleVerdict:
     """The verdict as an attempt of its applicant (workers/history.py): its number and what changed since the
     previous one. Recorded before the verdict is stored and once per bundle, so a run again after a lost worker
@@ -110,6 +121,11 @@ def _with_history(store: WorkerStore, run: _Run, verdict: BundleVerdict) -> Bund
 def _store_verdict(store: WorkerStore, run: _Run, job: BundleJob, verdict: BundleVerdict) -> None:
     batch_id, index = run.batch_id, run.index
     outcome_verdict = verdict
+    # The webhook event is stored before the verdict and sent after it, before the bundle's data is purged: a
+    # worker lost in between leaves its message to a rerun, which sends the events again (_send_events).
+    tenant = store.tenant_of(batch_id)
+    if tenant is not None:
+        webhooks.prepare_bundle_checked(store.client, tenant, batch_id, index, verdict)
     try:
         outcome = store.complete(batch_id, index, verdict)
     except (TypeError, ValueError) as exc:  # a verdict that cannot be encoded must still leave a verdict
@@ -117,6 +133,8 @@ def _store_verdict(store: WorkerStore, run: _Run, job: BundleJob, verdict: Bundl
         reason = f"verdict could not be stored ({type(exc).__name__})"
         outcome_verdict = error_verdict(job.spec, batch_id, job.named_policy(), reason)
         outcome = store.complete(batch_id, index, outcome_verdict)
+    if outcome != -2:  # -2: the batch was deleted meanwhile
+        _send_events(store, run)
     store.purge(batch_id, index, job)
     if outcome in (0, 1):  # stored now, not by an earlier run, nor for a batch deleted meanwhile
         try:
