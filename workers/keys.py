@@ -105,5 +105,17 @@ def webhook_event(event_id: str) -> str:
 
 
 def webhook_deliveries(endpoint_id: str) -> str:
-    """List: the endpoint's delivery attempts, newest first (capped)."""
+    """List: the endpoint's delivery attempts, newest first (capped). A batch's callback endpoint
+    (`cb_{batch_id}`, workers/webhooks/registry.py) keeps its log under the batch, deleted with it."""
+    if endpoint_id.startswith(CALLBACK_PREFIX):
+        return f"{PREFIX}:b:{endpoint_id.removeprefix(CALLBACK_PREFIX)}:callback:deliveries"
     return f"{PREFIX}:wh:deliveries:{endpoint_id}"
+
+
+# The id of a batch's callback endpoint is this prefix and the batch id.
+CALLBACK_PREFIX = "cb_"
+
+
+def batch_callback(batch_id: str) -> str:
+    """The batch's own webhook endpoint (the manifest's `callback_url`), as a tenant's endpoint record."""
+    return f"{PREFIX}:b:{batch_id}:callback"

@@ -25,6 +25,7 @@ import os
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -185,6 +186,12 @@ class Keyring:
         if len(data_key) != KEY_BYTES:
             raise SealError("the unwrapped data key has the wrong length")
         return data_key
+
+
+@cache
+def keyring_of(config: str) -> Keyring:
+    """The keyring of a PREFLIGHT_MASTER_KEY value, parsed once per process and value."""
+    return Keyring.parse(config)
 
 
 def _wrap_aad(batch_id: str, kid: bytes) -> bytes:

@@ -20,7 +20,16 @@ from workers.checks.engine import error_verdict
 from workers.checks.manifest import BundleSpec, Profile
 from workers.checks.model import BundleVerdict, Status
 from workers.checks.policy import Policy, UnknownPolicyError, load_policy, policy_from_raw
-from workers.sealing import BatchSealer, Keyring, MasterKeyError, SealError, file_name, job_name, verdict_name
+from workers.sealing import (
+    BatchSealer,
+    Keyring,
+    MasterKeyError,
+    SealError,
+    file_name,
+    job_name,
+    keyring_of,
+    verdict_name,
+)
 from workers.settings import SealingSettings, get_settings
 
 log = logging.getLogger(__name__)
@@ -146,7 +155,7 @@ class WorkerStore:
             if wrapped is None:
                 return None
             if self._keyring is None:
-                self._keyring = Keyring.parse(self.sealing.master_keys)
+                self._keyring = keyring_of(self.sealing.master_keys)
             sealer = BatchSealer(batch_id, self._keyring.unwrap(batch_id, _bytes(wrapped)))
             if len(self._sealers) >= _SEALER_CACHE:
                 self._sealers.pop(next(iter(self._sealers)))

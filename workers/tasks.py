@@ -67,6 +67,7 @@ class _Run:
 
     batch_id: str
     index: int
+    tenant: str | None = None  # read with the job; None once the batch is deleted
     started: float = field(default_factory=time.monotonic)
     counted: bool = False
     seconds_by_domain: dict[str, float] = field(default_factory=dict)
@@ -79,6 +80,7 @@ def _judge(store: WorkerStore, run: _Run) -> None:
     if job is None:
         log.info("batch %s bundle %d: nothing to do (already checked or batch deleted)", batch_id, index)
         return
+    run.tenant = store.tenant_of(batch_id)
     if store.has_verdict(batch_id, job.reference):
         _send_events(store, run)  # a run before this one may have died before sending them
         store.purge(batch_id, index, job)
@@ -101,21 +103,19 @@ def _judge(store: WorkerStore, run: _Run) -> None:
 
 def _send_events(store: WorkerStore, run: _Run) -> None:
     """Send the bundle's webhook event, and the batch's when it is finalized (receivers dedupe by event id)."""
-    tenant = store.tenant_of(run.batch_id)
-    if tenant is None:
+    if run.tenant is None:
         return
-    webhooks.send(store.client, tenant, webhooks.bundle_checked_id(run.batch_id, run.index))
-    webhooks.emit_batch_completed(store.client, tenant, run.batch_id)
+    webhooks.send(store.client, run.tenant, run.batch_id, webhooks.bundle_checked_id(run.batch_id, run.index))
+    webhooks.emit_batch_completed(store.client, run.tenant, run.batch_id)
 
 
 def _with_history(store: WorkerStore, run: _Run, verdict: BundleVerdict) -> BundleVerdict:
     """The verdict as an attempt of its applicant (workers/history.py): its number and what changed since the
     previous one. Recorded before the verdict is stored and once per bundle, so a run again after a lost worker
-    gets the same number. A batch deleted meanwhile has no tenant left: no attempt is recorded."""
-    tenant = store.tenant_of(run.batch_id)
-    if tenant is None:
+    gets the same number. A batch deleted before its check started has no tenant: no attempt is recorded."""
+    if run.tenant is None:
         return verdict
-    return history.record_attempt(store.client, tenant, run.batch_id, run.index, verdict, store.verdict_ttl_s)
+    return history.record_attempt(store.client, run.tenant, run.batch_id, run.index, verdict, store.verdict_ttl_s)
 
 
 def _store_verdict(store: WorkerStore, run: _Run, job: BundleJob, verdict: BundleVerdict) -> None:
@@ -123,9 +123,8 @@ def _store_verdict(store: WorkerStore, run: _Run, job: BundleJob, verdict: Bundl
     outcome_verdict = verdict
     # The webhook event is stored before the verdict and sent after it, before the bundle's data is purged: a
     # worker lost in between leaves its message to a rerun, which sends the events again (_send_events).
-    tenant = store.tenant_of(batch_id)
-    if tenant is not None:
-        webhooks.prepare_bundle_checked(store.client, tenant, batch_id, index, verdict)
+    if run.tenant is not None:
+        webhooks.prepare_bundle_checked(store.client, run.tenant, batch_id, index, verdict)
     try:
         outcome = store.complete(batch_id, index, verdict)
     except (TypeError, ValueError) as exc:  # a verdict that cannot be encoded must still leave a verdict

@@ -27,7 +27,7 @@ from service.batches.schemas import (
     VerdictCounts,
     VerdictPage,
 )
-from service.batches.store import BatchStore
+from service.batches.store import BatchStore, Created
 from service.errors import NotFoundError
 from service.openapi_docs import (
     AUTH_PROBLEMS,
@@ -42,6 +42,7 @@ from service.openapi_docs import (
     json_body,
 )
 from workers.checks.model import BundleVerdict
+from workers.webhooks.signing import CALLBACK_SECRET_HEADER
 
 _SUBMIT_DOC = (
     "multipart/form-data with a `manifest` part (JSON, ARCHITECTURE section 1) and one file part per document, "
@@ -73,14 +74,22 @@ def _links(batch_id: str, reference: str | None = None) -> Links:
     return Links(status=f"/v1/batches/{batch_id}", verdicts=f"/v1/batches/{batch_id}/verdicts", bundle=bundle)
 
 
-def _accepted(batch_id: str, bundles: int, state: str = "queued") -> Response[BatchAccepted]:
-    body = BatchAccepted(batch_id=batch_id, state=state, bundles=bundles, links=_links(batch_id))
-    return Response(body, status_code=202, headers={"Location": body.links.status})
+def _callback_headers(secret: str | None) -> dict[str, str]:
+    """The callback's secret also as a header: POST /v1/check may answer with a verdict, which has no room for it."""
+    return {CALLBACK_SECRET_HEADER: secret} if secret else {}
+
+
+def _accepted(batch_id: str, bundles: int, state: str, callback_secret: str | None = None) -> Response[BatchAccepted]:
+    body = BatchAccepted(batch_id=batch_id, state=state, bundles=bundles, links=_links(batch_id),
+                         callback_secret=callback_secret)  # fmt: skip
+    return Response(
+        body, status_code=202, headers={"Location": body.links.status, **_callback_headers(callback_secret)}
+    )
 
 
 async def _receive(
     request: Request[Any, Any, Any], store: BatchStore, tenant: str, key: str | None, *, single: bool = False
-) -> str:
+) -> Created:
     settings = store.settings
     limits = settings.limits
     receiver = Receiver(
@@ -91,11 +100,10 @@ async def _receive(
     )
     upload = await receiver.receive(request.headers.get("content-type", ""), request.stream())
     try:
-        batch_id, _ = await store.create(tenant, upload, key, single=single)
+        return await store.create(tenant, upload, key, single=single)
     except BaseException:
         await receiver.discard()
         raise
-    return batch_id
 
 
 class BatchController(Controller):
@@ -115,9 +123,9 @@ class BatchController(Controller):
         if idempotency_key and (earlier := await store.idempotent_batch(tenant, idempotency_key)):
             record = await store.batch(tenant, earlier)
             return _accepted(earlier, int(record["total"]), record["state"])
-        batch_id = await _receive(request, store, tenant, idempotency_key)
-        record = await store.batch(tenant, batch_id)
-        return _accepted(batch_id, int(record["total"]), record["state"])
+        created = await _receive(request, store, tenant, idempotency_key)
+        record = await store.batch(tenant, created.batch_id)
+        return _accepted(created.batch_id, int(record["total"]), record["state"], created.callback_secret)
 
     @post(
         "/v1/check",
@@ -134,17 +142,21 @@ class BatchController(Controller):
     async def check_one(
         self, request: Request[Any, Any, Any], tenant: Tenant, store: Store, idempotency_key: IdempotencyKey
     ) -> Response[BundleVerdict | BatchAccepted]:
-        batch_id = await _receive(request, store, tenant, idempotency_key, single=True)
+        created = await _receive(request, store, tenant, idempotency_key, single=True)
+        batch_id = created.batch_id
         refs = await store.references(batch_id, 0, 1)
         with anyio.move_on_after(store.settings.limits.inline_wait_s):
             while True:
                 raw = (await store.verdicts(batch_id, refs))[0]
                 if raw is not None:
-                    return Response(msgspec.json.decode(raw, type=BundleVerdict), status_code=200)
+                    verdict = msgspec.json.decode(raw, type=BundleVerdict)
+                    return Response(verdict, status_code=200, headers=_callback_headers(created.callback_secret))
                 await anyio.sleep(0.05)
         # Not ready in time: the bundle's own address, where the verdict will be (202 until then).
-        body = BatchAccepted(batch_id=batch_id, state="queued", bundles=1, links=_links(batch_id, refs[0]))
-        return Response(body, status_code=202, headers={"Location": body.links.bundle or body.links.status})
+        body = BatchAccepted(batch_id=batch_id, state="queued", bundles=1, links=_links(batch_id, refs[0]),
+                             callback_secret=created.callback_secret)  # fmt: skip
+        headers = {"Location": body.links.bundle or body.links.status, **_callback_headers(created.callback_secret)}
+        return Response(body, status_code=202, headers=headers)
 
     @get("/v1/batches/{batch_id:str}", summary="Batch progress and verdict summary", responses=AUTH_PROBLEMS)
     async def status(self, batch_id: FromPath[str], tenant: Tenant, store: Store) -> BatchStatus:

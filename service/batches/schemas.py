@@ -16,11 +16,14 @@ class Links(msgspec.Struct, omit_defaults=True):
     bundle: str | None = None
 
 
-class BatchAccepted(msgspec.Struct):
+class BatchAccepted(msgspec.Struct, omit_defaults=True):
     batch_id: str
     state: str
     bundles: int
     links: Links
+    # Only when the manifest names a callback_url, and only in the answer that created the batch: the HMAC key of
+    # the Preflight-Signature header of the events sent there (endpoint id `cb_{batch_id}`). Store it now.
+    callback_secret: str | None = None
 
 
 class Counts(msgspec.Struct):

@@ -13,7 +13,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 
 import anyio.to_thread
 import msgspec
@@ -23,15 +22,19 @@ from redis.exceptions import RedisError
 from service.batches.ingest import Upload
 from service.batches.multipart import nfc
 from service.errors import ManifestInvalidError, NotFoundError, PreflightError, ServiceUnavailableError
+from service.keyring import service_keyring
+from service.webhooks.callbacks import callback_endpoint, checked_url_async
 from workers import compaction, keys
 from workers.celery_app import app as celery_app
 from workers.checks.manifest import Manifest, ManifestError, parse_manifest, submit_day
 from workers.checks.policy import Policy, PolicyFileError, UnknownPolicyError
 from workers.checks.policy.tenant import resolve_policy
 from workers.queues import enqueue_headers, queue_for
-from workers.sealing import BatchSealer, Keyring, MasterKeyError, SealError, is_sealed, job_name, verdict_name
+from workers.sealing import BatchSealer, Keyring, SealError, is_sealed, job_name, verdict_name
 from workers.settings import Settings
 from workers.store import BundleJob
+from workers.webhooks.addresses import RefusedAddressError
+from workers.webhooks.delivery import batch_event_ids
 
 TASK_NAME = "kyc.check_bundle"
 
@@ -49,11 +52,6 @@ class UnreadableBatchError(PreflightError):
     status = 500
     slug = "batch-unreadable"
     title = "The batch's data cannot be decrypted"
-
-
-@cache
-def _keyring(config: str) -> Keyring:
-    return Keyring.parse(config)
 
 
 def _validated(upload: Upload, max_bundles: int, tenant: str, settings: Settings) -> tuple[Manifest, Policy]:
@@ -90,6 +88,13 @@ def _validated(upload: Upload, max_bundles: int, tenant: str, settings: Settings
     return manifest, policy
 
 
+@dataclass(frozen=True)
+class Created:
+    batch_id: str
+    created: bool  # False: the Idempotency-Key named an earlier batch
+    callback_secret: str | None = None  # the signing secret of the manifest's callback_url, shown once
+
+
 @dataclass
 class BatchStore:
     redis: Redis
@@ -103,13 +108,19 @@ class BatchStore:
 
     async def create(
         self, tenant: str, upload: Upload, idempotency_key: str | None, *, single: bool = False
-    ) -> tuple[str, bool]:
-        """Turn a received upload into a queued batch. Returns (batch id, created); created is False when the
-        idempotency key names an earlier batch (the upload is then discarded). `single`: the manifest must hold
-        exactly one bundle (POST /v1/check), refused before anything is written or queued."""
+    ) -> Created:
+        """Turn a received upload into a queued batch. Created.created is False when the idempotency key names an
+        earlier batch (the upload is then discarded). `single`: the manifest must hold exactly one bundle (POST
+        /v1/check), refused before anything is written or queued."""
         manifest, policy = _validated(upload, self.settings.limits.max_bundles, tenant, self.settings)
         if single and len(manifest.bundles) != 1:
             raise ManifestInvalidError("POST /v1/check takes exactly one bundle", field="$.bundles")
+        if manifest.callback_url is not None:
+            try:
+                allow = self.settings.webhooks.allow_private
+                manifest.callback_url = await checked_url_async(manifest.callback_url, allow_private=allow)
+            except RefusedAddressError as exc:
+                raise ManifestInvalidError(str(exc), field="$.callback_url") from None
         keyring = self._keyring()
         batch_id = upload.batch_id  # its files were sealed under this id as they arrived
         if idempotency_key:
@@ -120,8 +131,8 @@ class BatchStore:
                 if upload.staged:  # a manifest may name no file at all: DEL needs at least one key
                     await self.redis.delete(*upload.staged.values())
                 earlier = await self.idempotent_batch(tenant, idempotency_key)
-                return earlier or batch_id, False
-        await self._write(tenant, batch_id, manifest, policy, upload, keyring)
+                return Created(earlier or batch_id, created=False)
+        callback_secret = await self._write(tenant, batch_id, manifest, policy, upload, keyring)
         try:
             queue = queue_for(tenant, inline=single, settings=self.settings.worker)
             await anyio.to_thread.run_sync(_enqueue, batch_id, len(manifest.bundles), queue, tenant)
@@ -133,7 +144,7 @@ class BatchStore:
             raise
         context = {"batch_id": batch_id, "tenant": tenant}
         log.info("batch queued: %d bundles on %s", len(manifest.bundles), queue, extra=context)
-        return batch_id, True
+        return Created(batch_id, created=True, callback_secret=callback_secret)
 
     async def _abandon(self, tenant: str, batch_id: str, idempotency_key: str | None) -> None:
         """Best effort: with Redis still away the keys stay, and the files expire with the blob TTL."""
@@ -184,9 +195,9 @@ class BatchStore:
 
     async def _write(
         self, tenant: str, batch_id: str, manifest: Manifest, policy: Policy, upload: Upload, keyring: Keyring
-    ) -> None:
-        """Files first, then (one transaction) the batch record, its data key and its jobs: the batch appears only
-        once everything it needs is in place."""
+    ) -> str | None:
+        """Files first, then (one transaction) the batch record, its data key, its callback endpoint and its jobs:
+        the batch appears only once everything it needs is in place. Returns the callback's secret, if any."""
         blob_ttl, verdict_ttl = self.settings.redis.blob_ttl_s, self.settings.redis.verdict_ttl_s
         submit_on = submit_day(manifest, datetime.now(UTC).date()).isoformat()
         bundle_keys = await self._store_files(batch_id, manifest, upload)
@@ -206,6 +217,10 @@ class BatchStore:
         )
         pipe.expire(keys.batch(batch_id), verdict_ttl)
         pipe.set(keys.data_key(batch_id), keyring.wrap(batch_id, upload.data_key), ex=verdict_ttl)
+        callback_secret = None
+        if manifest.callback_url is not None:
+            record, callback_secret = callback_endpoint(keyring, batch_id, manifest.callback_url)
+            pipe.set(keys.batch_callback(batch_id), record, ex=verdict_ttl)
         sealer = BatchSealer(batch_id, upload.data_key)
         pipe.rpush(keys.refs(batch_id), *(b.reference for b in manifest.bundles))
         pipe.expire(keys.refs(batch_id), verdict_ttl)
@@ -220,6 +235,7 @@ class BatchStore:
         except BaseException:
             await self._drop(sorted({k for row in bundle_keys for k in row}))
             raise
+        return callback_secret
 
     async def batch(self, tenant: str, batch_id: str) -> dict[str, str]:
         record = await self.redis.hgetall(keys.batch(batch_id))
@@ -259,10 +275,7 @@ class BatchStore:
             await self._sealer(batch_id)
 
     def _keyring(self) -> Keyring:
-        try:
-            return _keyring(self.settings.sealing.master_keys)
-        except MasterKeyError as exc:
-            raise ServiceUnavailableError(str(exc)) from None
+        return service_keyring(self.settings.sealing)
 
     async def _sealer(self, batch_id: str) -> BatchSealer:
         sealer = self._sealers.get(batch_id)
@@ -288,6 +301,9 @@ class BatchStore:
 
     async def delete(self, batch_id: str) -> int:
         removed = 0
+        total = await self.redis.hget(keys.batch(batch_id), "total")
+        if total is not None:  # its webhook events' bodies (references and verdicts) go with it
+            removed += int(await self.redis.unlink(*map(keys.webhook_event, batch_event_ids(batch_id, int(total)))))
         async for key in self.redis.scan_iter(match=keys.batch_pattern(batch_id), count=1000):
             removed += int(await self.redis.unlink(key))
         self._sealers.pop(batch_id, None)

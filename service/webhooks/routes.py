@@ -4,7 +4,6 @@ registered them; another tenant's are not found."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
 import anyio.to_thread
@@ -14,16 +13,18 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from service.auth import authenticate
-from service.errors import InvalidRequestError, NotFoundError, ServiceUnavailableError
+from service.errors import InvalidRequestError, NotFoundError
+from service.keyring import service_keyring
 from service.openapi_docs import AUTH_PROBLEMS, WEBHOOK_PROBLEMS, json_body
+from service.webhooks.callbacks import checked_url_async
 from workers import keys
-from workers.sealing import Keyring, MasterKeyError
 from workers.webhooks import delivery
-from workers.webhooks.addresses import RefusedAddressError, checked_url
+from workers.webhooks.addresses import RefusedAddressError
 from workers.webhooks.registry import (
     EVENT_TYPES,
     Delivery,
     Endpoint,
+    callback_batch,
     decode_endpoint,
     encode_endpoint,
     new_endpoint_id,
@@ -67,17 +68,19 @@ class Redelivery(msgspec.Struct):
     state: str = "queued"
 
 
-@cache
-def _keyring(config: str) -> Keyring:
-    return Keyring.parse(config)
-
-
 def _public(endpoint: Endpoint) -> WebhookEndpoint:
     return WebhookEndpoint(endpoint.id, endpoint.url, endpoint.events, endpoint.created_at)
 
 
 async def _endpoint(request: Request[Any, Any, Any], tenant: str, endpoint_id: str) -> Endpoint:
-    raw = await request.app.state.redis.hget(keys.webhook_endpoints(tenant), endpoint_id)
+    """A registered endpoint of the tenant, or the callback endpoint (`cb_{batch_id}`) of one of its batches."""
+    redis = request.app.state.redis
+    batch_id = callback_batch(endpoint_id)
+    if batch_id is None:
+        raw = await redis.hget(keys.webhook_endpoints(tenant), endpoint_id)
+    else:
+        owner = await redis.hget(keys.batch(batch_id), "tenant")
+        raw = await redis.get(keys.batch_callback(batch_id)) if owner in (tenant, tenant.encode()) else None
     if raw is None:
         raise NotFoundError(f"no webhook endpoint {endpoint_id!r}", field="endpoint_id")
     return decode_endpoint(raw)
@@ -97,16 +100,11 @@ async def register(data: JSONBody[WebhookRequest], tenant: Tenant, request: Requ
     events = sorted(set(data.events))
     if not events or any(e not in EVENT_TYPES for e in events):
         raise InvalidRequestError(f"events must be a non-empty list of {', '.join(EVENT_TYPES)}", field="events")
-    try:  # resolving the host may block: off the event loop
-        url = await anyio.to_thread.run_sync(
-            lambda: checked_url(data.url, allow_private=settings.webhooks.allow_private)
-        )
+    try:
+        url = await checked_url_async(data.url, allow_private=settings.webhooks.allow_private)
     except RefusedAddressError as exc:
         raise InvalidRequestError(str(exc), field="url") from None
-    try:
-        keyring = _keyring(settings.sealing.master_keys)
-    except MasterKeyError as exc:
-        raise ServiceUnavailableError(str(exc)) from None
+    keyring = service_keyring(settings.sealing)
     endpoint_id, raw = new_endpoint_id(), new_secret()
     created = datetime.now(UTC).isoformat(timespec="seconds")
     endpoint = Endpoint(
@@ -130,7 +128,11 @@ async def list_endpoints(tenant: Tenant, request: Request[Any, Any, Any]) -> lis
         responses=AUTH_PROBLEMS)  # fmt: skip
 async def remove(endpoint_id: FromPath[str], tenant: Tenant, request: Request[Any, Any, Any]) -> None:
     await _endpoint(request, tenant, endpoint_id)
-    await request.app.state.redis.hdel(keys.webhook_endpoints(tenant), endpoint_id)
+    batch_id = callback_batch(endpoint_id)
+    if batch_id is None:
+        await request.app.state.redis.hdel(keys.webhook_endpoints(tenant), endpoint_id)
+    else:  # the batch's callback: its events are no longer sent there
+        await request.app.state.redis.delete(keys.batch_callback(batch_id))
 
 
 @get("/v1/webhooks/{endpoint_id:str}/deliveries", summary="An endpoint's delivery attempts, newest first",

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.payload import good_bundle, good_files, manifest, post_batch
+from tests.integration.payload import good_bundle, good_files, manifest, multipart, post_batch
 from tests.integration.stack import Stack, running_stack, wait_until
 from workers.webhooks.signing import HEADER, verify
 
@@ -132,6 +132,44 @@ def test_events_are_signed_and_delivered(hook_stack: Stack, receiver: Receiver) 
     _unregister(hook_stack, endpoint["id"])
 
 
+def test_a_batch_callback_url_gets_the_batch_events_signed_with_its_own_secret(
+    hook_stack: Stack, receiver: Receiver
+) -> None:
+    doc = {**manifest(good_bundle("CB-1", "CB-1")), "callback_url": receiver.url}
+    with hook_stack.client() as client:
+        answer = post_batch(client, doc, good_files("CB-1"))
+        assert answer.status_code == 202, answer.text
+        batch_id, secret = answer.json()["batch_id"], answer.json()["callback_secret"]
+        assert secret.startswith("whsec_") and answer.headers["Preflight-Callback-Secret"] == secret
+        hook_stack.wait_done(batch_id)
+        wait_until(lambda: receiver.ids("batch.completed") and receiver.ids("bundle.checked"), timeout_s=60,
+                   what="the batch's events at its callback_url")  # fmt: skip
+        assert {e["data"]["batch_id"] for e in receiver.events()} == {batch_id}
+        assert all(verify(header, body, secret) for header, body in receiver.received)
+        endpoint_id = f"cb_{batch_id}"
+        log = client.get(f"/v1/webhooks/{endpoint_id}/deliveries").json()["deliveries"]
+        assert {d["outcome"] for d in log} == {"delivered"} and len(log) == 2
+        assert endpoint_id not in {e["id"] for e in client.get("/v1/webhooks").json()}  # not a registered one
+        with hook_stack.client("globex") as other:
+            assert other.get(f"/v1/webhooks/{endpoint_id}/deliveries").status_code == 404
+        event_keys = [f"kyc:wh:event:{e['id']}" for e in receiver.events()]
+        assert hook_stack.redis.exists(*event_keys) == 2
+        assert client.delete(f"/v1/batches/{batch_id}").status_code == 204
+        # Deleted with the batch: its callback, its delivery log and its events' bodies.
+        assert client.get(f"/v1/webhooks/{endpoint_id}/deliveries").status_code == 404
+        assert hook_stack.redis.exists(*event_keys, f"kyc:b:{batch_id}:callback:deliveries") == 0
+
+
+def test_a_check_with_a_callback_url_shows_its_secret_in_a_header(hook_stack: Stack, receiver: Receiver) -> None:
+    doc = {**manifest(good_bundle("CB-2", "CB-2")), "callback_url": receiver.url}
+    with hook_stack.client() as client:
+        answer = client.post("/v1/check", files=multipart(doc, good_files("CB-2")))
+    assert answer.status_code in (200, 202), answer.text
+    secret = answer.headers["Preflight-Callback-Secret"]
+    wait_until(lambda: receiver.ids("bundle.checked"), timeout_s=60, what="the check's event at its callback_url")
+    assert all(verify(header, body, secret) for header, body in receiver.received)
+
+
 def test_a_receiver_down_for_a_while_gets_every_event(hook_stack: Stack, receiver: Receiver) -> None:
     receiver.failures_left = 4  # the first four attempts get 503 (retried after 1, 1, 1, 2 s)
     endpoint = _register(hook_stack, receiver.url)
@@ -174,3 +212,7 @@ def test_a_private_address_is_refused_unless_allowed(stack: Stack) -> None:
         answer = client.post("/v1/webhooks", json={"url": "https://example.invalid/", "events": ["nope"]})
         assert answer.status_code == 422 and answer.json()["field"] == "events"
         assert client.get("/v1/webhooks").json() == []  # nothing was written
+        for url in ("http://127.0.0.1:9/hooks", "ftp://example.com/hooks"):
+            doc = {**manifest(good_bundle("CB-3", "CB-3")), "callback_url": url}
+            answer = post_batch(client, doc, good_files("CB-3"))
+            assert answer.status_code == 422 and answer.json()["field"] == "$.callback_url", (url, answer.text)

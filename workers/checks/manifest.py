@@ -80,6 +80,8 @@ class Manifest(msgspec.Struct, forbid_unknown_fields=True):
     bundles: list[BundleSpec]
     submit_on: str | None = None
     policy: str = "default"
+    # Where this batch's webhook events go, besides the tenant's endpoints (docs/contract.md, "Webhooks").
+    callback_url: str | None = None
 
 
 class ManifestError(ValueError):
@@ -92,6 +94,9 @@ class ManifestError(ValueError):
 
 
 _MAX_REFERENCE = 128
+# Longer URLs are refused by common servers and proxies (RFC 9110 section 4.1 recommends senders support 8000;
+# browsers and CDNs cut at 2048): a callback longer than that is a mistake.
+_MAX_URL = 2048
 
 
 def parse_manifest(raw: bytes) -> Manifest:
@@ -113,6 +118,10 @@ def validate_manifest(manifest: Manifest) -> None:
         raise ManifestError("$.bundles", "at least one bundle is required")
     if manifest.submit_on is not None:
         _iso_date(manifest.submit_on, "$.submit_on")
+    if manifest.callback_url is not None and (
+        len(manifest.callback_url) > _MAX_URL or not manifest.callback_url.startswith(("https://", "http://"))
+    ):
+        raise ManifestError("$.callback_url", f"must be an absolute https:// URL of at most {_MAX_URL} characters")
     seen_refs: set[str] = set()
     for b, bundle in enumerate(manifest.bundles):
         where = f"$.bundles[{b}]"

@@ -28,10 +28,17 @@ from workers.celery_app import app
 from workers.checks.model import BundleVerdict, Status
 from workers.queues import WEBHOOK_QUEUE
 from workers.redis_client import REDIS_OUTAGE, sync_client
-from workers.sealing import Keyring, SealError
+from workers.sealing import SealError, keyring_of
 from workers.settings import get_settings
 from workers.webhooks.addresses import RefusedAddressError, checked_url
-from workers.webhooks.registry import DELIVERY_LOG_LENGTH, Delivery, Endpoint, decode_endpoint, endpoint_secret
+from workers.webhooks.registry import (
+    DELIVERY_LOG_LENGTH,
+    Delivery,
+    Endpoint,
+    callback_batch,
+    decode_endpoint,
+    endpoint_secret,
+)
 from workers.webhooks.signing import HEADER, signature_header
 
 log = logging.getLogger(__name__)
@@ -49,29 +56,45 @@ def _client() -> redis.Redis:
     return sync_client(settings.redis, settings.redis_client)
 
 
-def endpoints(client: redis.Redis, tenant: str) -> list[Endpoint]:
+def endpoints(client: redis.Redis, tenant: str, batch_id: str) -> list[Endpoint]:
+    """The endpoints that hear of a batch: the tenant's, and the batch's own callback if its manifest named one."""
     raw: dict[bytes, bytes] = client.hgetall(keys.webhook_endpoints(tenant))  # type: ignore[assignment]
-    return [decode_endpoint(value) for value in raw.values()]
+    found = [decode_endpoint(value) for value in raw.values()]
+    callback = client.get(keys.batch_callback(batch_id))
+    if callback is not None:
+        found.append(decode_endpoint(callback))
+    return found
 
 
-def prepare(client: redis.Redis, tenant: str, kind: str, ident: str, data: dict[str, Any], ttl_s: int) -> list[str]:
-    """Store the event's body (once: a second preparation keeps the first) when some endpoint of the tenant is
-    subscribed to `kind`; returns those endpoints' ids."""
-    subscribed = [e.id for e in endpoints(client, tenant) if kind in e.events]
+def load_endpoint(client: redis.Redis, tenant: str, endpoint_id: str) -> Endpoint | None:
+    batch_id = callback_batch(endpoint_id)
+    if batch_id is not None:
+        raw = client.get(keys.batch_callback(batch_id))
+    else:
+        raw = client.hget(keys.webhook_endpoints(tenant), endpoint_id)
+    return None if raw is None else decode_endpoint(raw)
+
+
+def prepare(
+    client: redis.Redis, tenant: str, batch_id: str, kind: str, ident: str, data: dict[str, Any], ttl_s: int
+) -> list[str]:
+    """Store the event's body (once: a second preparation keeps the first) when some endpoint hearing of the
+    batch is subscribed to `kind`; returns those endpoints' ids."""
+    subscribed = [e.id for e in endpoints(client, tenant, batch_id) if kind in e.events]
     if subscribed:
         body = msgspec.json.encode({"id": ident, "type": kind, "created": int(time.time()), "data": data})
         client.set(keys.webhook_event(ident), body, ex=ttl_s, nx=True)
     return subscribed
 
 
-def send(client: redis.Redis, tenant: str, ident: str) -> None:
-    """Queue the delivery of a prepared event to every endpoint subscribed to its type (again after a lost
-    worker: receivers dedupe by event id)."""
+def send(client: redis.Redis, tenant: str, batch_id: str, ident: str) -> None:
+    """Queue the delivery of a prepared event of a batch to every endpoint subscribed to its type (again after a
+    lost worker: receivers dedupe by event id)."""
     body = client.get(keys.webhook_event(ident))
     if body is None:
         return
     kind = str(msgspec.json.decode(body).get("type", ""))
-    for endpoint in endpoints(client, tenant):
+    for endpoint in endpoints(client, tenant, batch_id):
         if kind in endpoint.events:
             enqueue(tenant, endpoint.id, ident)
 
@@ -82,6 +105,15 @@ def enqueue(tenant: str, endpoint_id: str, ident: str) -> None:
 
 def bundle_checked_id(batch_id: str, index: int) -> str:
     return event_id(batch_id, str(index), "bundle.checked")
+
+
+def batch_completed_id(batch_id: str) -> str:
+    return event_id(batch_id, "batch.completed")
+
+
+def batch_event_ids(batch_id: str, total: int) -> list[str]:
+    """Every event a batch of `total` bundles may have emitted (deleted with the batch)."""
+    return [*(bundle_checked_id(batch_id, index) for index in range(total)), batch_completed_id(batch_id)]
 
 
 def prepare_bundle_checked(client: redis.Redis, tenant: str, batch_id: str, index: int, verdict: BundleVerdict) -> str:
@@ -97,7 +129,7 @@ def prepare_bundle_checked(client: redis.Redis, tenant: str, batch_id: str, inde
         "links": {"bundle": f"/v1/batches/{batch_id}/bundles/{verdict.reference}"},
     }
     ident = bundle_checked_id(batch_id, index)
-    prepare(client, tenant, "bundle.checked", ident, data, get_settings().redis.verdict_ttl_s)
+    prepare(client, tenant, batch_id, "bundle.checked", ident, data, get_settings().redis.verdict_ttl_s)
     return ident
 
 
@@ -110,9 +142,9 @@ def emit_batch_completed(client: redis.Redis, tenant: str, batch_id: str) -> Non
     counts = {v: int(record.get(f"count:{v}", 0)) for v in ("ready", "fix_required", "review")}
     data = {"batch_id": batch_id, "total": int(record.get("total", 0)), "verdicts": counts,
             "links": {"verdicts": f"/v1/batches/{batch_id}/verdicts"}}  # fmt: skip
-    ident = event_id(batch_id, "batch.completed")
-    if prepare(client, tenant, "batch.completed", ident, data, get_settings().redis.verdict_ttl_s):
-        send(client, tenant, ident)
+    ident = batch_completed_id(batch_id)
+    if prepare(client, tenant, batch_id, "batch.completed", ident, data, get_settings().redis.verdict_ttl_s):
+        send(client, tenant, batch_id, ident)
 
 
 def _log(client: redis.Redis, endpoint_id: str, entry: Delivery) -> None:
@@ -154,16 +186,15 @@ def deliver_webhook(self: Any, tenant: str, endpoint_id: str, ident: str) -> Non
 def _deliver(task: Any, client: redis.Redis, tenant: str, endpoint_id: str, ident: str) -> None:
     schedule = get_settings().webhooks.retry_s
     attempt = int(task.request.retries) + 1
-    raw = client.hget(keys.webhook_endpoints(tenant), endpoint_id)
+    endpoint = load_endpoint(client, tenant, endpoint_id)
     body = client.get(keys.webhook_event(ident))
-    if raw is None or body is None:  # the endpoint was deleted, or the event expired: nothing to send
+    if endpoint is None or body is None:  # the endpoint (or its batch) was deleted, or the event expired
         return
-    endpoint = decode_endpoint(raw)
     kind = str(msgspec.json.decode(body).get("type", ""))
     entry = Delivery(event_id=ident, event_type=kind, attempt=attempt, at=_now(), outcome="delivered")
     started = time.monotonic()
     try:
-        secret = endpoint_secret(Keyring.parse(get_settings().sealing.master_keys), endpoint)
+        secret = endpoint_secret(keyring_of(get_settings().sealing.master_keys), endpoint)
         status: int | None = _post(endpoint.url, body, signature_header(secret, body))  # type: ignore[arg-type]
         error = None if status is not None and 200 <= status < 300 else f"HTTP {status}"
     except (httpx.HTTPError, OSError, RefusedAddressError, SealError, ValueError) as exc:

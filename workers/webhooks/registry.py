@@ -10,6 +10,7 @@ from typing import Literal
 
 import msgspec
 
+from workers.keys import CALLBACK_PREFIX
 from workers.sealing import Keyring
 
 EventType = Literal["bundle.checked", "batch.completed"]
@@ -40,6 +41,16 @@ class Delivery(msgspec.Struct, kw_only=True):
 
 def new_endpoint_id() -> str:
     return "wh_" + secrets.token_hex(8)
+
+
+def callback_endpoint_id(batch_id: str) -> str:
+    """The id of the endpoint a batch's manifest names as its `callback_url` (it lives and dies with the batch)."""
+    return CALLBACK_PREFIX + batch_id
+
+
+def callback_batch(endpoint_id: str) -> str | None:
+    """The batch whose callback endpoint this is; None for an endpoint registered with POST /v1/webhooks."""
+    return endpoint_id.removeprefix(CALLBACK_PREFIX) if endpoint_id.startswith(CALLBACK_PREFIX) else None
 
 
 def new_secret() -> bytes:

@@ -9,6 +9,8 @@ import hmac
 import time
 
 HEADER = "Preflight-Signature"
+# The secret of a batch's callback_url, in the answer that created the batch (shown once).
+CALLBACK_SECRET_HEADER = "Preflight-Callback-Secret"
 # How old a signed timestamp a receiver should accept (Stripe's default tolerance, 5 minutes): a replayed
 # request is refused after it. Each retry is signed afresh, so a late retry is not refused.
 REPLAY_WINDOW_S = 300
