@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
-from workers.webhooks.addresses import RefusedAddressError, checked_url, is_public
+from workers.webhooks.addresses import RefusedAddressError, checked_target, checked_url, is_public
 from workers.webhooks.signing import REPLAY_WINDOW_S, signature_header, verify
 
 SECRET = "whsec_test"
@@ -49,3 +53,26 @@ def test_urls_are_refused_before_anything_is_sent() -> None:
         with pytest.raises(RefusedAddressError):
             checked_url(url, allow_private=False)
     assert checked_url("http://127.0.0.1:8080/hook", allow_private=True) == "http://127.0.0.1:8080/hook"
+
+
+def _resolving_to(*addresses: str) -> Callable[..., list[tuple[Any, ...]]]:
+    def getaddrinfo(host: str, port: int, *args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
+        family = {True: socket.AF_INET6, False: socket.AF_INET}
+        return [(family[":" in a], socket.SOCK_STREAM, 6, "", (a, port)) for a in addresses]
+
+    return getaddrinfo
+
+
+def test_a_delivery_connects_to_the_address_it_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket, "getaddrinfo", _resolving_to("8.8.8.8"))
+    target = checked_target("https://hooks.example.com:8443/in?x=1", allow_private=False)
+    # The request goes to the address checked (not to what a second lookup might answer: DNS rebinding), and
+    # TLS and the Host header still name the URL's host.
+    assert target.connect_url == "https://8.8.8.8:8443/in?x=1" and target.hostname == "hooks.example.com"
+    monkeypatch.setattr(socket, "getaddrinfo", _resolving_to("2001:4860:4860::8888"))
+    assert checked_target("https://hooks.example.com/in", allow_private=False).connect_url == (
+        "https://[2001:4860:4860::8888]/in"
+    )
+    monkeypatch.setattr(socket, "getaddrinfo", _resolving_to("8.8.8.8", "10.0.0.7"))  # one private answer
+    with pytest.raises(RefusedAddressError, match=r"10\.0\.0\.7"):
+        checked_target("https://hooks.example.com/in", allow_private=False)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 
 class RefusedAddressError(ValueError):
@@ -28,16 +29,32 @@ def is_public(address: str) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where one delivery connects: `connect_url` names the address the host was checked at, so the request
+    cannot go to a second DNS answer (DNS rebinding); `hostname` is the Host header and the TLS server name (the
+    certificate is verified against it)."""
+
+    connect_url: str
+    hostname: str
+
+
 def checked_url(url: str, *, allow_private: bool) -> str:
     """`url` if a webhook may be sent there, else RefusedAddressError saying why. https only, unless private
     addresses are allowed (a receiver on a private network or on loopback may speak plain http)."""
+    checked_target(url, allow_private=allow_private)
+    return url
+
+
+def checked_target(url: str, *, allow_private: bool) -> Target:
+    """checked_url, and the address to connect to: the one checked."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise RefusedAddressError("the url must be an absolute https:// URL")
     if parts.scheme == "http" and not allow_private:
         raise RefusedAddressError("the url must use https")
     if allow_private:
-        return url
+        return Target(url, parts.hostname)
     try:
         found = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
@@ -48,4 +65,7 @@ def checked_url(url: str, *, allow_private: bool) -> str:
                 f"the host {parts.hostname!r} resolves to {sockaddr[0]}, a private, loopback, link-local or "
                 "reserved address (PREFLIGHT_WEBHOOK_ALLOW_PRIVATE allows it)"
             )
-    return url
+    address = str(found[0][4][0])
+    host = f"[{address}]" if ":" in address else address
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return Target(urlunsplit(parts._replace(netloc=netloc)), parts.hostname)

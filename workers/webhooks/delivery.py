@@ -17,6 +17,7 @@ import logging
 import time
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import msgspec
@@ -30,7 +31,7 @@ from workers.queues import WEBHOOK_QUEUE
 from workers.redis_client import REDIS_OUTAGE, sync_client
 from workers.sealing import SealError, keyring_of
 from workers.settings import get_settings
-from workers.webhooks.addresses import RefusedAddressError, checked_url
+from workers.webhooks.addresses import RefusedAddressError, checked_target
 from workers.webhooks.registry import (
     DELIVERY_LOG_LENGTH,
     Delivery,
@@ -161,10 +162,13 @@ def _log(client: redis.Redis, endpoint_id: str, entry: Delivery) -> None:
 
 def _post(url: str, body: bytes, signed: str) -> int:
     settings = get_settings().webhooks
-    target = checked_url(url, allow_private=settings.allow_private)  # again at each attempt: DNS may change
+    target = checked_target(url, allow_private=settings.allow_private)  # at each attempt: DNS may change
     headers = {"Content-Type": "application/json", HEADER: signed, "User-Agent": "kyc-preflight-webhooks"}
+    headers["Host"] = urlsplit(url).netloc.rsplit("@", 1)[-1]
+    # Connect to the address just checked, and speak TLS to the host named in the URL (SNI and certificate).
+    pinned = {"sni_hostname": target.hostname}
     with httpx.Client(timeout=settings.timeout_s, follow_redirects=False) as http:
-        return http.post(target, content=body, headers=headers).status_code
+        return http.post(target.connect_url, content=body, headers=headers, extensions=pinned).status_code
 
 
 @app.task(bind=True, name=TASK_NAME, queue=WEBHOOK_QUEUE, max_retries=None, soft_time_limit=30, time_limit=60)
