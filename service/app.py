@@ -16,6 +16,7 @@ from service.openapi_docs import ManifestComponents
 from service.system.api_docs import SCHEMA_PATH, render_plugins, schema_assets
 from service.system.health import healthz, readyz
 from service.system.metrics import metrics
+from service.ui.routes import ui_router
 from service.webhooks.routes import webhooks_router
 from workers.checks import ENGINE_VERSION
 from workers.logs import configure_logging
@@ -35,7 +36,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await redis.aclose()
 
     return Litestar(
-        route_handlers=[v1_router, applicants_router, webhooks_router, healthz, readyz, metrics, schema_assets()],
+        route_handlers=[
+            v1_router,
+            applicants_router,
+            webhooks_router,
+            ui_router,
+            healthz,
+            readyz,
+            metrics,
+            schema_assets(),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"redis": redis, "settings": settings, "api_key_hashes": settings.auth.key_hashes()}),
         on_shutdown=[close_redis],

@@ -9,6 +9,7 @@ import pytest
 
 from tests.fixtures.degrade import CHECK_OF_DEFECT, scene
 from tests.fixtures.engine_runs import run_engine
+from workers.checks.i18n.translate import translate_fix
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Status
 from workers.checks.precedence import PIXEL_FORENSICS, SILENCES
@@ -39,6 +40,11 @@ def test_each_generated_defect_is_reported_first_by_its_own_code(defect: str) ->
         verdict = _verdict(defect, seed)
         flagged = [f for f in verdict.findings if f.status is not Status.PASS]
         firsts.append(flagged[0].code if flagged else None)
+        # Every fix given is one the translations know (workers/checks/i18n/texts.py lists them).
+        untranslated = [
+            f.code for f in flagged if f.remediation and translate_fix(f.remediation, "ja") == f.remediation
+        ]
+        assert not untranslated, untranslated
         silenced += [f for f in verdict.findings if f.message.startswith("Not judged because of")]
     # The calibration detects each defect on 29-30 of 30 scenes: allow one miss in three.
     assert firsts.count(ROOT_CAUSE[defect]) >= 2, firsts

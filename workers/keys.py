@@ -28,6 +28,12 @@ def blob(batch_id: str, index: int, doc: int) -> str:
     return f"{PREFIX}:b:{batch_id}:blob:{index}:{doc}"
 
 
+def preview(batch_id: str, index: int, document: str) -> str:
+    """An annotated preview (JPEG, sealed) of a bundle's document with a fail or review finding; kept as long as
+    the verdict, made only when the batch or its tenant asks (workers/checks/previews.py)."""
+    return f"{PREFIX}:b:{batch_id}:preview:{index}:{document}"
+
+
 def data_key(batch_id: str) -> str:
     """The batch's data key, wrapped by the master key (workers/sealing.py): lives as long as its verdicts."""
     return f"{PREFIX}:b:{batch_id}:key"
@@ -92,6 +98,12 @@ def applicant_attempts(tenant: str, reference_digest: str) -> str:
 def applicant_attempt_ids(tenant: str, reference_digest: str) -> str:
     """Hash: '{batch_id}:{index}' -> attempt number (a bundle run twice is one attempt)."""
     return f"{PREFIX}:a:{tenant}:{reference_digest}:ids"
+
+
+def tenant_batches(tenant: str) -> str:
+    """Sorted set: the tenant's batch ids by creation time (the workspace's batch list); ids of expired or deleted
+    batches are dropped when the list is read."""
+    return f"{PREFIX}:t:{tenant}:batches"
 
 
 def webhook_endpoints(tenant: str) -> str:

@@ -56,7 +56,7 @@ CHECK_DURATION = Histogram(
 )
 WEBHOOK_DELIVERIES = Counter(
     "kyc_preflight_webhook_deliveries",
-    "Webhook delivery attempts, by outcome (delivered, retrying, failed, gone).",
+    "Webhook delivery attempts, by outcome (delivered, retrying, failed).",
     ["outcome"],
 )
 

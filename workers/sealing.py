@@ -228,5 +228,9 @@ def verdict_name(reference: str) -> str:
     return f"verdict:{reference}"
 
 
+def preview_name(index: int, document: str) -> str:
+    return f"preview:{index}:{document}"
+
+
 def file_name(path: str) -> str:
     return f"file:{path}"

@@ -207,6 +207,18 @@ class EscalationSettings:
 
 
 @dataclass(frozen=True)
+class PreviewSettings:
+    """Annotated previews (docs/contract.md, "Previews"): document imagery, so made only when a batch's manifest
+    asks (`"previews": true`) or for the tenants listed here (PREFLIGHT_PREVIEW_TENANTS, comma separated)."""
+
+    tenants: frozenset[str] = field(
+        default_factory=lambda: frozenset(
+            t.strip() for t in os.environ.get("PREFLIGHT_PREVIEW_TENANTS", "").split(",") if t.strip()
+        )
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     redis: RedisSettings = field(default_factory=RedisSettings)
     redis_client: RedisClientSettings = field(default_factory=RedisClientSettings)
@@ -219,6 +231,7 @@ class Settings:
     policies: PolicySettings = field(default_factory=PolicySettings)
     escalation: EscalationSettings = field(default_factory=EscalationSettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
+    previews: PreviewSettings = field(default_factory=PreviewSettings)
 
 
 @cache

@@ -28,6 +28,7 @@ from workers.sealing import (
     file_name,
     job_name,
     keyring_of,
+    preview_name,
     verdict_name,
 )
 from workers.settings import SealingSettings, get_settings
@@ -98,6 +99,8 @@ class BundleJob(msgspec.Struct):
     # queued before tenant policies existed: the shipped policy `policy` is loaded then.
     policy_sha256: str = ""
     policy_tables: dict[str, Any] = msgspec.field(default_factory=dict)
+    # Annotated previews of the documents with a fail or review finding are made and kept with the verdict.
+    previews: bool = False
 
     def named_policy(self) -> Policy:
         """For an error verdict: names the job's policy and hash without validating its tables again."""
@@ -216,6 +219,18 @@ class WorkerStore:
             return files
         sealer = self._sealer(job.batch_id)
         return {} if sealer is None else self._open_files(sealer, job)
+
+    def store_previews(self, batch_id: str, index: int, previews: dict[str, bytes]) -> None:
+        """Seal and keep a bundle's annotated previews for the verdict retention (before its verdict is stored:
+        a verdict that is there has its previews)."""
+        sealer = self._sealer(batch_id)
+        if sealer is None or not previews:
+            return
+        pipe = self.client.pipeline(transaction=False)
+        for document, jpeg in previews.items():
+            sealed = sealer.seal(preview_name(index, document), jpeg)
+            pipe.set(keys.preview(batch_id, index, document), sealed, ex=self.verdict_ttl_s)
+        pipe.execute()
 
     def complete(self, batch_id: str, index: int, verdict: BundleVerdict) -> int:
         """Store the verdict once. Returns 1 if this finalized the batch, 0 if stored, -1 if already there,

@@ -57,6 +57,7 @@ def _check(run: _Run, job: BundleJob, files: dict[str, bytes]) -> BundleVerdict:
         batch_id=run.batch_id,
         deadline=deadline,
         seconds_by_domain=run.seconds_by_domain,
+        previews=run.previews if job.previews else None,
     )
 
 
@@ -71,6 +72,7 @@ class _Run:
     started: float = field(default_factory=time.monotonic)
     counted: bool = False
     seconds_by_domain: dict[str, float] = field(default_factory=dict)
+    previews: dict[str, bytes] = field(default_factory=dict)  # annotated, when the job asks (JPEG by document)
 
 
 def _judge(store: WorkerStore, run: _Run) -> None:
@@ -123,6 +125,7 @@ def _store_verdict(store: WorkerStore, run: _Run, job: BundleJob, verdict: Bundl
     outcome_verdict = verdict
     # The webhook event is stored before the verdict and sent after it, before the bundle's data is purged: a
     # worker lost in between leaves its message to a rerun, which sends the events again (_send_events).
+    store.store_previews(batch_id, index, run.previews)  # before the verdict: a stored verdict has its previews
     if run.tenant is not None:
         webhooks.prepare_bundle_checked(store.client, run.tenant, batch_id, index, verdict)
     try:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import msgspec
 
+from service.batches.languages import LanguageChoice
 from service.batches.store import BatchStore
 from workers.checks.model import BundleVerdict, Status
 
@@ -24,9 +25,9 @@ async def _stored(store: BatchStore, batch_id: str) -> AsyncIterator[bytes]:
         offset += _PAGE
 
 
-async def ndjson_lines(store: BatchStore, batch_id: str) -> AsyncIterator[bytes]:
+async def ndjson_lines(store: BatchStore, batch_id: str, language: LanguageChoice) -> AsyncIterator[bytes]:
     async for raw in _stored(store, batch_id):
-        yield raw + b"\n"
+        yield msgspec.json.encode(language.apply(msgspec.json.decode(raw, type=BundleVerdict))) + b"\n"
 
 
 def csv_row(verdict: BundleVerdict) -> list[str]:

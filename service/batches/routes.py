@@ -16,7 +16,9 @@ from litestar.response.base import ASGIResponse
 from service.auth import authenticate
 from service.batches.escalation import EscalationPacket, build_packet, packet_markdown
 from service.batches.export import csv_lines, ndjson_lines
-from service.batches.ingest import Receiver
+from service.batches.intake import receive_batch
+from service.batches.languages import AcceptLanguage, Lang, language_choice
+from service.batches.previews import document_preview
 from service.batches.schemas import (
     BatchAccepted,
     BatchStatus,
@@ -90,20 +92,8 @@ def _accepted(batch_id: str, bundles: int, state: str, callback_secret: str | No
 async def _receive(
     request: Request[Any, Any, Any], store: BatchStore, tenant: str, key: str | None, *, single: bool = False
 ) -> Created:
-    settings = store.settings
-    limits = settings.limits
-    receiver = Receiver(
-        store.redis,
-        max_file_bytes=limits.max_file_bytes,
-        max_request_bytes=limits.max_request_bytes,
-        max_bundles=limits.max_bundles,
-    )
-    upload = await receiver.receive(request.headers.get("content-type", ""), request.stream())
-    try:
-        return await store.create(tenant, upload, key, single=single)
-    except BaseException:
-        await receiver.discard()
-        raise
+    content_type = request.headers.get("content-type", "")
+    return await receive_batch(store, tenant, content_type, request.stream(), key, single=single)
 
 
 class BatchController(Controller):
@@ -140,8 +130,15 @@ class BatchController(Controller):
         "it is ready within PREFLIGHT_INLINE_WAIT_S seconds, else 202 with the batch links.",
     )
     async def check_one(
-        self, request: Request[Any, Any, Any], tenant: Tenant, store: Store, idempotency_key: IdempotencyKey
+        self,
+        request: Request[Any, Any, Any],
+        tenant: Tenant,
+        store: Store,
+        idempotency_key: IdempotencyKey,
+        lang: Lang = None,
+        accept_language: AcceptLanguage = None,
     ) -> Response[BundleVerdict | BatchAccepted]:
+        language = language_choice(lang, accept_language)  # a bad ?lang= is refused before anything is written
         created = await _receive(request, store, tenant, idempotency_key, single=True)
         batch_id = created.batch_id
         refs = await store.references(batch_id, 0, 1)
@@ -149,7 +146,7 @@ class BatchController(Controller):
             while True:
                 raw = (await store.verdicts(batch_id, refs))[0]
                 if raw is not None:
-                    verdict = msgspec.json.decode(raw, type=BundleVerdict)
+                    verdict = language.apply(msgspec.json.decode(raw, type=BundleVerdict))
                     return Response(verdict, status_code=200, headers=_callback_headers(created.callback_secret))
                 await anyio.sleep(0.05)
         # Not ready in time: the bundle's own address, where the verdict will be (202 until then).
@@ -196,17 +193,21 @@ class BatchController(Controller):
         format: Annotated[Literal["json", "ndjson", "csv"], QueryParameter()] = "json",
         offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
+        lang: Lang = None,
+        accept_language: AcceptLanguage = None,
     ) -> VerdictPage | Stream:
+        language = language_choice(lang, accept_language)
         record = await store.batch(tenant, batch_id)
         await store.ensure_readable(batch_id)  # a wrong master key is a problem response, not a cut stream
         if format == "ndjson":
-            return ExportStream(ndjson_lines(store, batch_id), media_type=NDJSON)
+            return ExportStream(ndjson_lines(store, batch_id, language), media_type=NDJSON)
         if format == "csv":
             headers = {"Content-Disposition": f'attachment; filename="{batch_id}.csv"'}
             return ExportStream(csv_lines(store, batch_id), media_type=CSV, headers=headers)
         total = int(record["total"])
         refs = await store.references(batch_id, offset, limit)
-        items = [msgspec.json.decode(r, type=BundleVerdict) for r in await store.verdicts(batch_id, refs) if r]
+        stored = [r for r in await store.verdicts(batch_id, refs) if r]
+        items = [language.apply(msgspec.json.decode(r, type=BundleVerdict)) for r in stored]
         following = offset + limit
         next_link = f"/v1/batches/{batch_id}/verdicts?offset={following}&limit={limit}" if following < total else None
         return VerdictPage(batch_id=batch_id, offset=offset, limit=limit, total=total, items=items, next=next_link)
@@ -217,12 +218,19 @@ class BatchController(Controller):
         responses={**AUTH_PROBLEMS, **bundle_responses(BundleVerdict, BundlePending, "Not checked yet")},
     )
     async def bundle(
-        self, batch_id: FromPath[str], reference: FromPath[str], tenant: Tenant, store: Store
+        self,
+        batch_id: FromPath[str],
+        reference: FromPath[str],
+        tenant: Tenant,
+        store: Store,
+        lang: Lang = None,
+        accept_language: AcceptLanguage = None,
     ) -> Response[BundleVerdict | BundlePending]:
+        language = language_choice(lang, accept_language)
         await store.batch(tenant, batch_id)
         raw = (await store.verdicts(batch_id, [reference]))[0]
         if raw is not None:
-            return Response(msgspec.json.decode(raw, type=BundleVerdict))
+            return Response(language.apply(msgspec.json.decode(raw, type=BundleVerdict)))
         if not await store.has_reference(batch_id, reference):
             raise NotFoundError(f"batch {batch_id} has no bundle {reference!r}", field="reference")
         return Response(BundlePending(batch_id=batch_id, reference=reference), status_code=202)
@@ -270,7 +278,7 @@ class BatchController(Controller):
 
 v1_router = Router(
     path="/",
-    route_handlers=[BatchController],
+    route_handlers=[BatchController, document_preview],
     dependencies={"tenant": Provide(authenticate), "store": Provide(provide_store, sync_to_thread=False)},
     tags=["batches"],
     # Every batch route needs a key; the health probes (outside this router) need none.

@@ -30,7 +30,7 @@ from workers.checks.manifest import Manifest, ManifestError, parse_manifest, sub
 from workers.checks.policy import Policy, PolicyFileError, UnknownPolicyError
 from workers.checks.policy.tenant import resolve_policy
 from workers.queues import enqueue_headers, queue_for
-from workers.sealing import BatchSealer, Keyring, SealError, is_sealed, job_name, verdict_name
+from workers.sealing import BatchSealer, Keyring, SealError, is_sealed, job_name, preview_name, verdict_name
 from workers.settings import Settings
 from workers.store import BundleJob
 from workers.webhooks.addresses import RefusedAddressError
@@ -216,6 +216,8 @@ class BatchStore:
             },
         )
         pipe.expire(keys.batch(batch_id), verdict_ttl)
+        pipe.zadd(keys.tenant_batches(tenant), {batch_id: time.time()})
+        pipe.expire(keys.tenant_batches(tenant), verdict_ttl)
         pipe.set(keys.data_key(batch_id), keyring.wrap(batch_id, upload.data_key), ex=verdict_ttl)
         callback_secret = None
         if manifest.callback_url is not None:
@@ -228,6 +230,7 @@ class BatchStore:
             job = BundleJob(bundle.reference, bundle, submit_on, manifest.policy, blob_keys, batch_id)
             # The policy as resolved now: a tenant's file may change or vanish before a worker runs the job.
             job.policy_sha256, job.policy_tables = policy.sha256, policy.raw
+            job.previews = manifest.previews or tenant in self.settings.previews.tenants
             sealed = sealer.seal(job_name(index), msgspec.json.encode(job))
             pipe.set(keys.bundle_spec(batch_id, index), sealed, ex=blob_ttl)
         try:
@@ -294,6 +297,41 @@ class BatchStore:
                 ) from None
             self._sealers[batch_id] = sealer
         return sealer
+
+    async def preview(self, batch_id: str, reference: str, document: str) -> bytes | None:
+        """A bundle's annotated preview of one document (JPEG), opened; None if none was kept."""
+        found = await self.redis.lpos(keys.refs(batch_id), reference)
+        if not isinstance(found, int):  # None: no such bundle (a list only with COUNT, not asked here)
+            return None
+        sealed = await self.redis.get(keys.preview(batch_id, found, document))
+        if sealed is None:
+            return None
+        sealer = await self._sealer(batch_id)
+        try:
+            return sealer.open(preview_name(found, document), sealed.encode() if isinstance(sealed, str) else sealed)
+        except SealError as exc:
+            raise UnreadableBatchError(f"a preview of batch {batch_id} does not open: {exc}") from None
+
+    async def preview_documents(self, batch_id: str, reference: str) -> set[str]:
+        """The documents of a bundle that have a kept preview (their preview keys)."""
+        found = await self.redis.lpos(keys.refs(batch_id), reference)
+        if not isinstance(found, int):
+            return set()
+        prefix = keys.preview(batch_id, found, "")
+        return {_text(k)[len(prefix) :] async for k in self.redis.scan_iter(match=prefix + "*", count=100)}
+
+    async def recent_batches(self, tenant: str, limit: int = 50) -> list[tuple[str, dict[str, str]]]:
+        """The tenant's newest batches with their records (the workspace's list); forgets expired ones."""
+        newest = await self.redis.zrevrange(keys.tenant_batches(tenant), 0, limit - 1)  # members only (no scores)
+        ids = [_text(i) for i in newest if isinstance(i, bytes | str)]
+        found: list[tuple[str, dict[str, str]]] = []
+        for batch_id in ids:
+            record = {_text(k): _text(v) for k, v in (await self.redis.hgetall(keys.batch(batch_id))).items()}
+            if record.get("tenant") == tenant:
+                found.append((batch_id, record))
+            else:  # expired or deleted
+                await self.redis.zrem(keys.tenant_batches(tenant), batch_id)
+        return found
 
     async def has_reference(self, batch_id: str, reference: str) -> bool:
         # Bundles are few per batch page; a linear scan of the list is bounded by max_bundles.

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from workers.checks.i18n.languages import LANGUAGES  # plain data: the CLI still starts without the engine
+
 # The options of `submit` (kept in step with `_parser`): `--api-key --json` is a forgotten value, not a key.
 _SUBMIT_OPTIONS = frozenset({"-h", "--help", "--url", "--api-key", "--json"})
 
@@ -44,6 +46,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--policy-file", type=Path, default=None, help="judge by this policy file (TOML) instead of the manifest's"
     )
+    check.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="the language of the fixes (default: each bundle's `language`, else en); messages stay in English",
+    )
+    check.add_argument(
+        "--annotate", type=Path, default=None, metavar="OUT", help="write annotated previews of flagged documents here"
+    )
+    check.add_argument("--html", type=Path, default=None, metavar="FILE", help="write a self-contained HTML report")
     submit = sub.add_parser("submit", help="send DIR to a server as one batch and follow it to the verdicts")
     submit.add_argument("folder", type=Path)
     submit.add_argument("--url", default="http://127.0.0.1:8000")
@@ -94,7 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         from service.cli.local import check_folder
 
-        return check_folder(args.folder, as_json=args.json, jobs=args.jobs, policy_file=args.policy_file)
+        return check_folder(
+            args.folder,
+            as_json=args.json,
+            jobs=args.jobs,
+            policy_file=args.policy_file,
+            lang=args.lang,
+            annotate=args.annotate,
+            html=args.html,
+        )
     from service.cli.remote import submit_folder
 
     if not args.api_key:

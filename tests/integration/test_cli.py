@@ -211,3 +211,20 @@ def _ready(port: int) -> bool:
         return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def test_check_writes_annotated_previews_and_a_self_contained_report(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    folder = _folder(tmp_path / "in", ["A-1"])
+    doc = json.loads((folder / "manifest.json").read_text())
+    doc["bundles"][0]["documents"][0]["declared"]["expiry_date"] = "2020-01-01"  # DOCUMENT_EXPIRED on the ID
+    (folder / "manifest.json").write_text(json.dumps(doc))
+    out, report = tmp_path / "previews", tmp_path / "report.html"
+    done = _preflight("check", str(folder), "--annotate", str(out), "--html", str(report), "--lang", "fr")
+    assert done.returncode == 3, done.stderr.decode()[-2000:]
+    preview = out / "A-1" / "id_document.jpg"
+    assert preview.read_bytes()[:2] == b"\xff\xd8"
+    page = report.read_text(encoding="utf-8")
+    assert "DOCUMENT_EXPIRED" in page and "data:image/jpeg;base64," in page
+    assert "identité" in page  # the fixes in French; the messages stay English
+    assert "http://" not in page and "https://" not in page  # nothing fetched: it works offline

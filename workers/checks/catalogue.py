@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from workers.checks.engine import CHECK_ERROR, CHECK_ERROR_REMEDIATION
+from workers.checks.i18n.languages import LANGUAGE_NAMES, LANGUAGES
+from workers.checks.i18n.translate import translate_fix
 from workers.checks.precedence import SILENCES
 from workers.checks.registry import ALL_CHECKS, READERS
 from workers.checks.retired import RETIRED
@@ -27,7 +29,8 @@ Generated from the registry by `python -m workers.checks.catalogue > docs/checks
 
 Every finding in a verdict carries one of these codes. Codes are stable: a retired code is never reused.
 Status `fail` means a provider would reject the bundle; `review` means a person should look. Passing checks
-are listed in verdicts too, with status `pass`.
+are listed in verdicts too, with status `pass`. Each remediation (the fix for the applicant) is given in every
+language a verdict can be read in (docs/contract.md, "Languages"); messages are in English.
 """
 
 
@@ -54,6 +57,7 @@ def _entry(code: str, scope: str, roles: str, summary: str, remediation: str, so
         f"- Scope: {scope}",
         f"- Applies to: {roles}",
         f"- Remediation: {remediation}",
+        *(f"  - {LANGUAGE_NAMES[lang]} (`{lang}`): {translate_fix(remediation, lang)}" for lang in LANGUAGES[1:]),
         f"- Threshold source: {source}",
         "",
     ]

@@ -29,6 +29,7 @@ from workers.checks.personal_data import mask_document_number
 from workers.checks.policy import Policy
 from workers.checks.policy.severity import apply_severity
 from workers.checks.precedence import silenced_by
+from workers.checks.previews import document_previews
 from workers.checks.registry import BUNDLE_CHECKS, DOCUMENT_CHECKS, DOMAIN_OF, READERS
 from workers.checks.spec import BundleCheck, DocumentCheck, Reader, Result
 
@@ -137,12 +138,15 @@ def check_bundle(
     bundle_checks: Iterable[BundleCheck] = BUNDLE_CHECKS,
     readers: Iterable[Reader] = READERS,
     seconds_by_domain: dict[str, float] | None = None,
+    previews: dict[str, bytes] | None = None,
 ) -> BundleVerdict:
     """Check one bundle. `files` maps each document's `file` name to its bytes; a missing one is a finding.
 
     `deadline` is a time.monotonic() value after which remaining checks are reported as not run. The documents'
     pixels and views are freed when it returns (BundleContext.release). `seconds_by_domain`, if given, receives
     the wall time spent in each domain's readers and checks (the worker exports it; the engine stays pure).
+    `previews`, if given, receives the annotated preview (JPEG) of each document with a fail or review finding,
+    by preview key (workers/checks/previews.py): made here, while the pixels are in memory.
     """
     bundle = BundleContext(spec=spec, submit_on=submit_on, policy=policy)
     for doc_spec in spec.documents:
@@ -151,7 +155,10 @@ def check_bundle(
         bundle.documents.append(DocumentContext(spec=doc_spec, capture=capture, bundle=bundle))
 
     try:
-        return _run(bundle, batch_id, _Runner(deadline, seconds_by_domain), document_checks, bundle_checks, readers)
+        verdict = _run(bundle, batch_id, _Runner(deadline, seconds_by_domain), document_checks, bundle_checks, readers)
+        if previews is not None:
+            previews.update(_previews(bundle, verdict))
+        return verdict
     finally:
         bundle.release()
 
@@ -190,7 +197,16 @@ def _run(
         findings=findings,
         documents=[_summarise(doc) for doc in bundle.documents],
         summary=summary,
+        applicant_language=spec.language,
     )
+
+
+def _previews(bundle: BundleContext, verdict: BundleVerdict) -> dict[str, bytes]:
+    try:
+        return document_previews(bundle, verdict.findings, [d.outline for d in verdict.documents])
+    except Exception as exc:  # a preview is a courtesy: it never costs the bundle its verdict
+        log.warning("previews not made: %s", type(exc).__name__)
+        return {}
 
 
 def _root_causes_first(findings: list[Finding]) -> list[Finding]:
@@ -278,4 +294,5 @@ def error_verdict(spec: BundleSpec, batch_id: str | None, policy: Policy, reason
         findings=findings,
         documents=[],
         summary=summary,
+        applicant_language=spec.language,
     )

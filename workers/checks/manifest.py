@@ -8,6 +8,7 @@ from enum import StrEnum
 import msgspec
 
 from workers.checks.dates import DateReading, read_date
+from workers.checks.i18n.languages import LANGUAGES, language_tag
 
 
 class Role(StrEnum):
@@ -74,6 +75,8 @@ class BundleSpec(msgspec.Struct, forbid_unknown_fields=True):
     profile: Profile
     documents: list[DocumentSpec]
     account_type: AccountType = AccountType.INDIVIDUAL
+    # The applicant's language: the verdict's fixes are given in it unless the reader asks for another.
+    language: str | None = None
 
 
 class Manifest(msgspec.Struct, forbid_unknown_fields=True):
@@ -82,6 +85,8 @@ class Manifest(msgspec.Struct, forbid_unknown_fields=True):
     policy: str = "default"
     # Where this batch's webhook events go, besides the tenant's endpoints (docs/contract.md, "Webhooks").
     callback_url: str | None = None
+    # Keep an annotated preview of each document with a fail or review finding (docs/contract.md, "Previews").
+    previews: bool = False
 
 
 class ManifestError(ValueError):
@@ -130,6 +135,10 @@ def validate_manifest(manifest: Manifest) -> None:
         if bundle.reference in seen_refs:
             raise ManifestError(f"{where}.reference", f"duplicate reference {bundle.reference!r}")
         seen_refs.add(bundle.reference)
+        if bundle.language is not None:
+            if language_tag(bundle.language) is None:
+                raise ManifestError(f"{where}.language", f"must be one of {', '.join(LANGUAGES)}")
+            bundle.language = language_tag(bundle.language)
         if not bundle.profile.full_name.strip():
             raise ManifestError(f"{where}.profile.full_name", "must not be empty")
         if bundle.profile.date_of_birth is not None:

@@ -108,6 +108,11 @@ class BundleVerdict(msgspec.Struct, kw_only=True):
     attempt: int | None = None
     changes: AttemptChanges | None = None
     lockout_warning: str | None = None
+    # The language of the findings' fixes (`remediation`; messages are always English): a verdict is stored in
+    # English and translated when it is read (docs/contract.md, "Languages"). `applicant_language`: the bundle's
+    # `language` from the manifest, the default when the reader asks for none.
+    language: str = "en"
+    applicant_language: str | None = None
 
 
 def overall(findings: list[Finding]) -> tuple[Verdict, Summary]:

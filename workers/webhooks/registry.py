@@ -33,7 +33,7 @@ class Delivery(msgspec.Struct, kw_only=True):
     event_type: str
     attempt: int
     at: str
-    outcome: Literal["delivered", "retrying", "failed", "gone"]
+    outcome: Literal["delivered", "retrying", "failed"]
     status_code: int | None = None
     error: str | None = None
     duration_ms: int = 0

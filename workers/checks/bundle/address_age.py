@@ -12,6 +12,11 @@ from workers.checks.model import Outcome, Status
 from workers.checks.spec import DocumentCheck
 
 _POA = frozenset({Role.PROOF_OF_ADDRESS})
+# The fix quoting the policy's limit, not the default the catalogue's general fix quotes (a template: the
+# translations keep its placeholder, workers/checks/i18n).
+RECENT_BILL_FIX = (
+    "Send a recent utility bill or bank statement, dated within the last {max_age} days, showing your name and address."
+)
 
 
 def _too_old(doc: DocumentContext) -> Outcome | None:
@@ -32,9 +37,7 @@ def _too_old(doc: DocumentContext) -> Outcome | None:
                 measured=age,
                 threshold=max_age,
                 unit="days",
-                # The policy's limit, not the default the catalogue's general fix quotes.
-                remediation=f"Send a recent utility bill or bank statement, dated within the last {max_age} days, "
-                "showing your name and address.",
+                remediation=RECENT_BILL_FIX.format(max_age=max_age),
             )
         return Outcome(
             status=Status.PASS,

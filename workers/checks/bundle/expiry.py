@@ -12,6 +12,12 @@ from workers.checks.model import Outcome, Status
 from workers.checks.spec import DocumentCheck
 
 _ID = frozenset({Role.ID_DOCUMENT})
+# The fix quoting the policy's margin, not the default the catalogue's general fix quotes (a template: the
+# translations keep its placeholder, workers/checks/i18n).
+LONGER_VALID_FIX = (
+    "Send an identity document that stays valid for more than {margin} days after submission: this one expires "
+    "too soon. Use another valid document or renew this one first."
+)
 
 
 def _expired(doc: DocumentContext) -> Outcome | None:
@@ -71,9 +77,7 @@ def _expires_soon(doc: DocumentContext) -> Outcome | None:
                 measured=days_left,
                 threshold=margin,
                 unit="days",
-                # The policy's margin, not the default the catalogue's general fix quotes.
-                remediation=f"Send an identity document that stays valid for more than {margin} days after "
-                "submission: this one expires too soon. Use another valid document or renew this one first.",
+                remediation=LONGER_VALID_FIX.format(margin=margin),
             )
         return Outcome(
             status=Status.PASS,

@@ -49,6 +49,11 @@ _UNKNOWN = FileKind(
 )
 
 
+def kind_fixes() -> list[str]:
+    """Every fix this module can give (the texts the translations follow, workers/checks/i18n)."""
+    return [kind.fix for kind in (*KNOWN_KINDS.values(), _UNKNOWN) if kind.fix]
+
+
 def describe_kind(sniffed_mime: str | None) -> FileKind:
     """The kind of file behind a sniffed MIME type; unknown types are named by their MIME type."""
     if sniffed_mime is None:

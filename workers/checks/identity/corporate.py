@@ -20,6 +20,10 @@ from workers.checks.spec import DocumentCheck, Reader
 
 _REG = frozenset({Role.BUSINESS_REGISTRATION})
 _LETTER = frozenset({Role.AUTHORIZATION_LETTER})
+# The fix quoting the policy's limit (a template: the translations keep its placeholders, workers/checks/i18n).
+RECENT_REGISTRATION_FIX = (
+    "Send a registration extract issued or re-certified on or after {oldest} (within {months} months)."
+)
 MIN_LINES = 3  # fewer text lines read: the page was not read at all
 # Legal-form words, dropped before comparing company names ('Nordlicht Energy ApS' = 'NORDLICHT ENERGY').
 _LEGAL_FORMS = {
@@ -172,9 +176,7 @@ def _registration_age(doc: DocumentContext) -> Outcome:
         )
     oldest = _months_before(doc.bundle.submit_on, months)
     ok = reading.value >= oldest
-    fix = (
-        f"Send a registration extract issued or re-certified on or after {oldest.isoformat()} (within {months} months)."
-    )
+    fix = RECENT_REGISTRATION_FIX.format(oldest=oldest.isoformat(), months=months)
     return Outcome(
         status=Status.PASS if ok else Status.FAIL,
         message=f"The business registration was issued on {reading.value.isoformat()} ({found.source}); "

@@ -1,0 +1,1 @@
+"""The workspace: server-rendered pages at /ui for compliance teams (README "Workspace")."""
