@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import cv2
 import numpy as np
 
+from tests.fixtures.engine_runs import run_engine
 from tests.integration.payload import good_files
 from workers.checks.annotate import PREVIEW_MAX_SIDE, Mark, draw_preview, preview_jpeg
-from workers.checks.engine import check_bundle
 from workers.checks.manifest import BundleSpec, Declared, DocumentSpec, Profile, Role
 from workers.checks.policy import load_policy
 
@@ -67,11 +65,11 @@ def test_the_engine_makes_previews_only_of_flagged_documents_and_only_when_asked
     spec, files = _bundle("2020-01-01")  # declared expired: DOCUMENT_EXPIRED fails on the ID whatever its pixels
     policy = load_policy("default")
     previews: dict[str, bytes] = {}
-    verdict = check_bundle(spec, files, submit_on=date(2026, 12, 1), policy=policy, previews=previews)
+    verdict = run_engine(spec, files, policy=policy, previews=previews)
     flagged = {f.document for f in verdict.findings if f.status.value != "pass" and f.document}
     assert "id_document" in flagged and "id_document" in previews
     assert set(previews) == flagged & {"id_document", "selfie"}  # exactly the flagged documents
     assert all(p[:2] == b"\xff\xd8" for p in previews.values())
     # Not asked: the same check makes none (nothing of the document is kept by the engine).
-    again = check_bundle(spec, files, submit_on=date(2026, 12, 1), policy=policy)
+    again = run_engine(spec, files, policy=policy)
     assert [f.code for f in again.findings] == [f.code for f in verdict.findings]

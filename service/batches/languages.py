@@ -8,7 +8,7 @@ from typing import Annotated
 
 from litestar.params import HeaderParameter, QueryParameter
 
-from service.errors import InvalidRequestError
+from service.errors import BadRequestError
 from workers.checks.i18n.languages import LANGUAGES, language_tag, negotiate
 from workers.checks.i18n.translate import in_language
 from workers.checks.model import BundleVerdict
@@ -38,5 +38,5 @@ def language_choice(lang: str | None, accept_language: str | None) -> LanguageCh
     if lang is not None:
         asked = language_tag(lang)
         if asked is None:
-            raise InvalidRequestError(f"lang must be one of {', '.join(LANGUAGES)}", field="lang")
+            raise BadRequestError(f"lang must be one of {', '.join(LANGUAGES)}", field="lang")
     return LanguageChoice(asked, negotiate(accept_language))

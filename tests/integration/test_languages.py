@@ -60,7 +60,7 @@ def test_fixes_come_in_the_language_asked_for(stack: Stack) -> None:
     assert plain["language"] == "en" and _missing_role(plain)["remediation"] == fix_en
     # The message is for the compliance officer: English whatever the language of the fixes.
     assert _missing_role(own)["message"] == _missing_role(english)["message"]
-    assert refused.status_code == 422 and refused.json()["field"] == "lang"
+    assert refused.status_code == 400 and refused.json()["field"] == "lang"
     exported = [json.loads(line) for line in lines.splitlines()]
     assert {v["language"] for v in exported} == {"ko"}
     assert {_missing_role(v)["remediation"] for v in exported} == {table("ko")[fix_en]}
