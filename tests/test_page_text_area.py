@@ -14,8 +14,9 @@ from tests.fixtures.degrade import place, plain_background
 from tests.fixtures.documents import Person, render_id_card
 from workers.checks.capture import Capture
 from workers.checks.identity import ocr, page_text
+from workers.checks.identity.mrz_read import read_mrz
 from workers.checks.identity.page_text import capture_page, text_area
-from workers.checks.identity.reader import capture_mrz
+from workers.checks.identity.reader import QUICK_SIDE, capture_mrz
 from workers.checks.locate import document_outline
 
 FRAME = (3200, 2400)  # width, height of a 7.7 MP phone frame
@@ -65,21 +66,50 @@ def test_a_flat_scan_is_read_whole() -> None:
     assert text_area(Capture(data=data.tobytes(), filename="scan.png")) is None
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_the_mrz_and_page_readers_share_one_detection(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The MRZ reader and the printed-dates reader of an ID front both read its text area: the page reader
-    # after the MRZ reader runs no detection of its own, and reads the lines a fresh detection gives.
-    fresh = _texts(capture_page(_photo(seed)))
-    capture = _photo(seed)
-    capture_mrz(capture)
-    calls: list[tuple[int, ...]] = []
+def _counted_detections(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The long side of every view the detector is run on from now on."""
+    sides: list[int] = []
     detect = ocr.detect_text_boxes
 
     def counted(view: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
-        calls.append(view.shape)
+        sides.append(max(view.shape[:2]))
         return detect(view)
 
     monkeypatch.setattr(ocr, "detect_text_boxes", counted)
+    return sides
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_mrz_and_page_readers_share_one_detection(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The MRZ reader and the printed-dates reader of an ID front both read its text area: the page's detection
+    # runs once whether the MRZ reader needed it (its quick look failed) or not, and the page reader reads the
+    # lines a fresh detection gives.
+    fresh = _texts(capture_page(_photo(seed)))
+    capture = _photo(seed)
+    sides = _counted_detections(monkeypatch)
+    capture_mrz(capture)
     shared = _texts(capture_page(capture))
-    assert calls == []
+    assert len([side for side in sides if side > QUICK_SIDE]) == 1, sides
     assert shared == fresh and "Date of expiry" in shared
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_readable_mrz_is_read_from_a_small_view_and_its_own_lines(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The quick look: one detection on a view of QUICK_SIDE, the zone's three lines recognised and nothing else
+    # (not the card's title or its captions), and the same reading as the full read of the same photo.
+    full = read_mrz(_photo(seed).rgb)
+    capture = _photo(seed)
+    sides = _counted_detections(monkeypatch)
+    recognised: list[str] = []
+    recognise = ocr.recognize_line
+
+    def counted(line: NDArray[np.uint8]) -> ocr.TextLine:
+        recognised.append((text := recognise(line)).text)
+        return text
+
+    monkeypatch.setattr(ocr, "recognize_line", counted)
+    quick = capture_mrz(capture)
+    assert sides == [QUICK_SIDE]
+    assert len(recognised) == 3 and all("<" in text for text in recognised), recognised
+    assert quick is not None and full is not None and quick.parsed.valid
+    assert quick.parsed == full.parsed

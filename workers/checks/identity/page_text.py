@@ -50,23 +50,24 @@ class DetectedText:
     boxes: list[NDArray[np.float32]]  # 4x2 quads in full-resolution pixels
 
 
-def detected_text(capture: Capture, area: Box | None) -> DetectedText:
-    """Text lines detected in `area` of the capture (None: the whole frame), once per capture and area: the MRZ
-    reader and the printed-dates reader of an ID front both read its text area, and a detection costs 0.2-0.4 s
-    on one core (docs/speed.md), more than any other single step of reading a card."""
+def detected_text(capture: Capture, area: Box | None, side: int = PAGE_SIDE) -> DetectedText:
+    """Text lines detected in `area` of the capture (None: the whole frame) shrunk to at most `side` px, once per
+    capture, area and side: the MRZ reader and the printed-dates reader of an ID front both read its text area,
+    and a detection costs 0.2-0.4 s on one core at PAGE_SIDE (docs/speed.md), more than any other single step of
+    reading a card (the MRZ reader's first look uses a smaller side, reader.QUICK_SIDE)."""
 
     def detect() -> DetectedText:
         if area is None:
             shown: Box = (0, 0, capture.width, capture.height)
-            view = capture.downscaled(PAGE_SIDE)
+            view = capture.downscaled(side)
         else:
             left, top, right, bottom = shown = area
-            view = shrunk(capture.rgb[top:bottom, left:right], PAGE_SIDE)
+            view = shrunk(capture.rgb[top:bottom, left:right], side)
         if view.ndim == 2:
             view = np.repeat(view[:, :, None], 3, axis=2)
         return DetectedText(shown, view, ocr.in_image(ocr.detect_text_boxes(view), view.shape[1], shown))
 
-    return capture.cached(f"identity.detected_text:{area}", detect)
+    return capture.cached(f"identity.detected_text:{area}:{side}", detect)
 
 
 @dataclass(frozen=True)
