@@ -51,6 +51,12 @@ def _checked(request: AnyRequest, session: Session, token: str | None) -> None:
         raise PreflightError("the form is stale or was not sent from this workspace: reload the page", field="csrf")
 
 
+def _over_https(request: AnyRequest) -> bool:
+    """Whether the browser reached us over TLS (directly, or through a proxy that says so): the session cookies
+    are then marked Secure and never sent over plain HTTP. Trusting the header can only make a cookie stricter."""
+    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "").lower() == "https"
+
+
 def _to_login() -> Redirect:
     return Redirect("/ui/login", status_code=303)
 
@@ -69,7 +75,15 @@ async def login_form(request: AnyRequest) -> Response[str]:
     token = secrets.token_urlsafe(24)
     answer = page("login.html", login_csrf=token, error=None)
     answer.cookies.append(
-        Cookie(key=LOGIN_COOKIE, value=token, path="/ui", httponly=True, samesite="strict", max_age=3600)
+        Cookie(
+            key=LOGIN_COOKIE,
+            value=token,
+            path="/ui",
+            httponly=True,
+            samesite="strict",
+            secure=_over_https(request),
+            max_age=3600,
+        )
     )
     return answer
 
@@ -89,7 +103,15 @@ async def login(
     answer = Redirect("/ui/batches", status_code=303)
     cookie = issue(service_keyring(request.app.state.settings.sealing), tenant)
     answer.cookies.append(
-        Cookie(key=COOKIE, value=cookie, path="/ui", httponly=True, samesite="strict", max_age=SESSION_TTL_S)
+        Cookie(
+            key=COOKIE,
+            value=cookie,
+            path="/ui",
+            httponly=True,
+            samesite="strict",
+            secure=_over_https(request),
+            max_age=SESSION_TTL_S,
+        )
     )
     answer.cookies.append(Cookie(key=LOGIN_COOKIE, value="", path="/ui", max_age=0))
     return answer

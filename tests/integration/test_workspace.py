@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
@@ -140,3 +141,39 @@ def test_another_tenants_batch_is_not_reachable_and_a_form_needs_its_token(
     owner.click("button.danger")
     expect(owner).to_have_url(re.compile(r"/ui/batches$"))
     assert owner.goto(f"/ui/batches/{batch_id}").status == 404  # type: ignore[union-attr]
+
+
+def test_a_folder_with_its_manifest_is_uploaded(browser: Browser, stack: Stack, tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    doc = manifest(good_bundle("WS-FOLDER", "f1"))
+    for name, data in {"manifest.json": json.dumps(doc).encode(), **good_files("f1")}.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    page = _signed_in(browser, stack, "acme")
+    page.set_input_files("#folder", str(folder))
+    # Only the page's script sends a folder (as the API's multipart upload, with its progress bar): the batch
+    # page opening proves it did.
+    page.click("#upload button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/ui/batches/b_"), timeout=60_000)
+    expect(page.locator("#bundles tbody tr")).to_have_count(1, timeout=180_000)
+    expect(page.locator("#bundles tbody tr").first).to_contain_text("WS-FOLDER")
+
+
+@pytest.mark.parametrize("https", [False, True])
+def test_the_session_cookie_is_httponly_strict_and_secure_over_https(stack: Stack, https: bool) -> None:
+    headers = {"X-Forwarded-Proto": "https"} if https else {}
+    with httpx.Client(base_url=stack.api_url, headers=headers) as client:
+        form = client.get("/ui/login")
+        client.cookies.clear()
+        token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert token is not None
+        # Sent by hand: a client keeps a Secure cookie for https only, and this test server speaks plain HTTP.
+        login_cookie = {"Cookie": f"preflight_login={form.cookies['preflight_login']}"}
+        signed_in = client.post(
+            "/ui/login", data={"csrf": token.group(1), "api_key": TENANT_KEYS["acme"]}, headers=login_cookie
+        )
+    assert signed_in.status_code == 303 and signed_in.headers["location"] == "/ui/batches"
+    session = next(c for c in signed_in.headers.get_list("set-cookie") if c.startswith("preflight_session="))
+    attributes = {part.strip().split("=")[0].lower() for part in session.split(";")[1:]}
+    assert {"httponly", "path", "max-age"} <= attributes and "samesite=strict" in session.lower()
+    assert ("secure" in attributes) is https
