@@ -30,6 +30,7 @@ from service.ui.views import Filters, batch_row, batch_view, document_groups, pr
 from workers.checks.model import BundleVerdict
 
 AnyRequest = Request[Any, Any, Any]
+LOGIN_FORM_TTL_S = 3600  # a sign-in form left open longer asks to be reloaded
 # A batch page lists at most this many bundles (a corporate batch is tens; the API pages through thousands).
 PAGE_BUNDLES = 1000
 
@@ -57,6 +58,19 @@ def _over_https(request: AnyRequest) -> bool:
     return request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "").lower() == "https"
 
 
+def _private_cookie(request: AnyRequest, key: str, value: str, max_age: int) -> Cookie:
+    """A workspace cookie: for /ui only, unreadable by scripts, never sent by another site's request."""
+    return Cookie(
+        key=key,
+        value=value,
+        path="/ui",
+        httponly=True,
+        samesite="strict",
+        secure=_over_https(request),
+        max_age=max_age,
+    )
+
+
 def _to_login() -> Redirect:
     return Redirect("/ui/login", status_code=303)
 
@@ -74,17 +88,7 @@ async def home(request: AnyRequest) -> Redirect:
 async def login_form(request: AnyRequest) -> Response[str]:
     token = secrets.token_urlsafe(24)
     answer = page("login.html", login_csrf=token, error=None)
-    answer.cookies.append(
-        Cookie(
-            key=LOGIN_COOKIE,
-            value=token,
-            path="/ui",
-            httponly=True,
-            samesite="strict",
-            secure=_over_https(request),
-            max_age=3600,
-        )
-    )
+    answer.cookies.append(_private_cookie(request, LOGIN_COOKIE, token, LOGIN_FORM_TTL_S))
     return answer
 
 
@@ -102,17 +106,7 @@ async def login(
         return page("login.html", status=401, login_csrf=expected, error="This API key is not known.")
     answer = Redirect("/ui/batches", status_code=303)
     cookie = issue(service_keyring(request.app.state.settings.sealing), tenant)
-    answer.cookies.append(
-        Cookie(
-            key=COOKIE,
-            value=cookie,
-            path="/ui",
-            httponly=True,
-            samesite="strict",
-            secure=_over_https(request),
-            max_age=SESSION_TTL_S,
-        )
-    )
+    answer.cookies.append(_private_cookie(request, COOKIE, cookie, SESSION_TTL_S))
     answer.cookies.append(Cookie(key=LOGIN_COOKIE, value="", path="/ui", max_age=0))
     return answer
 
