@@ -194,3 +194,50 @@ def test_visa_first_letter_selects_visa_layout() -> None:
     person = replace(Person(), document_number="555123ABC")
     parsed = correct_mrz(mrv_lines(person, width=36))
     assert parsed is not None and parsed.format is MrzFormat.MRV_B and parsed.valid
+
+
+def _french_card(surname: str, given: str, number: str, birth: str, sex: str) -> list[str]:
+    """The two lines of a French national identity card issued before 2021 (mrz_layout._FRA_ID)."""
+    line1 = f"IDFRA{surname:<<25}750123"
+    line2 = f"{number}{check_digit(number)}{given:<<14}{birth}{check_digit(birth)}{sex}"
+    return [line1, line2 + check_digit(line1 + line2)]
+
+
+def test_french_national_card_is_read_with_its_own_fields() -> None:
+    # The corpus specimen's zone (mrz_detection_imagejs/id1.jpg): as a TD2 none of its digits would hold.
+    lines = ["IDFRABERTHIER<<<<<<<<<<<<<<<<<<<<<<<", "9409923102854CORINNE<<<<<<<6512068F4"]
+    parsed = parse_mrz(lines)
+    assert parsed is not None and parsed.format is MrzFormat.FRA_ID and parsed.valid
+    assert set(parsed.checks) == {"doc", "dob", "final"}  # no expiry in the zone
+    assert (parsed.surname, parsed.given_names, parsed.document_number, parsed.sex) == (
+        "BERTHIER",
+        "CORINNE",
+        "940992310285",
+        "F",
+    )
+    assert parsed.date_of_birth(date(2026, 12, 5)) == date(1965, 12, 6)
+    assert parsed.expiry_date() is None and parsed.nationality == "FRA"
+
+
+def test_french_card_misreads_are_undone_by_field() -> None:
+    lines = _french_card("DE<LA<TOUR", "JEAN<PIERRE", "0503751A2345", "810229", "M")
+    # OCR-B confusions in the letter fields (O and I read as digits), a '1' for the first I, a zero in a date.
+    misread = [lines[0].replace("IDFRA", "1DFRA").replace("TOUR", "T0UR"), lines[1].replace("PIERRE", "P1ERRE")]
+    misread[1] = misread[1][:27] + misread[1][27:33].replace("0", "O") + misread[1][33:]
+    parsed = correct_mrz(misread)
+    assert parsed is not None and parsed.format is MrzFormat.FRA_ID and parsed.valid
+    assert list(parsed.lines) == lines
+    assert (parsed.surname, parsed.given_names) == ("DE LA TOUR", "JEAN PIERRE")
+
+
+def test_french_card_with_a_wrong_digit_fails_its_check() -> None:
+    lines = _french_card("MARTIN", "CLAIRE", "120692012345", "900101", "F")
+    wrong = lines[1][:33] + str((int(lines[1][33]) + 1) % 10) + lines[1][34:]
+    parsed = parse_mrz([lines[0], wrong])
+    assert parsed is not None and parsed.format is MrzFormat.FRA_ID
+    assert parsed.checks["dob"] is False and parsed.checks["final"] is False and parsed.checks["doc"] is True
+
+
+def test_a_td2_card_of_another_state_keeps_the_icao_layout() -> None:
+    parsed = correct_mrz(td2_lines(Person()))
+    assert parsed is not None and parsed.format is MrzFormat.TD2 and parsed.valid

@@ -14,7 +14,7 @@ import itertools
 import re
 from dataclasses import replace
 
-from workers.checks.identity.mrz_layout import LAYOUTS, Kind, Layout, MrzFormat
+from workers.checks.identity.mrz_layout import LAYOUTS, Kind, Layout, MrzFormat, layout_for
 from workers.checks.identity.mrz_parse import FILLER, ParsedMrz, parse_mrz
 
 TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "J": "1", "Z": "2", "S": "5",
@@ -205,8 +205,12 @@ def _score(parsed: ParsedMrz) -> int:
     return sum(parsed.checks.values())
 
 
+# Reached from a TD2 or TD3 shape by the first line (mrz_layout.layout_for), never tried on their own.
+_BY_FIRST_LINE = (MrzFormat.MRV_B, MrzFormat.FRA_ID)
+
+
 def _shapes(count: int) -> list[Layout]:
-    return [layout for layout in LAYOUTS.values() if layout.lines == count and layout.format is not MrzFormat.MRV_B]
+    return [layout for layout in LAYOUTS.values() if layout.lines == count and layout.format not in _BY_FIRST_LINE]
 
 
 def correct_mrz(raw_lines: list[str]) -> ParsedMrz | None:
@@ -230,8 +234,8 @@ def correct_mrz(raw_lines: list[str]) -> ParsedMrz | None:
         for variant in itertools.product(*options):
             fixed = list(variant)
             shape = layout
-            if fixed[0][:1] == "V" and layout.format in (MrzFormat.TD2, MrzFormat.TD3):
-                shape = LAYOUTS[MrzFormat.MRV_B if layout.width == 36 else MrzFormat.MRV_A]
+            if layout.format in (MrzFormat.TD2, MrzFormat.TD3):
+                shape = layout_for(len(fixed), layout.width, fixed[0]) or layout  # a visa, the French card
             parsed = parse_mrz(fix_by_position(fixed, shape))
             if parsed is None or not plausible(parsed):
                 continue

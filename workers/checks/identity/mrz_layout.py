@@ -2,7 +2,8 @@
 
 Positions are 0-based, end-exclusive, copied from the field tables of Doc 9303 (8th ed., 2021):
 part 4 section 4.2.2 (TD3 passports), part 5 section 4.2.2 (TD1 cards), part 6 section 4.2.2 (TD2 cards),
-part 7 sections 4.2.2 and 5.2.2 (MRV-A and MRV-B visas).
+part 7 sections 4.2.2 and 5.2.2 (MRV-A and MRV-B visas). One national layout is known besides them: the French
+national identity card issued until August 2021 (2x36 like TD2, but its own fields; still in circulation).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ class MrzFormat(StrEnum):
     TD3 = "TD3"
     MRV_A = "MRV-A"
     MRV_B = "MRV-B"
+    FRA_ID = "FRA-ID"  # French national identity card before 2021: not ICAO, see _FRA_ID
 
 
 class Kind(StrEnum):
@@ -114,21 +116,57 @@ def _two_line(fmt: MrzFormat, width: int) -> Layout:
     return Layout(fmt, 2, width, fields, checks, composite)
 
 
+# The French national identity card issued from 1988 to August 2021 (arrêté of 19 March 1988, still valid
+# for travel; cards of 2004-2013 run 15 years): two lines of 36 starting "IDFRA", but not TD2. Line 1: type,
+# state, surname (25), issuing department and office (6). Line 2: the 12-character card number (issue year
+# and month, department, sequence), its digit, given names (14), date of birth, its digit, sex, and a
+# composite digit over both lines. No nationality (the card is issued to French nationals only) and no expiry
+# date in the zone. Digits are 7-3-1 as in Doc 9303 (checked on the corpus specimen
+# mrz_detection_imagejs/id1.jpg: all three hold).
+_FRA_ID = Layout(
+    MrzFormat.FRA_ID,
+    2,
+    36,
+    fields={
+        "document_type": (_s(0, 0, 2), Kind.TYPE),
+        "issuing_country": (_s(0, 2, 5), Kind.CODE),
+        "name": (_s(0, 5, 30), Kind.ALPHA),
+        "optional_1": (_s(0, 30, 36), Kind.ANY),
+        "document_number": (_s(1, 0, 12), Kind.ANY),
+        "given_names": (_s(1, 13, 27), Kind.ALPHA),
+        "birth_date": (_s(1, 27, 33), Kind.NUMERIC),
+        "sex": (_s(1, 34), Kind.SEX),
+    },
+    checks={
+        "doc": ("document_number", _s(1, 12)),
+        "dob": ("birth_date", _s(1, 33)),
+    },
+    composite=((_s(0, 0, 36), _s(1, 0, 35)), _s(1, 35)),
+)
+# How the French card's first line starts, read with the OCR-B digit/letter confusions undone (a '1' for I).
+_FRA_ID_START = "IDFRA"
+_AS_LETTERS = str.maketrans("0125864", "OIZSBGA")
+
 LAYOUTS: dict[MrzFormat, Layout] = {
     MrzFormat.TD1: _TD1,
     MrzFormat.TD2: _two_line(MrzFormat.TD2, 36),
     MrzFormat.TD3: _two_line(MrzFormat.TD3, 44),
     MrzFormat.MRV_A: _two_line(MrzFormat.MRV_A, 44),
     MrzFormat.MRV_B: _two_line(MrzFormat.MRV_B, 36),
+    MrzFormat.FRA_ID: _FRA_ID,
 }
 
 
-def layout_for(line_count: int, width: int, first_char: str) -> Layout | None:
-    """The layout a block of `line_count` lines of `width` characters must follow; visas start with 'V'."""
+def layout_for(line_count: int, width: int, first_line: str) -> Layout | None:
+    """The layout a block of `line_count` lines of `width` characters must follow, from its first line: visas
+    start with 'V', the French national card with "IDFRA"."""
+    first_char = first_line[:1]
     if line_count == 3 and width == 30:
         return LAYOUTS[MrzFormat.TD1]
     if line_count == 2 and width == 44:
         return LAYOUTS[MrzFormat.MRV_A if first_char == "V" else MrzFormat.TD3]
     if line_count == 2 and width == 36:
+        if first_line[:5].translate(_AS_LETTERS) == _FRA_ID_START:
+            return LAYOUTS[MrzFormat.FRA_ID]
         return LAYOUTS[MrzFormat.MRV_B if first_char == "V" else MrzFormat.TD2]
     return None

@@ -117,11 +117,12 @@ def _long_document_number(layout: Layout, lines: tuple[str, ...], number: str, d
 
 
 def parse_mrz(lines: list[str] | tuple[str, ...]) -> ParsedMrz | None:
-    """Parse well-shaped MRZ lines (2x44, 2x36 or 3x30 of A-Z, 0-9, '<'); None if the shape is not ICAO's."""
+    """Parse well-shaped MRZ lines (2x44, 2x36 or 3x30 of A-Z, 0-9, '<'); None if the shape is not ICAO's (or
+    the French national card's, mrz_layout._FRA_ID)."""
     lines = tuple(lines)
     if not lines or len({len(line) for line in lines}) != 1:
         return None
-    layout = layout_for(len(lines), len(lines[0]), lines[0][:1])
+    layout = layout_for(len(lines), len(lines[0]), lines[0])
     if layout is None:
         return None
     value = {name: span.take(lines) for name, (span, _kind) in layout.fields.items()}
@@ -141,6 +142,8 @@ def parse_mrz(lines: list[str] | tuple[str, ...]) -> ParsedMrz | None:
         spans, where = layout.composite
         checks["final"] = digit_matches("".join(s.take(lines) for s in spans), where.take(lines))
     surname, given = split_name(value["name"])
+    if "given_names" in value:  # a national layout with a field of its own for them (the French card)
+        given = _words(value["given_names"])
     optional = (value.get("optional_1", "") + value.get("optional_2", "")).strip(FILLER)
     return ParsedMrz(
         format=layout.format,
@@ -150,10 +153,11 @@ def parse_mrz(lines: list[str] | tuple[str, ...]) -> ParsedMrz | None:
         document_number=number.strip(FILLER),
         surname=surname,
         given_names=given,
-        nationality=value["nationality"].strip(FILLER),
+        # The French card has no nationality field: it is issued to the state's nationals only.
+        nationality=value.get("nationality", value["issuing_country"]).strip(FILLER),
         birth_yymmdd=value["birth_date"],
         sex=value["sex"].replace(FILLER, "X"),
-        expiry_yymmdd=value["expiry_date"],
+        expiry_yymmdd=value.get("expiry_date", ""),  # none in the French card's zone: no expiry_date()
         optional_data=optional,
         checks=checks,
     )

@@ -13,7 +13,9 @@ from workers.checks.spec import BundleCheck
 
 # Lengths of the MRZ name fields (Doc 9303: TD1 30, TD2 31, TD3 39, MRV-B 31, MRV-A 39): a name that fills
 # its field may be truncated.
-_NAME_FIELD = {"TD1": 30, "TD2": 31, "TD3": 39, "MRV-A": 39, "MRV-B": 31}
+# The French national card (FRA-ID) has a 25-character surname field and given names on the other line: 25
+# and the '<<' that would separate them, so a surname filling its field counts as maybe truncated.
+_NAME_FIELD = {"TD1": 30, "TD2": 31, "TD3": 39, "MRV-A": 39, "MRV-B": 31, "FRA-ID": 27}
 
 
 def _names_on(doc: DocumentContext) -> Iterator[tuple[str, str, str, bool]]:
