@@ -33,7 +33,9 @@ CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 # view (locate/contrast.py, chosen on the calibration half, which is unchanged here): svk_id 04 cg0003's outline
 # moved from the whole frame to a newspaper column beside the card, so its expiry is no longer read; two more
 # documents found by it now read a date that reads both ways (ambiguous 11 -> 13, left for review by rule).
-READ_FLOOR = {"calibration": 40, "check": 34}
+# 40 | 34 -> 43 | 35 when a separator OCR lost or changed ('09.082016', '21,06.2020', '22 11.1970') is put back
+# (printed_labels.repaired, 2026-12-05).
+READ_FLOOR = {"calibration": 43, "check": 35}
 
 
 def line(text: str, left: float, top: float, width: float = 200.0, height: float = 20.0) -> OcrLine:
@@ -151,6 +153,32 @@ def test_unlabelled_issue_and_expiry_ten_years_apart() -> None:
     dates = read(line("22.06.1985", 10, 10), line("04.08.2016", 10, 40), line("03.08.2026", 10, 70))
     assert dates.expiry is not None and date(2026, 8, 3) in dates.expiry.readings
     assert read(line("22.06.1985", 10, 10), line("13.09.2026", 10, 40)).expiry is None  # no validity period
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("23.061993", "1993-06-23"),  # the separator before the year lost (Serbian passport frames)
+        ("1710.1988", "1988-10-17"),  # the separator after the day lost (Azerbaijani passport frames)
+        ("21,06.2020", "2020-06-21"),  # a comma read for a dot (Finnish card frames)
+        ("22 11.1970", "1970-11-22"),  # a dot read as a space (Serbian passport frames)
+    ],
+)
+def test_a_date_whose_separator_ocr_lost_is_still_read(printed: str, expected: str) -> None:
+    dates = read(line("Date of birth", 10, 10), line(printed, 12, 33, 120))
+    assert iso(dates.birth) == expected
+
+
+def test_a_lost_separator_settles_the_order_and_the_validity_period() -> None:
+    # The DLC-2021 Serbian passport frame srb_passport 04 cg0003, no label read: its birth date read one way
+    # settles the order, and its issue date read with the lost dot put back gives the ten-year period.
+    dates = read(line("23.06.1993", 10, 10), line("09.082016", 10, 40), line("09.08.2026", 10, 70))
+    assert iso(dates.expiry) == "2026-08-09"
+
+
+@pytest.mark.parametrize("number", ["100983-16255", "2306993442173", "160598-16257", "AB12.345678"])
+def test_personal_and_document_numbers_are_not_made_dates(number: str) -> None:
+    assert read(line("Date of birth", 10, 10), line(number, 12, 33, 120)).birth is None
 
 
 def test_reader_runs_after_the_mrz_reader() -> None:

@@ -19,7 +19,7 @@ from datetime import date
 from workers.checks.context import DocumentContext, FieldValue
 from workers.checks.dates import DateReading
 from workers.checks.identity.page_text import PageLine, document_page
-from workers.checks.identity.printed_labels import Kind, LabelSpan, dates_in, label_spans
+from workers.checks.identity.printed_labels import Kind, LabelSpan, dates_in, label_spans, repaired
 from workers.checks.manifest import Role
 from workers.checks.spec import Reader
 
@@ -179,7 +179,7 @@ def day_first(lines: Sequence[OcrLine]) -> bool | None:
     others. None when no date shows it, or dates show both (a misread)."""
     orders = set()
     for line in lines:
-        for found in _NUMERIC_DATE.finditer(line.text):
+        for found in _NUMERIC_DATE.finditer(repaired(line.text)):
             first, second = int(found[1]), int(found[3])
             if first > 12 and 1 <= second <= 12:
                 orders.add(True)

@@ -108,10 +108,31 @@ def _read(text: str, kind: Kind, submit_year: int) -> DateReading | None:
     return read_date(text.strip(), pivot=_pivot(kind, submit_year))
 
 
+# Separators OCR loses or changes inside a numeric date on real photos (bench/printed_dates.py on the DLC-2021
+# frames of Serbian and Azerbaijani passports and Finnish cards: '09.082016', '23.061993', '1710.1988',
+# '21,06.2020'), put back as the date's other separator shows it. Only before a four-digit 19xx or 20xx year and
+# with a two-digit day and month, so a document or personal number ('100983-16255') is never made a date.
+_LOST_BEFORE_YEAR = re.compile(r"(?<!\d)(\d{2})([./-])(\d{2})((?:19|20)\d{2})(?!\d)")
+_LOST_AFTER_DAY = re.compile(r"(?<!\d)(\d{2})(\d{2})([./-])((?:19|20)\d{2})(?!\d)")
+_COMMA_FOR_DOT = re.compile(r"(?<!\d)(\d{1,2}),(\d{1,2})\.(\d{4})(?!\d)")
+# A separator read as a space while the date's other one was read ('09 08.2026', '22 11.1970': same frames).
+_SPACE_FOR_SEPARATOR = re.compile(r"(?<!\d)(\d{1,2}) (\d{1,2})([./-])(\d{4})(?!\d)")
+
+
+def repaired(text: str) -> str:
+    """`text` with OCR's spaces around date separators dropped ('31 .12. 2030') and a date's lost or changed
+    separator put back ('09.082016' -> '09.08.2016'); every reader of printed numeric dates reads this."""
+    text = re.sub(r"\s*([./-])\s*", r"\1", text)
+    text = _LOST_BEFORE_YEAR.sub(r"\1\2\3\2\4", text)
+    text = _LOST_AFTER_DAY.sub(r"\1\3\2\3\4", text)
+    text = _SPACE_FOR_SEPARATOR.sub(r"\1\3\2\3\4", text)
+    return _COMMA_FOR_DOT.sub(r"\1.\2.\3", text)
+
+
 def dates_in(text: str, kind: Kind, submit_year: int) -> list[DateReading]:
     """Every date printed in `text` (a field's value), read for a field of `kind`. A validity range
     ('17.10.03-09.05.2013') gives its end only, and only for a VALIDITY label."""
-    text = re.sub(r"\s*([./-])\s*", r"\1", text)  # OCR spaces around separators: '31 .12. 2030'
+    text = repaired(text)
     found = []
     for match in _DATE.finditer(text):
         if kind is Kind.VALIDITY and not _RANGE.search(text[: match.start()]):
