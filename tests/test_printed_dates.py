@@ -34,8 +34,9 @@ CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 # moved from the whole frame to a newspaper column beside the card, so its expiry is no longer read; two more
 # documents found by it now read a date that reads both ways (ambiguous 11 -> 13, left for review by rule).
 # 40 | 34 -> 43 | 35 when a separator OCR lost or changed ('09.082016', '21,06.2020', '22 11.1970') is put back
-# (printed_labels.repaired, 2026-12-05).
-READ_FLOOR = {"calibration": 43, "check": 35}
+# (printed_labels.repaired, 2026-12-05); 45 | 36 when dates printed with spaces ('29 04 2000', Spanish and
+# Finnish cards) also show the document's day-month order.
+READ_FLOOR = {"calibration": 45, "check": 36}
 
 
 def line(text: str, left: float, top: float, width: float = 200.0, height: float = 20.0) -> OcrLine:
@@ -114,6 +115,18 @@ def test_a_date_read_one_way_settles_the_others(birth: str, expected: str) -> No
         line("03.04.2030", 12, 93, 120),
     )
     assert iso(dates.expiry) == expected
+
+
+def test_a_spaced_date_read_one_way_settles_the_others() -> None:
+    # The Spanish card prints its dates with spaces (DLC-2021 esp_id frames): '29 04 2000' is day first.
+    dates = read(
+        line("29 04 2000", 10, 10, 120),
+        line("VALIDO HASTA", 10, 70),
+        line("09 03 2028", 12, 93, 120),
+    )
+    assert iso(dates.expiry) == "2028-03-09"
+    unsettled = read(line("11 01 1982", 10, 10, 120), line("VALIDO HASTA", 10, 70), line("01 03 2028", 12, 93, 120))
+    assert unsettled.expiry is not None and unsettled.expiry.ambiguous
 
 
 def test_dates_read_both_ways_settle_nothing() -> None:

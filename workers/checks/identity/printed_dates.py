@@ -12,7 +12,7 @@ for review when the readings disagree. MRZ values (an earlier reader) and declar
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,6 +42,14 @@ MAX_VALIDITY_YEARS = 15
 _FIELDS = {Kind.EXPIRY: "expiry_date", Kind.BIRTH: "date_of_birth"}
 # A numeric day-month-year or month-day-year date: two numbers of 1-2 digits and a year, one separator.
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?!\d)")
+# Spaces for separators, as the Spanish and Finnish cards print them ('31 08 2002'): a date only with a
+# four-digit 19xx/20xx year, so that other numbers printed side by side are not taken for one.
+_SPACED_DATE = re.compile(r"(?<!\d)(\d{1,2}) (\d{1,2}) ((?:19|20)\d{2})(?!\d)")
+
+
+def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
+    """The numeric dates in `text` as printed (separators OCR lost put back), spaced ones included."""
+    return _NUMERIC_DATE.finditer(_SPACED_DATE.sub(r"\1.\2.\3", repaired(text)))
 
 
 @dataclass(frozen=True)
@@ -179,7 +187,7 @@ def day_first(lines: Sequence[OcrLine]) -> bool | None:
     others. None when no date shows it, or dates show both (a misread)."""
     orders = set()
     for line in lines:
-        for found in _NUMERIC_DATE.finditer(repaired(line.text)):
+        for found in _numeric_dates(line.text):
             first, second = int(found[1]), int(found[3])
             if first > 12 and 1 <= second <= 12:
                 orders.add(True)
@@ -191,7 +199,7 @@ def day_first(lines: Sequence[OcrLine]) -> bool | None:
 def settled(reading: DateReading, first_is_day: bool) -> DateReading:
     """`reading` with the one reading of its numeric date in the document's order; itself when it is certain,
     not numeric, or no reading has that order."""
-    found = _NUMERIC_DATE.search(reading.text)
+    found = next(_numeric_dates(reading.text), None)
     if not reading.ambiguous or found is None:
         return reading
     first, second = int(found[1]), int(found[3])
