@@ -241,3 +241,15 @@ def test_french_card_with_a_wrong_digit_fails_its_check() -> None:
 def test_a_td2_card_of_another_state_keeps_the_icao_layout() -> None:
     parsed = correct_mrz(td2_lines(Person()))
     assert parsed is not None and parsed.format is MrzFormat.TD2 and parsed.valid
+
+
+def test_n_tilde_printed_in_a_name_is_read_as_printed() -> None:
+    # The Spanish DNI specimen (corpus passporteye/testdata_0_id-esp.png) prints its N-tilde in the zone.
+    assert clean_line("españa<<") == "ESPAÑA<<"
+    lines = td1_lines(replace(Person(), surname="MUÑOZ", given_names="IÑIGO", document_number="N12345678"))
+    parsed = correct_mrz(lines)
+    assert parsed is not None and parsed.valid
+    assert (parsed.surname, parsed.given_names) == ("MUÑOZ", "IÑIGO")
+    # Anywhere but a name it is read as its Doc 9303 transliteration, N: the number's check digit then holds.
+    misread = correct_mrz([lines[0].replace("N12345678", "Ñ12345678"), *lines[1:]])
+    assert misread is not None and misread.valid and misread.document_number == "N12345678"

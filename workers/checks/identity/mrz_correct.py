@@ -36,11 +36,17 @@ CONFUSABLE = {"0": "OD", "O": "0", "D": "0", "1": "I", "I": "1", "2": "Z", "Z": 
 _MAX_SWAPS = 2
 # Characters OCR produces for the filler chevron '<' in OCR-B.
 _CHEVRONS = str.maketrans({"«": "<<", "‹": "<", "(": "<", "[": "<", "{": "<", "〈": "<", "＜": "<"})
-_NOT_MRZ = re.compile(r"[^A-Z0-9<]")
+# Letters outside the MRZ alphabet that a state prints in its zone's names anyway: the Spanish DNI keeps the
+# holder's N-tilde (corpus passporteye/testdata_0_id-esp.png, ground truth 'ESPAÑOLA<ESPAÑOLA<CARMEN'), where
+# Doc 9303 part 3 section 6 transliterates it to N. Read as printed in a name (names carry no check digit, so no
+# digit changes); in any other field it is read as its transliteration.
+NATIONAL_LETTERS = {"Ñ": "N"}
+_NOT_MRZ = re.compile(r"[^A-Z0-9<Ñ]")
 
 
 def clean_line(text: str) -> str:
-    """Upper-case, chevron look-alikes to '<', everything outside the MRZ alphabet dropped (spaces too)."""
+    """Upper-case, chevron look-alikes to '<', everything outside the MRZ alphabet (and NATIONAL_LETTERS) dropped,
+    spaces too."""
     return _NOT_MRZ.sub("", text.upper().translate(_CHEVRONS))
 
 
@@ -67,6 +73,8 @@ def fit_width(line: str, width: int) -> list[str]:
 
 
 def _fix_char(ch: str, kind: Kind, position: int) -> str:
+    if ch in NATIONAL_LETTERS and kind is not Kind.ALPHA:
+        return NATIONAL_LETTERS[ch]
     if kind is Kind.NUMERIC or kind is Kind.CHECK:
         return TO_DIGIT.get(ch, ch)
     if kind is Kind.ALPHA or kind is Kind.CODE or (kind is Kind.TYPE and position == 0):
