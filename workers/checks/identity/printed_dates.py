@@ -144,7 +144,11 @@ def read_printed_dates(lines: Sequence[OcrLine], submit_on: date) -> PrintedDate
     if not found[Kind.EXPIRY] and not found[Kind.VALIDITY]:
         unlabelled = [r for _, text in values for r in dates_in(text, Kind.EXPIRY, submit_on.year)]
         found[Kind.EXPIRY] = anniversary_expiry(unlabelled)
-    return _agreed(found, submit_on, day_first(lines))
+    order = day_first(lines)
+    if order is None:
+        page = found[Kind.ISSUE] + [r for _, text in values for r in dates_in(text, Kind.ISSUE, submit_on.year)]
+        order = validity_order(found[Kind.EXPIRY] + found[Kind.VALIDITY], page)
+    return _agreed(found, submit_on, order)
 
 
 def _years_after(start: date, end: date) -> bool:
@@ -194,6 +198,24 @@ def day_first(lines: Sequence[OcrLine]) -> bool | None:
             elif second > 12 and 1 <= first <= 12:
                 orders.add(False)
     return orders.pop() if len(orders) == 1 else None
+
+
+def validity_order(expiries: list[DateReading], others: list[DateReading]) -> bool | None:
+    """The day-month order a document's validity period shows (True: day first), where no date of it shows one.
+
+    Documents run a whole number of years from issue, or that less a day (03.01.2018 to 02.01.2028 on the
+    Azerbaijani passport; Doc 9303 leaves the period to the state). Swapping day and month in both dates keeps a
+    whole-years period whole, but not one a day short: so where exactly one order makes an expiry such a period
+    after another date printed on the page, the document prints its dates that way. None when both orders or
+    neither do (03.08.2016 to 03.08.2026 reads both ways)."""
+    fits = set()
+    for order in (True, False):
+        starts = [r.value for r in (settled(other, order) for other in others) if r.value is not None]
+        for expiry in expiries:
+            end = settled(expiry, order).value
+            if end is not None and any(start < end and _years_after(start, end) for start in starts):
+                fits.add(order)
+    return fits.pop() if len(fits) == 1 else None
 
 
 def settled(reading: DateReading, first_is_day: bool) -> DateReading:
