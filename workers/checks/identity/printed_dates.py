@@ -19,7 +19,7 @@ from datetime import date
 from workers.checks.context import DocumentContext, FieldValue
 from workers.checks.dates import DateReading
 from workers.checks.identity.page_text import PageLine, document_page
-from workers.checks.identity.printed_labels import Kind, LabelSpan, dates_in, label_spans, repaired
+from workers.checks.identity.printed_labels import Kind, LabelSpan, dates_in, label_spans, separated
 from workers.checks.manifest import Role
 from workers.checks.spec import Reader
 
@@ -42,14 +42,11 @@ MAX_VALIDITY_YEARS = 15
 _FIELDS = {Kind.EXPIRY: "expiry_date", Kind.BIRTH: "date_of_birth"}
 # A numeric day-month-year or month-day-year date: two numbers of 1-2 digits and a year, one separator.
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?!\d)")
-# Spaces for separators, as the Spanish and Finnish cards print them ('31 08 2002'): a date only with a
-# four-digit 19xx/20xx year, so that other numbers printed side by side are not taken for one.
-_SPACED_DATE = re.compile(r"(?<!\d)(\d{1,2}) (\d{1,2}) ((?:19|20)\d{2})(?!\d)")
 
 
 def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
     """The numeric dates in `text` as printed (separators OCR lost put back), spaced ones included."""
-    return _NUMERIC_DATE.finditer(_SPACED_DATE.sub(r"\1.\2.\3", repaired(text)))
+    return _NUMERIC_DATE.finditer(separated(text))
 
 
 @dataclass(frozen=True)

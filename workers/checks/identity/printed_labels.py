@@ -129,6 +129,17 @@ def repaired(text: str) -> str:
     return _COMMA_FOR_DOT.sub(r"\1.\2.\3", text)
 
 
+# Spaces for separators, as the Spanish and Finnish cards print them ('31 08 2002'): a date only with a
+# four-digit 19xx/20xx year, so that other numbers printed side by side are not taken for one.
+_SPACED_DATE = re.compile(r"(?<!\d)(\d{1,2}) (\d{1,2}) ((?:19|20)\d{2})(?!\d)")
+
+
+def separated(text: str) -> str:
+    """`text` repaired, with spaced dates ('31 08 2002') given dots: what a reader of a document's day-month
+    order looks at (printed_dates.day_first). Readings keep their text as printed; only the order uses this."""
+    return _SPACED_DATE.sub(r"\1.\2.\3", repaired(text))
+
+
 def dates_in(text: str, kind: Kind, submit_year: int) -> list[DateReading]:
     """Every date printed in `text` (a field's value), read for a field of `kind`. A validity range
     ('17.10.03-09.05.2013') gives its end only, and only for a VALIDITY label."""
