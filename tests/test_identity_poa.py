@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 import pytest
 
 from tests.fixtures.documents import encode_jpeg
@@ -9,7 +11,7 @@ from tests.fixtures.filechecks import bundle_context
 from tests.fixtures.identity_docs import render_local_bill
 from tests.fixtures.identity_runs import identity_verdict
 from workers.checks.capture import Capture
-from workers.checks.identity.page_text import capture_page
+from workers.checks.identity.page_text import PAGE_SIDE, capture_page, text_area
 from workers.checks.identity.poa import page_lines
 from workers.checks.manifest import BundleSpec, Declared, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Status
@@ -90,9 +92,19 @@ def test_a_bill_is_read_only_until_every_answer_is_found() -> None:
     bill = encode_jpeg(render_local_bill("Jørgen Hansen", ADDRESS, date_text="5. Oktober 2026", language="de"))
     doc = DocumentSpec(role=Role.PROOF_OF_ADDRESS, file="bill.jpg", type="utility_bill")
     context = bundle_context(BundleSpec(reference="P-1", profile=PROFILE, documents=[doc]), {"bill.jpg": bill})
-    read = page_lines(context.documents[0])
+    document = context.documents[0]
+    read = page_lines(document)
     whole = capture_page(Capture(data=bill, filename="bill.jpg"))
     assert 3 <= len(read) < len(whole), (read, [line.text for line in whole])
+    # Only the top part was detected (about half of a page's cost), and it gave the lines a whole page's
+    # detection gives there (a box a pixel wider may add or drop a letter at a line's end, and two lines side by side
+    # may come in the other order).
+    area = text_area(document.capture)
+    assert document.capture.computed(f"identity.detected_text:{area}:{PAGE_SIDE}") is None
+    assert document.capture.computed(f"identity.detected_top:{area}:{PAGE_SIDE}") is not None
+    page = [line.text for line in whole]
+    for part in read:
+        assert max(SequenceMatcher(None, part, text).ratio() for text in page) >= 0.9, (read, page)
     found = statuses(run(bill))
     assert found["POA_NAME_MISMATCH"] is Status.PASS and found["POA_ADDRESS_MISMATCH"] is Status.PASS
     assert found["POA_DATE_NOT_FOUND"] is Status.PASS
