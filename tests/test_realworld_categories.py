@@ -27,7 +27,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 # Reached on 2026-12-05 (bench.realworld, 00:55 run; expired at the 18:20 run, printed dates' separators
-# repaired), per half: category -> (caught, labelled, false flags).
+# repaired; occlusion at the 21:13 run, DOC_OBSTRUCTED's limit set on the calibration half's fingers), per half:
+# category -> (caught, labelled, false flags).
 # The false flags' images, where there are any, are listed in docs/calibration/realworld.md's per-image table.
 REACHED: dict[str, dict[str, tuple[int, int, int]]] = {
     "calibration": {
@@ -37,7 +38,7 @@ REACHED: dict[str, dict[str, tuple[int, int, int]]] = {
         "blur": (0, 1, 0),
         "glare": (2, 2, 1),
         "dark": (1, 1, 0),
-        "occlusion": (4, 12, 0),
+        "occlusion": (8, 12, 0),
         "expired": (52, 63, 0),
         "check digit": (2, 3, 0),
         "manipulated": (2, 5, 6),
@@ -50,7 +51,7 @@ REACHED: dict[str, dict[str, tuple[int, int, int]]] = {
         "blur": (0, 1, 1),
         "glare": (1, 1, 2),
         "dark": (1, 1, 0),
-        "occlusion": (5, 12, 2),
+        "occlusion": (8, 12, 5),
         "expired": (51, 61, 0),
         "check digit": (0, 3, 2),
         "manipulated": (2, 5, 9),

@@ -344,6 +344,7 @@ RULES: list[Rule] = [
         selfie_limit=t.SELFIE_MAX_OCCLUSION,
         scale=100,
         precise=True,
+        source=t.OCCLUSION_SOURCE,
     ),
     Rule(
         code="BACKGROUND_BUSY",

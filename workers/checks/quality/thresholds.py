@@ -17,6 +17,9 @@ HELD_SOURCE = "docs/calibration/quality.md (bench/calibrate_held.py on generated
 FRAMING_SOURCE = "docs/calibration/realworld.md, Framing on real captures (bench/framing_real.py, real corpus)"
 BLUR_SOURCE = "docs/calibration/quality.md, Blur and glare on real captures (bench/blur_glare_real.py, real corpus)"
 PHOTOCOPY_SOURCE = "docs/calibration/quality.md, DOC_PHOTOCOPY on real captures (bench/outline_real.py, real corpus)"
+OCCLUSION_SOURCE = (
+    "docs/calibration/realworld.md, DOC_OBSTRUCTED's limit (bench/outline_real.py, real corpus calibration half)"
+)
 
 # Share of the frame the document must cover. Chosen on the real corpus's calibration half
 # (docs/calibration/realworld.md, "Framing on real captures"): its ordinary hand-held captures (the DLC-2021
@@ -86,10 +89,14 @@ SELFIE_MAX_CLIPPED = 0.3
 # half: the three passport scans 0.90-0.96, the photos 0.08 or less.
 MIN_SCAN_SURROUND_WHITE = 0.5
 
-# Share of the document covered by skin-coloured blobs entering from its edge: clean captures 0 % (one
-# outlier in 60 whose outline took in a brown table), fingers 6.4-12.6 %, the docsaid photo 5.8 %, the
-# green US card specimen 3.0 %. A hand holding the card in a selfie covers more by design.
-MAX_OCCLUSION = 0.04
+# Share of the document covered by skin-coloured blobs entering from its edge (and, on a grey copy, coloured
+# things crossing it). Chosen on the real corpus's calibration half (bench/outline_real.py, the 12 images
+# labelled occlusion against the 71 others; docs/calibration/realworld.md, "DOC_OBSTRUCTED's limit"): the
+# documents under a finger measure 0-11.1 %, a finger over a corner 1.5-3.2 %; the others at most 1.59 %
+# (a flat US visa render). Every limit from 1.59 to 1.86 % (the next covered document) catches 8/12 with no
+# false flag; 1.7 % lies between them. (4 %, set on generated fingers 6.4-12.6 %, caught 4/12.) Generated
+# clean captures measure 0 %.
+MAX_OCCLUSION = 0.017
 # Held: good cards (three fingers on the edge) 4.3-4.7 %, a thumb across the card 13.5-14.3 %.
 SELFIE_MAX_OCCLUSION = 0.10
 
