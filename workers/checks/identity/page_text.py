@@ -70,16 +70,21 @@ def detected_text(capture: Capture, area: Box | None, side: int = PAGE_SIDE) -> 
 
 
 def _area_view(capture: Capture, area: Box | None, side: int) -> tuple[Box, NDArray[np.uint8]]:
-    """`area` of the capture (None: the whole frame) and its copy shrunk to at most `side` px, RGB."""
-    if area is None:
-        shown: Box = (0, 0, capture.width, capture.height)
-        view = capture.downscaled(side)
-    else:
-        left, top, right, bottom = shown = area
-        view = shrunk(capture.rgb[top:bottom, left:right], side)
-    if view.ndim == 2:
-        view = np.repeat(view[:, :, None], 3, axis=2)
-    return shown, view
+    """`area` of the capture (None: the whole frame) and its copy shrunk to at most `side` px, RGB, made once per
+    capture (a page whose top part is detected first and then whole uses it twice)."""
+
+    def build() -> tuple[Box, NDArray[np.uint8]]:
+        if area is None:
+            shown: Box = (0, 0, capture.width, capture.height)
+            view = capture.downscaled(side)
+        else:
+            left, top, right, bottom = shown = area
+            view = shrunk(capture.rgb[top:bottom, left:right], side)
+        if view.ndim == 2:
+            view = np.repeat(view[:, :, None], 3, axis=2)
+        return shown, view
+
+    return capture.cached(f"identity.area_view:{area}:{side}", build)
 
 
 def detected_top(capture: Capture, area: Box | None, side: int = PAGE_SIDE) -> DetectedText:
@@ -176,13 +181,8 @@ def read_page(
     if first is not None and turn == 0:
         lines = list(first)
     else:
-        lines = []
-        for quad, upright in quads:
-            if float(upright[:, 1].min()) < limit:
-                lines.append(_read(image, quad, upright, turn))
-                if settled is not None and settled(lines):
-                    return lines
-        if enough is not None and enough(lines):
+        lines, answered = _read_top(image, quads, limit, turn, enough, settled)
+        if answered:
             return lines
     for quad, upright in quads:
         if float(upright[:, 1].min()) >= limit:
@@ -200,11 +200,23 @@ def _top_part(
     if turn != 0:
         return None
     whole = area or (0, 0, capture.width, capture.height)
-    limit = _first_part_limit(whole, 0, capture.rgb.shape)
+    return _read_top(capture.rgb, quads, _first_part_limit(whole, 0, capture.rgb.shape), 0, enough, settled)
+
+
+def _read_top(
+    image: NDArray[np.uint8],
+    quads: list[tuple[Quad, Quad]],
+    limit: float,
+    turn: int,
+    enough: Stop | None,
+    settled: Stop | None,
+) -> tuple[list[PageLine], bool]:
+    """The lines starting above `limit` on the upright page, read in order until `settled` says every answer is
+    read, and whether the caller has its answers (`settled` on the way, or `enough` at the end)."""
     lines: list[PageLine] = []
     for quad, upright in quads:
         if float(upright[:, 1].min()) < limit:
-            lines.append(_read(capture.rgb, quad, upright, 0))
+            lines.append(_read(image, quad, upright, turn))
             if settled is not None and settled(lines):
                 return lines, True
     return lines, enough is not None and enough(lines)
