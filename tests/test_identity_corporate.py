@@ -8,10 +8,13 @@ import pytest
 from numpy.typing import NDArray
 
 from tests.fixtures.documents import encode_jpeg
+from tests.fixtures.filechecks import bundle_context
 from tests.fixtures.identity_docs import render_authorization_letter, render_registration
 from tests.fixtures.identity_runs import identity_verdict
-from workers.checks.identity.corporate import company_on_page, number_forms
+from workers.checks.capture import Capture
+from workers.checks.identity.corporate import company_on_page, number_forms, registration_page
 from workers.checks.identity.page_match import text_contains
+from workers.checks.identity.page_text import PAGE_SIDE, PageLine, capture_page, page_rows, text_area
 from workers.checks.identity.signature import SignatureArea, paper_shift, pen_ink, stroke_length
 from workers.checks.manifest import AccountType, BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Status
@@ -50,6 +53,41 @@ def test_old_registration_of_another_company_fails() -> None:
     assert found["REG_COMPANY_NOT_NAMED"] is Status.FAIL
     assert found["REG_NUMBER_NOT_FOUND"] is Status.FAIL
     assert found["REG_TOO_OLD"] is Status.FAIL
+
+
+def _read_registration(page: bytes) -> tuple[list[str], list[str], bool]:
+    """The registration's lines as its checks read them, the whole page's, and whether the whole page was
+    detected."""
+    doc = DocumentSpec(role=Role.BUSINESS_REGISTRATION, file="page.jpg")
+    spec = BundleSpec(reference="C-1", profile=PROFILE, documents=[doc], account_type=AccountType.CORPORATE)
+    document = bundle_context(spec, {"page.jpg": page}).documents[0]
+    read = [line.text for line in registration_page(document)]
+    whole = [line.text for line in capture_page(Capture(data=page, filename="page.jpg"))]
+    area = text_area(document.capture)
+    return read, whole, document.capture.computed(f"identity.detected_text:{area}:{PAGE_SIDE}") is not None
+
+
+def test_a_registration_is_read_only_until_every_answer_is_found() -> None:
+    # The header block names the company and its number above 'Issued on:' and a recent date (label and value
+    # in two columns): the reading stops there, without detecting the rest of the page.
+    recent = encode_jpeg(render_registration("NORDLICHT ENERGY APS", "DK 39124471", issued="12 March 2026"))
+    read, whole, detected_whole = _read_registration(recent)
+    assert 3 <= len(read) < len(whole) and not detected_whole, (read, whole)
+    assert any("2026" in text for text in read), read
+    # An issue date older than the policy allows may be followed by a later certification: the whole page is read.
+    old = encode_jpeg(render_registration("NORDLICHT ENERGY APS", "DK 39124471", issued="3 June 2025"))
+    read, whole, detected_whole = _read_registration(old)
+    assert len(read) == len(whole) and detected_whole, (read, whole)
+
+
+def _line(text: str, left: float, top: float, height: float = 20.0) -> PageLine:
+    right, bottom = left + 10.0 * len(text), top + height
+    return PageLine(text, [[left, top], [right, top], [right, bottom], [left, bottom]])
+
+
+def test_page_rows_join_a_form_s_label_and_value_printed_side_by_side() -> None:
+    lines = [_line("12 March 2026", 400, 102), _line("Issued on:", 50, 100), _line("Signed", 50, 140)]
+    assert page_rows(lines) == ["Issued on: 12 March 2026", "Signed"]
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ from unidecode import unidecode
 
 from workers.checks.context import DocumentContext, FieldValue
 from workers.checks.dates import read_date
-from workers.checks.identity.date_text import statement_date
+from workers.checks.identity.date_text import labelled_statement_date, statement_date
 from workers.checks.identity.page_match import name_on_page, text_contains
-from workers.checks.identity.page_text import document_page, upright_page
+from workers.checks.identity.page_text import PageLine, document_page, page_rows, upright_page
 from workers.checks.identity.signature import SIGN_WORDS, paper_shift, pen_ink, signature_area, stroke_length
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
@@ -42,7 +42,35 @@ MAX_PAPER_SHIFT = 10.0
 
 
 def _lines(doc: DocumentContext) -> list[str]:
-    return [line.text for line in document_page(doc)]
+    return [line.text for line in _page(doc)]
+
+
+def _page(doc: DocumentContext) -> list[PageLine]:
+    return registration_page(doc) if doc.role is Role.BUSINESS_REGISTRATION else document_page(doc)
+
+
+def registration_page(doc: DocumentContext) -> list[PageLine]:
+    """The registration's text lines, read once, stopping as soon as the lines read hold every answer the
+    registration checks look for: a register extract's header block names the company and its number and the
+    date it was issued, and detecting the page's lower part is most of what is saved (docs/speed.md). Only a
+    date labelled as the issue date and recent enough ends the reading: a later certification further down could
+    only make the extract more recent (REG_TOO_OLD passes either way), while an old date is read past, looking
+    for a later one."""
+    profile = doc.bundle.spec.profile
+    oldest = _months_before(doc.bundle.submit_on, doc.bundle.policy.registration_max_age_months)
+
+    def answered(lines: list[PageLine]) -> bool:
+        texts = [line.text for line in lines]
+        if len(texts) < MIN_LINES:
+            return False
+        issued = labelled_statement_date(page_rows(lines), profile.country, doc.bundle.submit_on)
+        if issued is None or issued.value < oldest:
+            return False
+        if profile.company_name and not company_on_page(profile.company_name, texts):
+            return False
+        return not profile.registration_number or number_on_page(profile.registration_number, profile.country, texts)
+
+    return document_page(doc, answered, settled=answered)
 
 
 def _company_key(name: str) -> str:
@@ -116,13 +144,17 @@ def number_forms(number: str, country: str | None) -> list[str]:
     return forms
 
 
+def number_on_page(number: str, country: str | None, lines: list[str]) -> bool:
+    return any(text_contains(form, lines) for form in number_forms(number, country))
+
+
 def _names_number(doc: DocumentContext) -> Outcome | None:
     number = doc.bundle.spec.profile.registration_number
     if not number:
         return None
     if (unread := _unread(doc, "business registration")) is not None:
         return unread
-    found = any(text_contains(form, _lines(doc)) for form in number_forms(number, doc.bundle.spec.profile.country))
+    found = number_on_page(number, doc.bundle.spec.profile.country, _lines(doc))
     return Outcome(
         status=Status.PASS if found else Status.FAIL,
         message=f"The registration number {'is' if found else 'is not'} on the business registration.",
@@ -144,7 +176,8 @@ REG_NUMBER_NOT_FOUND = DocumentCheck(
 
 
 def read_issue_date(doc: DocumentContext) -> dict[str, FieldValue]:
-    found = statement_date(_lines(doc), doc.bundle.spec.profile.country, doc.bundle.submit_on)
+    # Read by rows: a register extract prints its fields as a form, label and value in two columns.
+    found = statement_date(page_rows(_page(doc)), doc.bundle.spec.profile.country, doc.bundle.submit_on)
     return {"issue_date": FieldValue(found.value.isoformat(), "ocr")} if found else {}
 
 

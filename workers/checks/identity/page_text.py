@@ -123,6 +123,10 @@ class PageLine:
         return min(y for _, y in self.upright_quad)
 
     @property
+    def left(self) -> float:
+        return min(x for x, _ in self.upright_quad)
+
+    @property
     def bottom(self) -> float:
         return max(y for _, y in self.upright_quad)
 
@@ -232,6 +236,21 @@ def upright_page(image: NDArray[np.uint8], lines: list[PageLine]) -> NDArray[np.
     """`image` stood upright as its read `lines` say (itself when the page was upright)."""
     turn = lines[0].turn if lines else 0
     return image if turn == 0 else np.ascontiguousarray(np.rot90(image, turn))
+
+
+def page_rows(lines: list[PageLine]) -> list[str]:
+    """The page's text as printed rows: lines side by side on the upright page joined left to right with a
+    space. A form printed in two columns ('Issued on:' | '12 March 2026') is detected as two lines; joined, the
+    label and its value are one row again. Lines are on one row when they overlap vertically by at least half
+    the lower one's height."""
+    rows: list[list[PageLine]] = []
+    for line in sorted(lines, key=lambda item: item.top):
+        row = rows[-1] if rows else None
+        if row is not None and min(r.bottom for r in row) - line.top >= 0.5 * min(line.height, row[-1].height):
+            row.append(line)
+        else:
+            rows.append([line])
+    return [" ".join(line.text for line in sorted(row, key=lambda item: item.left)) for row in rows]
 
 
 def document_page(doc: DocumentContext, enough: Stop | None = None, *, settled: Stop | None = None) -> list[PageLine]:
