@@ -23,11 +23,11 @@ import numpy as np
 from bench.realworld_split import CATEGORIES, HALVES, definite, read_rows
 from workers.checks.authenticity import CHECKS as AUTHENTICITY_CHECKS
 from workers.checks.capture import Capture
-from workers.checks.engine import CHECK_ERROR, check_bundle
+from workers.checks.engine import check_bundle
 from workers.checks.files import CHECKS as FILE_CHECKS
 from workers.checks.locate import document_outline
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
-from workers.checks.model import BundleVerdict, Finding, Status, overall
+from workers.checks.model import CHECK_ERROR, BundleVerdict, Finding, Status, overall
 from workers.checks.policy import load_policy
 from workers.checks.quality import CHECKS as QUALITY_CHECKS
 from workers.checks.registry import DOCUMENT_CHECKS, READERS

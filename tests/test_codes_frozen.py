@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from workers.checks import catalogue
-from workers.checks.engine import CHECK_ERROR
+from workers.checks.model import CHECK_ERROR
 from workers.checks.registry import ALL_CHECKS
 from workers.checks.retired import PUBLISHED_PATH, RETIRED, frozen_code_problems, parse_published, read_published
 

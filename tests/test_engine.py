@@ -9,9 +9,8 @@ from datetime import date
 
 from tests.fixtures.documents import encode_jpeg, render_id_card
 from tests.fixtures.engine_runs import run_engine
-from workers.checks.engine import CHECK_ERROR
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
-from workers.checks.model import Outcome, Status, Verdict
+from workers.checks.model import CHECK_ERROR, Outcome, Status, Verdict
 from workers.checks.personal_data import mask_document_number
 from workers.checks.policy import load_policy
 from workers.checks.spec import ALL_ROLES, DocumentCheck

@@ -16,9 +16,8 @@ from tests.fixtures.documents import encode_jpeg, render_bill, render_id_card
 from tests.fixtures.filechecks import bundle_context
 from workers.checks import catalogue
 from workers.checks.context import BundleContext, DocumentContext
-from workers.checks.engine import CHECK_ERROR
 from workers.checks.manifest import AccountType, BundleSpec, Declared, DocumentSpec, Profile, Role
-from workers.checks.model import Outcome, Status
+from workers.checks.model import CHECK_ERROR, Outcome, Status
 from workers.checks.registry import ALL_CHECKS, BUNDLE_CHECKS, DOCUMENT_CHECKS, READERS
 from workers.checks.spec import BundleCheck, Check, DocumentCheck, Result
 

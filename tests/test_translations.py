@@ -10,9 +10,9 @@ import pytest
 
 from workers.checks.bundle.address_age import RECENT_BILL_FIX
 from workers.checks.bundle.expiry import LONGER_VALID_FIX
-from workers.checks.i18n.languages import LANGUAGES, language_tag, negotiate
 from workers.checks.i18n.texts import TEMPLATES, fix_texts
 from workers.checks.i18n.translate import placeholders, table, translate_fix
+from workers.checks.languages import LANGUAGES, language_tag, negotiate
 from workers.checks.manifest import ManifestError, parse_manifest
 from workers.checks.registry import ALL_CHECKS
 

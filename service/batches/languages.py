@@ -9,8 +9,8 @@ from typing import Annotated
 from litestar.params import HeaderParameter, QueryParameter
 
 from service.errors import BadRequestError
-from workers.checks.i18n.languages import LANGUAGES, language_tag, negotiate
 from workers.checks.i18n.translate import in_language
+from workers.checks.languages import LANGUAGES, language_tag, negotiate
 from workers.checks.model import BundleVerdict
 
 Lang = Annotated[

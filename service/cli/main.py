@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from workers.checks.i18n.languages import LANGUAGES  # plain data: the CLI still starts without the engine
+from workers.checks.languages import LANGUAGES  # plain data: the CLI still starts without the engine
 
 # The options of `submit` (kept in step with `_parser`): `--api-key --json` is a forgotten value, not a key.
 _SUBMIT_OPTIONS = frozenset({"-h", "--help", "--url", "--api-key", "--json"})

@@ -11,9 +11,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from workers.checks.engine import CHECK_ERROR, CHECK_ERROR_REMEDIATION
-from workers.checks.i18n.languages import LANGUAGE_NAMES, LANGUAGES
+from workers.checks.engine import CHECK_ERROR_REMEDIATION
 from workers.checks.i18n.translate import translate_fix
+from workers.checks.languages import LANGUAGE_NAMES, LANGUAGES
+from workers.checks.model import CHECK_ERROR
 from workers.checks.precedence import SILENCES
 from workers.checks.registry import ALL_CHECKS, READERS
 from workers.checks.retired import RETIRED

@@ -16,6 +16,7 @@ from workers.checks.document_dates import document_expiry
 from workers.checks.locate.outline import Outline
 from workers.checks.manifest import BundleSpec
 from workers.checks.model import (
+    CHECK_ERROR,
     BundleVerdict,
     DocumentSummary,
     Finding,
@@ -37,7 +38,6 @@ log = logging.getLogger(__name__)
 
 C = TypeVar("C")
 
-CHECK_ERROR = "CHECK_ERROR"
 CHECK_ERROR_REMEDIATION = "Nothing for the applicant to fix yet: a person should look at this document."
 
 

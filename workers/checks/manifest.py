@@ -8,7 +8,7 @@ from enum import StrEnum
 import msgspec
 
 from workers.checks.dates import DateReading, read_date
-from workers.checks.i18n.languages import LANGUAGES, language_tag
+from workers.checks.languages import LANGUAGES, language_tag
 
 
 class Role(StrEnum):

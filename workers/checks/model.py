@@ -6,6 +6,10 @@ from enum import StrEnum
 
 import msgspec
 
+# The code of the finding that stands for a check that raised instead of judging (the engine reports it; a
+# policy can never silence or soften it).
+CHECK_ERROR = "CHECK_ERROR"
+
 
 class Status(StrEnum):
     PASS = "pass"

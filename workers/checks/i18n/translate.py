@@ -15,8 +15,8 @@ from importlib import resources
 
 import msgspec
 
-from workers.checks.i18n.languages import ENGLISH, LANGUAGES
 from workers.checks.i18n.texts import TEMPLATES
+from workers.checks.languages import ENGLISH, LANGUAGES
 from workers.checks.model import BundleVerdict, Finding
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

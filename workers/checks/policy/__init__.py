@@ -10,6 +10,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from workers.checks.policy.severity import SeverityError, validated_severity
+
 
 class UnknownPolicyError(LookupError):
     pass
@@ -75,8 +77,6 @@ def build_policy(name: str, raw_bytes: bytes, load_base: Callable[[str], Policy]
 
 def policy_from_raw(name: str, sha256: str, raw: dict[str, Any]) -> Policy:
     """A policy from its merged tables and hash: how a worker rebuilds the policy the API resolved."""
-    from workers.checks.policy.severity import validated_severity  # the registry imports checks importing us
-
     try:
         rules = raw["rules"]
         accepted = {k.upper(): tuple(v) for k, v in raw.get("accepted_document_types", {}).items()}
@@ -91,7 +91,7 @@ def policy_from_raw(name: str, sha256: str, raw: dict[str, Any]) -> Policy:
             severity=validated_severity(name, raw.get("severity", {})),
             raw=raw,
         )
+    except SeverityError as exc:
+        raise PolicyFileError(str(exc)) from None
     except (KeyError, TypeError, ValueError) as exc:
-        if isinstance(exc, PolicyFileError):
-            raise
         raise PolicyFileError(f"policy {name!r} is missing or has a bad value: {exc}") from None

@@ -9,8 +9,10 @@ that tries is refused when it is loaded, as is an unknown or retired code.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cache
 
-from workers.checks.model import Finding, Status
+from workers.checks.model import CHECK_ERROR, Finding, Status
+from workers.checks.retired import RETIRED, read_published
 
 OFF = "off"
 SEVERITIES = (Status.FAIL.value, Status.REVIEW.value, OFF)
@@ -18,31 +20,34 @@ SEVERITIES = (Status.FAIL.value, Status.REVIEW.value, OFF)
 SAFETY_PREFIX = "FILE_"
 
 
-def _known_codes() -> set[str]:
-    from workers.checks.registry import ALL_CHECKS  # imported late: the checks import the policy package
+class SeverityError(ValueError):
+    """A [severity] table the policy loader refuses (raised again as its PolicyFileError)."""
 
-    return {check.code for check in ALL_CHECKS}
+
+@cache
+def _known_codes() -> frozenset[str]:
+    """The codes of the registered checks, read from the published list (the registry imports the checks, which
+    import the policy package: this keeps the import one-way). tests/test_codes_frozen.py holds the published
+    list equal to the registered codes, CHECK_ERROR and the retired codes."""
+    return frozenset(read_published()) - RETIRED.keys() - {CHECK_ERROR}
 
 
 def validated_severity(policy_name: str, table: object) -> dict[str, str]:
-    """The [severity] table of a policy, or PolicyFileError naming the first code it cannot accept."""
-    from workers.checks.policy import PolicyFileError
-    from workers.checks.retired import RETIRED
-
+    """The [severity] table of a policy, or SeverityError naming the first code it cannot accept."""
     if not isinstance(table, Mapping):
-        raise PolicyFileError(f'policy {policy_name!r}: [severity] must be a table of CODE = "fail|review|off"')
+        raise SeverityError(f'policy {policy_name!r}: [severity] must be a table of CODE = "fail|review|off"')
     known = _known_codes()
     out: dict[str, str] = {}
     for code, value in table.items():
         where = f"policy {policy_name!r}: [severity] {code}"
         if code in RETIRED:
-            raise PolicyFileError(f"{where}: the code is retired ({RETIRED[code]})")
+            raise SeverityError(f"{where}: the code is retired ({RETIRED[code]})")
         if code not in known:
-            raise PolicyFileError(f"{where}: unknown check code (see docs/checks.md)")
+            raise SeverityError(f"{where}: unknown check code (see docs/checks.md)")
         if value not in SEVERITIES:
-            raise PolicyFileError(f"{where}: {value!r} is not one of {', '.join(SEVERITIES)}")
+            raise SeverityError(f"{where}: {value!r} is not one of {', '.join(SEVERITIES)}")
         if code.startswith(SAFETY_PREFIX) and value != Status.FAIL.value:
-            raise PolicyFileError(
+            raise SeverityError(
                 f"{where} = {value!r}: a FILE_* safety finding can never be turned off or downgraded "
                 '(only "fail" is allowed)'
             )
