@@ -75,6 +75,17 @@ def test_the_document_location_depends_on_no_domain() -> None:
     assert {part for part in _part_graph()["locate"] if part in PACKAGES} == set()
 
 
+# The check domains (facts and rules) and the parts above them, which gather the checks and run them.
+DOMAINS = ("files", "quality", "face", "authenticity", "identity", "bundle", "locate")
+ABOVE_THE_CHECKS = ("registry", "engine", "catalogue", "precedence", "i18n", "previews", "annotate")
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_no_domain_imports_up_to_the_engine(domain: str) -> None:
+    assert set(ABOVE_THE_CHECKS) <= set(PARTS)
+    assert _part_graph()[domain] & set(ABOVE_THE_CHECKS) == set()
+
+
 @pytest.mark.parametrize("start", PARTS)
 def test_no_part_of_the_engine_imports_itself_round_a_cycle(start: str) -> None:
     graph = _part_graph()
