@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.face import _bundle
 from tests.fixtures.selfie_checks import flagged, run_face_checks
 from workers.checks import face
+from workers.checks.face.applicant import HELD_DOCUMENT
 from workers.checks.model import Outcome, Status
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
@@ -247,7 +248,7 @@ def pair_result(a: str, b: str, same: bool, note: str) -> PairResult:
     for the held card's portrait, leaving no applicant to compare."""
     id_file, selfie_file = (b, a) if _n_faces(a) > 1 else (a, b)
     bundle, _, _ = _bundle((CORPUS / id_file).read_bytes(), (CORPUS / selfie_file).read_bytes())
-    bundle.cached("face:held_document", lambda: None)
+    bundle.cached(HELD_DOCUMENT, lambda: None)
     result = next(c for c in face.BUNDLE_CHECKS if c.code == "SELFIE_FACE_MISMATCH").evaluate(bundle)
     if not isinstance(result, Outcome):
         return PairResult(a, b, same, note, None, None)

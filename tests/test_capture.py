@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import io
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from tests.fixtures.documents import render_id_card
-from workers.checks.capture import Capture, DecodeProblem
+from workers.checks.capture import Capture, DecodeProblem, Fact
+
+CHECKS = Path(__file__).resolve().parents[1] / "workers" / "checks"
 
 
 def _jpeg(rgb: np.ndarray, orientation: int | None) -> bytes:
@@ -59,3 +63,43 @@ def test_halvings_average_two_by_two_blocks() -> None:
 def test_a_declared_giant_is_refused_before_decoding() -> None:
     capture = Capture(_jpeg(render_id_card(width=640), None), "id.jpg", max_pixels=100_000)
     assert capture.problem is DecodeProblem.BOMB and not capture.decodes
+
+
+def _declared_facts() -> dict[str, list[str]]:
+    """Every Fact key the engine declares (a module-level `NAME: Fact[...] = Fact("name")`): its name -> the
+    modules declaring one, read from the source (a key imported elsewhere is not a declaration)."""
+    owners: dict[str, list[str]] = {}
+    for path in sorted(CHECKS.rglob("*.py")):
+        for node in ast.parse(path.read_text(), filename=str(path)).body:
+            value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+            if (
+                isinstance(value, ast.Call)
+                and isinstance(value.func, ast.Name)
+                and value.func.id == "Fact"
+                and value.args
+                and isinstance(value.args[0], ast.Constant)
+            ):
+                module = ".".join(path.relative_to(CHECKS.parents[1]).with_suffix("").parts)
+                owners.setdefault(str(value.args[0].value), []).append(module)
+    return owners
+
+
+def test_every_fact_has_one_owner_and_a_name_in_its_owner_s_domain() -> None:
+    owners = _declared_facts()
+    # The facts the checks hand each other: the outline, the MRZ reading, the page text, the faces, provenance.
+    assert {"locate.document_outline", "identity.mrz", "identity.page_lines", "face.selfie_faces"} <= owners.keys()
+    assert {"authenticity.metadata", "files.screen_evidence"} <= owners.keys()
+    shared = {name: modules for name, modules in owners.items() if len(modules) > 1}
+    assert shared == {}
+    # A fact is named after the package (or module) that owns it: "quality.held_outline" lives in quality.
+    misplaced = {name: modules[0] for name, modules in owners.items() if modules[0].split(".")[2] != name.split(".")[0]}
+    assert misplaced == {}
+
+
+def test_a_fact_s_parameters_make_a_distinct_fact() -> None:
+    capture = Capture(data=b"", filename="x")
+    key: Fact[int] = Fact("test.sized")
+    assert capture.cached(key.at(1), lambda: 1) == 1
+    assert capture.cached(key.at(2), lambda: 2) == 2
+    assert capture.cached(key.at(1), lambda: 3) == 1
+    assert capture.computed(key) is None

@@ -9,6 +9,8 @@ from datetime import date
 
 from tests.fixtures.documents import encode_jpeg, render_id_card
 from tests.fixtures.engine_runs import run_engine
+from workers.checks.capture import Fact
+from workers.checks.context import DocumentContext
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import CHECK_ERROR, Outcome, Status, Verdict
 from workers.checks.personal_data import mask_document_number
@@ -82,10 +84,10 @@ def test_a_documents_pixels_are_freed_when_its_bundle_is_checked_not_at_the_next
     # full collection, and a worker grew ~25 MB per standard bundle (0.5 -> 2.0 GB over 30).
     pixels: list[weakref.ref[object]] = []
 
-    def keep_a_view(doc: object) -> Outcome:
-        capture = doc.capture  # type: ignore[attr-defined]
+    def keep_a_view(doc: DocumentContext) -> Outcome:
+        capture = doc.capture
         pixels.append(weakref.ref(capture.rgb))
-        pixels.append(weakref.ref(capture.cached("test:view", lambda: capture.rgb[::2, ::2].copy())))
+        pixels.append(weakref.ref(capture.cached(Fact("test.view"), lambda: capture.rgb[::2, ::2].copy())))
         return Outcome(status=Status.PASS, message="kept a view")
 
     gc.disable()

@@ -14,7 +14,7 @@ from tests.fixtures.identity_runs import identity_verdict
 from workers.checks.capture import Capture
 from workers.checks.identity.corporate import company_on_page, number_forms, registration_page
 from workers.checks.identity.page_match import text_contains
-from workers.checks.identity.page_text import PAGE_SIDE, PageLine, capture_page, page_rows, text_area
+from workers.checks.identity.page_text import DETECTED_TEXT, PAGE_SIDE, PageLine, capture_page, page_rows, text_area
 from workers.checks.identity.signature import SignatureArea, paper_shift, pen_ink, stroke_length
 from workers.checks.manifest import AccountType, BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Status
@@ -64,7 +64,7 @@ def _read_registration(page: bytes) -> tuple[list[str], list[str], bool]:
     read = [line.text for line in registration_page(document)]
     whole = [line.text for line in capture_page(Capture(data=page, filename="page.jpg"))]
     area = text_area(document.capture)
-    return read, whole, document.capture.computed(f"identity.detected_text:{area}:{PAGE_SIDE}") is not None
+    return read, whole, document.capture.computed(DETECTED_TEXT.at(area, PAGE_SIDE)) is not None
 
 
 def test_a_registration_is_read_only_until_every_answer_is_found() -> None:

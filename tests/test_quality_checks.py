@@ -13,6 +13,7 @@ from tests.fixtures.documents import Person, encode_jpeg, encode_png, render_bil
 from tests.fixtures.identity_docs import render_registration
 from workers.checks.context import DocumentContext
 from workers.checks.locate import document_outline
+from workers.checks.locate.outline import DOCUMENT_OUTLINE
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
 from workers.checks.quality import CHECKS
@@ -152,7 +153,7 @@ def test_selfie_without_document_is_left_to_the_selfie_checks() -> None:
 
 def test_outline_is_shared_through_the_capture() -> None:
     ctx = generated_context("none", 0)
-    assert document_outline(ctx.capture) is ctx.capture.cached("document_outline", lambda: None)
+    assert document_outline(ctx.capture) is ctx.capture.cached(DOCUMENT_OUTLINE, lambda: None)
 
 
 def test_a_selfie_is_never_read_as_a_flat_scan() -> None:

@@ -1,8 +1,8 @@
 """One uploaded file, decoded at most once, with lazily built views shared by every check.
 
 Checks never decode on their own: they ask the Capture for `rgb`, `gray`, `downscaled(n)`, `halved(level)` or
-a named `cached(...)` view (the document outline, the MRZ band, a face box...), so each is computed once per
-bundle.
+a fact `cached(...)` under its typed key (the document outline, the MRZ reading, the selfie's faces...), so each
+is computed once per bundle.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import cv2
 import filetype
@@ -57,6 +57,29 @@ def turn_upright(image: Image.Image, orientation: int) -> Image.Image:
     return image if method is None else image.transpose(method)
 
 
+@dataclass(frozen=True)
+class Fact(Generic[T]):
+    """The key of a fact computed at most once per capture (or bundle): the name its owning module gives it,
+    the parameters it was made with, and, by its type parameter, what it holds. Every reader of a fact goes
+    through its owner's key, so the builder and the readers cannot disagree about its type (mypy checks both
+    ends) and two owners cannot share a name by accident (tests/test_capture.py walks the keys)."""
+
+    name: str
+    params: tuple[Hashable, ...] = ()
+
+    def at(self, *params: Hashable) -> Fact[T]:
+        """The same fact made with `params` (a size, a side, an outline's tag)."""
+        return Fact[T](self.name, params)
+
+
+# The capture's own facts.
+SHA256: Fact[str] = Fact("capture.sha256")
+SNIFFED_MIME: Fact[str | None] = Fact("capture.sniffed_mime")
+GRAY: Fact[NDArray[np.uint8]] = Fact("capture.gray")
+HALVED: Fact[NDArray[np.uint8]] = Fact("capture.halved")  # at(level)
+DOWNSCALED: Fact[NDArray[np.uint8]] = Fact("capture.downscaled")  # at(max_side, gray)
+
+
 class DecodeProblem(StrEnum):
     NOT_AN_IMAGE_WE_ACCEPT = "unsupported_type"
     BOMB = "decompression_bomb"
@@ -74,7 +97,7 @@ class Capture:
     data: bytes
     filename: str
     max_pixels: int = MAX_PIXELS
-    _views: dict[str, Any] = field(default_factory=dict, repr=False)
+    _views: dict[Fact[Any], Any] = field(default_factory=dict, repr=False)
     _decoded: bool = field(default=False, repr=False)
     _rgb: NDArray[np.uint8] | None = field(default=None, repr=False)
     _problem: DecodeProblem | None = field(default=None, repr=False)
@@ -90,7 +113,7 @@ class Capture:
 
     @property
     def sha256(self) -> str:
-        return self.cached("sha256", lambda: hashlib.sha256(self.data).hexdigest())
+        return self.cached(SHA256, lambda: hashlib.sha256(self.data).hexdigest())
 
     @property
     def sniffed_mime(self) -> str | None:
@@ -100,7 +123,7 @@ class Capture:
             kind = filetype.guess(self.data[:8192])
             return str(kind.mime) if kind is not None else None
 
-        return self.cached("sniffed_mime", sniff)
+        return self.cached(SNIFFED_MIME, sniff)
 
     @property
     def header(self) -> tuple[str | None, int | None, int | None]:
@@ -197,7 +220,7 @@ class Capture:
 
     @property
     def gray(self) -> NDArray[np.uint8]:
-        return self.cached("gray", lambda: cast(NDArray[np.uint8], cv2.cvtColor(self.rgb, cv2.COLOR_RGB2GRAY)))
+        return self.cached(GRAY, lambda: cast(NDArray[np.uint8], cv2.cvtColor(self.rgb, cv2.COLOR_RGB2GRAY)))
 
     def halved(self, level: int) -> NDArray[np.uint8]:
         """The RGB image halved `level` times, each pixel the mean of a 2 x 2 block of the level below (an odd
@@ -215,7 +238,7 @@ class Capture:
             half = cv2.resize(below[: h // 2 * 2, : w // 2 * 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
             return cast(NDArray[np.uint8], half)
 
-        return self.cached(f"halved:{level}", build)
+        return self.cached(HALVED.at(level), build)
 
     def downscaled(self, max_side: int, *, gray: bool = False) -> NDArray[np.uint8]:
         """The image shrunk (area averaging) so that its longer side is at most `max_side`; never enlarged.
@@ -224,18 +247,17 @@ class Capture:
         authenticity grain measures the calibration rests on (pasted-portrait ratios 0.22 -> 0.34, retyped-date
         contrast 32 -> 23 on the generated set)."""
 
-        key = f"downscaled:{max_side}:{'gray' if gray else 'rgb'}"
-        return self.cached(key, lambda: shrunk(self.gray if gray else self.rgb, max_side))
+        return self.cached(DOWNSCALED.at(max_side, gray), lambda: shrunk(self.gray if gray else self.rgb, max_side))
 
-    def cached(self, name: str, build: Callable[[], T]) -> T:
-        """Compute a named view once and share it: later calls with the same name return the same object."""
-        if name not in self._views:
-            self._views[name] = build()
-        return cast(T, self._views[name])
+    def cached(self, fact: Fact[T], build: Callable[[], T]) -> T:
+        """Compute a fact once and share it: later calls with the same key return the same object."""
+        if fact not in self._views:
+            self._views[fact] = build()
+        return cast(T, self._views[fact])  # the one place a fact's type is vouched for: its key's
 
-    def computed(self, name: str) -> object | None:
-        """A named view if some check already computed it, else None (never computes it)."""
-        return self._views.get(name)
+    def computed(self, fact: Fact[T]) -> T | None:
+        """A fact if some check already computed it, else None (never computes it)."""
+        return cast("T | None", self._views.get(fact))
 
     def release(self) -> None:
         """Drop the pixels and every view computed from them (the file's bytes belong to the caller). Called when

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar, cast
 
-from workers.checks.capture import Capture
+from workers.checks.capture import Capture, Fact
 from workers.checks.manifest import BundleSpec, DocumentSpec, Role
 from workers.checks.policy import Policy
 
@@ -41,8 +41,8 @@ class DocumentContext:
             return FieldValue(str(declared), "declared")
         return self.read_fields.get(name)
 
-    def cached(self, name: str, build: Callable[[], T]) -> T:
-        return self.capture.cached(name, build)
+    def cached(self, fact: Fact[T], build: Callable[[], T]) -> T:
+        return self.capture.cached(fact, build)
 
 
 @dataclass
@@ -51,7 +51,7 @@ class BundleContext:
     submit_on: date
     policy: Policy
     documents: list[DocumentContext] = field(default_factory=list)
-    _views: dict[str, Any] = field(default_factory=dict, repr=False)
+    _views: dict[Fact[Any], Any] = field(default_factory=dict, repr=False)
 
     def by_role(self, role: Role) -> list[DocumentContext]:
         return [d for d in self.documents if d.role is role]
@@ -60,11 +60,11 @@ class BundleContext:
         found = self.by_role(role)
         return found[0] if found else None
 
-    def cached(self, name: str, build: Callable[[], T]) -> T:
-        """A bundle-wide shared result (e.g. the selfie-to-ID match), computed once."""
-        if name not in self._views:
-            self._views[name] = build()
-        return cast(T, self._views[name])
+    def cached(self, fact: Fact[T], build: Callable[[], T]) -> T:
+        """A bundle-wide fact (e.g. the selfie-to-ID match), computed once."""
+        if fact not in self._views:
+            self._views[fact] = build()
+        return cast(T, self._views[fact])  # the one place a bundle fact's type is vouched for: its key's
 
     def release(self) -> None:
         """Free every document's pixels and views once the bundle's checks are done (Capture.release says why)."""

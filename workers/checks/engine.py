@@ -13,7 +13,7 @@ from workers.checks import ENGINE_VERSION
 from workers.checks.capture import MAX_PIXELS, Capture
 from workers.checks.context import BundleContext, DocumentContext, FieldValue
 from workers.checks.document_dates import document_expiry
-from workers.checks.locate.outline import Outline
+from workers.checks.locate.outline import DOCUMENT_OUTLINE
 from workers.checks.manifest import BundleSpec
 from workers.checks.model import (
     CHECK_ERROR,
@@ -274,8 +274,8 @@ def _summarise(doc: DocumentContext) -> DocumentSummary:
 
 def _outline(capture: Capture) -> list[list[float]] | None:
     """The document outline the capture-quality checks found (owned by locate.outline; read, never recomputed)."""
-    found = capture.computed("document_outline")
-    if not isinstance(found, Outline):
+    found = capture.computed(DOCUMENT_OUTLINE)
+    if found is None:
         return None
     return [[round(float(x), 1), round(float(y), 1)] for x, y in found.corners]
 

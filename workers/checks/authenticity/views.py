@@ -9,7 +9,7 @@ from workers.checks.authenticity.jpeg import JpegStructure, read_structure
 from workers.checks.authenticity.metadata import Metadata, read_metadata
 from workers.checks.authenticity.noise import block_means, noise_floor, noise_sigma_map, usable_blocks
 from workers.checks.authenticity.resample import area_shrink
-from workers.checks.capture import Capture
+from workers.checks.capture import Capture, Fact
 from workers.checks.face.views import id_portraits, selfie_faces
 from workers.checks.manifest import Role
 from workers.checks.model import Region
@@ -33,19 +33,27 @@ MIN_CAMERA_GRAIN = 0.3
 Box = tuple[int, int, int, int]
 
 
+# A file's provenance (one parse of its metadata and of its JPEG structure) and its noise views.
+METADATA: Fact[Metadata] = Fact("authenticity.metadata")
+JPEG: Fact[JpegStructure | None] = Fact("authenticity.jpeg")
+NOISE_VIEW: Fact[NDArray[np.uint8]] = Fact("authenticity.noise_view")
+NOISE_MAPS: Fact[tuple[NDArray[np.float32], NDArray[np.float32]]] = Fact("authenticity.noise_maps")
+IMAGE_GRAIN: Fact[float] = Fact("authenticity.image_grain")
+
+
 def metadata(capture: Capture) -> Metadata:
-    return capture.cached("authenticity:metadata", lambda: read_metadata(capture.info, capture.data))
+    return capture.cached(METADATA, lambda: read_metadata(capture.info, capture.data))
 
 
 def jpeg_structure(capture: Capture) -> JpegStructure | None:
-    return capture.cached("authenticity:jpeg", lambda: read_structure(capture.data))
+    return capture.cached(JPEG, lambda: read_structure(capture.data))
 
 
 def noise_view(capture: Capture) -> NDArray[np.uint8]:
     """The grey image shrunk to NOISE_VIEW_SIDE by area averaging: the pixels of
     `capture.downscaled(NOISE_VIEW_SIDE, gray=True)`, computed as sparse products (`resample.area_shrink`, half
     the time or less). The noise maps, the copy-move keypoints and the ghost comparison all read it."""
-    return capture.cached("authenticity:noise_view", lambda: area_shrink(capture.gray, NOISE_VIEW_SIDE))
+    return capture.cached(NOISE_VIEW, lambda: area_shrink(capture.gray, NOISE_VIEW_SIDE))
 
 
 def noise_maps(capture: Capture) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
@@ -55,7 +63,7 @@ def noise_maps(capture: Capture) -> tuple[NDArray[np.float32], NDArray[np.float3
         view = noise_view(capture)
         return noise_sigma_map(view, NOISE_BLOCK), block_means(view, NOISE_BLOCK)
 
-    return capture.cached("authenticity:noise_maps", build)
+    return capture.cached(NOISE_MAPS, build)
 
 
 def image_grain(capture: Capture) -> float:
@@ -66,7 +74,7 @@ def image_grain(capture: Capture) -> float:
         sigma, means = noise_maps(capture)
         return noise_floor(sigma, usable_blocks(means)) or 0.0
 
-    return capture.cached("authenticity:image_grain", build)
+    return capture.cached(IMAGE_GRAIN, build)
 
 
 def has_camera_grain(capture: Capture) -> bool:

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from workers.checks.capture import Fact
 from workers.checks.context import BundleContext, DocumentContext
 from workers.checks.face import docmatch, views
 from workers.checks.face.chip import FaceChip, align
@@ -49,6 +50,12 @@ def id_reference(id_doc: DocumentContext) -> NDArray[np.uint8]:
     return np.asarray(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
 
 
+# The bundle's held card (the submitted ID found in the selfie), the selfie's scene and the applicant's chip.
+HELD_DOCUMENT: Fact[docmatch.DocumentMatch | None] = Fact("face.held_document")
+SELFIE_SCENE: Fact[SelfieScene] = Fact("face.selfie_scene")
+APPLICANT_CHIP: Fact[FaceChip] = Fact("face.applicant_chip")
+
+
 def held_document(bundle: BundleContext) -> docmatch.DocumentMatch | None:
     """The submitted ID located in the selfie (any homography; checks judge its quality), or None."""
 
@@ -72,7 +79,7 @@ def held_document(bundle: BundleContext) -> docmatch.DocumentMatch | None:
             return docmatch.unmirrored(flipped, selfie.capture.width)
         return match
 
-    return bundle.cached("face:held_document", build)
+    return bundle.cached(HELD_DOCUMENT, build)
 
 
 def _inside(face: Face, outline: np.ndarray | None) -> bool:
@@ -98,7 +105,7 @@ def scene(doc: DocumentContext) -> SelfieScene:
         others = [f for f in confident if f is not applicant]
         return SelfieScene(held=held, applicant=applicant, others=others, in_document=inside)
 
-    return doc.cached("face:selfie_scene", build)
+    return doc.cached(SELFIE_SCENE, build)
 
 
 def applicant_chip(doc: DocumentContext) -> tuple[Face, FaceChip] | None:
@@ -106,4 +113,4 @@ def applicant_chip(doc: DocumentContext) -> tuple[Face, FaceChip] | None:
     face = scene(doc).applicant
     if face is None:
         return None
-    return face, doc.cached("face:applicant_chip", lambda: align(doc.capture.rgb, face))
+    return face, doc.cached(APPLICANT_CHIP, lambda: align(doc.capture.rgb, face))

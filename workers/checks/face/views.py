@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from workers.checks.capture import Capture
+from workers.checks.capture import Capture, Fact
 from workers.checks.face.detect import DETECT_SIDE, Face, detect_faces, encode_face, turned_back
 from workers.checks.face.docmatch import SELFIE_SIDE
 
@@ -27,6 +27,15 @@ TURNED_MIN_SCORE = 0.3
 TURNED_MARGIN = 0.3
 # Selfie faces are live photographs: dlib's default operating point (margin > 0).
 SELFIE_MIN_SCORE = 0.0
+
+
+# The faces of a capture: an ID's portraits, the selfie's grey view at a side (at(side)), its faces upright
+# and turned, and one face's encoding (at(*box)).
+ID_PORTRAITS: Fact[list[Face]] = Fact("face.id_portraits")
+SELFIE_GRAY: Fact[NDArray[np.uint8]] = Fact("face.selfie_gray")
+SELFIE_FACES: Fact[list[Face]] = Fact("face.selfie_faces")
+TURNED_SELFIE_FACES: Fact[list[Face]] = Fact("face.turned_selfie_faces")
+ENCODING: Fact[NDArray[np.float64]] = Fact("face.encoding")
 
 
 def _resized_to(image: NDArray[np.uint8], side: int) -> tuple[NDArray[np.uint8], float]:
@@ -63,7 +72,7 @@ def id_portraits(capture: Capture) -> list[Face]:
                     upright_best = best - TURNED_MARGIN  # a later turned view replaces it by scoring as high
         return sorted(faces, key=lambda f: f.score, reverse=True)
 
-    return capture.cached("face:id_portraits", build)
+    return capture.cached(ID_PORTRAITS, build)
 
 
 def selfie_gray(capture: Capture, side: int) -> NDArray[np.uint8]:
@@ -72,7 +81,7 @@ def selfie_gray(capture: Capture, side: int) -> NDArray[np.uint8]:
     base = capture.downscaled(SELFIE_SIDE, gray=True)
     if side >= max(base.shape[:2]):
         return base
-    return capture.cached(f"face:gray:{side}", lambda: _resized_to(base, side)[0])
+    return capture.cached(SELFIE_GRAY.at(side), lambda: _resized_to(base, side)[0])
 
 
 def selfie_faces(capture: Capture) -> list[Face]:
@@ -87,7 +96,7 @@ def selfie_faces(capture: Capture) -> list[Face]:
             faces = detect_faces(view, scale, upsample=1, min_score=SELFIE_MIN_SCORE)
         return faces
 
-    return capture.cached("face:selfie_faces", build)
+    return capture.cached(SELFIE_FACES, build)
 
 
 def turned_selfie_faces(capture: Capture) -> list[Face]:
@@ -105,10 +114,10 @@ def turned_selfie_faces(capture: Capture) -> list[Face]:
                 return [turned_back(face, turns, size) for face in found]
         return []
 
-    return capture.cached("face:turned_selfie_faces", build)
+    return capture.cached(TURNED_SELFIE_FACES, build)
 
 
 def encoding(capture: Capture, face: Face) -> NDArray[np.float64]:
     """The 128-d encoding of one face of this capture, computed once."""
-    key = "face:encoding:" + ",".join(f"{v:.0f}" for v in face.box)
-    return capture.cached(key, lambda: encode_face(capture.rgb, face))
+    box = tuple(round(v) for v in face.box)
+    return capture.cached(ENCODING.at(*box), lambda: encode_face(capture.rgb, face))

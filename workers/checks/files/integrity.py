@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workers.checks.capture import Capture, DecodeProblem
+from workers.checks.capture import Capture, DecodeProblem, Fact
 from workers.checks.context import DocumentContext
 from workers.checks.files.formats import describe_kind, is_accepted
 from workers.checks.files.headers import declared_size
@@ -48,13 +48,17 @@ FILE_TOO_LARGE = DocumentCheck(
 )
 
 
+# The width and height the file's header declares, read once.
+DECLARED_SIZE: Fact[tuple[int, int] | None] = Fact("files.declared_size")
+
+
 def declared_dimensions(capture: Capture) -> tuple[int, int] | None:
     """(width, height) the file declares: Pillow's header reading, else the raw PNG/JPEG header bytes
     (Pillow will not even open a file declaring over twice its own pixel limit)."""
     _, width, height = capture.header
     if width is not None and height is not None:
         return width, height
-    return capture.cached("declared_size", lambda: declared_size(capture.data))
+    return capture.cached(DECLARED_SIZE, lambda: declared_size(capture.data))
 
 
 def is_bomb(capture: Capture) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from workers.checks.capture import Capture
+from workers.checks.capture import Capture, Fact
 from workers.checks.files.signals import camera_name, has_phone_screen_aspect, is_screen_sized, screenshot_marker
 
 # A status bar is ~24 dp of a ~800 dp tall phone screen (3 %), a navigation bar ~48 dp (6 %, and on the long
@@ -92,9 +92,13 @@ def _edge_bands(gray: NDArray[np.uint8]) -> dict[str, NDArray[np.uint8]]:
     return {"top": gray[:band], "bottom": gray[-band:], "left": gray[:, :band].T, "right": gray[:, -band:].T}
 
 
+# The one answer to "was this file made by a screen?", measured once per file.
+SCREEN_EVIDENCE: Fact[ScreenEvidence] = Fact("files.screen_evidence")
+
+
 def screen_evidence(capture: Capture) -> ScreenEvidence:
     """The screen-capture evidence of a decoded capture, computed once and shared."""
-    return capture.cached("screen_evidence", lambda: _measure(capture))
+    return capture.cached(SCREEN_EVIDENCE, lambda: _measure(capture))
 
 
 def _measure(capture: Capture) -> ScreenEvidence:

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from workers.checks.capture import Capture, shrunk
+from workers.checks.capture import Capture, Fact, shrunk
 from workers.checks.context import DocumentContext
 from workers.checks.identity import ocr
 from workers.checks.identity.mrz_read import crop_line
@@ -26,8 +26,6 @@ from workers.checks.locate import document_outline
 # keeps 9 pt print ~12 px high, and rapidocr's detector (ocr.DET_SIDE, 960 px) gets a sharper source for its own
 # resize. One size for every reader of a capture (the MRZ reader, the page readers), so they share one detection.
 PAGE_SIDE = 1600
-# Name under which a document's page lines are cached on its context (read once, shared by every check).
-PAGE_LINES = "identity.page_lines"
 # The share of the page height read first (DIN 5008 puts the address field and date line in the top 40 %).
 FIRST_PART = 0.45
 # Text is detected inside the document's outline (its bounding box, widened by this share of its size on each
@@ -56,6 +54,14 @@ class DetectedText:
     boxes: list[NDArray[np.float32]]  # 4x2 quads in full-resolution pixels
 
 
+# The facts this module owns: the text lines detected in an area of a capture at a size (at(area, side)), the
+# area's shrunk view, the top part's detection, and a document's page lines (read once, shared by every check).
+DETECTED_TEXT: Fact[DetectedText] = Fact("identity.detected_text")
+AREA_VIEW: Fact[tuple[Box, NDArray[np.uint8]]] = Fact("identity.area_view")
+DETECTED_TOP: Fact[DetectedText] = Fact("identity.detected_top")
+PAGE_LINES: Fact[list[PageLine]] = Fact("identity.page_lines")
+
+
 def detected_text(capture: Capture, area: Box | None, side: int = PAGE_SIDE) -> DetectedText:
     """Text lines detected in `area` of the capture (None: the whole frame) shrunk to at most `side` px, once per
     capture, area and side: the MRZ reader and the printed-dates reader of an ID front both read its text area,
@@ -66,7 +72,7 @@ def detected_text(capture: Capture, area: Box | None, side: int = PAGE_SIDE) -> 
         shown, view = _area_view(capture, area, side)
         return DetectedText(shown, view, ocr.in_image(ocr.detect_text_boxes(view), view.shape[1], shown))
 
-    return capture.cached(f"identity.detected_text:{area}:{side}", detect)
+    return capture.cached(DETECTED_TEXT.at(area, side), detect)
 
 
 def _area_view(capture: Capture, area: Box | None, side: int) -> tuple[Box, NDArray[np.uint8]]:
@@ -84,7 +90,7 @@ def _area_view(capture: Capture, area: Box | None, side: int) -> tuple[Box, NDAr
             view = np.repeat(view[:, :, None], 3, axis=2)
         return shown, view
 
-    return capture.cached(f"identity.area_view:{area}:{side}", build)
+    return capture.cached(AREA_VIEW.at(area, side), build)
 
 
 def detected_top(capture: Capture, area: Box | None, side: int = PAGE_SIDE) -> DetectedText:
@@ -102,7 +108,7 @@ def detected_top(capture: Capture, area: Box | None, side: int = PAGE_SIDE) -> D
         shown: Box = (left, top, right, top + round(rows * (bottom - top) / view.shape[0]))
         return DetectedText(shown, part, ocr.in_image(ocr.detect_text_boxes(part), part.shape[1], shown))
 
-    return capture.cached(f"identity.detected_top:{area}:{side}", detect)
+    return capture.cached(DETECTED_TOP.at(area, side), detect)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ holds."""
 
 from __future__ import annotations
 
-from workers.checks.capture import Capture
+from workers.checks.capture import Capture, Fact
 from workers.checks.context import DocumentContext, FieldValue
 from workers.checks.identity.mrz_read import MrzReading, quick_read, read_mrz, valid_digits
 from workers.checks.identity.page_text import PAGE_SIDE, detected_text, text_area
@@ -22,9 +22,12 @@ SOURCE = "mrz"
 _DOCUMENT_KINDS = {"P": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa"}
 
 
+MRZ: Fact[MrzReading | None] = Fact("identity.mrz")  # the document's MRZ, read once per file
+
+
 def mrz_reading(doc: DocumentContext) -> MrzReading | None:
     """The document's MRZ, read once per file and shared by the reader and every MRZ check."""
-    return doc.cached("identity.mrz", lambda: capture_mrz(doc.capture))
+    return doc.cached(MRZ, lambda: capture_mrz(doc.capture))
 
 
 def capture_mrz(capture: Capture) -> MrzReading | None:

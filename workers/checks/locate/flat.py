@@ -14,12 +14,19 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from workers.checks.capture import Capture
+from workers.checks.capture import Capture, Fact
 from workers.checks.locate.geometry import rectified_size
 from workers.checks.locate.outline import Outline
 from workers.checks.locate.scaled import level_for
 
 RGB = NDArray[np.uint8]
+
+
+# The document seen flat at a size (at(max_side, outline tag)), with a margin of its surround, and its most
+# detailed tiles.
+DOCUMENT_CROP: Fact[RGB] = Fact("locate.document_crop")
+SURROUND_CROP: Fact[Surround] = Fact("locate.surround_crop")
+DETAIL_TILES: Fact[list[RGB]] = Fact("locate.detail_tiles")
 
 
 def _flat_size(outline: Outline, max_side: int) -> tuple[int, int]:
@@ -53,7 +60,7 @@ def document_crop(capture: Capture, outline: Outline, max_side: int) -> RGB:
         warped = cv2.warpPerspective(source, _to_flat(outline, size, level), size, flags=cv2.INTER_LINEAR)
         return np.asarray(warped, dtype=np.uint8)
 
-    return capture.cached(f"quality:document_crop:{max_side}{outline.tag}", build)
+    return capture.cached(DOCUMENT_CROP.at(max_side, outline.tag), build)
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,7 @@ def surround_crop(capture: Capture, outline: Outline, max_side: int, margin_shar
         inside = cv2.warpPerspective(ones, warp, size, flags=cv2.INTER_NEAREST, borderValue=0)
         return Surround(np.asarray(rgb, dtype=np.uint8), np.asarray(inside > 0, dtype=np.bool_), margin)
 
-    return capture.cached(f"quality:surround_crop:{max_side}:{margin_share}{outline.tag}", build)
+    return capture.cached(SURROUND_CROP.at(max_side, margin_share, outline.tag), build)
 
 
 def detail_tiles(capture: Capture, outline: Outline, side: int, tile: int, count: int) -> list[RGB]:
@@ -113,4 +120,4 @@ def detail_tiles(capture: Capture, outline: Outline, side: int, tile: int, count
             tiles.append(np.asarray(warped, dtype=np.uint8))
         return tiles
 
-    return capture.cached(f"quality:detail_tiles:{side}:{tile}:{count}{outline.tag}", build)
+    return capture.cached(DETAIL_TILES.at(side, tile, count, outline.tag), build)

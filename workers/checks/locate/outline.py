@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from workers.checks.capture import Capture
+from workers.checks.capture import Capture, Fact
 from workers.checks.locate.contrast import colourfulness, stretch_table
 from workers.checks.locate.geometry import CORNER_NAMES, Quad, quad_area, quad_iou
 from workers.checks.locate.outline_choose import find_document
@@ -325,6 +325,11 @@ def _holds(outer: Quad, inner: Quad) -> bool:
     return bool(inter >= HOLDS_SHARE * quad_area(inner) and quad_area(outer) >= HOLDS_LARGER * quad_area(inner))
 
 
+# The document's outline in a capture, found once: as a document photo, or as a card held in a selfie.
+DOCUMENT_OUTLINE: Fact[Outline | None] = Fact("locate.document_outline")
+HELD_DOCUMENT_OUTLINE: Fact[Outline | None] = Fact("locate.held_document_outline")
+
+
 def document_outline(capture: Capture, *, held: bool = False) -> Outline | None:
     """The document's outline in `capture` (full-resolution coordinates), computed once per Capture.
 
@@ -344,4 +349,4 @@ def document_outline(capture: Capture, *, held: bool = False) -> Outline | None:
             corners = refine_corners(capture.rgb, corners, scale)
         return Outline(corners, (capture.width, capture.height), fills, cut, held)
 
-    return capture.cached("held_document_outline" if held else "document_outline", build)
+    return capture.cached(HELD_DOCUMENT_OUTLINE if held else DOCUMENT_OUTLINE, build)

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from workers.checks.capture import Capture
+from workers.checks.capture import Capture, Fact
 
 RGB = NDArray[np.uint8]
 
@@ -21,6 +21,10 @@ def level_for(long_side: float, wanted: float) -> int:
     while long_side / 2 ** (level + 1) >= wanted:
         level += 1
     return level
+
+
+# The capture shrunk for the outline search and the light measures, at a side (at(side)), with its scale.
+REDUCED_VIEW: Fact[tuple[RGB, float]] = Fact("locate.reduced_view")
 
 
 def reduced_view(capture: Capture, side: int) -> tuple[RGB, float]:
@@ -43,4 +47,4 @@ def reduced_view(capture: Capture, side: int) -> tuple[RGB, float]:
         view = np.asarray(cv2.resize(source, size, interpolation=cv2.INTER_LINEAR), dtype=np.uint8)
         return view, 1.0 / scale
 
-    return capture.cached(f"quality:reduced:{side}", build)
+    return capture.cached(REDUCED_VIEW.at(side), build)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from workers.checks.capture import Fact
 from workers.checks.context import DocumentContext
 from workers.checks.face import applicant
 from workers.checks.face.docmatch import MATCH_MIN_INLIERS, is_other_document
@@ -28,6 +29,10 @@ CUT_MARGIN = 3 / 560
 # corners are off by up to ~25 % of the card (IoU 0.76 on the blurred fixture selfies), another object is
 # somewhere else.
 SAME_PLACE = 0.5
+
+
+# The outline of the ID card held in a selfie, found once per selfie.
+HELD_OUTLINE: Fact[Outline | None] = Fact("quality.held_outline")
 
 
 def _overlap(a: Quad, b: Quad) -> float:
@@ -65,4 +70,4 @@ def held_outline(ctx: DocumentContext) -> Outline | None:
         # roughly: its sharpness, light and glare can be judged, its corners and tilt cannot (Rule.precise).
         return Outline(inside, (w, h), fills_frame=False, cut_corners=() if rough else cut, held=True, rough=rough)
 
-    return ctx.capture.cached("quality:held_outline", build)
+    return ctx.capture.cached(HELD_OUTLINE, build)

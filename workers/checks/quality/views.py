@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from workers.checks.capture import Capture
+from workers.checks.capture import Capture, Fact
 from workers.checks.files.signals import camera_name
 from workers.checks.locate.flat import document_crop, surround_crop
 from workers.checks.locate.geometry import rectified_size, tilt_degrees
@@ -52,6 +52,23 @@ ID3_LONG_MM = 125.0
 A4_LONG_MM = 297.0
 
 
+# The measures of a capture's document, each made once per outline (at(outline tag); sharpness at(paper, tag)).
+SHARPNESS: Fact[float] = Fact("quality.sharpness")
+GLARE_MASK: Fact[NDArray[np.bool_]] = Fact("quality.glare_mask")
+SPECULAR_MASK: Fact[NDArray[np.bool_]] = Fact("quality.specular_mask")
+GLARE_COVERS: Fact[tuple[bool, bool]] = Fact("quality.glare_covers")
+FALLOFF: Fact[float] = Fact("quality.falloff")
+BRIGHT_LEVEL: Fact[float] = Fact("quality.bright_level")
+CLIPPED: Fact[float] = Fact("quality.clipped")
+FINGERS: Fact[NDArray[np.bool_]] = Fact("quality.fingers")
+CROSSING_COLOUR: Fact[NDArray[np.bool_]] = Fact("quality.crossing_colour")
+PRINT_CHROMA: Fact[float] = Fact("quality.print_chroma")
+OCCLUSION: Fact[float] = Fact("quality.occlusion")
+CLUTTER: Fact[float] = Fact("quality.clutter")
+SCREEN_PEAK: Fact[float] = Fact("quality.screen_peak")
+WHITE_SURROUND: Fact[float] = Fact("quality.white_surround")
+
+
 def upright_gray(capture: Capture, outline: Outline, paper: bool, max_side: int) -> NDArray[np.uint8]:
     """The flat document in grey, its longer side at most `max_side`, turned so that its text lines run
     across: ID cards and passport pages are landscape, letters and bills portrait (an outline found on a
@@ -71,7 +88,7 @@ def sharpness(capture: Capture, outline: Outline, paper: bool = False) -> float:
         gray = upright_gray(capture, outline, paper, STROKE_SIDE)
         return strokes.stroke_sharpness(gray, max(gray.shape) / long_side_mm(outline, paper))
 
-    return capture.cached(f"quality:sharpness:{paper}{outline.tag}", build)
+    return capture.cached(SHARPNESS.at(paper, outline.tag), build)
 
 
 @cache
@@ -96,7 +113,7 @@ def portrait_box(flat_rgb: NDArray[np.uint8]) -> tuple[int, int, int, int] | Non
 def glare_mask(capture: Capture, outline: Outline) -> NDArray[np.bool_]:
     """Glare on the flat document at GLARE_SIDE."""
     return capture.cached(
-        f"quality:glare_mask{outline.tag}", lambda: measures.glare_mask(document_crop(capture, outline, GLARE_SIDE))
+        GLARE_MASK.at(outline.tag), lambda: measures.glare_mask(document_crop(capture, outline, GLARE_SIDE))
     )
 
 
@@ -113,7 +130,7 @@ def specular_mask(capture: Capture, outline: Outline) -> NDArray[np.bool_]:
         flat = document_crop(capture, outline, GLARE_SIDE)
         return strokes.specular_glare(flat, glare_mask(capture, outline), lambda: portrait_box(flat))
 
-    return capture.cached(f"quality:specular_mask{outline.tag}", build)
+    return capture.cached(SPECULAR_MASK.at(outline.tag), build)
 
 
 def specular_fraction(capture: Capture, outline: Outline) -> float:
@@ -142,12 +159,12 @@ def glare_covers(capture: Capture, outline: Outline) -> tuple[bool, bool]:
             over_portrait = bool(mask[max(0, y) : y + h, max(0, x) : x + w].any())
         return bool((near & text).any()), over_portrait
 
-    return capture.cached(f"quality:glare_covers{outline.tag}", build)
+    return capture.cached(GLARE_COVERS.at(outline.tag), build)
 
 
 def falloff(capture: Capture, outline: Outline) -> float:
     return capture.cached(
-        f"quality:falloff{outline.tag}",
+        FALLOFF.at(outline.tag),
         lambda: measures.illumination_falloff(document_crop(capture, outline, LIGHT_SIDE)),
     )
 
@@ -163,14 +180,14 @@ def whole_clipped(capture: Capture) -> float:
 
 def bright_level(capture: Capture, outline: Outline) -> float:
     return capture.cached(
-        f"quality:bright_level{outline.tag}",
+        BRIGHT_LEVEL.at(outline.tag),
         lambda: measures.bright_level(document_crop(capture, outline, LIGHT_SIDE)),
     )
 
 
 def clipped(capture: Capture, outline: Outline) -> float:
     return capture.cached(
-        f"quality:clipped{outline.tag}", lambda: measures.clipped_fraction(document_crop(capture, outline, LIGHT_SIDE))
+        CLIPPED.at(outline.tag), lambda: measures.clipped_fraction(document_crop(capture, outline, LIGHT_SIDE))
     )
 
 
@@ -185,7 +202,7 @@ def inner(image: Pixels, margin: float = 0.03) -> Pixels:
 def fingers(capture: Capture, outline: Outline) -> NDArray[np.bool_]:
     """Fingers or a hand over the flat document at OCCLUSION_SIDE (skin entering from its edge)."""
     return capture.cached(
-        f"quality:fingers{outline.tag}",
+        FINGERS.at(outline.tag),
         lambda: measures.finger_mask(document_crop(capture, outline, OCCLUSION_SIDE)),
     )
 
@@ -201,7 +218,7 @@ def crossing_colour(capture: Capture, outline: Outline) -> NDArray[np.bool_]:
             return np.zeros(held_by.shape, bool)
         return crossing.crossing_colour(surround.rgb, surround.inside_image, surround.margin, held_by)
 
-    return capture.cached(f"quality:crossing_colour{outline.tag}", build)
+    return capture.cached(CROSSING_COLOUR.at(outline.tag), build)
 
 
 def print_chroma(capture: Capture, outline: Outline) -> float:
@@ -215,7 +232,7 @@ def print_chroma(capture: Capture, outline: Outline) -> float:
         not_print = fingers(capture, outline) | crossing_colour(capture, outline)
         return chroma.print_chroma(inner(crop), ignore=inner(not_print))
 
-    return capture.cached(f"quality:print_chroma{outline.tag}", build)
+    return capture.cached(PRINT_CHROMA.at(outline.tag), build)
 
 
 def occlusion(capture: Capture, outline: Outline) -> float:
@@ -239,7 +256,7 @@ def occlusion(capture: Capture, outline: Outline) -> float:
                 covered = crossing.skin_running_on(covered, surround.rgb, surround.inside_image, surround.margin)
         return measures.covered_share(covered)
 
-    return capture.cached(f"quality:occlusion{outline.tag}", build)
+    return capture.cached(OCCLUSION.at(outline.tag), build)
 
 
 def clutter(capture: Capture, outline: Outline) -> float:
@@ -252,7 +269,7 @@ def clutter(capture: Capture, outline: Outline) -> float:
         cv2.fillConvexPoly(mask, np.round(outline.corners / scale).astype(np.int32), 1)
         return measures.background_clutter(gray, mask > 0)
 
-    return capture.cached(f"quality:clutter{outline.tag}", build)
+    return capture.cached(CLUTTER.at(outline.tag), build)
 
 
 def screen_peak(capture: Capture, outline: Outline) -> float:
@@ -265,7 +282,7 @@ def screen_peak(capture: Capture, outline: Outline) -> float:
         patch = capture.rgb[y0 : y0 + 2 * half, x0 : x0 + 2 * half]
         return measures.periodic_peak(np.asarray(cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY), dtype=np.uint8))
 
-    return capture.cached(f"quality:screen_peak{outline.tag}", build)
+    return capture.cached(SCREEN_PEAK.at(outline.tag), build)
 
 
 def perspective_angle(outline: Outline) -> float:
@@ -309,7 +326,7 @@ def white_surround(capture: Capture, outline: Outline) -> float:
             return 0.0
         return measures.clipped_fraction(view[around.astype(bool)])
 
-    return capture.cached(f"quality:white_surround{outline.tag}", build)
+    return capture.cached(WHITE_SURROUND.at(outline.tag), build)
 
 
 def scanned_page(capture: Capture, outline: Outline) -> bool:
