@@ -45,7 +45,8 @@ def beauty_filter(ctx: DocumentContext) -> Outcome | None:
         )
     return Outcome(
         status=Status.PASS,
-        message=f"The face's skin has the same grain as the rest of the image (ratio {ratio:.2f}).",
+        message=f"The face's skin has the same grain as the rest of the image (ratio {ratio:.2f}, at least "
+        f"{MIN_SKIN_NOISE_RATIO} expected).",
         measured=round(ratio, 3),
         threshold=MIN_SKIN_NOISE_RATIO,
         unit="noise_ratio",

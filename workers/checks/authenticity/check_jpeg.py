@@ -55,7 +55,8 @@ def resaved_by_editor(ctx: DocumentContext) -> Outcome | None:
         )
     return Outcome(
         status=Status.PASS,
-        message=f"The JPEG tables look like a camera's or a plain save ({described}).",
+        message=f"The JPEG tables look like a camera's or a plain save ({described}; a camera's photo re-encoded "
+        f"under quality {MIN_CAMERA_QUALITY} would be flagged).",
         measured=quality,
         threshold=MIN_CAMERA_QUALITY,
         unit="jpeg_quality",

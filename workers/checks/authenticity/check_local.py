@@ -280,7 +280,7 @@ def portrait_pasted(ctx: DocumentContext) -> Outcome | None:
         )
     return Outcome(
         status=Status.PASS,
-        message=f"The portrait's grain matches the rest of the document (ratio {ratio:.2f}).",
+        message=f"The portrait's grain matches the rest of the document (ratio {ratio:.2f}, expected {low}-{high}).",
         measured=round(ratio, 3),
         threshold=f"{low}-{high}",
         unit="noise_ratio",
@@ -362,7 +362,8 @@ def ghost_mismatch(ctx: DocumentContext) -> Outcome | None:
         )
     return Outcome(
         status=Status.PASS,
-        message=f"The ghost portrait matches the main portrait (similarity {similarity:.2f}).",
+        message=f"The ghost portrait matches the main portrait (similarity {similarity:.2f}, at least "
+        f"{MIN_GHOST_SIMILARITY} expected).",
         measured=round(similarity, 3),
         threshold=MIN_GHOST_SIMILARITY,
         unit="normalised_correlation",

@@ -92,7 +92,8 @@ def dates_inconsistent(ctx: DocumentContext) -> Outcome | None:
         )
     return Outcome(
         status=Status.PASS,
-        message="The modification date matches the capture date.",
+        message=f"The modification date matches the capture date ({delay:.0f} s apart, allowed "
+        f"{MAX_MODIFY_DELAY_S:.0f} s).",
         measured=round(delay, 1),
         threshold=MAX_MODIFY_DELAY_S,
         unit="seconds",
@@ -137,7 +138,8 @@ def thumbnail_mismatch(ctx: DocumentContext) -> Outcome | None:
         )
     return Outcome(
         status=Status.PASS,
-        message="The preview stored in the file matches the image.",
+        message=f"The preview stored in the file matches the image (difference {diff:.1f}, allowed "
+        f"{THUMBNAIL_MAX_CELL_DIFF:.0f}).",
         measured=round(diff, 1),
         threshold=THUMBNAIL_MAX_CELL_DIFF,
         unit="mean_abs_grey_difference",
@@ -155,7 +157,8 @@ def camera_fields_stripped(ctx: DocumentContext) -> Outcome | None:
     if has_camera:
         return Outcome(
             status=Status.PASS,
-            message="The camera make and model are present in the metadata.",
+            message=f"The camera make and model are present in the metadata ({len(capture_record)} capture-record "
+            "fields with them).",
             measured=len(capture_record),
             unit="capture_record_fields",
         )

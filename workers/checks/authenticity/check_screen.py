@@ -30,7 +30,8 @@ def screen_capture(ctx: DocumentContext) -> Outcome:
         return Outcome(
             status=Status.FAIL,
             message=f"This is a screenshot, not a photo: the exact size of a screen ({cap.width}x{cap.height}) "
-            f"with {' and '.join(bars)}, and no camera EXIF.",
+            f"with {' and '.join(bars)} ({evidence.bar_flatness:.0%} flat, a bar is {MIN_BAR_FLATNESS:.0%} or "
+            "more), and no camera EXIF.",
             measured=evidence.bar_flatness,
             threshold=MIN_BAR_FLATNESS,
             unit="ui_bar_flatness",
@@ -40,7 +41,8 @@ def screen_capture(ctx: DocumentContext) -> Outcome:
         status=Status.PASS,
         # Only what this check looked at: whether the file as a whole is a screenshot is FILE_SCREENSHOT_SUSPECTED's
         # finding (the same screen_evidence), which this pass must not seem to contradict.
-        message="No screen UI bar (status, navigation or title bar) along the image's edges.",
+        message=f"No screen UI bar (status, navigation or title bar) along the image's edges (flattest edge band "
+        f"{evidence.bar_flatness:.0%} flat, a bar is {MIN_BAR_FLATNESS:.0%} or more).",
         measured=evidence.bar_flatness,
         threshold=MIN_BAR_FLATNESS,
         unit="ui_bar_flatness",

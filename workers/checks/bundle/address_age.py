@@ -85,7 +85,8 @@ def _in_future(doc: DocumentContext) -> Outcome | None:
             )
         return Outcome(
             status=Status.PASS,
-            message="The proof of address is dated on or before the submission date.",
+            message=f"The proof of address is dated {statement.isoformat()} ({origin}), {-ahead} days before the "
+            "submission date (it may be dated 0 days after it at most).",
             measured=ahead,
             threshold=0,
             unit="days",

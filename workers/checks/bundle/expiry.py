@@ -32,14 +32,15 @@ def _expired(doc: DocumentContext) -> Outcome | None:
             return Outcome(
                 status=Status.FAIL,
                 message=f"The document expired on {expiry.isoformat()} ({origin}), {-days_left} days before "
-                f"the submission date {submit_on.isoformat()}.",
+                f"the submission date {submit_on.isoformat()} (0 or more days left needed).",
                 measured=days_left,
                 threshold=0,
                 unit="days",
             )
         return Outcome(
             status=Status.PASS,
-            message=f"The document is valid on the submission date: it expires on {expiry.isoformat()} ({origin}).",
+            message=f"The document is valid on the submission date: it expires on {expiry.isoformat()} ({origin}), "
+            f"{days_left} days after it (0 or more needed).",
             measured=days_left,
             threshold=0,
             unit="days",

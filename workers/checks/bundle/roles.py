@@ -28,7 +28,8 @@ def _roles_missing(bundle: BundleContext) -> Iterator[Outcome]:
     if not missing:
         yield Outcome(
             status=Status.PASS,
-            message=f"Every document {account} accounts need is present ({needed}).",
+            message=f"Every document {account} accounts need is present ({len(required)} of {len(required)}: "
+            f"{needed}).",
             measured=len(required),
             threshold=len(required),
             unit="roles",

@@ -152,7 +152,11 @@ def _face_mismatch(bundle: BundleContext) -> Result:
         return None  # SELFIE_NO_FACE / ID_PORTRAIT_MISSING report that
     distance = encoding_distance(views.encoding(selfie.capture, live), views.encoding(id_doc.capture, portraits[0]))
     if distance <= FACE_MATCH_MAX_DISTANCE:
-        status, message = Status.PASS, f"The selfie face matches the ID portrait (distance {distance:.2f})."
+        status = Status.PASS
+        message = (
+            f"The selfie face matches the ID portrait (distance {distance:.2f}, a match is at most "
+            f"{FACE_MATCH_MAX_DISTANCE:g})."
+        )
     elif distance <= FACE_MISMATCH_MIN_DISTANCE:
         status = Status.REVIEW
         message = (
@@ -207,7 +211,8 @@ def _is_id_photo(bundle: BundleContext) -> Result:
         )
     return Outcome(
         status=Status.PASS,
-        message="The selfie is not the ID photo.",
+        message=f"The selfie is not the ID photo (a held ID fills {fraction:.0%} of it; a photo of the ID fills "
+        f"{ID_PHOTO_MIN_FRAME_FRACTION:.0%} or more).",
         measured=round(fraction, 3),
         threshold=ID_PHOTO_MIN_FRAME_FRACTION,
         unit="frame_fraction",

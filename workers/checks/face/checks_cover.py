@@ -62,8 +62,8 @@ def _sunglasses(doc: DocumentContext) -> Result:
             unit="eye_to_cheek_brightness",
             bad=f"The eyes are hidden, as behind sunglasses (eye regions at {darkness:.0%} of the "
             f"cheeks' brightness and flat, limits {EYE_MAX_DARKNESS:.0%} and {EYE_MAX_CONTRAST:g}).",
-            good=f"The eyes are visible (eye regions at {darkness:.0%} of the cheeks' brightness, "
-            f"{skin:.0%} skin around them).",
+            good=f"The eyes are visible (eye regions at {darkness:.0%} of the cheeks' brightness, a lens is under "
+            f"{EYE_MAX_DARKNESS:.0%}; {skin:.0%} skin around them).",
         )
     return _outcome(
         doc,
@@ -90,7 +90,7 @@ def _mask(doc: DocumentContext) -> Result:
         unit="skin_fraction",
         bad=f"The mouth and chin are covered, as by a mask ({skin:.0%} skin visible, needs at "
         f"least {LOWER_FACE_MIN_SKIN:.0%}).",
-        good=f"The mouth and chin are visible ({skin:.0%} skin).",
+        good=f"The mouth and chin are visible ({skin:.0%} skin, needs at least {LOWER_FACE_MIN_SKIN:.0%}).",
     )
 
 

@@ -15,7 +15,7 @@ def _portrait(doc: DocumentContext) -> Outcome:
     if portraits:
         return Outcome(
             status=Status.PASS,
-            message="The ID shows a portrait.",
+            message=f"The ID shows a portrait ({len(portraits)} found, at least 1 needed).",
             measured=len(portraits),
             threshold=1,
             unit="faces",
@@ -23,7 +23,7 @@ def _portrait(doc: DocumentContext) -> Outcome:
         )
     return Outcome(
         status=Status.FAIL,
-        message="No portrait was found on the ID document.",
+        message="No portrait was found on the ID document (at least 1 needed).",
         measured=0,
         threshold=1,
         unit="faces",

@@ -39,7 +39,7 @@ def _no_face(doc: DocumentContext) -> Outcome:
     if scene.applicant is not None:
         return Outcome(
             status=Status.PASS,
-            message="A face was found in the selfie.",
+            message="A face was found in the selfie (1 applicant's face).",
             measured=1,
             unit="faces",
             region=face_region(scene.applicant),
@@ -82,7 +82,7 @@ def _extra_faces(doc: DocumentContext) -> Result:
     if not scene.others:
         return Outcome(
             status=Status.PASS,
-            message="Only the applicant's face (and the ID portrait) is visible.",
+            message="Only the applicant's face (and the ID portrait) is visible (1 face, at most 1 allowed).",
             measured=1,
             threshold=1,
             unit="faces",
@@ -115,7 +115,8 @@ def _too_small(doc: DocumentContext) -> Result:
         unit="face_width_fraction",
         bad=f"The face is too small in the selfie ({ratio:.0%} of the picture's shorter side, needs at least "
         f"{FACE_MIN_WIDTH_RATIO:.0%}).",
-        good=f"The face is large enough ({ratio:.0%} of the picture's shorter side).",
+        good=f"The face is large enough ({ratio:.0%} of the picture's shorter side, needs at least "
+        f"{FACE_MIN_WIDTH_RATIO:.0%}).",
     )
 
 
@@ -132,7 +133,7 @@ def _blurry(doc: DocumentContext) -> Result:
         threshold=FACE_MIN_SHARPNESS,
         unit="laplacian_variance",
         bad=f"The face is blurry (sharpness {value:.1f}, needs at least {FACE_MIN_SHARPNESS:g}).",
-        good=f"The face is sharp (sharpness {value:.1f}).",
+        good=f"The face is sharp (sharpness {value:.1f}, needs at least {FACE_MIN_SHARPNESS:g}).",
     )
 
 
@@ -149,7 +150,7 @@ def _dark(doc: DocumentContext) -> Result:
         threshold=FACE_MIN_BRIGHTNESS,
         unit="mean_gray_level",
         bad=f"The face is too dark (brightness {value:.0f} of 255, needs at least {FACE_MIN_BRIGHTNESS:g}).",
-        good=f"The face is bright enough (brightness {value:.0f} of 255).",
+        good=f"The face is bright enough (brightness {value:.0f} of 255, needs at least {FACE_MIN_BRIGHTNESS:g}).",
     )
 
 
@@ -169,7 +170,8 @@ def _backlit(doc: DocumentContext) -> Result:
         unit="face_to_background_brightness",
         bad=f"The light is behind you: the face is much darker than the background "
         f"({value:.2f} of its brightness, needs at least {FACE_MIN_BACKLIGHT_RATIO:g}).",
-        good=f"The face is not backlit (face/background brightness {value:.2f}).",
+        good=f"The face is not backlit (face/background brightness {value:.2f}, needs at least "
+        f"{FACE_MIN_BACKLIGHT_RATIO:g}).",
     )
 
 
@@ -187,7 +189,8 @@ def _uneven(doc: DocumentContext) -> Result:
         unit="dark_to_bright_half_ratio",
         bad=f"The face is unevenly lit: one side is much darker (darker half at {value:.0%} of "
         f"the brighter, needs at least {FACE_MIN_SIDE_LIGHT_RATIO:.0%}).",
-        good=f"The face is evenly lit (darker half at {value:.0%} of the brighter).",
+        good=f"The face is evenly lit (darker half at {value:.0%} of the brighter, needs at least "
+        f"{FACE_MIN_SIDE_LIGHT_RATIO:.0%}).",
     )
 
 
@@ -210,7 +213,7 @@ def _recaptured(doc: DocumentContext) -> Result:
         status=Status.REVIEW,
         bad=f"The face shows a regular screen or print pattern (strength {value:.0f}, limit "
         f"{RECAPTURE_MAX_PERIODICITY:g}): the selfie may be a photo of a screen or a photo.",
-        good=f"No screen or print pattern on the face (strength {value:.0f}).",
+        good=f"No screen or print pattern on the face (strength {value:.0f}, limit {RECAPTURE_MAX_PERIODICITY:g}).",
     )
 
 

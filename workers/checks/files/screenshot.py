@@ -34,7 +34,9 @@ def _screenshot_suspected(doc: DocumentContext) -> Outcome:
             found.insert(0, "it carries no camera EXIF (Make/Model)")
         return Outcome(
             status=Status.REVIEW,
-            message="This looks like a screenshot, not a camera photo: " + "; ".join(found) + ".",
+            message="This looks like a screenshot, not a camera photo: "
+            + "; ".join(found)
+            + f" ({len(found)} signs, 1 is enough).",
             measured=len(found),
             threshold=1,
             unit="signals",
@@ -43,14 +45,13 @@ def _screenshot_suspected(doc: DocumentContext) -> Outcome:
         return Outcome(
             status=Status.PASS,
             message="Not judged here: the screen's UI bars are SCREEN_CAPTURE_UI's finding.",
-            measured=0,
-            threshold=1,
             unit="signals",
         )
     origin = f"camera EXIF says {evidence.camera}" if evidence.camera else "no screenshot metadata or rendered fills"
     return Outcome(
         status=Status.PASS,
-        message=f"No sign of a screenshot ({origin}; a missing EXIF or a screen-like size alone proves nothing).",
+        message=f"No sign of a screenshot ({origin}: no screenshot signal, 1 would be enough; a missing EXIF or a "
+        "screen-like size alone proves nothing).",
         measured=0,
         threshold=1,
         unit="signals",

@@ -86,7 +86,7 @@ def _trailing_data(doc: DocumentContext) -> Outcome | None:
         return None  # no end to be found: the file is cut short or damaged, which FILE_CORRUPT reports
     tail = data[end:]
     if not tail or is_padding(tail):
-        padding = f" (only {len(tail):,} bytes of padding follow it)" if tail else ""
+        padding = f" (only {len(tail):,} bytes of padding follow it)" if tail else " (no bytes follow it)"
         return Outcome(
             status=Status.PASS,
             message=f"The file ends with its {kind} image's {marker}{padding}.",

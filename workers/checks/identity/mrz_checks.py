@@ -129,8 +129,8 @@ def _check_digits(doc: DocumentContext) -> Outcome | None:
         # the line disagree): a genuine document must not fail on a misread letter.
         return Outcome(
             status=Status.REVIEW,
-            message=f"The MRZ could not be read with certainty: {names} may be misread (the check digit holds "
-            "for another reading of the same characters).",
+            message=f"The MRZ could not be read with certainty: {len(bad)} check digits ({names}) may be misread "
+            "(each holds for another reading of the same characters).",
             measured=len(bad),
             threshold=0,
             unit="invalid_check_digits",

@@ -60,7 +60,7 @@ def _printed_fields(doc: DocumentContext, registered: str) -> Outcome | None:
     return Outcome(
         status=status,
         message=f"The identity document's printed fields do not show the registered name '{registered}' "
-        f"(not found: {' '.join(missing)}).",
+        f"(not found: {' '.join(missing)}; {share:g}% of its words found, 100% needed).",
         measured=share,
         threshold=100.0,
         unit="percent_of_name_words_found",
@@ -93,7 +93,7 @@ def _mismatches(bundle: BundleContext) -> list[Outcome] | None:
                 Outcome(
                     status=Status.FAIL,
                     message=f"The name on the {doc.role.value.replace('_', ' ')} ({where}) does not match "
-                    f"the registration: {result.reason}.",
+                    f"the registration: {result.reason} ({result.score:g}% of its words found there).",
                     measured=result.score,
                     threshold=RULE,
                     unit="percent_of_name_words_found",

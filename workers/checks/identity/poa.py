@@ -160,7 +160,7 @@ def _name_on_bill(doc: DocumentContext) -> Outcome:
     if name_on_page(registered, lines):
         return Outcome(
             status=Status.PASS,
-            message="The registered name is on the proof of address.",
+            message=f"The registered name is on the proof of address (found among its {len(lines)} text lines).",
             measured=len(lines),
             unit="text_lines",
         )

@@ -63,7 +63,7 @@ def unit(rule: Rule) -> str:
 
 
 def _message(rule: Rule, value: float, limit: float, bad: bool, ctx: DocumentContext, outline: Outline | None) -> str:
-    shown, bound = value * rule.scale, limit * rule.scale
+    shown, bound = round(value * rule.scale, 4), round(limit * rule.scale, 4)  # as the finding records them
     unit_words = unit(rule)
     if rule.higher_is_worse:
         bound_words = "none allowed" if bound == 0 else f"at most {bound:.3g}{unit_words}"
@@ -91,7 +91,10 @@ def _evaluator(rule: Rule, limit: float, held: bool) -> Callable[[DocumentContex
         status = rule.status if bad else Status.PASS
         if bad and rule.flat_page is not None and outline is not None and views.scanned_page(ctx.capture, outline):
             status = Status.PASS
-            message = f"{rule.flat_page} ({rule.label} {value * rule.scale:.3g}{unit(rule)})."
+            shown, bound = round(value * rule.scale, 4), round(limit * rule.scale, 4)
+            most = "at most" if rule.higher_is_worse else "at least"
+            limit_words = f"a camera's photo must show {most} {bound:.3g}{unit(rule)}"
+            message = f"{rule.flat_page} ({rule.label} {shown:.3g}{unit(rule)}; {limit_words})."
         return Outcome(
             status=status,
             message=message,
@@ -173,7 +176,7 @@ def _not_found(ctx: DocumentContext) -> Result:
             measured="not_found",
             unit="outline",
         )
-    how = "fills the frame" if outline.fills_frame else f"covers {outline.area_fraction:.0%} of the frame"
+    how = f"{'fills' if outline.fills_frame else 'covers'} {outline.area_fraction:.0%} of the frame"
     return Outcome(
         status=Status.PASS,
         message=f"The document was found; it {how}.",
