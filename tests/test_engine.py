@@ -37,7 +37,14 @@ def _check(code: str, status: Status | Exception, calls: list[int] | None = None
             raise status
         return Outcome(status=status, message=f"{code} said {status}")
 
-    return DocumentCheck(code, "test check", "fix it", "test", ALL_ROLES, evaluate)
+    return DocumentCheck(
+        code=code,
+        summary="test check",
+        remediation="fix it",
+        threshold_source="test",
+        roles=ALL_ROLES,
+        evaluate=evaluate,
+    )
 
 
 def _run(*checks: DocumentCheck, deadline: float | None = None) -> tuple[Verdict, list[tuple[str, Status]]]:
@@ -92,7 +99,16 @@ def test_a_documents_pixels_are_freed_when_its_bundle_is_checked_not_at_the_next
 
     gc.disable()
     try:
-        _run(DocumentCheck("VIEW", "test check", "fix it", "test", ALL_ROLES, keep_a_view))
+        _run(
+            DocumentCheck(
+                code="VIEW",
+                summary="test check",
+                remediation="fix it",
+                threshold_source="test",
+                roles=ALL_ROLES,
+                evaluate=keep_a_view,
+            )
+        )
         assert len(pixels) == 2 and all(ref() is None for ref in pixels)
     finally:
         gc.enable()
@@ -120,7 +136,14 @@ def test_numpy_measures_and_regions_become_plain_json_numbers() -> None:
         )
 
     spec, files = _bundle()
-    check = DocumentCheck("NUMPY", "test check", "fix it", "test", ALL_ROLES, evaluate)
+    check = DocumentCheck(
+        code="NUMPY",
+        summary="test check",
+        remediation="fix it",
+        threshold_source="test",
+        roles=ALL_ROLES,
+        evaluate=evaluate,
+    )
     verdict = run_engine(
         spec, files, submit_on=date(2026, 12, 1), policy=POLICY, document_checks=[check], bundle_checks=[], readers=[]
     )

@@ -44,14 +44,30 @@ def _run(*checks: DocumentCheck, allow: bool = False) -> set[str]:
 
 
 def test_a_crashed_check_fails_the_test_that_ran_it() -> None:
-    crashing = DocumentCheck("CRASHES", "test check", "fix it", "test", ALL_ROLES, _crashing)
+    crashing = DocumentCheck(
+        code="CRASHES",
+        summary="test check",
+        remediation="fix it",
+        threshold_source="test",
+        roles=ALL_ROLES,
+        evaluate=_crashing,
+    )
     with pytest.raises(CheckCrashedError, match="CRASHES"):
         _run(crashing)  # "CRASHES is absent" would otherwise have passed
     assert _run(crashing, allow=True) == {"CHECK_ERROR"}
 
 
 def test_clean_runs_pass_through() -> None:
-    assert _run(DocumentCheck("FINE", "test check", "fix it", "test", ALL_ROLES, _passing)) == {"FINE"}
+    assert _run(
+        DocumentCheck(
+            code="FINE",
+            summary="test check",
+            remediation="fix it",
+            threshold_source="test",
+            roles=ALL_ROLES,
+            evaluate=_passing,
+        )
+    ) == {"FINE"}
 
 
 def _engine_callers(path: Path) -> list[str]:

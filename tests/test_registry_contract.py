@@ -5,12 +5,15 @@ Checks are called directly here (the engine would turn an exception into a CHECK
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from collections.abc import Iterator
 
 import pytest
 from skimage import data as skdata
 
+import workers.checks
 from tests.fixtures import bad_files
 from tests.fixtures.documents import encode_jpeg, render_bill, render_id_card
 from tests.fixtures.filechecks import bundle_context
@@ -40,6 +43,26 @@ def test_check_is_fully_declared(check: Check) -> None:
     assert check.threshold_source.strip()
     if isinstance(check, DocumentCheck):
         assert check.roles and check.roles <= set(Role)
+
+
+def test_every_check_is_declared_in_the_one_form() -> None:
+    # A module constant named by its code (fields by keyword: the classes refuse positional arguments), or a
+    # row of the capture-quality Rule table, which builds a document check and its selfie twin.
+    from workers.checks.quality.checks import RULES
+
+    ruled = {rule.code for rule in RULES} | {f"SELFIE_{rule.code}" for rule in RULES}
+    constants: dict[str, object] = {}
+    for info in pkgutil.walk_packages(workers.checks.__path__, "workers.checks."):
+        for name, value in vars(importlib.import_module(info.name)).items():
+            if isinstance(value, DocumentCheck | BundleCheck) and name == value.code:
+                constants[name] = value
+    assert ruled and constants
+    undeclared = [
+        check.code for check in ALL_CHECKS if check.code not in ruled and constants.get(check.code) is not check
+    ]
+    assert undeclared == []
+    with pytest.raises(TypeError):
+        DocumentCheck("CODE", "summary", "fix", "source", frozenset(Role), lambda doc: None)  # type: ignore[call-arg]
 
 
 def _bundle(files: dict[Role, bytes], account: AccountType) -> BundleContext:

@@ -1,6 +1,9 @@
 """How a check is declared: a stable code, a one-line summary, a fix hint, where its threshold comes from.
 
-Like a linter rule: the registry is an explicit list of these, and one contract test walks all of it.
+Like a linter rule: the registry is an explicit list of these, and one contract test walks all of it. One
+declaration form: every check is a module constant named by its code, its fields given by keyword
+(`CODE = DocumentCheck(code="CODE", summary=..., ...)`), and each domain lists its constants in CHECKS (the
+capture-quality checks are built from their Rule table, workers/checks/quality/checks.py).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ DOCUMENT_ROLES = frozenset(
 Result = Outcome | Iterable[Outcome] | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DocumentCheck:
     """Runs once per document whose role is in `roles`. `evaluate` returns None when it does not apply."""
 
@@ -34,7 +37,7 @@ class DocumentCheck:
     needs_pixels: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BundleCheck:
     """Runs once per bundle, after every document check (cross-document and profile rules)."""
 

@@ -53,15 +53,18 @@ def beauty_filter(ctx: DocumentContext) -> Outcome | None:
     )
 
 
+BEAUTY_FILTER = DocumentCheck(
+    code="BEAUTY_FILTER",
+    summary="The face's skin is far smoother than the rest of the image (a beauty or retouch filter).",
+    remediation=RESUBMIT_ORIGINAL,
+    threshold_source="Skin / image noise-floor ratio 0.7 from the generated calibration set.",
+    roles=frozenset({Role.SELFIE}),
+    evaluate=beauty_filter,
+)
+
+
 CHECKS = [
-    DocumentCheck(
-        code="BEAUTY_FILTER",
-        summary="The face's skin is far smoother than the rest of the image (a beauty or retouch filter).",
-        remediation=RESUBMIT_ORIGINAL,
-        threshold_source="Skin / image noise-floor ratio 0.7 from the generated calibration set.",
-        roles=frozenset({Role.SELFIE}),
-        evaluate=beauty_filter,
-    ),
+    BEAUTY_FILTER,
 ]
 
 __all__ = ["CHECKS", "REVIEW_HINT"]

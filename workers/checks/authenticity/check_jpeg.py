@@ -92,26 +92,29 @@ def double_compressed(ctx: DocumentContext) -> Outcome | None:
     )
 
 
+JPEG_RESAVED_BY_EDITOR = DocumentCheck(
+    code="JPEG_RESAVED_BY_EDITOR",
+    summary="The JPEG encoding is an editor's (Adobe markers) or a re-save below camera quality.",
+    remediation=RESUBMIT_ORIGINAL,
+    threshold_source="Adobe APP13/APP14 markers are written only by Adobe software; quality 85: below every "
+    "phone camera "
+    "app's setting (90-97).",
+    roles=ALL_ROLES,
+    evaluate=resaved_by_editor,
+    needs_pixels=False,
+)
+
+JPEG_DOUBLE_COMPRESSED = DocumentCheck(
+    code="JPEG_DOUBLE_COMPRESSED",
+    summary="The JPEG shows the periodic DCT histograms of a second compression.",
+    remediation=RESUBMIT_ORIGINAL,
+    threshold_source="Periodicity 3.0 from the generated set (docs/calibration/authenticity.md).",
+    roles=ALL_ROLES,
+    evaluate=double_compressed,
+)
+
+
 CHECKS = [
-    DocumentCheck(
-        code="JPEG_RESAVED_BY_EDITOR",
-        summary="The JPEG encoding is an editor's (Adobe markers) or a re-save below camera quality.",
-        remediation=RESUBMIT_ORIGINAL,
-        threshold_source=(
-            "Adobe APP13/APP14 markers are written only by Adobe software; quality 85: below every "
-            "phone camera "
-            "app's setting (90-97)."
-        ),
-        roles=ALL_ROLES,
-        evaluate=resaved_by_editor,
-        needs_pixels=False,
-    ),
-    DocumentCheck(
-        code="JPEG_DOUBLE_COMPRESSED",
-        summary="The JPEG shows the periodic DCT histograms of a second compression.",
-        remediation=RESUBMIT_ORIGINAL,
-        threshold_source="Periodicity 3.0 from the generated set (docs/calibration/authenticity.md).",
-        roles=ALL_ROLES,
-        evaluate=double_compressed,
-    ),
+    JPEG_RESAVED_BY_EDITOR,
+    JPEG_DOUBLE_COMPRESSED,
 ]

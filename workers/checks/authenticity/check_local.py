@@ -287,48 +287,35 @@ def portrait_pasted(ctx: DocumentContext) -> Outcome | None:
     )
 
 
-CHECKS = [
-    DocumentCheck(
-        code="EDIT_LOCAL_ANOMALY",
-        summary="One area of the image has far less noise than its surroundings (painted over or retyped).",
-        remediation=REVIEW_HINT,
-        threshold_source=(
-            "Noise contrast 4.0 on the document's own blocks: generated photos, sidtd and the real corpus "
-            "(docs/calibration/authenticity.md)."
-        ),
-        # Documents only: retyped fields are a document forgery; a selfie's smooth skin and backgrounds are
-        # judged by BEAUTY_FILTER instead.
-        roles=DOCUMENT_ROLES,
-        evaluate=local_anomaly,
-    ),
-    DocumentCheck(
-        code="EDIT_COPY_MOVE",
-        summary="A region of the image was copied onto another place of the same image.",
-        remediation=REVIEW_HINT,
-        threshold_source=(
-            "6 keypoint pairs with one shift, each verified on 3x3-mean-filtered full-resolution patches "
-            "(difference <= 0.7 grey levels), from the generated calibration set and sidtd."
-        ),
-        # Documents only, like EDIT_LOCAL_ANOMALY: a copy-move forgery hides or repeats something printed on a
-        # document (the generated clones are on cards, passports and bills). On a selfie, hair, fabric and
-        # foliage fill the self-match with thousands of corners (~15 ms, as long as the decode) for an edit no
-        # calibration covers; a selfie's retouching is judged by BEAUTY_FILTER, and the card it holds is judged
-        # as the ID document upload.
-        roles=DOCUMENT_ROLES,
-        evaluate=copy_move,
-    ),
-    DocumentCheck(
-        code="EDIT_PORTRAIT_PASTED",
-        summary="The document portrait's noise differs from the rest of the document (a pasted photo).",
-        remediation=REVIEW_HINT,
-        threshold_source=(
-            "Noise-floor ratio band 0.55-2.5 (portrait vs the rest of the document) from the generated set, the "
-            "sidtd renders and the real corpus."
-        ),
-        roles=DOCUMENT_ROLES,
-        evaluate=portrait_pasted,
-    ),
-]
+EDIT_LOCAL_ANOMALY = DocumentCheck(
+    code="EDIT_LOCAL_ANOMALY",
+    summary="One area of the image has far less noise than its surroundings (painted over or retyped).",
+    remediation=REVIEW_HINT,
+    threshold_source="Noise contrast 4.0 on the document's own blocks: generated photos, sidtd and the real corpus "
+    "(docs/calibration/authenticity.md).",
+    roles=DOCUMENT_ROLES,
+    evaluate=local_anomaly,
+)
+
+EDIT_COPY_MOVE = DocumentCheck(
+    code="EDIT_COPY_MOVE",
+    summary="A region of the image was copied onto another place of the same image.",
+    remediation=REVIEW_HINT,
+    threshold_source="6 keypoint pairs with one shift, each verified on 3x3-mean-filtered full-resolution patches "
+    "(difference <= 0.7 grey levels), from the generated calibration set and sidtd.",
+    roles=DOCUMENT_ROLES,
+    evaluate=copy_move,
+)
+
+EDIT_PORTRAIT_PASTED = DocumentCheck(
+    code="EDIT_PORTRAIT_PASTED",
+    summary="The document portrait's noise differs from the rest of the document (a pasted photo).",
+    remediation=REVIEW_HINT,
+    threshold_source="Noise-floor ratio band 0.55-2.5 (portrait vs the rest of the document) from the generated set, "
+    "the sidtd renders and the real corpus.",
+    roles=DOCUMENT_ROLES,
+    evaluate=portrait_pasted,
+)
 
 
 # Main portrait vs ghost portrait similarity. Real corpus (sidtd, faces from the face checks' dlib boxes): the
@@ -370,13 +357,13 @@ def ghost_mismatch(ctx: DocumentContext) -> Outcome | None:
     )
 
 
-CHECKS.append(
-    DocumentCheck(
-        code="EDIT_GHOST_PORTRAIT_MISMATCH",
-        summary="The small ghost portrait shows a different photo than the main portrait (a swapped photo).",
-        remediation=REVIEW_HINT,
-        threshold_source="Similarity 0.8 from the sidtd corpus (same photo 0.87-0.95, swapped 0.60-0.73).",
-        roles=DOCUMENT_ROLES,
-        evaluate=ghost_mismatch,
-    )
+EDIT_GHOST_PORTRAIT_MISMATCH = DocumentCheck(
+    code="EDIT_GHOST_PORTRAIT_MISMATCH",
+    summary="The small ghost portrait shows a different photo than the main portrait (a swapped photo).",
+    remediation=REVIEW_HINT,
+    threshold_source="Similarity 0.8 from the sidtd corpus (same photo 0.87-0.95, swapped 0.60-0.73).",
+    roles=DOCUMENT_ROLES,
+    evaluate=ghost_mismatch,
 )
+
+CHECKS = [EDIT_LOCAL_ANOMALY, EDIT_COPY_MOVE, EDIT_PORTRAIT_PASTED, EDIT_GHOST_PORTRAIT_MISMATCH]

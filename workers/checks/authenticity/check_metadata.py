@@ -185,49 +185,52 @@ def camera_fields_stripped(ctx: DocumentContext) -> Outcome | None:
     )
 
 
+EDIT_SOFTWARE_TAG = DocumentCheck(
+    code="EDIT_SOFTWARE_TAG",
+    summary="The file's metadata names a photo editor or a filter / beauty app.",
+    remediation=RESUBMIT_ORIGINAL,
+    threshold_source="Any match against the editor and filter-app list in "
+    "workers/checks/data/authenticity_software.toml "
+    "(EXIF Software/ProcessingSoftware, XMP CreatorTool and History, IPTC 2:65, PNG Software).",
+    roles=ALL_ROLES,
+    evaluate=software_tag,
+    needs_pixels=False,
+)
+
+EDIT_DATES_INCONSISTENT = DocumentCheck(
+    code="EDIT_DATES_INCONSISTENT",
+    summary="The file was modified after the photo was taken (DateTime later than DateTimeOriginal).",
+    remediation=RESUBMIT_ORIGINAL,
+    threshold_source="60 s: camera apps write both timestamps at capture time; the margin covers pipeline stages.",
+    roles=ALL_ROLES,
+    evaluate=dates_inconsistent,
+    needs_pixels=False,
+)
+
+EDIT_THUMBNAIL_MISMATCH = DocumentCheck(
+    code="EDIT_THUMBNAIL_MISMATCH",
+    summary="The preview (EXIF thumbnail) stored in the file shows a different picture than the image.",
+    remediation=RESUBMIT_ORIGINAL,
+    threshold_source="Largest 8x8-cell grey difference 15 (docs/calibration/authenticity.md).",
+    roles=ALL_ROLES,
+    evaluate=thumbnail_mismatch,
+)
+
+EDIT_CAMERA_FIELDS_STRIPPED = DocumentCheck(
+    code="EDIT_CAMERA_FIELDS_STRIPPED",
+    summary="The camera make and model were removed while the camera's capture record remains.",
+    remediation=RESUBMIT_ORIGINAL,
+    threshold_source="Rule: camera apps always write Make/Model beside the capture record (exposure, aperture, focal "
+    "length; EXIF 2.32 recommends them for cameras): a capture record without them was stripped.",
+    roles=ALL_ROLES,
+    evaluate=camera_fields_stripped,
+    needs_pixels=False,
+)
+
+
 CHECKS = [
-    DocumentCheck(
-        code="EDIT_SOFTWARE_TAG",
-        summary="The file's metadata names a photo editor or a filter / beauty app.",
-        remediation=RESUBMIT_ORIGINAL,
-        threshold_source=(
-            "Any match against the editor and filter-app list in "
-            "workers/checks/data/authenticity_software.toml "
-            "(EXIF Software/ProcessingSoftware, XMP CreatorTool and History, IPTC 2:65, PNG Software)."
-        ),
-        roles=ALL_ROLES,
-        evaluate=software_tag,
-        needs_pixels=False,
-    ),
-    DocumentCheck(
-        code="EDIT_DATES_INCONSISTENT",
-        summary="The file was modified after the photo was taken (DateTime later than DateTimeOriginal).",
-        remediation=RESUBMIT_ORIGINAL,
-        threshold_source=(
-            "60 s: camera apps write both timestamps at capture time; the margin covers pipeline stages."
-        ),
-        roles=ALL_ROLES,
-        evaluate=dates_inconsistent,
-        needs_pixels=False,
-    ),
-    DocumentCheck(
-        code="EDIT_THUMBNAIL_MISMATCH",
-        summary="The preview (EXIF thumbnail) stored in the file shows a different picture than the image.",
-        remediation=RESUBMIT_ORIGINAL,
-        threshold_source="Largest 8x8-cell grey difference 15 (docs/calibration/authenticity.md).",
-        roles=ALL_ROLES,
-        evaluate=thumbnail_mismatch,
-    ),
-    DocumentCheck(
-        code="EDIT_CAMERA_FIELDS_STRIPPED",
-        summary="The camera make and model were removed while the camera's capture record remains.",
-        remediation=RESUBMIT_ORIGINAL,
-        threshold_source=(
-            "Rule: camera apps always write Make/Model beside the capture record (exposure, aperture, focal "
-            "length; EXIF 2.32 recommends them for cameras): a capture record without them was stripped."
-        ),
-        roles=ALL_ROLES,
-        evaluate=camera_fields_stripped,
-        needs_pixels=False,
-    ),
+    EDIT_SOFTWARE_TAG,
+    EDIT_DATES_INCONSISTENT,
+    EDIT_THUMBNAIL_MISMATCH,
+    EDIT_CAMERA_FIELDS_STRIPPED,
 ]

@@ -49,20 +49,19 @@ def screen_capture(ctx: DocumentContext) -> Outcome:
     )
 
 
+SCREEN_CAPTURE_UI = DocumentCheck(
+    code="SCREEN_CAPTURE_UI",
+    summary="The image is a screenshot: the exact size of a screen, with flat UI bars at its edges.",
+    remediation="Do not upload a screenshot. Photograph the document itself with the phone's camera app and "
+    "upload that photo.",
+    threshold_source="Bar flatness 0.75: rendered bars >= 0.9 (the corpus's phone-app screenshot 0.98), the 80 real "
+    "phone video frames of the corpus <= 0.55; screen sizes from workers/checks/files/screens.py. "
+    "A screen size alone (video frames have one) is not evidence.",
+    roles=ALL_ROLES,
+    evaluate=screen_capture,
+)
+
+
 CHECKS = [
-    DocumentCheck(
-        code="SCREEN_CAPTURE_UI",
-        summary="The image is a screenshot: the exact size of a screen, with flat UI bars at its edges.",
-        remediation=(
-            "Do not upload a screenshot. Photograph the document itself with the phone's camera app and "
-            "upload that photo."
-        ),
-        threshold_source=(
-            "Bar flatness 0.75: rendered bars >= 0.9 (the corpus's phone-app screenshot 0.98), the 80 real "
-            "phone video frames of the corpus <= 0.55; screen sizes from workers/checks/files/screens.py. "
-            "A screen size alone (video frames have one) is not evidence."
-        ),
-        roles=ALL_ROLES,
-        evaluate=screen_capture,
-    ),
+    SCREEN_CAPTURE_UI,
 ]

@@ -221,43 +221,55 @@ def _is_id_photo(bundle: BundleContext) -> Result:
     )
 
 
+SELFIE_DOCUMENT_MISSING = BundleCheck(
+    code="SELFIE_DOCUMENT_MISSING",
+    summary="The selfie shows the applicant holding the submitted ID.",
+    remediation="Retake the selfie holding your ID next to your face, photo side to the camera, fully visible and "
+    "close enough that its text can be read (about a third of the photo's width).",
+    threshold_source=f"{CALIBRATION}: >= 12 ORB matches consistent with one homography",
+    evaluate=_document_missing,
+)
+
+SELFIE_DOCUMENT_MISMATCH = BundleCheck(
+    code="SELFIE_DOCUMENT_MISMATCH",
+    summary="The document held in the selfie is the submitted ID.",
+    remediation="Hold up the same ID document that you submitted, not another card or document, close enough that its "
+    "print can be read.",
+    threshold_source=f"{CALIBRATION}: >= 20 homography inliers and < 15 % of tiles contradicting the ID",
+    evaluate=_document_mismatch,
+)
+
+SELFIE_MIRRORED = BundleCheck(
+    code="SELFIE_MIRRORED",
+    summary="The selfie is not a mirror image: the held ID's print reads the right way round.",
+    remediation='Retake the selfie with mirroring off (in the camera settings, turn off "mirror front camera" or '
+    '"save selfies as previewed"), or use the rear camera, so that the text on your ID reads normally.',
+    threshold_source=f"{CALIBRATION}: the ID matched (>= 12 ORB matches on one homography) only in the selfie's "
+    "mirror image",
+    evaluate=_mirrored,
+)
+
+SELFIE_FACE_MISMATCH = BundleCheck(
+    code="SELFIE_FACE_MISMATCH",
+    summary="The selfie face matches the ID portrait.",
+    remediation="Make sure the selfie shows you, the holder of the submitted ID, facing the camera in good light.",
+    threshold_source=f"{CALIBRATION}; dlib ResNet encoding distance, 0.6 = dlib's documented threshold",
+    evaluate=_face_mismatch,
+)
+
+SELFIE_IS_ID_PHOTO = BundleCheck(
+    code="SELFIE_IS_ID_PHOTO",
+    summary="The selfie is a new photo of the applicant, not the ID photo.",
+    remediation="Take a new selfie of yourself holding the ID; do not send a photo of the ID as the selfie.",
+    threshold_source=f"{CALIBRATION}: ID covering >= 25 % of the selfie with no live face",
+    evaluate=_is_id_photo,
+)
+
+
 CHECKS = [
-    BundleCheck(
-        "SELFIE_DOCUMENT_MISSING",
-        "The selfie shows the applicant holding the submitted ID.",
-        "Retake the selfie holding your ID next to your face, photo side to the camera, fully visible and close "
-        "enough that its text can be read (about a third of the photo's width).",
-        f"{CALIBRATION}: >= 12 ORB matches consistent with one homography",
-        _document_missing,
-    ),
-    BundleCheck(
-        "SELFIE_DOCUMENT_MISMATCH",
-        "The document held in the selfie is the submitted ID.",
-        "Hold up the same ID document that you submitted, not another card or document, close enough that its "
-        "print can be read.",
-        f"{CALIBRATION}: >= 20 homography inliers and < 15 % of tiles contradicting the ID",
-        _document_mismatch,
-    ),
-    BundleCheck(
-        "SELFIE_MIRRORED",
-        "The selfie is not a mirror image: the held ID's print reads the right way round.",
-        'Retake the selfie with mirroring off (in the camera settings, turn off "mirror front camera" or '
-        '"save selfies as previewed"), or use the rear camera, so that the text on your ID reads normally.',
-        f"{CALIBRATION}: the ID matched (>= 12 ORB matches on one homography) only in the selfie's mirror image",
-        _mirrored,
-    ),
-    BundleCheck(
-        "SELFIE_FACE_MISMATCH",
-        "The selfie face matches the ID portrait.",
-        "Make sure the selfie shows you, the holder of the submitted ID, facing the camera in good light.",
-        f"{CALIBRATION}; dlib ResNet encoding distance, 0.6 = dlib's documented threshold",
-        _face_mismatch,
-    ),
-    BundleCheck(
-        "SELFIE_IS_ID_PHOTO",
-        "The selfie is a new photo of the applicant, not the ID photo.",
-        "Take a new selfie of yourself holding the ID; do not send a photo of the ID as the selfie.",
-        f"{CALIBRATION}: ID covering >= 25 % of the selfie with no live face",
-        _is_id_photo,
-    ),
+    SELFIE_DOCUMENT_MISSING,
+    SELFIE_DOCUMENT_MISMATCH,
+    SELFIE_MIRRORED,
+    SELFIE_FACE_MISMATCH,
+    SELFIE_IS_ID_PHOTO,
 ]

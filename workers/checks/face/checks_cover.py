@@ -112,29 +112,37 @@ def _hat(doc: DocumentContext) -> Result:
     )
 
 
+SELFIE_SUNGLASSES = DocumentCheck(
+    code="SELFIE_SUNGLASSES",
+    summary="The applicant wears no sunglasses.",
+    remediation="Take off your sunglasses (and tinted glasses) and retake the selfie.",
+    threshold_source=f"{CALIBRATION}: eye/cheek brightness < 0.4 and eye contrast < 0.06, or skin around the "
+    "eyes < 12 %",
+    roles=SELFIE,
+    evaluate=_sunglasses,
+)
+
+SELFIE_FACE_MASK = DocumentCheck(
+    code="SELFIE_FACE_MASK",
+    summary="The applicant wears no mask.",
+    remediation="Take off your mask or scarf so that your mouth and chin are visible, and retake the selfie.",
+    threshold_source=f"{CALIBRATION}: skin colour over >= 25 % of mouth and chin",
+    roles=SELFIE,
+    evaluate=_mask,
+)
+
+SELFIE_HAT = DocumentCheck(
+    code="SELFIE_HAT",
+    summary="The applicant wears no hat or cap.",
+    remediation="Take off your hat or cap so that your forehead is visible, and retake the selfie.",
+    threshold_source=f"{CALIBRATION}: under 50 % of the upper forehead coloured like neither skin nor hair",
+    roles=SELFIE,
+    evaluate=_hat,
+)
+
+
 CHECKS = [
-    DocumentCheck(
-        "SELFIE_SUNGLASSES",
-        "The applicant wears no sunglasses.",
-        "Take off your sunglasses (and tinted glasses) and retake the selfie.",
-        f"{CALIBRATION}: eye/cheek brightness < 0.4 and eye contrast < 0.06, or skin around the eyes < 12 %",
-        SELFIE,
-        _sunglasses,
-    ),
-    DocumentCheck(
-        "SELFIE_FACE_MASK",
-        "The applicant wears no mask.",
-        "Take off your mask or scarf so that your mouth and chin are visible, and retake the selfie.",
-        f"{CALIBRATION}: skin colour over >= 25 % of mouth and chin",
-        SELFIE,
-        _mask,
-    ),
-    DocumentCheck(
-        "SELFIE_HAT",
-        "The applicant wears no hat or cap.",
-        "Take off your hat or cap so that your forehead is visible, and retake the selfie.",
-        f"{CALIBRATION}: under 50 % of the upper forehead coloured like neither skin nor hair",
-        SELFIE,
-        _hat,
-    ),
+    SELFIE_SUNGLASSES,
+    SELFIE_FACE_MASK,
+    SELFIE_HAT,
 ]

@@ -31,13 +31,16 @@ def _portrait(doc: DocumentContext) -> Outcome:
     )
 
 
+ID_PORTRAIT_MISSING = DocumentCheck(
+    code="ID_PORTRAIT_MISSING",
+    summary="The ID document shows the holder's portrait.",
+    remediation="Photograph the side of your ID that shows your photo, with the photo uncovered and free of glare.",
+    threshold_source="docs/calibration/face.md: dlib detector on the ID at 1200 px, margin > -0.2",
+    roles=frozenset({Role.ID_DOCUMENT}),
+    evaluate=_portrait,
+)
+
+
 CHECKS = [
-    DocumentCheck(
-        "ID_PORTRAIT_MISSING",
-        "The ID document shows the holder's portrait.",
-        "Photograph the side of your ID that shows your photo, with the photo uncovered and free of glare.",
-        "docs/calibration/face.md: dlib detector on the ID at 1200 px, margin > -0.2",
-        frozenset({Role.ID_DOCUMENT}),
-        _portrait,
-    ),
+    ID_PORTRAIT_MISSING,
 ]

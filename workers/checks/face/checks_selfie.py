@@ -217,70 +217,87 @@ def _recaptured(doc: DocumentContext) -> Result:
     )
 
 
+SELFIE_NO_FACE = DocumentCheck(
+    code="SELFIE_NO_FACE",
+    summary="The selfie shows the applicant's face.",
+    remediation="Take a selfie with your whole face visible (no mask or scarf), looking straight at the camera, and "
+    "send the photo the right way up.",
+    threshold_source="dlib HOG detector at its default operating point (margin > 0)",
+    roles=SELFIE,
+    evaluate=_no_face,
+)
+
+SELFIE_EXTRA_FACES = DocumentCheck(
+    code="SELFIE_EXTRA_FACES",
+    summary="Nobody else is in the selfie besides the applicant and the ID portrait.",
+    remediation="Take the selfie alone, with nobody else and no other photos of people in the picture.",
+    threshold_source=f"{CALIBRATION}: faces scored >= 0.3 by dlib",
+    roles=SELFIE,
+    evaluate=_extra_faces,
+)
+
+SELFIE_FACE_TOO_SMALL = DocumentCheck(
+    code="SELFIE_FACE_TOO_SMALL",
+    summary="The face is large enough in the selfie.",
+    remediation="Hold the phone closer so that your face and the ID fill most of the picture.",
+    threshold_source=f"{CALIBRATION}: face width >= 12 % of the picture's shorter side",
+    roles=SELFIE,
+    evaluate=_too_small,
+)
+
+SELFIE_FACE_BLURRY = DocumentCheck(
+    code="SELFIE_FACE_BLURRY",
+    summary="The face is sharp.",
+    remediation="Hold the phone still and let it focus on your face before taking the picture.",
+    threshold_source=f"{CALIBRATION}: Laplacian variance of the aligned face >= 35",
+    roles=SELFIE,
+    evaluate=_blurry,
+)
+
+SELFIE_FACE_TOO_DARK = DocumentCheck(
+    code="SELFIE_FACE_TOO_DARK",
+    summary="The face is bright enough.",
+    remediation="Take the selfie in a well-lit place, facing a window or a lamp.",
+    threshold_source=f"{CALIBRATION}: mean face grey level >= 46",
+    roles=SELFIE,
+    evaluate=_dark,
+)
+
+SELFIE_FACE_BACKLIT = DocumentCheck(
+    code="SELFIE_FACE_BACKLIT",
+    summary="The light is not behind the applicant.",
+    remediation="Turn around so that the window or lamp is in front of you, not behind you.",
+    threshold_source=f"{CALIBRATION}: face/background brightness >= 0.5",
+    roles=SELFIE,
+    evaluate=_backlit,
+)
+
+SELFIE_FACE_UNEVEN_LIGHT = DocumentCheck(
+    code="SELFIE_FACE_UNEVEN_LIGHT",
+    summary="Both sides of the face are evenly lit.",
+    remediation="Face the light so that it falls evenly on both sides of your face.",
+    threshold_source=f"{CALIBRATION}: darker/brighter face half >= 0.55",
+    roles=SELFIE,
+    evaluate=_uneven,
+)
+
+SELFIE_RECAPTURED = DocumentCheck(
+    code="SELFIE_RECAPTURED",
+    summary="The selfie is a live photo, not a photo of a screen or of a print.",
+    remediation="Take a new selfie directly with your phone's camera; do not photograph a screen or a photo.",
+    threshold_source=f"{CALIBRATION}: spectral peak ratio of the face <= 400",
+    roles=SELFIE,
+    evaluate=_recaptured,
+)
+
+
 CHECKS = [
-    DocumentCheck(
-        "SELFIE_NO_FACE",
-        "The selfie shows the applicant's face.",
-        "Take a selfie with your whole face visible (no mask or scarf), looking straight at the camera, and send "
-        "the photo the right way up.",
-        "dlib HOG detector at its default operating point (margin > 0)",
-        SELFIE,
-        _no_face,
-    ),
-    DocumentCheck(
-        "SELFIE_EXTRA_FACES",
-        "Nobody else is in the selfie besides the applicant and the ID portrait.",
-        "Take the selfie alone, with nobody else and no other photos of people in the picture.",
-        f"{CALIBRATION}: faces scored >= 0.3 by dlib",
-        SELFIE,
-        _extra_faces,
-    ),
-    DocumentCheck(
-        "SELFIE_FACE_TOO_SMALL",
-        "The face is large enough in the selfie.",
-        "Hold the phone closer so that your face and the ID fill most of the picture.",
-        f"{CALIBRATION}: face width >= 12 % of the picture's shorter side",
-        SELFIE,
-        _too_small,
-    ),
-    DocumentCheck(
-        "SELFIE_FACE_BLURRY",
-        "The face is sharp.",
-        "Hold the phone still and let it focus on your face before taking the picture.",
-        f"{CALIBRATION}: Laplacian variance of the aligned face >= 35",
-        SELFIE,
-        _blurry,
-    ),
-    DocumentCheck(
-        "SELFIE_FACE_TOO_DARK",
-        "The face is bright enough.",
-        "Take the selfie in a well-lit place, facing a window or a lamp.",
-        f"{CALIBRATION}: mean face grey level >= 46",
-        SELFIE,
-        _dark,
-    ),
-    DocumentCheck(
-        "SELFIE_FACE_BACKLIT",
-        "The light is not behind the applicant.",
-        "Turn around so that the window or lamp is in front of you, not behind you.",
-        f"{CALIBRATION}: face/background brightness >= 0.5",
-        SELFIE,
-        _backlit,
-    ),
-    DocumentCheck(
-        "SELFIE_FACE_UNEVEN_LIGHT",
-        "Both sides of the face are evenly lit.",
-        "Face the light so that it falls evenly on both sides of your face.",
-        f"{CALIBRATION}: darker/brighter face half >= 0.55",
-        SELFIE,
-        _uneven,
-    ),
-    DocumentCheck(
-        "SELFIE_RECAPTURED",
-        "The selfie is a live photo, not a photo of a screen or of a print.",
-        "Take a new selfie directly with your phone's camera; do not photograph a screen or a photo.",
-        f"{CALIBRATION}: spectral peak ratio of the face <= 400",
-        SELFIE,
-        _recaptured,
-    ),
+    SELFIE_NO_FACE,
+    SELFIE_EXTRA_FACES,
+    SELFIE_FACE_TOO_SMALL,
+    SELFIE_FACE_BLURRY,
+    SELFIE_FACE_TOO_DARK,
+    SELFIE_FACE_BACKLIT,
+    SELFIE_FACE_UNEVEN_LIGHT,
+    SELFIE_RECAPTURED,
 ]
