@@ -8,14 +8,14 @@ import weakref
 from datetime import date
 
 from tests.fixtures.documents import encode_jpeg, render_id_card
-from tests.fixtures.engine_runs import run_engine
+from tests.fixtures.engine_runs import made_up_check, run_engine
 from workers.checks.capture import Fact
 from workers.checks.context import DocumentContext
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import CHECK_ERROR, Outcome, Status, Verdict
 from workers.checks.personal_data import mask_document_number
 from workers.checks.policy import load_policy
-from workers.checks.spec import ALL_ROLES, DocumentCheck
+from workers.checks.spec import DocumentCheck
 
 POLICY = load_policy("default")
 
@@ -37,14 +37,7 @@ def _check(code: str, status: Status | Exception, calls: list[int] | None = None
             raise status
         return Outcome(status=status, message=f"{code} said {status}")
 
-    return DocumentCheck(
-        code=code,
-        summary="test check",
-        remediation="fix it",
-        threshold_source="test",
-        roles=ALL_ROLES,
-        evaluate=evaluate,
-    )
+    return made_up_check(code, evaluate)
 
 
 def _run(*checks: DocumentCheck, deadline: float | None = None) -> tuple[Verdict, list[tuple[str, Status]]]:
@@ -99,16 +92,7 @@ def test_a_documents_pixels_are_freed_when_its_bundle_is_checked_not_at_the_next
 
     gc.disable()
     try:
-        _run(
-            DocumentCheck(
-                code="VIEW",
-                summary="test check",
-                remediation="fix it",
-                threshold_source="test",
-                roles=ALL_ROLES,
-                evaluate=keep_a_view,
-            )
-        )
+        _run(made_up_check("VIEW", keep_a_view))
         assert len(pixels) == 2 and all(ref() is None for ref in pixels)
     finally:
         gc.enable()
@@ -136,14 +120,7 @@ def test_numpy_measures_and_regions_become_plain_json_numbers() -> None:
         )
 
     spec, files = _bundle()
-    check = DocumentCheck(
-        code="NUMPY",
-        summary="test check",
-        remediation="fix it",
-        threshold_source="test",
-        roles=ALL_ROLES,
-        evaluate=evaluate,
-    )
+    check = made_up_check("NUMPY", evaluate)
     verdict = run_engine(
         spec, files, submit_on=date(2026, 12, 1), policy=POLICY, document_checks=[check], bundle_checks=[], readers=[]
     )

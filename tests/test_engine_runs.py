@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.documents import encode_jpeg, render_id_card
-from tests.fixtures.engine_runs import CheckCrashedError, run_engine
+from tests.fixtures.engine_runs import CheckCrashedError, made_up_check, run_engine
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import Outcome, Status
-from workers.checks.spec import ALL_ROLES, DocumentCheck
+from workers.checks.spec import DocumentCheck
 
 TESTS = Path(__file__).resolve().parent
 # The one module allowed to call the engine directly: it is the guard itself.
@@ -44,30 +44,14 @@ def _run(*checks: DocumentCheck, allow: bool = False) -> set[str]:
 
 
 def test_a_crashed_check_fails_the_test_that_ran_it() -> None:
-    crashing = DocumentCheck(
-        code="CRASHES",
-        summary="test check",
-        remediation="fix it",
-        threshold_source="test",
-        roles=ALL_ROLES,
-        evaluate=_crashing,
-    )
+    crashing = made_up_check("CRASHES", _crashing)
     with pytest.raises(CheckCrashedError, match="CRASHES"):
         _run(crashing)  # "CRASHES is absent" would otherwise have passed
     assert _run(crashing, allow=True) == {"CHECK_ERROR"}
 
 
 def test_clean_runs_pass_through() -> None:
-    assert _run(
-        DocumentCheck(
-            code="FINE",
-            summary="test check",
-            remediation="fix it",
-            threshold_source="test",
-            roles=ALL_ROLES,
-            evaluate=_passing,
-        )
-    ) == {"FINE"}
+    assert _run(made_up_check("FINE", _passing)) == {"FINE"}
 
 
 def _engine_callers(path: Path) -> list[str]:
