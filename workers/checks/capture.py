@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar, cast
@@ -70,6 +72,38 @@ class Fact(Generic[T]):
     def at(self, *params: Hashable) -> Fact[T]:
         """The same fact made with `params` (a size, a side, an outline's tag)."""
         return Fact[T](self.name, params)
+
+
+# The facts being built in this context, innermost last: a fact asked for while another is built is one that
+# fact depends on. Recorded only inside fact_graph(), which the tests walk (the graph must stay acyclic).
+_BUILDING: ContextVar[tuple[str, ...]] = ContextVar("facts_building", default=())
+_RECORDED: ContextVar[set[tuple[str, str]] | None] = ContextVar("facts_recorded", default=None)
+
+
+def computed_once(facts: dict[Fact[Any], Any], fact: Fact[T], build: Callable[[], T]) -> T:
+    """`fact` from `facts`, built by `build` the first time it is asked for (a capture's and a bundle's caches)."""
+    building = _BUILDING.get()
+    recorded = _RECORDED.get()
+    if recorded is not None and building:
+        recorded.add((building[-1], fact.name))
+    if fact not in facts:
+        token = _BUILDING.set((*building, fact.name))
+        try:
+            facts[fact] = build()
+        finally:
+            _BUILDING.reset(token)
+    return cast(T, facts[fact])  # the one place a fact's type is vouched for: its key's
+
+
+@contextmanager
+def fact_graph() -> Iterator[set[tuple[str, str]]]:
+    """While inside, records which facts each fact asked for as it was built: (fact, dependency) names."""
+    edges: set[tuple[str, str]] = set()
+    token = _RECORDED.set(edges)
+    try:
+        yield edges
+    finally:
+        _RECORDED.reset(token)
 
 
 # The capture's own facts.
@@ -251,9 +285,7 @@ class Capture:
 
     def cached(self, fact: Fact[T], build: Callable[[], T]) -> T:
         """Compute a fact once and share it: later calls with the same key return the same object."""
-        if fact not in self._views:
-            self._views[fact] = build()
-        return cast(T, self._views[fact])  # the one place a fact's type is vouched for: its key's
+        return computed_once(self._views, fact, build)
 
     def computed(self, fact: Fact[T]) -> T | None:
         """A fact if some check already computed it, else None (never computes it)."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from workers.checks.capture import Capture, Fact
+from workers.checks.capture import Capture, Fact, computed_once
 from workers.checks.manifest import BundleSpec, DocumentSpec, Role
 from workers.checks.policy import Policy
 
@@ -62,9 +62,7 @@ class BundleContext:
 
     def cached(self, fact: Fact[T], build: Callable[[], T]) -> T:
         """A bundle-wide fact (e.g. the selfie-to-ID match), computed once."""
-        if fact not in self._views:
-            self._views[fact] = build()
-        return cast(T, self._views[fact])  # the one place a bundle fact's type is vouched for: its key's
+        return computed_once(self._views, fact, build)
 
     def release(self) -> None:
         """Free every document's pixels and views once the bundle's checks are done (Capture.release says why)."""
