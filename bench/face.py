@@ -46,6 +46,7 @@ from workers.checks.face.detect import encoding_distance
 from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
 from workers.checks.model import Outcome
 from workers.checks.policy import load_policy
+from workers.checks.spectrum import periodic_peak
 
 # Phone front cameras: 8-12 MP; 3024 x 4032 is the 12 MP portrait frame of most of them.
 SIZE = (3024, 4032)
@@ -155,7 +156,7 @@ def _scene_values(id_bytes: bytes, selfie_bytes: bytes) -> dict[str, float]:
         "eye_contrast": measures.eye_contrast(chip),
         "chin_skin": measures.lower_face_skin(chip),
         "headwear": measures.headwear_fraction(chip),
-        "periodic": measures.periodic_pattern_strength(selfie.capture.gray[y0:y1, x0:x1][:512, :512]),
+        "periodic": periodic_peak(selfie.capture.gray[y0:y1, x0:x1]),
         "distance": encoding_distance(views.encoding(selfie.capture, live), views.encoding(id_doc.capture, portrait)),
     }
 

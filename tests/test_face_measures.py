@@ -14,6 +14,7 @@ from tests.fixtures.selfies import Scene, applicant_card, compose_selfie
 from workers.checks.capture import Capture
 from workers.checks.face import docmatch, measures, models, views
 from workers.checks.face.chip import FaceChip, align
+from workers.checks.spectrum import periodic_peak
 
 
 def _chip(scene: Scene) -> FaceChip:
@@ -98,7 +99,7 @@ def test_periodic_pattern_rises_on_a_photographed_screen() -> None:
     def strength(scene: Scene) -> float:
         capture = Capture(encode_jpeg(compose_selfie(scene).rgb), "s.jpg")
         x0, y0, x1, y1 = (round(v) for v in views.selfie_faces(capture)[0].box)
-        return measures.periodic_pattern_strength(capture.gray[y0:y1, x0:x1])
+        return periodic_peak(capture.gray[y0:y1, x0:x1])
 
     assert strength(Scene(seed=3, screen=True)) > 4 * strength(Scene(seed=3))
 

@@ -15,6 +15,7 @@ from tests.fixtures.degrade import (
 from workers.checks.locate.geometry import order_corners, tilt_degrees
 from workers.checks.locate.text import text_fraction
 from workers.checks.quality import chroma, crossing, measures
+from workers.checks.spectrum import periodic_peak
 
 
 def _gray(rgb: np.ndarray) -> np.ndarray:
@@ -100,9 +101,7 @@ def test_screen_grid_raises_periodic_peak() -> None:
     yy, xx = np.mgrid[0 : gray.shape[0], 0 : gray.shape[1]].astype(np.float32)
     u = xx * np.cos(0.2) + yy * np.sin(0.2)
     peaks = [
-        measures.periodic_peak(
-            np.clip(gray * (1 - depth * (0.5 - 0.5 * np.cos(2 * np.pi * u / 4.3))), 0, 255).astype(np.uint8)
-        )
+        periodic_peak(np.clip(gray * (1 - depth * (0.5 - 0.5 * np.cos(2 * np.pi * u / 4.3))), 0, 255).astype(np.uint8))
         for depth in (0.0, 0.1, 0.4)
     ]
     assert peaks == sorted(peaks)

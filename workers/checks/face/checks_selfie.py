@@ -10,6 +10,7 @@ from workers.checks.face.outcome import face_region, frame_region, limit_outcome
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Region, Status
 from workers.checks.spec import DocumentCheck, Result
+from workers.checks.spectrum import SCREEN_PEAK_LIMIT, periodic_peak
 
 SELFIE = frozenset({Role.SELFIE})
 CALIBRATION = "docs/calibration/face.md"
@@ -30,8 +31,9 @@ FACE_MIN_BRIGHTNESS = 46.0
 FACE_MIN_BACKLIGHT_RATIO = 0.5
 # Darker half / brighter half of the face. Fixtures: even 0.82-0.90, side-lit 0.42; corpus portraits >= 0.64.
 FACE_MIN_SIDE_LIGHT_RATIO = 0.55
-# Spectral peak / median in the face's fine detail. Fixtures: live faces 6-182, photographed screen 839-1028.
-RECAPTURE_MAX_PERIODICITY = 400.0
+# The screen limit every capture is judged by (workers/checks/spectrum.py: live faces 2.9-4.9, fixture and real;
+# photographed screens 55.3-69.1).
+RECAPTURE_MAX_PEAK = SCREEN_PEAK_LIMIT
 
 
 def _no_face(doc: DocumentContext) -> Outcome:
@@ -203,17 +205,17 @@ def _recaptured(doc: DocumentContext) -> Result:
     side = 512  # the central 512 px are plenty for a spectrum and keep the FFT cheap on large faces
     cy, cx = crop.shape[0] // 2, crop.shape[1] // 2
     crop = crop[max(0, cy - side // 2) : cy + side // 2, max(0, cx - side // 2) : cx + side // 2]
-    value = measures.periodic_pattern_strength(crop)
+    value = periodic_peak(crop)
     return limit_outcome(
-        value > RECAPTURE_MAX_PERIODICITY,
+        value > RECAPTURE_MAX_PEAK,
         face,
         measured=value,
-        threshold=RECAPTURE_MAX_PERIODICITY,
+        threshold=RECAPTURE_MAX_PEAK,
         unit="spectral_peak_ratio",
         status=Status.REVIEW,
-        bad=f"The face shows a regular screen or print pattern (strength {value:.0f}, limit "
-        f"{RECAPTURE_MAX_PERIODICITY:g}): the selfie may be a photo of a screen or a photo.",
-        good=f"No screen or print pattern on the face (strength {value:.0f}, limit {RECAPTURE_MAX_PERIODICITY:g}).",
+        bad=f"The face shows a regular screen or print pattern (peak {value:.1f}, limit "
+        f"{RECAPTURE_MAX_PEAK:g}): the selfie may be a photo of a screen or a photo.",
+        good=f"No screen or print pattern on the face (peak {value:.1f}, limit {RECAPTURE_MAX_PEAK:g}).",
     )
 
 
@@ -285,7 +287,9 @@ SELFIE_RECAPTURED = DocumentCheck(
     code="SELFIE_RECAPTURED",
     summary="The selfie is a live photo, not a photo of a screen or of a print.",
     remediation="Take a new selfie directly with your phone's camera; do not photograph a screen or a photo.",
-    threshold_source=f"{CALIBRATION}: spectral peak ratio of the face <= 400",
+    threshold_source="The screen limit of every capture (workers/checks/spectrum.py): the strongest fine periodic "
+    "peak of the face's central 512 px <= 30; live faces 2.9-4.9 (fixtures and the 50 real corpus faces), "
+    "photographed screens 55.3-69.1",
     roles=SELFIE,
     evaluate=_recaptured,
 )

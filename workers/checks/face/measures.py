@@ -175,23 +175,3 @@ def headwear_fraction(chip: FaceChip) -> float:
         if skin is not None:
             other &= ~skin
     return float(other.mean())
-
-
-def periodic_pattern_strength(gray: NDArray[np.uint8]) -> float:
-    """How much of the fine detail is one repeating pattern (screen pixel grid, moiré, print halftone).
-
-    The strongest peak of the high-pass amplitude spectrum divided by the median amplitude of the same band.
-    Natural skin and hair spread their detail over many frequencies (low ratio); a photo of a screen or of a
-    printed photo concentrates it in a few sharp peaks (high ratio). `gray` must be full-resolution pixels.
-    """
-    if min(gray.shape) < 32:
-        return 0.0
-    patch = gray.astype(np.float64)
-    patch -= cv2.GaussianBlur(patch, (0, 0), 3.0)  # keep details finer than ~6 px
-    window = np.outer(np.hanning(patch.shape[0]), np.hanning(patch.shape[1]))
-    spectrum = np.abs(np.fft.fftshift(np.fft.fft2(patch * window)))
-    h, w = spectrum.shape
-    yy, xx = np.mgrid[0:h, 0:w]
-    radius = np.hypot((yy - h / 2) / h, (xx - w / 2) / w)
-    band = spectrum[(radius > 0.08) & (radius < 0.45)]  # periods between ~2.2 and ~12 px
-    return float(band.max() / max(float(np.median(band)), 1e-9)) if band.size else 0.0

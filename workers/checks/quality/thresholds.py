@@ -11,6 +11,8 @@ figures after "held:" below).
 
 from __future__ import annotations
 
+from workers.checks.spectrum import SCREEN_PEAK_LIMIT
+
 SOURCE = "docs/calibration/quality.md (bench/calibrate_quality.py on the seeded degradation set)"
 HELD_SOURCE = "docs/calibration/quality.md (bench/calibrate_held.py on generated selfies)"
 # The limits chosen on the real corpus's calibration half (and reported on its check half).
@@ -124,10 +126,9 @@ MIN_PRINT_CHROMA = 4.0
 # 2.5x below the good cards.
 SELFIE_MIN_PRINT_CHROMA = 1.5
 
-# Strongest fine periodic peak (ratio to its surroundings) on a 512 px native patch: generated screens 36.7+,
-# clean generated captures <= 18.7, the finest guilloche among flat corpus specimens (Croatian passport) 25.3.
-# Held (the same limit): good cards 2.7-6.2, a selfie photographed off a monitor 46.8-94.1.
-MAX_SCREEN_PEAK = 30.0
+# Strongest fine periodic peak: the one screen limit for documents, held cards and faces (its calibration is
+# with the measure, workers/checks/spectrum.py).
+MAX_SCREEN_PEAK = SCREEN_PEAK_LIMIT
 
 # Pixels per millimetre on the document: ICAO OCR-B MRZ characters are ~2.4 mm tall and OCR needs ~8 px per
 # character, i.e. 3.4 px/mm (86 dpi). Clean generated captures measure >= 3.8, low-resolution ones <= 2.6.

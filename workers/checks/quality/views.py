@@ -25,6 +25,7 @@ from workers.checks.locate.scaled import reduced_view
 from workers.checks.locate.text import text_line_mask
 from workers.checks.quality import chroma, crossing, measures, strokes
 from workers.checks.quality import thresholds as t
+from workers.checks.spectrum import periodic_peak
 
 Pixels = TypeVar("Pixels", NDArray[np.uint8], NDArray[np.bool_])  # an image or a mask of it
 
@@ -280,7 +281,7 @@ def screen_peak(capture: Capture, outline: Outline) -> float:
         half = int(min(SCREEN_PATCH // 2, 0.35 * min(w, h)))
         x0, y0 = max(0, int(cx) - half), max(0, int(cy) - half)
         patch = capture.rgb[y0 : y0 + 2 * half, x0 : x0 + 2 * half]
-        return measures.periodic_peak(np.asarray(cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY), dtype=np.uint8))
+        return periodic_peak(np.asarray(cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY), dtype=np.uint8))
 
     return capture.cached(SCREEN_PEAK.at(outline.tag), build)
 
