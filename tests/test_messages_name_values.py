@@ -2,33 +2,23 @@
 verdict, or an applicant reading a fix, sees the number behind a pass as well as a fail.
 
 The whole registry runs on generated captures of every seeded defect, on a clean individual bundle (ID,
-selfie, bill) and on a sample of the real corpus (skipped when ../shared is absent). A finding whose
-`measured` or `threshold` is a number or a date must write it in its message (tests/fixtures/message_values
-says how a number may be written); a label ('not_found', 'front only allowed') is the category the message
-says in words.
+selfie, bill) and on a sample of the real corpus (skipped when ../shared is absent; tests/fixtures/
+registry_runs). A finding whose `measured` or `threshold` is a number or a date must write it in its message
+(tests/fixtures/message_values says how a number may be written); a label ('not_found', 'front only allowed')
+is the category the message says in words.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from skimage import data as skdata
 
-from tests.fixtures.degrade import DEFECTS, scene
-from tests.fixtures.documents import encode_jpeg, render_bill, render_id_card
-from tests.fixtures.engine_runs import run_engine
 from tests.fixtures.message_values import names_value, unnamed
-from workers.checks.manifest import BundleSpec, DocumentSpec, Profile, Role
-from workers.checks.model import BundleVerdict, Status
-
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-PROFILE = Profile(full_name="Anna Maria Eriksson")
-CORPUS_SAMPLE = 8  # real images, evenly spaced over bench/realworld_labels.tsv
+from tests.fixtures.registry_runs import CORPUS, DEFECTS, clean_bundle_verdict, corpus_verdicts, generated_verdict
+from workers.checks.model import CHECK_ERROR, BundleVerdict, Status
 
 
 def _gaps(verdict: BundleVerdict) -> list[str]:
-    assert not [f for f in verdict.findings if f.code == "CHECK_ERROR"], verdict.findings
+    assert not [f for f in verdict.findings if f.code == CHECK_ERROR], verdict.findings
     return [
         f"{f.code} {f.status.value} leaves out its {what} ({getattr(f, what)!r}): {f.message}"
         for f in verdict.findings
@@ -38,41 +28,18 @@ def _gaps(verdict: BundleVerdict) -> list[str]:
 
 @pytest.mark.parametrize("defect", DEFECTS)
 def test_findings_on_a_generated_capture_name_their_values(defect: str) -> None:
-    s = scene(defect, seed=0)
-    role = Role.PROOF_OF_ADDRESS if s.kind == "bill" else Role.ID_DOCUMENT
-    doc = DocumentSpec(role=role, file="d.jpg", type="utility_bill" if s.kind == "bill" else s.kind)
-    verdict = run_engine(BundleSpec(reference=defect, profile=PROFILE, documents=[doc]), {"d.jpg": s.jpeg()})
-    assert _gaps(verdict) == []
+    assert _gaps(generated_verdict(defect)) == []
 
 
 def test_findings_on_a_clean_bundle_name_their_values() -> None:
-    docs = [
-        DocumentSpec(role=Role.ID_DOCUMENT, file="id.jpg", type="id_card"),
-        DocumentSpec(role=Role.SELFIE, file="selfie.jpg"),
-        DocumentSpec(role=Role.PROOF_OF_ADDRESS, file="bill.jpg", type="utility_bill"),
-    ]
-    files = {
-        "id.jpg": encode_jpeg(render_id_card(seed=3)),
-        "selfie.jpg": encode_jpeg(skdata.astronaut()),  # type: ignore[no-untyped-call]
-        "bill.jpg": encode_jpeg(render_bill(seed=3)),
-    }
-    verdict = run_engine(BundleSpec(reference="clean", profile=PROFILE, documents=docs), files)
+    verdict = clean_bundle_verdict()
     assert {f.status for f in verdict.findings} >= {Status.PASS}
     assert _gaps(verdict) == []
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"real corpus not found at {CORPUS.resolve()}: nothing to run")
 def test_findings_on_real_captures_name_their_values() -> None:
-    from bench.realworld_engine import load_labels
-
-    labels = load_labels()
-    picked = {labels[round(i * (len(labels) - 1) / (CORPUS_SAMPLE - 1))] for i in range(CORPUS_SAMPLE)}
-    gaps = []
-    for label in sorted(picked, key=lambda item: item.file):
-        doc = DocumentSpec(role=Role.ID_DOCUMENT, file="d", type=label.doc_type)
-        spec = BundleSpec(reference="real", profile=PROFILE, documents=[doc])
-        gaps += _gaps(run_engine(spec, {"d": (CORPUS / label.file).read_bytes()}))
-    assert gaps == []
+    assert [gap for _, verdict in corpus_verdicts() for gap in _gaps(verdict)] == []
 
 
 @pytest.mark.parametrize(
