@@ -15,6 +15,7 @@ from workers.checks.engine import CHECK_ERROR_REMEDIATION
 from workers.checks.i18n.translate import translate_fix
 from workers.checks.languages import LANGUAGE_NAMES, LANGUAGES
 from workers.checks.model import CHECK_ERROR
+from workers.checks.policy import load_policy, policy_settings
 from workers.checks.precedence import SILENCES
 from workers.checks.registry import ALL_CHECKS, READERS
 from workers.checks.retired import RETIRED
@@ -49,7 +50,27 @@ def _scope(check: Check) -> str:
     return "document (needs a decodable image)" if check.needs_pixels else "document"
 
 
-def _entry(code: str, scope: str, roles: str, summary: str, remediation: str, source: str) -> list[str]:
+def _policy_line(keys: Sequence[str]) -> list[str]:
+    """The settings a check judges by, each with its value in the default policy (read from the file, so a
+    changed default makes this catalogue stale)."""
+    if not keys:
+        return []
+    defaults = policy_settings(load_policy("default"))
+    named = ", ".join(f"`{key}` (default `{_default_text(defaults[key])}`)" for key in keys)
+    return [f"- Policy settings: {named}"]
+
+
+def _default_text(value: object) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{country}: {', '.join(kinds)}" for country, kinds in value.items())
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _entry(
+    code: str, scope: str, roles: str, summary: str, remediation: str, source: str, keys: Sequence[str] = ()
+) -> list[str]:
     return [
         f"### `{code}`",
         "",
@@ -60,6 +81,7 @@ def _entry(code: str, scope: str, roles: str, summary: str, remediation: str, so
         f"- Remediation: {remediation}",
         *(f"  - {LANGUAGE_NAMES[lang]} (`{lang}`): {translate_fix(remediation, lang)}" for lang in LANGUAGES[1:]),
         f"- Threshold source: {source}",
+        *_policy_line(keys),
         "",
     ]
 
@@ -77,7 +99,13 @@ def render(checks: Sequence[Check] = ALL_CHECKS, retired: Mapping[str, str] = RE
     lines += ["", "## Checks", ""]
     for check in checks:
         lines += _entry(
-            check.code, _scope(check), _roles(check), check.summary, check.remediation, check.threshold_source
+            check.code,
+            _scope(check),
+            _roles(check),
+            check.summary,
+            check.remediation,
+            check.threshold_source,
+            check.policy_keys,
         )
     lines += _entry(
         CHECK_ERROR,

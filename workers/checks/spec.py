@@ -35,6 +35,9 @@ class DocumentCheck:
     evaluate: Callable[[DocumentContext], Result]
     # False for checks that look only at bytes, headers or declared values, not at decoded pixels.
     needs_pixels: bool = True
+    # The policy settings this check judges by (policy.policy_settings names: "rules.expiry_margin_days"): a
+    # tenant's policy that changes one changes this check's limit, and its message names the limit it used.
+    policy_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,6 +49,7 @@ class BundleCheck:
     remediation: str
     threshold_source: str
     evaluate: Callable[[BundleContext], Result]
+    policy_keys: tuple[str, ...] = ()  # as DocumentCheck.policy_keys
 
 
 @dataclass(frozen=True)

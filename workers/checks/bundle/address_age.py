@@ -64,6 +64,7 @@ POA_TOO_OLD = DocumentCheck(
     roles=_POA,
     evaluate=_too_old,
     needs_pixels=False,
+    policy_keys=("rules.bill_max_age_days",),
 )
 
 

@@ -107,4 +107,5 @@ DOCUMENT_EXPIRES_SOON = DocumentCheck(
     roles=_ID,
     evaluate=_expires_soon,
     needs_pixels=False,
+    policy_keys=("rules.expiry_margin_days",),
 )

@@ -68,4 +68,5 @@ ID_CARD_BACK_MISSING = BundleCheck(
         "both_sides; TD1 cards carry the MRZ on the back (ICAO Doc 9303 part 5)."
     ),
     evaluate=_card_backs,
+    policy_keys=("identity.card_back_required",),
 )

@@ -230,6 +230,7 @@ REG_TOO_OLD = DocumentCheck(
     threshold_source="Policy rules.registration_max_age_months (default 12, ARCHITECTURE section 4).",
     roles=_REG,
     evaluate=_registration_age,
+    policy_keys=("rules.registration_max_age_months",),
 )
 
 

@@ -73,4 +73,5 @@ DOCUMENT_TYPE_NOT_ACCEPTED = DocumentCheck(
     roles=frozenset({Role.ID_DOCUMENT}),
     evaluate=_type_accepted,
     needs_pixels=False,
+    policy_keys=("accepted_document_types", "identity.passports_accepted_everywhere"),
 )

@@ -33,6 +33,21 @@ class Policy:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
+# The tables of a policy file whose entries are settings checks judge by, each named "table.key". The
+# [accepted_document_types] table is one setting as a whole (its keys are countries); `version`, `extends` and
+# the [severity] table are not settings of a check (severity applies to every code, after the checks).
+SETTING_TABLES = ("rules", "identity")
+WHOLE_TABLE_SETTINGS = ("accepted_document_types",)
+
+
+def policy_settings(policy: Policy) -> dict[str, Any]:
+    """Every setting of `policy` by name ("rules.expiry_margin_days" -> 30): what a check's `policy_keys`
+    name, so the registry, the catalogue and the policy files cannot drift apart (tests/test_policy_keys.py)."""
+    raw = policy.raw
+    named = {f"{table}.{key}": value for table in SETTING_TABLES for key, value in raw.get(table, {}).items()}
+    return named | {table: raw[table] for table in WHOLE_TABLE_SETTINGS if table in raw}
+
+
 def available() -> list[str]:
     return sorted(
         p.name.removesuffix(".toml") for p in resources.files(__package__).iterdir() if p.name.endswith(".toml")
