@@ -11,7 +11,14 @@ from tests.fixtures.filechecks import bundle_context
 from tests.fixtures.identity_docs import render_local_bill
 from tests.fixtures.identity_runs import identity_verdict
 from workers.checks.capture import Capture
-from workers.checks.identity.page_text import DETECTED_TEXT, DETECTED_TOP, PAGE_SIDE, capture_page, text_area
+from workers.checks.identity.page_text import (
+    DETECTED_ROWS,
+    DETECTED_TEXT,
+    PAGE_SIDE,
+    TOP_DETECTED,
+    capture_page,
+    text_area,
+)
 from workers.checks.identity.poa import page_lines
 from workers.checks.manifest import BundleSpec, Declared, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Status
@@ -101,7 +108,7 @@ def test_a_bill_is_read_only_until_every_answer_is_found() -> None:
     # may come in the other order).
     area = text_area(document.capture)
     assert document.capture.computed(DETECTED_TEXT.at(area, PAGE_SIDE)) is None
-    assert document.capture.computed(DETECTED_TOP.at(area, PAGE_SIDE)) is not None
+    assert document.capture.computed(DETECTED_ROWS.at(area, PAGE_SIDE, 0.0, TOP_DETECTED)) is not None
     page = [line.text for line in whole]
     for part in read:
         assert max(SequenceMatcher(None, part, text).ratio() for text in page) >= 0.9, (read, page)

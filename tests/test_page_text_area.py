@@ -15,8 +15,8 @@ from tests.fixtures.documents import Person, render_id_card
 from workers.checks.capture import Capture
 from workers.checks.identity import ocr, page_text
 from workers.checks.identity.mrz_read import read_mrz
-from workers.checks.identity.page_text import capture_page, text_area
-from workers.checks.identity.reader import QUICK_SIDE, capture_mrz
+from workers.checks.identity.page_text import DETECTED_ROWS, DETECTED_TEXT, capture_page, text_area
+from workers.checks.identity.reader import MRZ_BAND, QUICK_SIDE, capture_mrz
 from workers.checks.locate import document_outline
 
 FRAME = (3200, 2400)  # width, height of a 7.7 MP phone frame
@@ -95,8 +95,9 @@ def test_the_mrz_and_page_readers_share_one_detection(seed: int, monkeypatch: py
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_a_readable_mrz_is_read_from_a_small_view_and_its_own_lines(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The quick look: one detection on a view of QUICK_SIDE, the zone's three lines recognised and nothing else
-    # (not the card's title or its captions), and the same reading as the full read of the same photo.
+    # The quick look: one detection, on the bottom band of a view of QUICK_SIDE (the card's box is landscape, so
+    # the band is as wide as the view), the zone's three lines recognised and nothing else (not the card's
+    # title or its captions), and the same reading as the full read of the same photo.
     full = read_mrz(_photo(seed).rgb)
     capture = _photo(seed)
     sides = _counted_detections(monkeypatch)
@@ -110,6 +111,23 @@ def test_a_readable_mrz_is_read_from_a_small_view_and_its_own_lines(seed: int, m
     monkeypatch.setattr(ocr, "recognize_line", counted)
     quick = capture_mrz(capture)
     assert sides == [QUICK_SIDE]
+    area = text_area(capture)
+    assert capture.computed(DETECTED_ROWS.at(area, QUICK_SIDE, 1.0 - MRZ_BAND, 1.0)) is not None
+    assert capture.computed(DETECTED_TEXT.at(area, QUICK_SIDE)) is None
     assert len(recognised) == 3 and all("<" in text for text in recognised), recognised
     assert quick is not None and full is not None and quick.parsed.valid
     assert quick.parsed == full.parsed
+
+
+def test_an_mrz_outside_the_bottom_band_is_still_read() -> None:
+    # Upside down, the zone is at the top of the card's box: the band finds no MRZ, and the reading is the
+    # upright photo's all the same (the whole box is looked at next).
+    upright = capture_mrz(_photo(0))
+    photo = _photo(0)
+    ok, data = cv2.imencode(".jpg", cv2.cvtColor(np.rot90(photo.rgb, 2), cv2.COLOR_RGB2BGR))
+    assert ok
+    turned = Capture(data=data.tobytes(), filename="turned.jpg")
+    reading = capture_mrz(turned)
+    assert upright is not None and reading is not None and reading.parsed.valid
+    assert reading.parsed == upright.parsed
+    assert turned.computed(DETECTED_ROWS.at(text_area(turned), QUICK_SIDE, 1.0 - MRZ_BAND, 1.0)) is not None

@@ -55,10 +55,11 @@ class DetectedText:
 
 
 # The facts this module owns: the text lines detected in an area of a capture at a size (at(area, side)), the
-# area's shrunk view, the top part's detection, and a document's page lines (read once, shared by every check).
+# area's shrunk view, the detection of a band of its rows (a page's top part, a card's MRZ band), and a
+# document's page lines (read once, shared by every check).
 DETECTED_TEXT: Fact[DetectedText] = Fact("identity.detected_text")
 AREA_VIEW: Fact[tuple[Box, NDArray[np.uint8]]] = Fact("identity.area_view")
-DETECTED_TOP: Fact[DetectedText] = Fact("identity.detected_top")
+DETECTED_ROWS: Fact[DetectedText] = Fact("identity.detected_rows")
 PAGE_LINES: Fact[list[PageLine]] = Fact("identity.page_lines")
 
 
@@ -94,21 +95,27 @@ def _area_view(capture: Capture, area: Box | None, side: int) -> tuple[Box, NDAr
 
 
 def detected_top(capture: Capture, area: Box | None, side: int = PAGE_SIDE) -> DetectedText:
-    """Text lines detected in the top TOP_DETECTED of `area` alone, at the scale a detection of the whole area
-    runs at (the detector shrinks its input to ocr.DET_SIDE; the part is shrunk here by the same ratio, so it
-    sees the same pixels per line at about half the cost)."""
+    """Text lines detected in the top TOP_DETECTED of `area` alone (detected_rows)."""
+    return detected_rows(capture, area, side, 0.0, TOP_DETECTED)
+
+
+def detected_rows(capture: Capture, area: Box | None, side: int, start: float, stop: float) -> DetectedText:
+    """Text lines detected in the rows from `start` to `stop` (shares of the height) of `area` alone, at the
+    scale a detection of the whole area at `side` runs at (the detector shrinks its input to ocr.DET_SIDE; the
+    part is shrunk here by the same ratio, so it sees the same pixels per line at a part of the cost)."""
 
     def detect() -> DetectedText:
         (left, top, right, bottom), view = _area_view(capture, area, side)
         ratio = min(1.0, ocr.DET_SIDE / max(view.shape[:2]))
-        rows = max(1, round(TOP_DETECTED * view.shape[0]))
-        part = view[:rows]
+        first, last = round(start * view.shape[0]), max(round(start * view.shape[0]) + 1, round(stop * view.shape[0]))
+        part = view[first:last]
         size = (max(1, round(part.shape[1] * ratio)), max(1, round(part.shape[0] * ratio)))
         part = np.asarray(cv2.resize(part, size, interpolation=cv2.INTER_LINEAR), np.uint8)
-        shown: Box = (left, top, right, top + round(rows * (bottom - top) / view.shape[0]))
+        to_full = (bottom - top) / view.shape[0]
+        shown: Box = (left, top + round(first * to_full), right, top + round(last * to_full))
         return DetectedText(shown, part, ocr.in_image(ocr.detect_text_boxes(part), part.shape[1], shown))
 
-    return capture.cached(DETECTED_TOP.at(area, side), detect)
+    return capture.cached(DETECTED_ROWS.at(area, side, start, stop), detect)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from workers.checks.capture import Capture, Fact
 from workers.checks.context import DocumentContext, FieldValue
 from workers.checks.identity.mrz_read import MrzReading, quick_read, read_mrz, valid_digits
-from workers.checks.identity.page_text import PAGE_SIDE, detected_text, text_area
+from workers.checks.identity.page_text import PAGE_SIDE, detected_rows, detected_text, text_area
 from workers.checks.manifest import Role
 from workers.checks.spec import Reader
 
@@ -18,6 +18,11 @@ DETECT_SIDE = PAGE_SIDE
 # detector still finds as lines, at a fifth of the cost of a detection at PAGE_SIDE (57 against 341 ms on the
 # standard bundle's 3000 px card, one core; docs/speed.md). Recognition still crops from full resolution.
 QUICK_SIDE = 480
+# The first look of all is at the bottom of the text area only, where an upright document carries its MRZ (a
+# third or less of a TD1 card's height, a quarter of a TD3 page's: ICAO Doc 9303 parts 4-5), with room for an
+# area widened by page_text.AREA_MARGIN and an outline a little off. Detection grows with the pixels it sees:
+# this band costs about half the quick look (docs/speed.md). A document turned or upside down is looked at whole.
+MRZ_BAND = 0.45
 SOURCE = "mrz"
 _DOCUMENT_KINDS = {"P": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa"}
 
@@ -31,14 +36,19 @@ def mrz_reading(doc: DocumentContext) -> MrzReading | None:
 
 
 def capture_mrz(capture: Capture) -> MrzReading | None:
-    """The MRZ of the document in `capture`: first a quick look (lines detected on a small view of the
-    document's box, only the zone's lines recognised: mrz_read.quick_read), kept when every check digit holds;
+    """The MRZ of the document in `capture`: first a quick look (lines detected on a small view of the bottom
+    of the document's box, then of all of it, only the zone's lines recognised: mrz_read.quick_read), kept when
+    every check digit holds;
     else detected inside the document's box at the page readers' size (page_text.text_area, where a small
     document's lines are larger for the detector); when that reading is not valid, over the whole frame too (an
     outline may miss the zone), keeping the reading with more check digits holding (the box's on a tie). On the
     real DLC-2021 passport frames this turns 2 readings with failing digits valid and loses none (the whole
     frame still reads the one zone an outline cut off)."""
     area = text_area(capture)
+    band = detected_rows(capture, area, QUICK_SIDE, 1.0 - MRZ_BAND, 1.0)
+    quick = quick_read(capture.rgb, band.boxes)
+    if quick is not None:
+        return quick
     glance = detected_text(capture, area, QUICK_SIDE)
     quick = quick_read(capture.rgb, glance.boxes)
     if quick is not None:
