@@ -64,14 +64,19 @@ class Fact(Generic[T]):
     """The key of a fact computed at most once per capture (or bundle): the name its owning module gives it,
     the parameters it was made with, and, by its type parameter, what it holds. Every reader of a fact goes
     through its owner's key, so the builder and the readers cannot disagree about its type (mypy checks both
-    ends) and two owners cannot share a name by accident (tests/test_capture.py walks the keys)."""
+    ends) and two owners cannot share a name by accident (tests/test_capture.py walks the keys).
+
+    `needs` declares the facts (by name) its builder asks for: the facts form an explicit graph, which
+    tests/test_fact_graph.py holds acyclic and holds every dependency recorded in engine runs to (fact_graph).
+    It is not part of the key: the same fact at other parameters is the same node."""
 
     name: str
     params: tuple[Hashable, ...] = ()
+    needs: tuple[str, ...] = field(default=(), compare=False)
 
     def at(self, *params: Hashable) -> Fact[T]:
         """The same fact made with `params` (a size, a side, an outline's tag)."""
-        return Fact[T](self.name, params)
+        return Fact[T](self.name, params, self.needs)
 
 
 # The facts being built in this context, innermost last: a fact asked for while another is built is one that
@@ -111,7 +116,7 @@ SHA256: Fact[str] = Fact("capture.sha256")
 SNIFFED_MIME: Fact[str | None] = Fact("capture.sniffed_mime")
 GRAY: Fact[NDArray[np.uint8]] = Fact("capture.gray")
 HALVED: Fact[NDArray[np.uint8]] = Fact("capture.halved")  # at(level)
-DOWNSCALED: Fact[NDArray[np.uint8]] = Fact("capture.downscaled")  # at(max_side, gray)
+DOWNSCALED: Fact[NDArray[np.uint8]] = Fact("capture.downscaled", needs=("capture.gray",))  # at(max_side, gray)
 
 
 class DecodeProblem(StrEnum):

@@ -36,9 +36,11 @@ Box = tuple[int, int, int, int]
 # A file's provenance (one parse of its metadata and of its JPEG structure) and its noise views.
 METADATA: Fact[Metadata] = Fact("authenticity.metadata")
 JPEG: Fact[JpegStructure | None] = Fact("authenticity.jpeg")
-NOISE_VIEW: Fact[NDArray[np.uint8]] = Fact("authenticity.noise_view")
-NOISE_MAPS: Fact[tuple[NDArray[np.float32], NDArray[np.float32]]] = Fact("authenticity.noise_maps")
-IMAGE_GRAIN: Fact[float] = Fact("authenticity.image_grain")
+NOISE_VIEW: Fact[NDArray[np.uint8]] = Fact("authenticity.noise_view", needs=("capture.gray",))
+NOISE_MAPS: Fact[tuple[NDArray[np.float32], NDArray[np.float32]]] = Fact(
+    "authenticity.noise_maps", needs=("authenticity.noise_view",)
+)
+IMAGE_GRAIN: Fact[float] = Fact("authenticity.image_grain", needs=("authenticity.noise_maps",))
 
 
 def metadata(capture: Capture) -> Metadata:

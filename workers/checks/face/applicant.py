@@ -51,8 +51,10 @@ def id_reference(id_doc: DocumentContext) -> NDArray[np.uint8]:
 
 
 # The bundle's held card (the submitted ID found in the selfie), the selfie's scene and the applicant's chip.
-HELD_DOCUMENT: Fact[docmatch.DocumentMatch | None] = Fact("face.held_document")
-SELFIE_SCENE: Fact[SelfieScene] = Fact("face.selfie_scene")
+HELD_DOCUMENT: Fact[docmatch.DocumentMatch | None] = Fact(
+    "face.held_document", needs=("capture.downscaled", "locate.document_crop", "locate.document_outline")
+)
+SELFIE_SCENE: Fact[SelfieScene] = Fact("face.selfie_scene", needs=("face.held_document", "face.selfie_faces"))
 APPLICANT_CHIP: Fact[FaceChip] = Fact("face.applicant_chip")
 
 

@@ -31,10 +31,12 @@ SELFIE_MIN_SCORE = 0.0
 
 # The faces of a capture: an ID's portraits, the selfie's grey view at a side (at(side)), its faces upright
 # and turned, and one face's encoding (at(*box)).
-ID_PORTRAITS: Fact[list[Face]] = Fact("face.id_portraits")
-SELFIE_GRAY: Fact[NDArray[np.uint8]] = Fact("face.selfie_gray")
-SELFIE_FACES: Fact[list[Face]] = Fact("face.selfie_faces")
-TURNED_SELFIE_FACES: Fact[list[Face]] = Fact("face.turned_selfie_faces")
+ID_PORTRAITS: Fact[list[Face]] = Fact("face.id_portraits", needs=("capture.gray",))
+SELFIE_GRAY: Fact[NDArray[np.uint8]] = Fact("face.selfie_gray", needs=("capture.downscaled",))
+SELFIE_FACES: Fact[list[Face]] = Fact("face.selfie_faces", needs=("capture.downscaled", "face.selfie_gray"))
+TURNED_SELFIE_FACES: Fact[list[Face]] = Fact(
+    "face.turned_selfie_faces", needs=("capture.downscaled", "face.selfie_gray")
+)
 ENCODING: Fact[NDArray[np.float64]] = Fact("face.encoding")
 
 

@@ -93,7 +93,7 @@ def _edge_bands(gray: NDArray[np.uint8]) -> dict[str, NDArray[np.uint8]]:
 
 
 # The one answer to "was this file made by a screen?", measured once per file.
-SCREEN_EVIDENCE: Fact[ScreenEvidence] = Fact("files.screen_evidence")
+SCREEN_EVIDENCE: Fact[ScreenEvidence] = Fact("files.screen_evidence", needs=("capture.gray",))
 
 
 def screen_evidence(capture: Capture) -> ScreenEvidence:

@@ -57,10 +57,12 @@ class DetectedText:
 # The facts this module owns: the text lines detected in an area of a capture at a size (at(area, side)), the
 # area's shrunk view, the detection of a band of its rows (a page's top part, a card's MRZ band), and a
 # document's page lines (read once, shared by every check).
-DETECTED_TEXT: Fact[DetectedText] = Fact("identity.detected_text")
-AREA_VIEW: Fact[tuple[Box, NDArray[np.uint8]]] = Fact("identity.area_view")
-DETECTED_ROWS: Fact[DetectedText] = Fact("identity.detected_rows")
-PAGE_LINES: Fact[list[PageLine]] = Fact("identity.page_lines")
+DETECTED_TEXT: Fact[DetectedText] = Fact("identity.detected_text", needs=("identity.area_view",))
+AREA_VIEW: Fact[tuple[Box, NDArray[np.uint8]]] = Fact("identity.area_view", needs=("capture.downscaled",))
+DETECTED_ROWS: Fact[DetectedText] = Fact("identity.detected_rows", needs=("identity.area_view",))
+PAGE_LINES: Fact[list[PageLine]] = Fact(
+    "identity.page_lines", needs=("identity.detected_rows", "identity.detected_text", "locate.document_outline")
+)
 
 
 def detected_text(capture: Capture, area: Box | None, side: int = PAGE_SIDE) -> DetectedText:

@@ -27,7 +27,9 @@ SOURCE = "mrz"
 _DOCUMENT_KINDS = {"P": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa"}
 
 
-MRZ: Fact[MrzReading | None] = Fact("identity.mrz")  # the document's MRZ, read once per file
+MRZ: Fact[MrzReading | None] = Fact(
+    "identity.mrz", needs=("identity.detected_rows", "identity.detected_text", "locate.document_outline")
+)  # the document's MRZ, read once per file
 
 
 def mrz_reading(doc: DocumentContext) -> MrzReading | None:

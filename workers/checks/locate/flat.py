@@ -24,9 +24,9 @@ RGB = NDArray[np.uint8]
 
 # The document seen flat at a size (at(max_side, outline tag)), with a margin of its surround, and its most
 # detailed tiles.
-DOCUMENT_CROP: Fact[RGB] = Fact("locate.document_crop")
-SURROUND_CROP: Fact[Surround] = Fact("locate.surround_crop")
-DETAIL_TILES: Fact[list[RGB]] = Fact("locate.detail_tiles")
+DOCUMENT_CROP: Fact[RGB] = Fact("locate.document_crop", needs=("capture.halved",))
+SURROUND_CROP: Fact[Surround] = Fact("locate.surround_crop", needs=("capture.halved",))
+DETAIL_TILES: Fact[list[RGB]] = Fact("locate.detail_tiles", needs=("locate.document_crop",))
 
 
 def _flat_size(outline: Outline, max_side: int) -> tuple[int, int]:

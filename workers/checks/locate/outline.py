@@ -326,8 +326,8 @@ def _holds(outer: Quad, inner: Quad) -> bool:
 
 
 # The document's outline in a capture, found once: as a document photo, or as a card held in a selfie.
-DOCUMENT_OUTLINE: Fact[Outline | None] = Fact("locate.document_outline")
-HELD_DOCUMENT_OUTLINE: Fact[Outline | None] = Fact("locate.held_document_outline")
+DOCUMENT_OUTLINE: Fact[Outline | None] = Fact("locate.document_outline", needs=("locate.reduced_view",))
+HELD_DOCUMENT_OUTLINE: Fact[Outline | None] = Fact("locate.held_document_outline", needs=("locate.reduced_view",))
 
 
 def document_outline(capture: Capture, *, held: bool = False) -> Outline | None:

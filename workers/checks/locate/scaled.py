@@ -24,7 +24,7 @@ def level_for(long_side: float, wanted: float) -> int:
 
 
 # The capture shrunk for the outline search and the light measures, at a side (at(side)), with its scale.
-REDUCED_VIEW: Fact[tuple[RGB, float]] = Fact("locate.reduced_view")
+REDUCED_VIEW: Fact[tuple[RGB, float]] = Fact("locate.reduced_view", needs=("capture.halved",))
 
 
 def reduced_view(capture: Capture, side: int) -> tuple[RGB, float]:

@@ -32,7 +32,9 @@ SAME_PLACE = 0.5
 
 
 # The outline of the ID card held in a selfie, found once per selfie.
-HELD_OUTLINE: Fact[Outline | None] = Fact("quality.held_outline")
+HELD_OUTLINE: Fact[Outline | None] = Fact(
+    "quality.held_outline", needs=("face.held_document", "locate.held_document_outline")
+)
 
 
 def _overlap(a: Quad, b: Quad) -> float:

@@ -54,20 +54,31 @@ A4_LONG_MM = 297.0
 
 
 # The measures of a capture's document, each made once per outline (at(outline tag); sharpness at(paper, tag)).
-SHARPNESS: Fact[float] = Fact("quality.sharpness")
-GLARE_MASK: Fact[NDArray[np.bool_]] = Fact("quality.glare_mask")
-SPECULAR_MASK: Fact[NDArray[np.bool_]] = Fact("quality.specular_mask")
-GLARE_COVERS: Fact[tuple[bool, bool]] = Fact("quality.glare_covers")
-FALLOFF: Fact[float] = Fact("quality.falloff")
-BRIGHT_LEVEL: Fact[float] = Fact("quality.bright_level")
-CLIPPED: Fact[float] = Fact("quality.clipped")
-FINGERS: Fact[NDArray[np.bool_]] = Fact("quality.fingers")
-CROSSING_COLOUR: Fact[NDArray[np.bool_]] = Fact("quality.crossing_colour")
-PRINT_CHROMA: Fact[float] = Fact("quality.print_chroma")
-OCCLUSION: Fact[float] = Fact("quality.occlusion")
-CLUTTER: Fact[float] = Fact("quality.clutter")
+SHARPNESS: Fact[float] = Fact("quality.sharpness", needs=("locate.document_crop",))
+GLARE_MASK: Fact[NDArray[np.bool_]] = Fact("quality.glare_mask", needs=("locate.document_crop",))
+SPECULAR_MASK: Fact[NDArray[np.bool_]] = Fact(
+    "quality.specular_mask", needs=("locate.document_crop", "quality.glare_mask")
+)
+GLARE_COVERS: Fact[tuple[bool, bool]] = Fact(
+    "quality.glare_covers", needs=("locate.document_crop", "quality.glare_mask")
+)
+FALLOFF: Fact[float] = Fact("quality.falloff", needs=("locate.document_crop",))
+BRIGHT_LEVEL: Fact[float] = Fact("quality.bright_level", needs=("locate.document_crop",))
+CLIPPED: Fact[float] = Fact("quality.clipped", needs=("locate.document_crop",))
+FINGERS: Fact[NDArray[np.bool_]] = Fact("quality.fingers", needs=("locate.document_crop",))
+CROSSING_COLOUR: Fact[NDArray[np.bool_]] = Fact(
+    "quality.crossing_colour", needs=("locate.surround_crop", "quality.fingers")
+)
+PRINT_CHROMA: Fact[float] = Fact(
+    "quality.print_chroma", needs=("locate.document_crop", "quality.crossing_colour", "quality.fingers")
+)
+OCCLUSION: Fact[float] = Fact(
+    "quality.occlusion",
+    needs=("locate.surround_crop", "quality.crossing_colour", "quality.fingers", "quality.print_chroma"),
+)
+CLUTTER: Fact[float] = Fact("quality.clutter", needs=("locate.reduced_view",))
 SCREEN_PEAK: Fact[float] = Fact("quality.screen_peak")
-WHITE_SURROUND: Fact[float] = Fact("quality.white_surround")
+WHITE_SURROUND: Fact[float] = Fact("quality.white_surround", needs=("locate.reduced_view",))
 
 
 def upright_gray(capture: Capture, outline: Outline, paper: bool, max_side: int) -> NDArray[np.uint8]:
