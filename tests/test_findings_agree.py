@@ -13,10 +13,18 @@ from functools import cache
 
 import msgspec
 import pytest
+from skimage import data as skdata
 
-from tests.fixtures.documents import Person, encode_jpeg, render_passport_page
+from tests.fixtures.documents import Person, encode_jpeg, render_id_card, render_passport_page
 from tests.fixtures.engine_runs import run_engine
-from tests.fixtures.registry_runs import CORPUS, DEFECTS, clean_bundle_verdict, corpus_verdicts, generated_verdict
+from tests.fixtures.registry_runs import (
+    CORPUS,
+    DEFECTS,
+    PROFILE,
+    clean_bundle_verdict,
+    corpus_verdicts,
+    generated_verdict,
+)
 from workers.checks.manifest import BundleSpec, Declared, DocumentSpec, Profile, Role
 from workers.checks.model import BundleVerdict, Finding, Status
 
@@ -28,8 +36,31 @@ SAME_FACT: dict[str, frozenset[str]] = {
     "DOB_AMBIGUITY_RESOLVED": frozenset({"PROFILE_DOB_AMBIGUOUS"}),
     # "Is this file a screenshot?": a UI bar found is not "no sign of a screenshot".
     "SCREEN_CAPTURE_UI": frozenset({"FILE_SCREENSHOT_SUSPECTED"}),
-    # The MRZ: one that cannot be read has no check digits that "hold".
-    "MRZ_UNREADABLE": frozenset({"MRZ_CHECK_DIGIT_INVALID"}),
+    # The MRZ: one that cannot be read has no check digits that "hold" and no fields that "match the profile".
+    "MRZ_UNREADABLE": frozenset({"MRZ_CHECK_DIGIT_INVALID", "MRZ_PROFILE_MISMATCH"}),
+    # The statement date of a proof of address: one not found on the page is neither recent, nor not in the
+    # future, nor the declared one.
+    "POA_DATE_NOT_FOUND": frozenset({"POA_TOO_OLD", "POA_DATED_IN_FUTURE", "POA_DATE_MISMATCH"}),
+    # The applicant's face in the selfie: with none found, nothing about it (size, light, sharpness, what covers
+    # it, whether it is the ID's portrait or a screen) can pass.
+    "SELFIE_NO_FACE": frozenset(
+        {
+            "SELFIE_FACE_TOO_SMALL",
+            "SELFIE_FACE_BLURRY",
+            "SELFIE_FACE_TOO_DARK",
+            "SELFIE_FACE_BACKLIT",
+            "SELFIE_FACE_UNEVEN_LIGHT",
+            "SELFIE_SUNGLASSES",
+            "SELFIE_FACE_MASK",
+            "SELFIE_HAT",
+            "SELFIE_RECAPTURED",
+            "SELFIE_FACE_MISMATCH",
+        }
+    ),
+    # The ID's portrait: without one, the selfie's face cannot "match" it.
+    "ID_PORTRAIT_MISSING": frozenset({"SELFIE_FACE_MISMATCH"}),
+    # The card held in the selfie: with none found, it cannot be "the submitted document".
+    "SELFIE_DOCUMENT_MISSING": frozenset({"SELFIE_DOCUMENT_MISMATCH"}),
 }
 
 
@@ -92,3 +123,20 @@ def test_findings_on_a_clean_bundle_agree() -> None:
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"real corpus not found at {CORPUS.resolve()}: nothing to run")
 def test_findings_on_real_captures_agree() -> None:
     assert [c for _, verdict in corpus_verdicts() for c in contradictions(verdict)] == []
+
+
+def test_a_selfie_without_a_face_or_a_card_agrees() -> None:
+    # The selfie pairs' failing side on a real run: a photo of a cup of coffee sent as the selfie, beside an ID
+    # whose portrait is found. No face and no card are found, and nothing about either passes.
+    docs = [
+        DocumentSpec(role=Role.ID_DOCUMENT, file="id.jpg", type="id_card"),
+        DocumentSpec(role=Role.SELFIE, file="selfie.jpg"),
+    ]
+    files = {
+        "id.jpg": encode_jpeg(render_id_card(seed=3)),
+        "selfie.jpg": encode_jpeg(skdata.coffee()),  # type: ignore[no-untyped-call]
+    }
+    verdict = run_engine(BundleSpec(reference="AGREE-2", profile=PROFILE, documents=docs), files)
+    statuses = {f.code: f.status for f in verdict.findings}
+    assert statuses["SELFIE_NO_FACE"] is Status.FAIL and statuses["SELFIE_DOCUMENT_MISSING"] is not Status.PASS
+    assert contradictions(verdict) == []
