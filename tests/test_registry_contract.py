@@ -21,6 +21,7 @@ from workers.checks import catalogue
 from workers.checks.context import BundleContext, DocumentContext
 from workers.checks.manifest import AccountType, BundleSpec, Declared, DocumentSpec, Profile, Role
 from workers.checks.model import CHECK_ERROR, Outcome, Status
+from workers.checks.precedence import SILENCES
 from workers.checks.registry import ALL_CHECKS, BUNDLE_CHECKS, DOCUMENT_CHECKS, READERS
 from workers.checks.spec import BundleCheck, Check, DocumentCheck, Result
 
@@ -210,3 +211,14 @@ def test_every_check_and_reader_has_its_domain() -> None:
     codes = [check.code for check in ALL_CHECKS] + [reader.name for reader in READERS]
     assert sorted(set(codes) - set(DOMAIN_OF)) == []
     assert set(DOMAIN_OF.values()) == {"files", "bundle", "quality", "identity", "face", "authenticity"}
+
+
+def test_every_code_in_the_precedence_table_is_a_registered_check_and_the_catalogue_shows_it() -> None:
+    # precedence.SILENCES is the data that makes a check moot; a code misspelt there would silence nothing.
+    codes = {check.code for check in ALL_CHECKS}
+    named = set(SILENCES) | {code for silenced in SILENCES.values() for code in silenced}
+    assert named - codes == set()
+    text = catalogue.render()
+    section = text[text.index("### `IMAGE_BLURRY`") :]
+    section = section[: section.index("\n### ", 1)]
+    assert "- Not judged when any of these fails on the same document: `DOC_NOT_FOUND`" in section

@@ -68,6 +68,17 @@ def _default_text(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def _moot_line(code: str) -> list[str]:
+    """The root causes whose failure on the same document makes this check moot (precedence.SILENCES, read
+    from the check's side)."""
+    roots = [root for root, silenced in SILENCES.items() if code in silenced]
+    return (
+        [f"- Not judged when any of these fails on the same document: {', '.join(f'`{r}`' for r in roots)}"]
+        if roots
+        else []
+    )
+
+
 def _entry(
     code: str, scope: str, roles: str, summary: str, remediation: str, source: str, keys: Sequence[str] = ()
 ) -> list[str]:
@@ -82,6 +93,7 @@ def _entry(
         *(f"  - {LANGUAGE_NAMES[lang]} (`{lang}`): {translate_fix(remediation, lang)}" for lang in LANGUAGES[1:]),
         f"- Threshold source: {source}",
         *_policy_line(keys),
+        *_moot_line(code),
         "",
     ]
 
