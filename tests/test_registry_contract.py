@@ -21,7 +21,7 @@ from workers.checks import catalogue
 from workers.checks.context import BundleContext, DocumentContext
 from workers.checks.manifest import AccountType, BundleSpec, Declared, DocumentSpec, Profile, Role
 from workers.checks.model import CHECK_ERROR, Outcome, Status
-from workers.checks.precedence import SILENCES
+from workers.checks.precedence import silenced_by, silences
 from workers.checks.registry import ALL_CHECKS, BUNDLE_CHECKS, DOCUMENT_CHECKS, READERS
 from workers.checks.spec import BundleCheck, Check, DocumentCheck, Result
 
@@ -213,12 +213,30 @@ def test_every_check_and_reader_has_its_domain() -> None:
     assert set(DOMAIN_OF.values()) == {"files", "bundle", "quality", "identity", "face", "authenticity"}
 
 
-def test_every_code_in_the_precedence_table_is_a_registered_check_and_the_catalogue_shows_it() -> None:
-    # precedence.SILENCES is the data that makes a check moot; a code misspelt there would silence nothing.
-    codes = {check.code for check in ALL_CHECKS}
-    named = set(SILENCES) | {code for silenced in SILENCES.values() for code in silenced}
-    assert named - codes == set()
+def test_every_root_cause_a_check_names_is_a_registered_document_check_and_the_catalogue_shows_it() -> None:
+    # A check's moot_when is the data that makes it moot; a code misspelt there would silence nothing, and a
+    # root cause is a fail on the same document, so it is a document check, never the check itself.
+    document_codes = {check.code for check in ALL_CHECKS if isinstance(check, DocumentCheck)}
+    for check in ALL_CHECKS:
+        assert set(check.moot_when) - document_codes == set(), check.code
+        assert check.code not in check.moot_when, check.code
+        assert len(set(check.moot_when)) == len(check.moot_when), check.code
+    assert {code for silenced in silences().values() for code in silenced} == {
+        check.code for check in ALL_CHECKS if check.moot_when
+    }
     text = catalogue.render()
     section = text[text.index("### `IMAGE_BLURRY`") :]
     section = section[: section.index("\n### ", 1)]
     assert "- Not judged when any of these fails on the same document: `DOC_NOT_FOUND`" in section
+
+
+def test_a_finding_is_silenced_only_by_a_root_its_own_check_names_and_by_the_first_that_failed() -> None:
+    # MRZ_UNREADABLE names both the blur and the darkness; the verdict's order picks which one is quoted.
+    assert silenced_by("MRZ_UNREADABLE", ["IMAGE_GLARE", "IMAGE_TOO_DARK", "IMAGE_BLURRY"]) == "IMAGE_TOO_DARK"
+    assert silenced_by("MRZ_UNREADABLE", ["IMAGE_BLURRY", "IMAGE_TOO_DARK"]) == "IMAGE_BLURRY"
+    # Glare is no root cause of anything; a dark photo does not make the document's text resolution moot.
+    assert silenced_by("MRZ_UNREADABLE", ["IMAGE_GLARE", "DOC_OBSTRUCTED"]) is None
+    assert silenced_by("TEXT_RESOLUTION_LOW", ["IMAGE_TOO_DARK"]) is None
+    # The held card's variant of a capture rule names no root cause of the document's own photo.
+    assert silenced_by("SELFIE_DOC_PHOTOCOPY", ["IMAGE_TOO_DARK", "DOC_NOT_FOUND"]) is None
+    assert silenced_by("DOC_PHOTOCOPY", ["IMAGE_TOO_DARK"]) == "IMAGE_TOO_DARK"

@@ -16,7 +16,7 @@ from workers.checks.i18n.translate import translate_fix
 from workers.checks.languages import LANGUAGE_NAMES, LANGUAGES
 from workers.checks.model import CHECK_ERROR
 from workers.checks.policy import load_policy, policy_settings
-from workers.checks.precedence import SILENCES
+from workers.checks.precedence import silences
 from workers.checks.registry import ALL_CHECKS, READERS
 from workers.checks.retired import RETIRED
 from workers.checks.spec import ALL_ROLES, Check, DocumentCheck
@@ -68,10 +68,8 @@ def _default_text(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _moot_line(code: str) -> list[str]:
-    """The root causes whose failure on the same document makes this check moot (precedence.SILENCES, read
-    from the check's side)."""
-    roots = [root for root, silenced in SILENCES.items() if code in silenced]
+def _moot_line(roots: Sequence[str]) -> list[str]:
+    """The root causes whose failure on the same document makes this check moot (its declaration's moot_when)."""
     return (
         [f"- Not judged when any of these fails on the same document: {', '.join(f'`{r}`' for r in roots)}"]
         if roots
@@ -80,7 +78,14 @@ def _moot_line(code: str) -> list[str]:
 
 
 def _entry(
-    code: str, scope: str, roles: str, summary: str, remediation: str, source: str, keys: Sequence[str] = ()
+    code: str,
+    scope: str,
+    roles: str,
+    summary: str,
+    remediation: str,
+    source: str,
+    keys: Sequence[str] = (),
+    moot_when: Sequence[str] = (),
 ) -> list[str]:
     return [
         f"### `{code}`",
@@ -93,7 +98,7 @@ def _entry(
         *(f"  - {LANGUAGE_NAMES[lang]} (`{lang}`): {translate_fix(remediation, lang)}" for lang in LANGUAGES[1:]),
         f"- Threshold source: {source}",
         *_policy_line(keys),
-        *_moot_line(code),
+        *_moot_line(moot_when),
         "",
     ]
 
@@ -118,6 +123,7 @@ def render(checks: Sequence[Check] = ALL_CHECKS, retired: Mapping[str, str] = RE
             check.remediation,
             check.threshold_source,
             check.policy_keys,
+            check.moot_when,
         )
     lines += _entry(
         CHECK_ERROR,
@@ -139,10 +145,11 @@ def render(checks: Sequence[Check] = ALL_CHECKS, retired: Mapping[str, str] = RE
         "",
         "When one of these fails on a document, the codes listed after it are not judged on that document: they "
         'come back as `pass` with "Not judged because of CODE" in their message, so each problem is reported '
-        "once, by its root cause (workers/checks/precedence.py).",
+        "once, by its root cause. Each check names its own root causes (`moot_when`, workers/checks/moot.py); "
+        "workers/checks/precedence.py applies them.",
         "",
     ]
-    lines += [f"- `{root}`: {', '.join(f'`{c}`' for c in sorted(codes))}" for root, codes in SILENCES.items()]
+    lines += [f"- `{root}`: {', '.join(f'`{c}`' for c in sorted(codes))}" for root, codes in silences(checks).items()]
     if retired:
         lines += ["", "## Retired codes: never reused", ""]
         lines += [f"- `{code}`: {why}" for code, why in sorted(retired.items())]

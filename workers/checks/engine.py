@@ -210,8 +210,9 @@ def _previews(bundle: BundleContext, verdict: BundleVerdict) -> dict[str, bytes]
 
 
 def _root_causes_first(findings: list[Finding]) -> list[Finding]:
-    """A finding that a failing root cause on the same document makes meaningless (precedence.SILENCES) is
-    kept as "not judged because of X" (status pass), so each problem is reported once, by its root cause."""
+    """A finding that a failing root cause on the same document makes meaningless (its check names that root in
+    `moot_when`) is kept as "not judged because of X" (status pass), so each problem is reported once, by its root
+    cause."""
     failing: dict[str | None, dict[str, Finding]] = {}
     for f in findings:
         if f.status is Status.FAIL and f.document is not None:

@@ -38,6 +38,9 @@ class DocumentCheck:
     # The policy settings this check judges by (policy.policy_settings names: "rules.expiry_margin_days"): a
     # tenant's policy that changes one changes this check's limit, and its message names the limit it used.
     policy_keys: tuple[str, ...] = ()
+    # The codes whose failure on the same document makes this check moot (workers/checks/moot.py names the
+    # groups): it then comes back as "not judged because of" the first of them that failed.
+    moot_when: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,6 +53,7 @@ class BundleCheck:
     threshold_source: str
     evaluate: Callable[[BundleContext], Result]
     policy_keys: tuple[str, ...] = ()  # as DocumentCheck.policy_keys
+    moot_when: tuple[str, ...] = ()  # as DocumentCheck.moot_when, for findings that name a document
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from workers.checks import moot
 from workers.checks.authenticity.copymove import find_clone
 from workers.checks.authenticity.ghost import ghost_pairs, ghost_similarity
 from workers.checks.authenticity.noise import (
@@ -289,6 +290,7 @@ def portrait_pasted(ctx: DocumentContext) -> Outcome | None:
 
 EDIT_LOCAL_ANOMALY = DocumentCheck(
     code="EDIT_LOCAL_ANOMALY",
+    moot_when=moot.PIXELS_TOO_FEW_FOR_FORENSICS,
     summary="One area of the image has far less noise than its surroundings (painted over or retyped).",
     remediation=REVIEW_HINT,
     threshold_source="Noise contrast 4.0 on the document's own blocks: generated photos, sidtd and the real corpus "
@@ -299,6 +301,7 @@ EDIT_LOCAL_ANOMALY = DocumentCheck(
 
 EDIT_COPY_MOVE = DocumentCheck(
     code="EDIT_COPY_MOVE",
+    moot_when=moot.PIXELS_TOO_FEW_FOR_FORENSICS,
     summary="A region of the image was copied onto another place of the same image.",
     remediation=REVIEW_HINT,
     threshold_source="6 keypoint pairs with one shift, each verified on 3x3-mean-filtered full-resolution patches "
@@ -309,6 +312,7 @@ EDIT_COPY_MOVE = DocumentCheck(
 
 EDIT_PORTRAIT_PASTED = DocumentCheck(
     code="EDIT_PORTRAIT_PASTED",
+    moot_when=moot.PIXELS_TOO_FEW_FOR_FORENSICS,
     summary="The document portrait's noise differs from the rest of the document (a pasted photo).",
     remediation=REVIEW_HINT,
     threshold_source="Noise-floor ratio band 0.55-2.5 (portrait vs the rest of the document) from the generated set, "
@@ -359,6 +363,7 @@ def ghost_mismatch(ctx: DocumentContext) -> Outcome | None:
 
 EDIT_GHOST_PORTRAIT_MISMATCH = DocumentCheck(
     code="EDIT_GHOST_PORTRAIT_MISMATCH",
+    moot_when=moot.PIXELS_TOO_FEW_FOR_FORENSICS,
     summary="The small ghost portrait shows a different photo than the main portrait (a swapped photo).",
     remediation=REVIEW_HINT,
     threshold_source="Similarity 0.8 from the sidtd corpus (same photo 0.87-0.95, swapped 0.60-0.73).",

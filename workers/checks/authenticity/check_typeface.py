@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from workers.checks import moot
 from workers.checks.authenticity.check_local import REVIEW_HINT
 from workers.checks.authenticity.slant import text_slant
 from workers.checks.context import DocumentContext
@@ -133,6 +134,7 @@ def typeface_mismatch(ctx: DocumentContext) -> Outcome | None:
 
 EDIT_FIELD_TYPEFACE = DocumentCheck(
     code="EDIT_FIELD_TYPEFACE",
+    moot_when=moot.CAPTURE_UNREADABLE,
     summary="One of the applicant's printed fields is in a different typeface (slant) from the others.",
     remediation=REVIEW_HINT,
     threshold_source=(

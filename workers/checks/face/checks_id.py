@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workers.checks import moot
 from workers.checks.context import DocumentContext
 from workers.checks.face import views
 from workers.checks.face.outcome import face_region, frame_region
@@ -33,6 +34,7 @@ def _portrait(doc: DocumentContext) -> Outcome:
 
 ID_PORTRAIT_MISSING = DocumentCheck(
     code="ID_PORTRAIT_MISSING",
+    moot_when=moot.CAPTURE_UNREADABLE,
     summary="The ID document shows the holder's portrait.",
     remediation="Photograph the side of your ID that shows your photo, with the photo uncovered and free of glare.",
     threshold_source="docs/calibration/face.md: dlib detector on the ID at 1200 px, margin > -0.2",

@@ -8,6 +8,7 @@ from datetime import date
 
 from unidecode import unidecode
 
+from workers.checks import moot
 from workers.checks.context import DocumentContext, FieldValue
 from workers.checks.dates import read_date
 from workers.checks.identity.date_text import labelled_statement_date, statement_date
@@ -123,6 +124,7 @@ def _names_company(doc: DocumentContext) -> Outcome | None:
 
 REG_COMPANY_NOT_NAMED = DocumentCheck(
     code="REG_COMPANY_NOT_NAMED",
+    moot_when=moot.CAPTURE_UNREADABLE,
     summary="The business registration does not name the registered company.",
     remediation="Send the registration extract of the company you registered, or ask support to correct the "
     "registered company name.",
@@ -165,6 +167,7 @@ def _names_number(doc: DocumentContext) -> Outcome | None:
 
 REG_NUMBER_NOT_FOUND = DocumentCheck(
     code="REG_NUMBER_NOT_FOUND",
+    moot_when=moot.CAPTURE_UNREADABLE,
     summary="The business registration does not show the registered company number.",
     remediation="Send the registration extract that shows your company's registration number, or ask support "
     "to correct the registered number.",
@@ -249,6 +252,7 @@ def _names_person(doc: DocumentContext) -> Outcome | None:
 
 AUTH_PERSON_NOT_NAMED = DocumentCheck(
     code="AUTH_PERSON_NOT_NAMED",
+    moot_when=moot.CAPTURE_UNREADABLE,
     summary="The authorization letter does not name the applicant as the authorized person.",
     remediation="Send an authorization letter that names you, with your full registered name, as the person "
     "authorized to act for the company.",
@@ -259,6 +263,7 @@ AUTH_PERSON_NOT_NAMED = DocumentCheck(
 
 AUTH_COMPANY_NOT_NAMED = DocumentCheck(
     code="AUTH_COMPANY_NOT_NAMED",
+    moot_when=moot.CAPTURE_UNREADABLE,
     summary="The authorization letter does not name the registered company.",
     remediation="Send an authorization letter issued by the company you registered, naming it in full.",
     threshold_source="Issue 4 item 7; company names compared without case, accents, punctuation, legal-form or "
@@ -319,6 +324,7 @@ def _signature(doc: DocumentContext) -> Outcome:
 
 AUTH_SIGNATURE_MISSING = DocumentCheck(
     code="AUTH_SIGNATURE_MISSING",
+    moot_when=moot.CAPTURE_UNREADABLE,
     summary="The authorization letter has no handwritten signature (a typed or pasted one is reviewed).",
     remediation="Print the letter, have it signed by hand by the company's representative, and photograph or "
     "scan the signed page.",

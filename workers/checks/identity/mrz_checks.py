@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from workers.checks import moot
 from workers.checks.context import DocumentContext
 from workers.checks.dates import read_date
 from workers.checks.identity.names import compare_names
@@ -94,6 +95,7 @@ def _unreadable(doc: DocumentContext) -> Outcome | None:
 
 MRZ_UNREADABLE = DocumentCheck(
     code="MRZ_UNREADABLE",
+    moot_when=moot.CAPTURE_UNREADABLE,
     summary="The identity document should have a machine readable zone, but none could be read.",
     remediation="Retake the photo of the page with your photo on it so that the lines of letters and '<' "
     "signs at the bottom are fully in the picture, sharp and free of glare. For an ID card, add the side "
@@ -148,6 +150,7 @@ def _check_digits(doc: DocumentContext) -> Outcome | None:
 
 MRZ_CHECK_DIGIT_INVALID = DocumentCheck(
     code="MRZ_CHECK_DIGIT_INVALID",
+    moot_when=moot.CAPTURE_UNREADABLE,
     summary="A check digit in the machine readable zone does not match the field it protects.",
     remediation="Retake the photo so that the lines at the bottom of the document are sharp, straight and "
     "free of glare. If this message comes back, the document may be damaged or altered: use another one.",
@@ -238,6 +241,7 @@ def _number_key(number: str) -> str:
 
 MRZ_PROFILE_MISMATCH = DocumentCheck(
     code="MRZ_PROFILE_MISMATCH",
+    moot_when=moot.CAPTURE_UNREADABLE,
     summary="A value declared for the identity document (number, expiry, date of birth, name) differs from its MRZ.",
     remediation="Check the values entered for this document against the document itself and correct them; "
     "if you sent a different document than the one you registered, send the registered one.",

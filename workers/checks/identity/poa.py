@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from workers.checks import moot
 from workers.checks.context import DocumentContext, FieldValue
 from workers.checks.dates import read_date
 from workers.checks.identity.date_text import find_dates, labelled_statement_date, statement_date
@@ -94,6 +95,7 @@ def _date_found(doc: DocumentContext) -> Outcome:
 
 POA_DATE_NOT_FOUND = DocumentCheck(
     code="POA_DATE_NOT_FOUND",
+    moot_when=moot.CAPTURE_UNREADABLE,
     summary="No date was declared for the proof of address and none could be read on it.",
     remediation="Send a bill or statement whose issue date is clearly printed and fully in the photo.",
     threshold_source="ARCHITECTURE section 4: a proof of address must be dated within 90 days; without a "
@@ -183,6 +185,7 @@ def _name_on_bill(doc: DocumentContext) -> Outcome:
 
 POA_NAME_MISMATCH = DocumentCheck(
     code="POA_NAME_MISMATCH",
+    moot_when=moot.CAPTURE_UNREADABLE,
     summary="The registered name is not on the proof of address.",
     remediation="Send a bill or statement addressed to you by your full registered name; if your name is "
     "registered differently, ask support to correct it.",
@@ -213,6 +216,7 @@ def _address_on_bill(doc: DocumentContext) -> Outcome | None:
 
 POA_ADDRESS_MISMATCH = DocumentCheck(
     code="POA_ADDRESS_MISMATCH",
+    moot_when=moot.CAPTURE_UNREADABLE,
     summary="The registered address is not on the proof of address.",
     remediation="Send a bill or statement for the address you registered, or ask support to update your "
     "registered address.",

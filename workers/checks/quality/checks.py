@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from workers.checks import moot
 from workers.checks.context import DocumentContext
 from workers.checks.locate.outline import Outline, document_outline
 from workers.checks.manifest import Role
@@ -55,6 +56,9 @@ class Rule:
     flat_page: str | None = None
     # Where the document limit comes from, when not the seeded degradation set (t.SOURCE): the real corpus.
     source: str = t.SOURCE
+    # The codes whose failure on the same document makes the document check moot (spec.DocumentCheck.moot_when);
+    # the held card's variant (SELFIE_ + code) names none: these root causes are judged on a document's own photo.
+    moot_when: tuple[str, ...] = ()
 
 
 def unit(rule: Rule) -> str:
@@ -127,6 +131,7 @@ def build(rule: Rule) -> list[DocumentCheck]:
             threshold_source=f"{rule.limit * rule.scale:g} {rule.unit}: {rule.source}",
             roles=rule.roles,
             evaluate=_evaluator(rule, rule.limit, held=False),
+            moot_when=rule.moot_when,
         )
     ]
     if rule.selfie_limit is not None:
@@ -202,6 +207,7 @@ RETAKE_ABOVE = "Retake the photo from directly above, with the document flat on 
 RULES: list[Rule] = [
     Rule(
         code="DOC_CORNERS_CUT",
+        moot_when=moot.NO_OUTLINE,
         summary="A corner of the document is outside the photo.",
         remediation="Retake the photo with all four corners of the document inside the frame, with a little "
         "space around it.",
@@ -218,6 +224,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         code="DOC_TOO_SMALL",
+        moot_when=moot.NO_OUTLINE,
         summary="The document is too small in the frame.",
         remediation="Move closer so that the document fills most of the photo, keeping all four corners in.",
         measure=lambda ctx, o: o.area_fraction,
@@ -236,6 +243,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         code="DOC_PERSPECTIVE",
+        moot_when=moot.NO_OUTLINE,
         summary="The document was photographed at an angle, not from above.",
         remediation=RETAKE_ABOVE,
         measure=lambda ctx, o: views.perspective_angle(o),
@@ -252,6 +260,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         code="IMAGE_BLURRY",
+        moot_when=moot.OUTLINE_OR_EXPOSURE,
         summary="The document is blurry.",
         remediation="Hold the phone steady (rest your elbows on the table), let the camera focus on the "
         "document, and retake the photo in good light.",
@@ -268,6 +277,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         code="IMAGE_GLARE",
+        moot_when=moot.OUTLINE_OR_EXPOSURE,
         summary="Glare (a reflection) covers part of the document.",
         remediation="Turn the flash off and move away from lamps or windows so that no light reflects on the "
         "document; tilting the document slightly removes a reflection.",
@@ -284,6 +294,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         code="IMAGE_UNEVEN_LIGHT",
+        moot_when=moot.OUTLINE_OR_EXPOSURE,
         summary="A shadow or uneven light falls across the document.",
         remediation="Retake the photo in even light, without your shadow or the phone's shadow on the document.",
         measure=lambda ctx, o: views.falloff(ctx.capture, o),
@@ -335,6 +346,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         code="DOC_OBSTRUCTED",
+        moot_when=moot.OUTLINE_OR_EXPOSURE,
         summary="Fingers or an object cover part of the document.",
         remediation="Lay the document on a table, keep fingers and objects off it, and retake the photo.",
         measure=lambda ctx, o: views.occlusion(ctx.capture, o),
@@ -367,6 +379,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         code="DOC_PHOTOCOPY",
+        moot_when=moot.OUTLINE_OR_EXPOSURE,
         summary="The ID document is a black-and-white copy, not the original.",
         remediation="Photograph the original document in colour, not a photocopy or a printout.",
         measure=lambda ctx, o: views.print_chroma(ctx.capture, o),
@@ -383,6 +396,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         code="DOC_SCREEN_PHOTO",
+        moot_when=moot.OUTLINE_OR_EXPOSURE,
         summary="The photo shows the document on a screen, not the document itself.",
         remediation="Photograph the original document itself, not a picture of it on a phone or computer screen.",
         measure=lambda ctx, o: views.screen_peak(ctx.capture, o),
@@ -396,6 +410,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         code="TEXT_RESOLUTION_LOW",
+        moot_when=moot.TOO_FEW_PIXELS_FOR_TEXT,
         summary="The resolution is too low for the document's text to be read.",
         remediation="Move closer or use the phone's main camera at full resolution, so that the document "
         "fills the photo.",

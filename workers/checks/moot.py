@@ -1,0 +1,42 @@
+"""What makes a check moot: the root causes a check names in its own declaration (`moot_when`).
+
+When a document is not found, cut by the frame, too small, blurry or wrongly exposed, the checks that read it
+(its MRZ, its dates, its name, its portrait) and the capture measures that the same defect distorts would add
+fails of their own: a dark photo reads as blurry, a blurred MRZ as unreadable. Such a check names, in its
+declaration (spec.DocumentCheck.moot_when), the codes whose failure on the same document makes it moot; it then
+comes back as "not judged because of X" (status pass, the reason in its message), and the verdict's first finding
+is X (workers/checks/precedence.py applies it; the catalogue shows it under each check).
+
+These are the groups the declarations name, in the order the catalogue lists them. A root cause never silences a
+fail it is not named by, and a finding of another document is never touched.
+"""
+
+from __future__ import annotations
+
+# No outline: nothing can be measured inside it.
+NO_OUTLINE: tuple[str, ...] = ("DOC_NOT_FOUND",)
+# Checks that read what is printed on the document: moot while the capture cannot be read.
+CAPTURE_UNREADABLE: tuple[str, ...] = (
+    "DOC_NOT_FOUND",
+    "IMAGE_TOO_SMALL",
+    "DOC_CORNERS_CUT",
+    "DOC_TOO_SMALL",
+    "IMAGE_TOO_DARK",
+    "IMAGE_OVEREXPOSED",
+    "IMAGE_BLURRY",
+    "TEXT_RESOLUTION_LOW",
+)
+# Measures read inside the outline that a photo too dark or washed out distorts: its lost contrast reads as blur,
+# its clipped light as glare or uneven light, its lost colour as a photocopy (generated calibration,
+# docs/calibration/quality.md; on the real grey copies too dark or washed out it was measured again and kept,
+# docs/calibration/quality.md, "DOC_PHOTOCOPY on real captures").
+OUTLINE_OR_EXPOSURE: tuple[str, ...] = ("DOC_NOT_FOUND", "IMAGE_TOO_DARK", "IMAGE_OVEREXPOSED")
+# The text's resolution: too few pixels for the whole photo or for the document is the same fact, judged once.
+TOO_FEW_PIXELS_FOR_TEXT: tuple[str, ...] = ("DOC_NOT_FOUND", "IMAGE_TOO_SMALL", "DOC_TOO_SMALL")
+# Edits judged from the image's own pixels (its grain, a pasted portrait's grain, copied blocks, the ghost
+# image). Their limits were set on photos at least the role's minimum size (IMAGE_TOO_SMALL): a smaller image is
+# an enlarged or re-rendered one whose grain says nothing about editing. On the real corpus they flagged 5
+# unedited images below that size (calibration 3, check 2: flat specimens and small passport scans) and caught
+# neither of the 2 edited ones there (docs/calibration/realworld.md); the retake asked for is then judged.
+# The file's own record of editing (EDIT_SOFTWARE_TAG, EDIT_CAMERA_FIELDS_STRIPPED, ...) is judged at any size.
+PIXELS_TOO_FEW_FOR_FORENSICS: tuple[str, ...] = ("IMAGE_TOO_SMALL",)
