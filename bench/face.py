@@ -29,10 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.fixtures.documents import encode_jpeg
 from tests.fixtures.selfie_checks import flagged, run_face_checks
+from tests.fixtures.selfie_expected import ALSO_ALLOWED, ANY_OF, EXPECTED
 from tests.fixtures.selfies import (
-    ALSO_ALLOWED,
-    ANY_OF,
-    EXPECTED,
     applicant_card,
     compose_selfie,
     defect_scenes,

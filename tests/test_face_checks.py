@@ -11,10 +11,8 @@ import pytest
 from tests.fixtures.degrade import scene as photographed
 from tests.fixtures.documents import encode_jpeg
 from tests.fixtures.selfie_checks import findings_of, flagged, run_face_checks
+from tests.fixtures.selfie_expected import ALSO_ALLOWED, ANY_OF, EXPECTED
 from tests.fixtures.selfies import (
-    ALSO_ALLOWED,
-    ANY_OF,
-    EXPECTED,
     Selfie,
     applicant_card,
     compose_selfie,

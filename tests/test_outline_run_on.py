@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.fixtures.degrade import clean_document, photocopy, place
+from tests.fixtures.camera import place
+from tests.fixtures.degrade import clean_document, photocopy
 from tests.fixtures.documents import encode_jpeg
 from workers.checks.capture import Capture
 from workers.checks.locate import document_outline

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from tests.fixtures.degrade import place, plain_background
+from tests.fixtures.camera import place
+from tests.fixtures.degrade import plain_background
 from tests.fixtures.documents import Person, render_id_card
 from workers.checks.capture import Capture
 from workers.checks.identity import ocr, page_text

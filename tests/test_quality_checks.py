@@ -259,7 +259,8 @@ def test_a_coloured_marker_over_a_grey_copy_is_a_cover_not_colour() -> None:
     """A greyscale copy on a table, a magenta marker lying across its lower edge (the DLC-2021 copies' pens and
     toys): the marker's colour runs on past the copy's edge, so it is in front of the copy. It is left out of
     the print's colour (the copy is still a copy) and counts as covering the copy. Over 5 seeds (positions)."""
-    from tests.fixtures.degrade import photocopy, place, plain_background
+    from tests.fixtures.camera import place
+    from tests.fixtures.degrade import photocopy, plain_background
 
     copy_found, covered_found = 0, 0
     for seed in range(5):
@@ -283,7 +284,7 @@ def test_peach_print_at_a_colour_cards_edge_is_not_a_finger_but_a_hand_crossing_
     genuine Slovak card under warm light) on a dark table: skin-coloured, entering from the edge, but it stops
     at the edge, so nothing covers the card. The same card with a finger coming in from outside is covered.
     Over 5 seeds (which edge, which skin tone)."""
-    from tests.fixtures.degrade import draw_finger, place
+    from tests.fixtures.camera import draw_finger, place
 
     print_passed, finger_failed = 0, 0
     for seed in range(5):
