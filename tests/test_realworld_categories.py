@@ -46,7 +46,7 @@ REACHED: dict[str, dict[str, tuple[int, int, int]]] = {
         "occlusion": (8, 12, 0),
         "expired": (52, 63, 0),
         "check digit": (2, 3, 0),
-        "manipulated": (2, 5, 6),
+        "manipulated": (2, 5, 4),
         "not a document": (1, 1, 0),
     },
     "check": {
@@ -59,7 +59,7 @@ REACHED: dict[str, dict[str, tuple[int, int, int]]] = {
         "occlusion": (8, 12, 5),
         "expired": (51, 61, 0),
         "check digit": (0, 3, 2),
-        "manipulated": (2, 5, 9),
+        "manipulated": (2, 5, 8),
         "not a document": (0, 0, 1),
     },
 }

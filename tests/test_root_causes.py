@@ -87,3 +87,27 @@ def test_pixel_forensics_wait_for_an_image_large_enough(name: str) -> None:
     # Each of these images had one of them flagged before IMAGE_TOO_SMALL silenced them.
     assert any(f.message.startswith("Not judged because of IMAGE_TOO_SMALL") for f in silenced), silenced
     assert all(f.status is Status.PASS for f in silenced), silenced
+
+
+# Real greyscale copies on which a grain-reading edit check had flagged an unedited document.
+GREY_COPIES_FLAGGED = (
+    "dlc2021_graycopies_calib/lva_passport__04.cg0007__000161.jpg",
+    "dlc2021_graycopies_calib/srb_passport__06.cg0002__000009.jpg",
+)
+GRAIN_CHECKS = ("EDIT_LOCAL_ANOMALY", "EDIT_PORTRAIT_PASTED")
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"real corpus not found at {CORPUS.resolve()}: nothing to run")
+@pytest.mark.parametrize("name", GREY_COPIES_FLAGGED)
+def test_the_grain_of_a_photocopy_is_not_judged(name: str) -> None:
+    """A greyscale copy photographed fails DOC_PHOTOCOPY; the edits read from the image's grain (which the copy
+    replaced with a printer's and a second camera's) are reported as not judged because of it."""
+    doc = DocumentSpec(role=Role.ID_DOCUMENT, file=Path(name).name, type="passport")
+    spec = BundleSpec(reference="copy", profile=Profile(full_name="Bench Applicant"), documents=[doc])
+    verdict = run_engine(spec, {doc.file: (CORPUS / name).read_bytes()}, bundle_checks=[])
+    by_code = {f.code: f for f in verdict.findings}
+    assert by_code["DOC_PHOTOCOPY"].status is Status.FAIL
+    grain = [by_code[c] for c in GRAIN_CHECKS]
+    # Each of these images had one of them flagged before the photocopy silenced them.
+    assert any(f.message.startswith("Not judged because of DOC_PHOTOCOPY") for f in grain), grain
+    assert all(f.status is Status.PASS for f in grain), grain

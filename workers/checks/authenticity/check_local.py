@@ -290,7 +290,7 @@ def portrait_pasted(ctx: DocumentContext) -> Outcome | None:
 
 EDIT_LOCAL_ANOMALY = DocumentCheck(
     code="EDIT_LOCAL_ANOMALY",
-    moot_when=moot.PIXELS_TOO_FEW_FOR_FORENSICS,
+    moot_when=moot.GRAIN_UNREADABLE,
     summary="One area of the image has far less noise than its surroundings (painted over or retyped).",
     remediation=REVIEW_HINT,
     threshold_source="Noise contrast 4.0 on the document's own blocks: generated photos, sidtd and the real corpus "
@@ -312,7 +312,7 @@ EDIT_COPY_MOVE = DocumentCheck(
 
 EDIT_PORTRAIT_PASTED = DocumentCheck(
     code="EDIT_PORTRAIT_PASTED",
-    moot_when=moot.PIXELS_TOO_FEW_FOR_FORENSICS,
+    moot_when=moot.GRAIN_UNREADABLE,
     summary="The document portrait's noise differs from the rest of the document (a pasted photo).",
     remediation=REVIEW_HINT,
     threshold_source="Noise-floor ratio band 0.55-2.5 (portrait vs the rest of the document) from the generated set, "
