@@ -109,7 +109,9 @@ def detected_rows(capture: Capture, area: Box | None, side: int, start: float, s
     def detect() -> DetectedText:
         (left, top, right, bottom), view = _area_view(capture, area, side)
         ratio = min(1.0, ocr.DET_SIDE / max(view.shape[:2]))
-        first, last = round(start * view.shape[0]), max(round(start * view.shape[0]) + 1, round(stop * view.shape[0]))
+        height = view.shape[0]
+        first = round(start * height)
+        last = max(first + 1, round(stop * height))  # at least one row, however thin the band
         part = view[first:last]
         size = (max(1, round(part.shape[1] * ratio)), max(1, round(part.shape[0] * ratio)))
         part = np.asarray(cv2.resize(part, size, interpolation=cv2.INTER_LINEAR), np.uint8)
