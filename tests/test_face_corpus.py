@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from tests.fixtures.documents import encode_jpeg
@@ -14,6 +16,7 @@ from workers.checks.capture import Capture
 from workers.checks.face import views
 from workers.checks.face.checks_bundle import FACE_MATCH_MAX_DISTANCE
 from workers.checks.face.detect import encoding_distance
+from workers.checks.locate import document_outline
 from workers.checks.model import Status
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
@@ -62,6 +65,30 @@ def test_same_specimen_person_across_renders_matches() -> None:
 )
 def test_id_fronts_show_a_portrait(name) -> None:
     assert statuses(run_face_checks((CORPUS / name).read_bytes(), None))["ID_PORTRAIT_MISSING"] is Status.PASS
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # A genuine passport page on a keyboard, a tenth of a 600 x 800 photo (face ~25 px at the photo's scale).
+        "getcontrol_kyc_specimens/hun__IMG_2361.jpg",
+        "getcontrol_kyc_specimens/hun__IMG_2359.jpg",
+        # Grey copies of a card lying sideways on a chair, small in a 2160 x 3840 frame.
+        "dlc2021_graycopies_calib/alb_id__04.cg0003__000057.jpg",
+        "dlc2021_graycopies_calib/alb_id__04.cg0005__000117.jpg",
+    ],
+)
+def test_a_portrait_too_small_in_the_whole_photo_is_found_in_the_document(name) -> None:
+    """The whole image shows no face at the detector's scale; the document's box, enlarged, does, and the
+    portrait is reported where it is in the photo (inside the document's outline)."""
+    capture = Capture((CORPUS / name).read_bytes(), name)
+    assert statuses(run_face_checks((CORPUS / name).read_bytes(), None))["ID_PORTRAIT_MISSING"] is Status.PASS
+    outline = document_outline(capture)
+    assert outline is not None
+    portrait = views.id_portraits(capture)[0]
+    contour = outline.corners.astype(np.float32).reshape(-1, 1, 2)
+    for x, y in portrait.landmarks:
+        assert cv2.pointPolygonTest(contour, (float(x), float(y)), False) > 0
 
 
 @pytest.mark.parametrize(

@@ -111,3 +111,17 @@ def test_the_grain_of_a_photocopy_is_not_judged(name: str) -> None:
     # Each of these images had one of them flagged before the photocopy silenced them.
     assert any(f.message.startswith("Not judged because of DOC_PHOTOCOPY") for f in grain), grain
     assert all(f.status is Status.PASS for f in grain), grain
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"real corpus not found at {CORPUS.resolve()}: nothing to run")
+def test_the_ghost_portrait_of_a_photocopy_is_not_judged() -> None:
+    """A grey copy of a card whose faint ghost portrait did not survive the print: DOC_PHOTOCOPY fails, and the
+    ghost comparison (which had flagged this unedited copy for review) is not judged because of it."""
+    name = "dlc2021_graycopies_calib/alb_id__04.cg0005__000117.jpg"
+    doc = DocumentSpec(role=Role.ID_DOCUMENT, file=Path(name).name, type="id_card")
+    spec = BundleSpec(reference="copy", profile=Profile(full_name="Bench Applicant"), documents=[doc])
+    verdict = run_engine(spec, {doc.file: (CORPUS / name).read_bytes()}, bundle_checks=[])
+    by_code = {f.code: f for f in verdict.findings}
+    assert by_code["DOC_PHOTOCOPY"].status is Status.FAIL
+    ghost = by_code["EDIT_GHOST_PORTRAIT_MISMATCH"]
+    assert ghost.status is Status.PASS and ghost.message.startswith("Not judged because of DOC_PHOTOCOPY"), ghost

@@ -363,7 +363,7 @@ def ghost_mismatch(ctx: DocumentContext) -> Outcome | None:
 
 EDIT_GHOST_PORTRAIT_MISMATCH = DocumentCheck(
     code="EDIT_GHOST_PORTRAIT_MISMATCH",
-    moot_when=moot.PIXELS_TOO_FEW_FOR_FORENSICS,
+    moot_when=moot.FAINT_PRINT_UNREADABLE,
     summary="The small ghost portrait shows a different photo than the main portrait (a swapped photo).",
     remediation=REVIEW_HINT,
     threshold_source="Similarity 0.8 from the sidtd corpus (same photo 0.87-0.95, swapped 0.60-0.73).",

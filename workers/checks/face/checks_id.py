@@ -37,7 +37,10 @@ ID_PORTRAIT_MISSING = DocumentCheck(
     moot_when=moot.CAPTURE_UNREADABLE,
     summary="The ID document shows the holder's portrait.",
     remediation="Photograph the side of your ID that shows your photo, with the photo uncovered and free of glare.",
-    threshold_source="docs/calibration/face.md: dlib detector on the ID at 1200 px, margin > -0.2",
+    threshold_source=(
+        "docs/calibration/face.md: dlib detector on the ID at 1200 px (the whole image, else the document's box "
+        "when it lies inside the frame), margin > -0.2"
+    ),
     roles=frozenset({Role.ID_DOCUMENT}),
     evaluate=_portrait,
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -9,6 +11,7 @@ from numpy.typing import NDArray
 from workers.checks.capture import Capture, Fact
 from workers.checks.face.detect import DETECT_SIDE, Face, detect_faces, encode_face, turned_back
 from workers.checks.face.docmatch import SELFIE_SIDE
+from workers.checks.locate import document_outline
 
 # ID portraits are printed small (a passport photo is 35 x 45 mm on a 125 x 88 mm page, a card's often
 # smaller): the ID is looked at with its longer side at 1200 px, enlarged if needed, so that the portrait is
@@ -31,7 +34,7 @@ SELFIE_MIN_SCORE = 0.0
 
 # The faces of a capture: an ID's portraits, the selfie's grey view at a side (at(side)), its faces upright
 # and turned, and one face's encoding (at(*box)).
-ID_PORTRAITS: Fact[list[Face]] = Fact("face.id_portraits", needs=("capture.gray",))
+ID_PORTRAITS: Fact[list[Face]] = Fact("face.id_portraits", needs=("capture.gray", "locate.document_outline"))
 SELFIE_GRAY: Fact[NDArray[np.uint8]] = Fact("face.selfie_gray", needs=("capture.downscaled",))
 SELFIE_FACES: Fact[list[Face]] = Fact("face.selfie_faces", needs=("capture.downscaled", "face.selfie_gray"))
 TURNED_SELFIE_FACES: Fact[list[Face]] = Fact(
@@ -52,29 +55,55 @@ def id_portraits(capture: Capture) -> list[Face]:
     """Faces printed on an ID document, most face-like first (the main portrait; a ghost image may follow).
 
     Sorted by detector score, not size: at the lowered threshold a patch of guilloche or text can pass too.
+    The whole image is looked at first; when it shows no face and the document was found inside the frame, the
+    document's own box is looked at too, enlarged to ID_SIDE like a whole image: a card photographed from afar
+    (a tenth of a 600 x 800 photo) or a grey copy on an A4 sheet in a 4K frame carries a portrait too small
+    for the detector at the whole image's scale (the real corpus, docs/calibration/face.md).
     """
 
     def build() -> list[Face]:
-        gray, scale = _resized_to(capture.gray, ID_SIDE)
-        # Local contrast equalisation lifts faded and guilloche-covered portraits to the detector's liking.
-        equalised = np.asarray(cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(gray), dtype=np.uint8)
-        faces = detect_faces(equalised, scale, min_score=ID_MIN_SCORE)
-        upright_best = max((face.score for face in faces), default=None)
-        if upright_best is None or upright_best < SURE_UPRIGHT_SCORE:
-            # A card photographed sideways or upside down (the phone turned, its orientation tag lost or never
-            # written): the detector finds upright faces only, and on a turned card it may find a weak one in
-            # the print. The turned views are looked at too, and win only by a clear margin.
-            size = (float(capture.width), float(capture.height))
-            for turns in (1, 2, 3):
-                turned = np.ascontiguousarray(np.rot90(equalised, turns))
-                found = detect_faces(turned, scale, min_score=TURNED_MIN_SCORE)
-                best = max((face.score for face in found), default=None)
-                if best is not None and (upright_best is None or best >= upright_best + TURNED_MARGIN):
-                    faces = [turned_back(face, turns, size) for face in found]
-                    upright_best = best - TURNED_MARGIN  # a later turned view replaces it by scoring as high
-        return sorted(faces, key=lambda f: f.score, reverse=True)
+        faces = _portraits_in(capture.gray)
+        outline = document_outline(capture) if not faces else None
+        if outline is None or outline.is_whole_frame:
+            return faces
+        (left, top), (right, bottom) = outline.corners.min(axis=0), outline.corners.max(axis=0)
+        x0, y0 = max(0, int(left)), max(0, int(top))
+        x1, y1 = min(capture.width, int(np.ceil(right))), min(capture.height, int(np.ceil(bottom)))
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            return faces
+        return [_moved(face, x0, y0) for face in _portraits_in(capture.gray[y0:y1, x0:x1])]
 
     return capture.cached(ID_PORTRAITS, build)
+
+
+def _portraits_in(image: NDArray[np.uint8]) -> list[Face]:
+    """Portraits in the grey `image` (a whole capture or the document's box in it) looked at with its longer side
+    at ID_SIDE, upright first and turned when no upright face is sure, in `image`'s pixels, best first."""
+    gray, scale = _resized_to(image, ID_SIDE)
+    # Local contrast equalisation lifts faded and guilloche-covered portraits to the detector's liking.
+    equalised = np.asarray(cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(gray), dtype=np.uint8)
+    faces = detect_faces(equalised, scale, min_score=ID_MIN_SCORE)
+    upright_best = max((face.score for face in faces), default=None)
+    if upright_best is None or upright_best < SURE_UPRIGHT_SCORE:
+        # A card photographed sideways or upside down (the phone turned, its orientation tag lost or never
+        # written): the detector finds upright faces only, and on a turned card it may find a weak one in
+        # the print. The turned views are looked at too, and win only by a clear margin.
+        size = (float(image.shape[1]), float(image.shape[0]))
+        for turns in (1, 2, 3):
+            turned = np.ascontiguousarray(np.rot90(equalised, turns))
+            found = detect_faces(turned, scale, min_score=TURNED_MIN_SCORE)
+            best = max((face.score for face in found), default=None)
+            if best is not None and (upright_best is None or best >= upright_best + TURNED_MARGIN):
+                faces = [turned_back(face, turns, size) for face in found]
+                upright_best = best - TURNED_MARGIN  # a later turned view replaces it by scoring as high
+    return sorted(faces, key=lambda f: f.score, reverse=True)
+
+
+def _moved(face: Face, dx: int, dy: int) -> Face:
+    """`face` found in a part of an image whose top left is at (dx, dy), in the whole image's pixels."""
+    x0, y0, x1, y1 = face.box
+    box = (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
+    return replace(face, box=box, landmarks=face.landmarks + np.array([dx, dy], dtype=np.float64))
 
 
 def selfie_gray(capture: Capture, side: int) -> NDArray[np.uint8]:
