@@ -346,16 +346,29 @@ def guarded_text(parsed: ParsedMrz, name: str) -> str:
     return layout.fields[field][0].take(parsed.lines) + where.take(parsed.lines)
 
 
+def width_misfit(texts: list[str], width: int) -> int:
+    """Characters the recognised lines are short of, or over, the format's line width, summed over the lines
+    (0: every line was read at exactly its width, with nothing to refit)."""
+    return sum(abs(len(clean_line(text)) - width) for text in texts)
+
+
 def reread(image: NDArray[np.uint8], parsed: ParsedMrz, group: list[_Line]) -> ParsedMrz:
-    """A zone whose check digits fail, read a second time from other crops: the second reading is kept when
-    more of its digits hold; otherwise every failing check whose characters the two readings disagree on is
-    marked uncertain (the recogniser is not sure of them), and one they agree on stays a plain failure."""
+    """A zone whose check digits fail, read a second time from other crops. The second reading is kept when
+    more of its digits hold, or when fewer of its characters had to be refitted to the format's width: a
+    filler run grown over a dropped character shifts the fields after it, and the shifted characters may make
+    a digit printed wrong hold by chance (corpus ICAO example passport: the expiry's check digit dropped,
+    the personal number's first digit read in its place). Every failing
+    check of the kept reading whose characters the two readings disagree on is marked uncertain (the
+    recogniser is not sure of them); one they agree on stays a plain failure."""
     texts = [ocr.recognize_line(crop_line(image, _padded(line.quad))).text for line in group]
     again = correct_mrz(texts)
     if again is None or again.format is not parsed.format:
         return parsed
     if valid_digits(again) > valid_digits(parsed):
         return again
+    width = LAYOUTS[parsed.format].width
+    if width_misfit(texts, width) < width_misfit([line.text for line in group], width):
+        parsed, again = again, parsed
     differ = {name for name in parsed.invalid_checks if guarded_text(parsed, name) != guarded_text(again, name)}
     return replace(parsed, uncertain=parsed.uncertain | differ) if differ else parsed
 
