@@ -218,11 +218,12 @@ def test_every_root_cause_a_check_names_is_a_registered_document_check_and_the_c
     # root cause is a fail on the same document, so it is a document check, never the check itself.
     document_codes = {check.code for check in ALL_CHECKS if isinstance(check, DocumentCheck)}
     for check in ALL_CHECKS:
-        assert set(check.moot_when) - document_codes == set(), check.code
-        assert check.code not in check.moot_when, check.code
-        assert len(set(check.moot_when)) == len(check.moot_when), check.code
+        roots = (*check.moot_when, *check.moot_when_unsure)
+        assert set(roots) - document_codes == set(), check.code
+        assert check.code not in roots, check.code
+        assert len(set(roots)) == len(roots), check.code  # a root named twice, or as both kinds
     assert {code for silenced in silences().values() for code in silenced} == {
-        check.code for check in ALL_CHECKS if check.moot_when
+        check.code for check in ALL_CHECKS if check.moot_when or check.moot_when_unsure
     }
     text = catalogue.render()
     section = text[text.index("### `IMAGE_BLURRY`") :]
@@ -232,11 +233,17 @@ def test_every_root_cause_a_check_names_is_a_registered_document_check_and_the_c
 
 def test_a_finding_is_silenced_only_by_a_root_its_own_check_names_and_by_the_first_that_failed() -> None:
     # MRZ_UNREADABLE names both the blur and the darkness; the verdict's order picks which one is quoted.
-    assert silenced_by("MRZ_UNREADABLE", ["IMAGE_GLARE", "IMAGE_TOO_DARK", "IMAGE_BLURRY"]) == "IMAGE_TOO_DARK"
-    assert silenced_by("MRZ_UNREADABLE", ["IMAGE_BLURRY", "IMAGE_TOO_DARK"]) == "IMAGE_BLURRY"
+    fail, review = Status.FAIL, Status.REVIEW
+    assert silenced_by("MRZ_UNREADABLE", fail, ["IMAGE_GLARE", "IMAGE_TOO_DARK", "IMAGE_BLURRY"]) == "IMAGE_TOO_DARK"
+    assert silenced_by("MRZ_UNREADABLE", fail, ["IMAGE_BLURRY", "IMAGE_TOO_DARK"]) == "IMAGE_BLURRY"
     # Glare is no root cause of anything; a dark photo does not make the document's text resolution moot.
-    assert silenced_by("MRZ_UNREADABLE", ["IMAGE_GLARE", "DOC_OBSTRUCTED"]) is None
-    assert silenced_by("TEXT_RESOLUTION_LOW", ["IMAGE_TOO_DARK"]) is None
+    assert silenced_by("MRZ_UNREADABLE", fail, ["IMAGE_GLARE", "DOC_PHOTOCOPY"]) is None
+    assert silenced_by("TEXT_RESOLUTION_LOW", fail, ["IMAGE_TOO_DARK"]) is None
+    # Something over the document makes its zone's reading moot.
+    assert silenced_by("MRZ_UNREADABLE", fail, ["IMAGE_GLARE", "DOC_OBSTRUCTED"]) == "DOC_OBSTRUCTED"
+    # Too few pixels silence a zone the reader was unsure of, never wrong digits it read alike twice.
+    assert silenced_by("MRZ_CHECK_DIGIT_INVALID", review, ["IMAGE_TOO_SMALL"]) == "IMAGE_TOO_SMALL"
+    assert silenced_by("MRZ_CHECK_DIGIT_INVALID", fail, ["IMAGE_TOO_SMALL"]) is None
     # The held card's variant of a capture rule names no root cause of the document's own photo.
-    assert silenced_by("SELFIE_DOC_PHOTOCOPY", ["IMAGE_TOO_DARK", "DOC_NOT_FOUND"]) is None
-    assert silenced_by("DOC_PHOTOCOPY", ["IMAGE_TOO_DARK"]) == "IMAGE_TOO_DARK"
+    assert silenced_by("SELFIE_DOC_PHOTOCOPY", fail, ["IMAGE_TOO_DARK", "DOC_NOT_FOUND"]) is None
+    assert silenced_by("DOC_PHOTOCOPY", fail, ["IMAGE_TOO_DARK"]) == "IMAGE_TOO_DARK"

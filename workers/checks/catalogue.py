@@ -68,13 +68,16 @@ def _default_text(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _moot_line(roots: Sequence[str]) -> list[str]:
-    """The root causes whose failure on the same document makes this check moot (its declaration's moot_when)."""
-    return (
-        [f"- Not judged when any of these fails on the same document: {', '.join(f'`{r}`' for r in roots)}"]
-        if roots
-        else []
-    )
+def _moot_lines(roots: Sequence[str], unsure_roots: Sequence[str]) -> list[str]:
+    """The root causes whose failure on the same document makes this check moot (its declaration's moot_when),
+    and those that make only its reviews moot (moot_when_unsure)."""
+    lines = []
+    if roots:
+        lines.append(f"- Not judged when any of these fails on the same document: {', '.join(f'`{r}`' for r in roots)}")
+    if unsure_roots:
+        named = ", ".join(f"`{r}`" for r in unsure_roots)
+        lines.append(f"- A review (not a fail) is not judged either when any of these fails on the document: {named}")
+    return lines
 
 
 def _entry(
@@ -86,6 +89,7 @@ def _entry(
     source: str,
     keys: Sequence[str] = (),
     moot_when: Sequence[str] = (),
+    moot_when_unsure: Sequence[str] = (),
 ) -> list[str]:
     return [
         f"### `{code}`",
@@ -98,7 +102,7 @@ def _entry(
         *(f"  - {LANGUAGE_NAMES[lang]} (`{lang}`): {translate_fix(remediation, lang)}" for lang in LANGUAGES[1:]),
         f"- Threshold source: {source}",
         *_policy_line(keys),
-        *_moot_line(moot_when),
+        *_moot_lines(moot_when, moot_when_unsure),
         "",
     ]
 
@@ -124,6 +128,7 @@ def render(checks: Sequence[Check] = ALL_CHECKS, retired: Mapping[str, str] = RE
             check.threshold_source,
             check.policy_keys,
             check.moot_when,
+            check.moot_when_unsure,
         )
     lines += _entry(
         CHECK_ERROR,
@@ -145,7 +150,8 @@ def render(checks: Sequence[Check] = ALL_CHECKS, retired: Mapping[str, str] = RE
         "",
         "When one of these fails on a document, the codes listed after it are not judged on that document: they "
         'come back as `pass` with "Not judged because of CODE" in their message, so each problem is reported '
-        "once, by its root cause. Each check names its own root causes (`moot_when`, workers/checks/moot.py); "
+        "once, by its root cause (some only when the finding is a review: the check's entry says which). Each "
+        "check names its own root causes (`moot_when`, `moot_when_unsure`, workers/checks/moot.py); "
         "workers/checks/precedence.py applies them.",
         "",
     ]

@@ -220,7 +220,7 @@ def _root_causes_first(findings: list[Finding]) -> list[Finding]:
     out = []
     for f in findings:
         roots = failing.get(f.document, {})
-        root = silenced_by(f.code, list(roots)) if f.status is not Status.PASS else None
+        root = silenced_by(f.code, f.status, list(roots)) if f.status is not Status.PASS else None
         if root is None:
             out.append(f)
             continue

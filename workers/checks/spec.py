@@ -41,6 +41,9 @@ class DocumentCheck:
     # The codes whose failure on the same document makes this check moot (workers/checks/moot.py names the
     # groups): it then comes back as "not judged because of" the first of them that failed.
     moot_when: tuple[str, ...] = ()
+    # The codes whose failure makes this check moot only when its own finding is a review (the check was not
+    # sure); a fail it is sure of stands beside them (an MRZ read twice alike whose digits fail, on a small photo).
+    moot_when_unsure: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +57,7 @@ class BundleCheck:
     evaluate: Callable[[BundleContext], Result]
     policy_keys: tuple[str, ...] = ()  # as DocumentCheck.policy_keys
     moot_when: tuple[str, ...] = ()  # as DocumentCheck.moot_when, for findings that name a document
+    moot_when_unsure: tuple[str, ...] = ()  # as DocumentCheck.moot_when_unsure
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ def _unreadable(doc: DocumentContext) -> Outcome | None:
 
 MRZ_UNREADABLE = DocumentCheck(
     code="MRZ_UNREADABLE",
-    moot_when=moot.CAPTURE_UNREADABLE,
+    moot_when=moot.ZONE_UNREADABLE,
     summary="The identity document should have a machine readable zone, but none could be read.",
     remediation="Retake the photo of the page with your photo on it so that the lines of letters and '<' "
     "signs at the bottom are fully in the picture, sharp and free of glare. For an ID card, add the side "
@@ -150,7 +150,8 @@ def _check_digits(doc: DocumentContext) -> Outcome | None:
 
 MRZ_CHECK_DIGIT_INVALID = DocumentCheck(
     code="MRZ_CHECK_DIGIT_INVALID",
-    moot_when=moot.CAPTURE_UNREADABLE,
+    moot_when=moot.ZONE_DIGITS_UNREADABLE,
+    moot_when_unsure=moot.SMALL_TEXT,
     summary="A check digit in the machine readable zone does not match the field it protects.",
     remediation="Retake the photo so that the lines at the bottom of the document are sharp, straight and "
     "free of glare. If this message comes back, the document may be damaged or altered: use another one.",
