@@ -20,8 +20,8 @@ from tests.fixtures.filechecks import bundle_context
 from workers.checks import catalogue
 from workers.checks.context import BundleContext, DocumentContext
 from workers.checks.manifest import AccountType, BundleSpec, Declared, DocumentSpec, Profile, Role
-from workers.checks.model import CHECK_ERROR, Outcome, Status
-from workers.checks.precedence import silenced_by, silences
+from workers.checks.model import CHECK_ERROR, Finding, Outcome, Status
+from workers.checks.precedence import root_causes_first, roots_of, silenced_by, silences
 from workers.checks.registry import ALL_CHECKS, BUNDLE_CHECKS, DOCUMENT_CHECKS, READERS
 from workers.checks.spec import BundleCheck, Check, DocumentCheck, Result
 
@@ -247,3 +247,34 @@ def test_a_finding_is_silenced_only_by_a_root_its_own_check_names_and_by_the_fir
     # The held card's variant of a capture rule names no root cause of the document's own photo.
     assert silenced_by("SELFIE_DOC_PHOTOCOPY", fail, ["IMAGE_TOO_DARK", "DOC_NOT_FOUND"]) is None
     assert silenced_by("DOC_PHOTOCOPY", fail, ["IMAGE_TOO_DARK"]) == "IMAGE_TOO_DARK"
+
+
+def test_no_check_is_its_own_root_cause_through_a_chain() -> None:
+    # A cycle (A silences B, B silences A) would leave both "not judged" with nothing reported.
+    def reaches(code: str, target: str, seen: set[str]) -> bool:
+        for root in roots_of(code, Status.REVIEW):
+            if root == target or (root not in seen and reaches(root, target, seen | {root})):
+                return True
+        return False
+
+    assert [check.code for check in ALL_CHECKS if reaches(check.code, check.code, set())] == []
+
+
+def test_a_finding_silenced_by_a_root_that_is_itself_silenced_quotes_the_root_that_stands() -> None:
+    # A dark photo silences the photocopy measure, which silences the grain checks: those quote the dark photo.
+    def finding(code: str, status: Status) -> Finding:
+        return Finding(code=code, status=status, document="id_document", message=f"{code} as measured")
+
+    findings = [
+        finding("IMAGE_TOO_DARK", Status.FAIL),
+        finding("DOC_PHOTOCOPY", Status.FAIL),
+        finding("EDIT_PORTRAIT_PASTED", Status.REVIEW),
+        finding("DOCUMENT_EXPIRED", Status.FAIL),
+    ]
+    by_code = {f.code: f for f in root_causes_first(findings)}
+    assert by_code["IMAGE_TOO_DARK"].status is Status.FAIL
+    quoted = "Not judged because of IMAGE_TOO_DARK, which comes first: IMAGE_TOO_DARK as measured"
+    for code in ("DOC_PHOTOCOPY", "EDIT_PORTRAIT_PASTED"):
+        assert by_code[code].status is Status.PASS
+        assert by_code[code].message == quoted, by_code[code]
+    assert by_code["DOCUMENT_EXPIRED"].status is Status.FAIL  # names neither root

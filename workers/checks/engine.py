@@ -29,7 +29,7 @@ from workers.checks.model import (
 from workers.checks.personal_data import mask_document_number
 from workers.checks.policy import Policy
 from workers.checks.policy.severity import apply_severity
-from workers.checks.precedence import silenced_by
+from workers.checks.precedence import root_causes_first
 from workers.checks.previews import document_previews
 from workers.checks.registry import BUNDLE_CHECKS, DOCUMENT_CHECKS, DOMAIN_OF, READERS
 from workers.checks.spec import BundleCheck, DocumentCheck, Reader, Result
@@ -185,7 +185,7 @@ def _run(
         runner.run(bcheck.code, bcheck.remediation, None, _bind(bcheck.evaluate, bundle))
 
     # The policy's severity overrides first, so a root cause it softens to review no longer silences others.
-    findings = _root_causes_first(apply_severity(runner.findings, policy.severity, policy.name))
+    findings = root_causes_first(apply_severity(runner.findings, policy.severity, policy.name))
     verdict, summary = overall(findings)
     return BundleVerdict(
         batch_id=batch_id,
@@ -207,32 +207,6 @@ def _previews(bundle: BundleContext, verdict: BundleVerdict) -> dict[str, bytes]
     except Exception as exc:  # a preview is a courtesy: it never costs the bundle its verdict
         log.warning("previews not made: %s", type(exc).__name__)
         return {}
-
-
-def _root_causes_first(findings: list[Finding]) -> list[Finding]:
-    """A finding that a failing root cause on the same document makes meaningless (its check names that root in
-    `moot_when`) is kept as "not judged because of X" (status pass), so each problem is reported once, by its root
-    cause."""
-    failing: dict[str | None, dict[str, Finding]] = {}
-    for f in findings:
-        if f.status is Status.FAIL and f.document is not None:
-            failing.setdefault(f.document, {}).setdefault(f.code, f)
-    out = []
-    for f in findings:
-        roots = failing.get(f.document, {})
-        root = silenced_by(f.code, f.status, list(roots)) if f.status is not Status.PASS else None
-        if root is None:
-            out.append(f)
-            continue
-        out.append(
-            Finding(
-                code=f.code,
-                status=Status.PASS,
-                document=f.document,
-                message=f"Not judged because of {root}, which comes first: {roots[root].message}",
-            )
-        )
-    return out
 
 
 def _bind(evaluate: Callable[[C], Result], ctx: C) -> Callable[[], Result]:

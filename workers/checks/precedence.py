@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workers.checks.model import Status
+from workers.checks.model import Finding, Status
 from workers.checks.registry import ALL_CHECKS
 from workers.checks.spec import Check
 
@@ -46,3 +46,45 @@ def silenced_by(code: str, status: Status, failing: list[str]) -> str | None:
     `code` with `status` meaningless, or None when it is to be judged."""
     roots = roots_of(code, status)
     return next((root for root in failing if root != code and root in roots), None)
+
+
+def judged_root(code: str, status: Status, failing: list[str]) -> str | None:
+    """The root cause to quote for a finding of `code` with `status`: the first of `failing` that silences it,
+    followed down while that root is itself silenced by another failing code (a dark photo silences the
+    photocopy measure, which silences the grain checks: they quote the dark photo, whose finding stands, not
+    the photocopy, whose finding says "not judged"). None when the finding is to be judged."""
+    root = silenced_by(code, status, failing)
+    seen = {code}
+    while root is not None and root not in seen:
+        seen.add(root)
+        deeper = silenced_by(root, Status.FAIL, failing)
+        if deeper is None:
+            return root
+        root = deeper
+    return root
+
+
+def root_causes_first(findings: list[Finding]) -> list[Finding]:
+    """A finding that a failing root cause on the same document makes meaningless (its check names that root in
+    `moot_when`, or in `moot_when_unsure` for a review) is kept as "not judged because of X" (status pass), so
+    each problem is reported once, by its root cause; X is a root whose own finding stands (judged_root)."""
+    failing: dict[str | None, dict[str, Finding]] = {}
+    for f in findings:
+        if f.status is Status.FAIL and f.document is not None:
+            failing.setdefault(f.document, {}).setdefault(f.code, f)
+    out = []
+    for f in findings:
+        roots = failing.get(f.document, {})
+        root = judged_root(f.code, f.status, list(roots)) if f.status is not Status.PASS else None
+        if root is None:
+            out.append(f)
+            continue
+        out.append(
+            Finding(
+                code=f.code,
+                status=Status.PASS,
+                document=f.document,
+                message=f"Not judged because of {root}, which comes first: {roots[root].message}",
+            )
+        )
+    return out
