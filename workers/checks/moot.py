@@ -27,13 +27,16 @@ CAPTURE_UNREADABLE: tuple[str, ...] = (
     "TEXT_RESOLUTION_LOW",
 )
 # The machine readable zone's own reading (is there one, do its digits hold): moot as well while something covers
-# part of the document (DOC_OBSTRUCTED), as while a corner is cut. A finger or an object over the zone leaves it
-# unread or read with characters made up from the finger's edge. On the real corpus every image where both were
-# found is a grey copy with an object over the zone: calibration half rus_internalpassport 02 cg0003 / cg0004
-# (MRZ_UNREADABLE fail), check half srb_passport 01 cg0002 (MRZ_UNREADABLE fail) and cg0004
-# (MRZ_CHECK_DIGIT_INVALID review, its MANIFEST: "occludes the bottom of the MRZ"); none of them is a
-# wrong-digit document (docs/calibration/realworld.md). What the zone gave (the expiry, the name) is still used
-# where its digits hold: a reading is a positive fact, its absence under a finger is not.
+# part of the document (DOC_OBSTRUCTED), as while a corner is cut: by the same mechanism, a part of the document
+# not seen (a finger or an object over the zone leaves it unread, or read with characters made up from the
+# object's edge), not by a measured limit. On the real corpus both were found on four grey copies, none of them a
+# wrong-digit document: check half srb_passport 01 cg0002 (MRZ_UNREADABLE fail) and cg0004
+# (MRZ_CHECK_DIGIT_INVALID review), each with an object over its zone (their MANIFESTs: "occludes ... part of the
+# MRZ", "occludes the bottom of the MRZ"); calibration half rus_internalpassport 02 cg0003 / cg0004
+# (MRZ_UNREADABLE fail), objects over the top edge and lower left, whose mock zone goes unread on unobstructed
+# frames of the same document too: they say nothing either way (docs/calibration/realworld.md). What the zone
+# gave (the expiry, the name) is still used where its digits hold: a reading is a positive fact, its absence
+# under a finger is not.
 ZONE_UNREADABLE: tuple[str, ...] = (*CAPTURE_UNREADABLE, "DOC_OBSTRUCTED")
 # Too few pixels for text: the whole photo, the document in it, or its letters too small. The zone's check
 # digits are judged apart from these when the reader is sure of its reading (MRZ_CHECK_DIGIT_INVALID's
