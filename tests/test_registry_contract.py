@@ -278,3 +278,25 @@ def test_a_finding_silenced_by_a_root_that_is_itself_silenced_quotes_the_root_th
         assert by_code[code].status is Status.PASS
         assert by_code[code].message == quoted, by_code[code]
     assert by_code["DOCUMENT_EXPIRED"].status is Status.FAIL  # names neither root
+
+
+def test_a_policy_that_changes_a_status_does_not_change_whether_the_check_was_unsure() -> None:
+    # MRZ_CHECK_DIGIT_INVALID's own fail stands beside IMAGE_TOO_SMALL even when a policy softens it to review;
+    # its own review stays moot even when a policy hardens it to fail.
+    small = Finding(code="IMAGE_TOO_SMALL", status=Status.FAIL, document="id_document", message="small")
+    sure = Finding(
+        code="MRZ_CHECK_DIGIT_INVALID",
+        status=Status.REVIEW,
+        document="id_document",
+        message="digits",
+        severity_override="fail",
+    )
+    unsure = Finding(
+        code="MRZ_CHECK_DIGIT_INVALID",
+        status=Status.FAIL,
+        document="id_document",
+        message="digits",
+        severity_override="review",
+    )
+    assert root_causes_first([small, sure])[1].status is Status.REVIEW
+    assert root_causes_first([small, unsure])[1].status is Status.PASS

@@ -75,7 +75,9 @@ def root_causes_first(findings: list[Finding]) -> list[Finding]:
     out = []
     for f in findings:
         roots = failing.get(f.document, {})
-        root = judged_root(f.code, f.status, list(roots)) if f.status is not Status.PASS else None
+        # Whether the check was unsure is what the check found, not the status a policy's [severity] gave it.
+        found = Status(f.severity_override) if f.severity_override else f.status
+        root = judged_root(f.code, found, list(roots)) if f.status is not Status.PASS else None
         if root is None:
             out.append(f)
             continue
