@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.integration.payload import good_bundle, good_files, manifest, multipart, post_batch
@@ -101,6 +102,18 @@ def _unregister(stack: Stack, endpoint_id: str) -> None:
         assert client.delete(f"/v1/webhooks/{endpoint_id}").status_code == 204
 
 
+def _delivery_log(client: httpx.Client, endpoint_id: str, delivered: int) -> list[dict[str, Any]]:
+    """The endpoint's delivery log once it records `delivered` deliveries. The worker writes an attempt's entry
+    after the receiver has answered it, so the receiver can hold an event a moment before the log shows it
+    (one fresh-clone run read the log in between: 1 entry of 2)."""
+
+    def settled() -> list[dict[str, Any]] | None:
+        log: list[dict[str, Any]] = client.get(f"/v1/webhooks/{endpoint_id}/deliveries").json()["deliveries"]
+        return log if sum(entry["outcome"] == "delivered" for entry in log) >= delivered else None
+
+    return wait_until(settled, timeout_s=30, what=f"{delivered} deliveries in the log of {endpoint_id}")
+
+
 def test_events_are_signed_and_delivered(hook_stack: Stack, receiver: Receiver) -> None:
     endpoint = _register(hook_stack, receiver.url)
     secret = endpoint["secret"]
@@ -118,7 +131,7 @@ def test_events_are_signed_and_delivered(hook_stack: Stack, receiver: Receiver) 
     assert events["batch.completed"]["data"]["total"] == 1
     assert "Anna" not in json.dumps(receiver.events())  # ids, verdicts and codes: no personal data
     with hook_stack.client() as client:
-        log = client.get(f"/v1/webhooks/{endpoint['id']}/deliveries").json()["deliveries"]
+        log = _delivery_log(client, endpoint["id"], delivered=2)
         listed = client.get("/v1/webhooks").json()
         again = client.post(f"/v1/webhooks/{endpoint['id']}/deliveries/{events['bundle.checked']['id']}/redeliver")
     assert {d["outcome"] for d in log} == {"delivered"} and len(log) >= 2
@@ -147,7 +160,7 @@ def test_a_batch_callback_url_gets_the_batch_events_signed_with_its_own_secret(
         assert {e["data"]["batch_id"] for e in receiver.events()} == {batch_id}
         assert all(verify(header, body, secret) for header, body in receiver.received)
         endpoint_id = f"cb_{batch_id}"
-        log = client.get(f"/v1/webhooks/{endpoint_id}/deliveries").json()["deliveries"]
+        log = _delivery_log(client, endpoint_id, delivered=2)
         assert {d["outcome"] for d in log} == {"delivered"} and len(log) == 2
         assert endpoint_id not in {e["id"] for e in client.get("/v1/webhooks").json()}  # not a registered one
         with hook_stack.client("globex") as other:
@@ -178,7 +191,7 @@ def test_a_receiver_down_for_a_while_gets_every_event(hook_stack: Stack, receive
     wait_until(lambda: receiver.ids("batch.completed") and receiver.ids("bundle.checked"), timeout_s=90,
                what="both events after the receiver came back")  # fmt: skip
     with hook_stack.client() as client:
-        log = client.get(f"/v1/webhooks/{endpoint['id']}/deliveries").json()["deliveries"]
+        log = _delivery_log(client, endpoint["id"], delivered=2)
     outcomes = [d["outcome"] for d in log]
     assert outcomes.count("retrying") == 4 and outcomes.count("delivered") == 2, outcomes
     assert all(d["status_code"] == 503 for d in log if d["outcome"] == "retrying")
