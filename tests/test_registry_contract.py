@@ -260,16 +260,20 @@ def test_no_check_is_its_own_root_cause_through_a_chain() -> None:
     assert [check.code for check in ALL_CHECKS if reaches(check.code, check.code, set())] == []
 
 
+def _finding(code: str, status: Status, found: str | None = None) -> Finding:
+    """A finding of the ID document; `found` is the status the check found when a policy changed it."""
+    return Finding(
+        code=code, status=status, document="id_document", message=f"{code} as measured", severity_override=found
+    )
+
+
 def test_a_finding_silenced_by_a_root_that_is_itself_silenced_quotes_the_root_that_stands() -> None:
     # A dark photo silences the photocopy measure, which silences the grain checks: those quote the dark photo.
-    def finding(code: str, status: Status) -> Finding:
-        return Finding(code=code, status=status, document="id_document", message=f"{code} as measured")
-
     findings = [
-        finding("IMAGE_TOO_DARK", Status.FAIL),
-        finding("DOC_PHOTOCOPY", Status.FAIL),
-        finding("EDIT_PORTRAIT_PASTED", Status.REVIEW),
-        finding("DOCUMENT_EXPIRED", Status.FAIL),
+        _finding("IMAGE_TOO_DARK", Status.FAIL),
+        _finding("DOC_PHOTOCOPY", Status.FAIL),
+        _finding("EDIT_PORTRAIT_PASTED", Status.REVIEW),
+        _finding("DOCUMENT_EXPIRED", Status.FAIL),
     ]
     by_code = {f.code: f for f in root_causes_first(findings)}
     assert by_code["IMAGE_TOO_DARK"].status is Status.FAIL
@@ -283,20 +287,8 @@ def test_a_finding_silenced_by_a_root_that_is_itself_silenced_quotes_the_root_th
 def test_a_policy_that_changes_a_status_does_not_change_whether_the_check_was_unsure() -> None:
     # MRZ_CHECK_DIGIT_INVALID's own fail stands beside IMAGE_TOO_SMALL even when a policy softens it to review;
     # its own review stays moot even when a policy hardens it to fail.
-    small = Finding(code="IMAGE_TOO_SMALL", status=Status.FAIL, document="id_document", message="small")
-    sure = Finding(
-        code="MRZ_CHECK_DIGIT_INVALID",
-        status=Status.REVIEW,
-        document="id_document",
-        message="digits",
-        severity_override="fail",
-    )
-    unsure = Finding(
-        code="MRZ_CHECK_DIGIT_INVALID",
-        status=Status.FAIL,
-        document="id_document",
-        message="digits",
-        severity_override="review",
-    )
+    small = _finding("IMAGE_TOO_SMALL", Status.FAIL)
+    sure = _finding("MRZ_CHECK_DIGIT_INVALID", Status.REVIEW, found="fail")
+    unsure = _finding("MRZ_CHECK_DIGIT_INVALID", Status.FAIL, found="review")
     assert root_causes_first([small, sure])[1].status is Status.REVIEW
     assert root_causes_first([small, unsure])[1].status is Status.PASS
