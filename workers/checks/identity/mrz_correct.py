@@ -72,6 +72,12 @@ def fit_width(line: str, width: int) -> list[str]:
     return out
 
 
+def width_misfit(texts: list[str], width: int) -> int:
+    """Characters the recognised lines are short of, or over, the format's line width, summed over the lines
+    (0: every line was read at exactly its width, with nothing to refit)."""
+    return sum(abs(len(clean_line(text)) - width) for text in texts)
+
+
 def _fix_char(ch: str, kind: Kind, position: int) -> str:
     if ch in NATIONAL_LETTERS and kind is not Kind.ALPHA:
         return NATIONAL_LETTERS[ch]
@@ -233,7 +239,7 @@ def correct_mrz(raw_lines: list[str]) -> ParsedMrz | None:
         return None
     best: tuple[int, int, ParsedMrz] | None = None
     for layout in _shapes(len(lines)):
-        edits = sum(abs(len(line) - layout.width) for line in lines)
+        edits = width_misfit(lines, layout.width)
         if edits > layout.width // 4:
             continue
         options = [fit_width(line, layout.width)[:4] for line in lines]

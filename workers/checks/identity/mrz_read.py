@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from workers.checks.identity import ocr
-from workers.checks.identity.mrz_correct import clean_line, correct_mrz
+from workers.checks.identity.mrz_correct import clean_line, correct_mrz, width_misfit
 from workers.checks.identity.mrz_layout import LAYOUTS
 from workers.checks.identity.mrz_parse import ParsedMrz
 
@@ -346,20 +346,14 @@ def guarded_text(parsed: ParsedMrz, name: str) -> str:
     return layout.fields[field][0].take(parsed.lines) + where.take(parsed.lines)
 
 
-def width_misfit(texts: list[str], width: int) -> int:
-    """Characters the recognised lines are short of, or over, the format's line width, summed over the lines
-    (0: every line was read at exactly its width, with nothing to refit)."""
-    return sum(abs(len(clean_line(text)) - width) for text in texts)
-
-
 def reread(image: NDArray[np.uint8], parsed: ParsedMrz, group: list[_Line]) -> ParsedMrz:
     """A zone whose check digits fail, read a second time from other crops. The second reading is kept when
     more of its digits hold, or when fewer of its characters had to be refitted to the format's width: a
     filler run grown over a dropped character shifts the fields after it, and the shifted characters may make
     a digit printed wrong hold by chance (corpus ICAO example passport: the expiry's check digit dropped,
-    the personal number's first digit read in its place). Every failing
-    check of the kept reading whose characters the two readings disagree on is marked uncertain (the
-    recogniser is not sure of them); one they agree on stays a plain failure."""
+    the personal number's first digit read in its place). Every failing check of the kept reading whose
+    characters the two readings disagree on is marked uncertain (the recogniser is not sure of them); one
+    they agree on stays a plain failure."""
     texts = [ocr.recognize_line(crop_line(image, _padded(line.quad))).text for line in group]
     again = correct_mrz(texts)
     if again is None or again.format is not parsed.format:
