@@ -6,12 +6,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from functools import partial
 from typing import Any
 
 import redis
 from celery.signals import worker_ready, worker_shutdown
 
-from workers import compaction, keys, recovery
+from workers import compaction, keys, orphans, recovery
+from workers.queues import consumed_queues
 from workers.redis_client import sync_client
 from workers.settings import get_settings
 
@@ -48,6 +50,19 @@ def _recover(client: redis.Redis, hostname: str, judge_peers: bool) -> None:
         log.exception("recovery of lost bundles failed")
 
 
+def _sweep_orphans(client: redis.Redis) -> None:
+    """Send again the pending bundles whose message was lost (workers/orphans.py); never raises."""
+    worker = get_settings().worker
+    try:
+        orphans.sweep(
+            client, consumed_queues(worker), partial(recovery.send_again, client), period_s=worker.orphan_sweep_s
+        )
+    except redis.RedisError as exc:
+        log.warning("sweep for lost messages failed: %s", type(exc).__name__)
+    except Exception:
+        log.exception("sweep for lost messages failed")
+
+
 def _beat(hostname: str) -> None:
     settings = get_settings()
     client = sync_client(settings.redis, settings.redis_client)
@@ -68,6 +83,7 @@ def _beat(hostname: str) -> None:
             log.warning("heartbeat failed: %s", type(exc).__name__)
         else:
             _recover(client, hostname, judge_peers=time.monotonic() - healthy_since >= HEARTBEAT_TTL_S)
+            _sweep_orphans(client)
         _stop.wait(HEARTBEAT_PERIOD_S)
     try:
         client.delete(key)

@@ -20,6 +20,8 @@ import json
 
 from workers.settings import WorkerSettings
 
+# The task that checks one bundle (workers.tasks.check_bundle): sent by the API, and again by workers/orphans.py.
+CHECK_BUNDLE_TASK = "kyc.check_bundle"
 INLINE_QUEUE = "kyc.inline"
 # Message headers the API adds to each task it sends: when it was queued (Unix time; Celery records no send time,
 # and the age of the oldest waiting message is what GET /metrics exports), and the tenant (for the worker's logs).

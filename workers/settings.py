@@ -98,6 +98,11 @@ class WorkerSettings:
     # 1/8 while a BRPOP over 10 keys stays cheap. Must be the same for the API and every worker.
     tenant_queues: int = field(default_factory=lambda: max(1, _int("PREFLIGHT_TENANT_QUEUES", 8)))
 
+    # How often one worker looks for pending bundles whose broker message was lost (workers/orphans.py); such a
+    # bundle is sent again after two looks in a row without a message, so within two periods. 30 s: well inside
+    # the minutes a batch is waited for, while a backlog's messages are read only twice a minute.
+    orphan_sweep_s: int = field(default_factory=lambda: max(1, _int("PREFLIGHT_ORPHAN_SWEEP_S", 30)))
+
     @property
     def effective_visibility_timeout_s(self) -> int:
         return self.visibility_timeout_s or 3 * self.hard_time_limit_s

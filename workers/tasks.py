@@ -19,7 +19,7 @@ from workers.checks.engine import check_bundle as run_engine
 from workers.checks.engine import error_verdict
 from workers.checks.model import BundleVerdict
 from workers.logs import log_context
-from workers.queues import ENQUEUED_TENANT_HEADER
+from workers.queues import CHECK_BUNDLE_TASK, ENQUEUED_TENANT_HEADER
 from workers.redis_client import REDIS_OUTAGE, sync_client
 from workers.settings import get_settings
 from workers.store import BundleJob, WorkerStore
@@ -225,7 +225,7 @@ def _give_up(store: WorkerStore, run: _Run, exc: Exception) -> None:
 
 @app.task(
     bind=True,
-    name="kyc.check_bundle",
+    name=CHECK_BUNDLE_TASK,
     queue=get_settings().worker.queue,
     # Outage retries are counted and bounded by _ride_out_outage; this is Celery's own backstop.
     max_retries=get_settings().outage.max_retries,

@@ -29,14 +29,12 @@ from workers.celery_app import app as celery_app
 from workers.checks.manifest import Manifest, ManifestError, parse_manifest, submit_day
 from workers.checks.policy import Policy, PolicyFileError, UnknownPolicyError
 from workers.checks.policy.tenant import resolve_policy
-from workers.queues import enqueue_headers, queue_for
+from workers.queues import CHECK_BUNDLE_TASK, enqueue_headers, queue_for
 from workers.sealing import BatchSealer, Keyring, SealError, is_sealed, job_name, preview_name, verdict_name
 from workers.settings import Settings
 from workers.store import BundleJob
 from workers.webhooks.addresses import RefusedAddressError
 from workers.webhooks.delivery import batch_event_ids
-
-TASK_NAME = "kyc.check_bundle"
 
 
 def _text(value: bytes | str) -> str:
@@ -357,4 +355,6 @@ def _enqueue(batch_id: str, count: int, queue: str, tenant: str) -> None:
     headers = enqueue_headers(tenant, time.time())  # read back by GET /metrics (age of the oldest message)
     with celery_app.producer_or_acquire() as producer:
         for index in range(count):
-            celery_app.send_task(TASK_NAME, args=[batch_id, index], queue=queue, producer=producer, headers=headers)
+            celery_app.send_task(
+                CHECK_BUNDLE_TASK, args=[batch_id, index], queue=queue, producer=producer, headers=headers
+            )
