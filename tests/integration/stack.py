@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -17,6 +18,7 @@ import redis
 
 from service.auth import key_digest
 from service.cli import processes
+from workers import keys, orphans
 from workers.queues import consumed_queues
 from workers.redis_client import sync_client
 from workers.sealing import new_master_key
@@ -113,7 +115,24 @@ class Stack:
                 status: dict[str, Any] = client.get(f"/v1/batches/{batch_id}").json()
                 return status if status["state"] == "done" else None
 
-            return wait_until(done, timeout_s=timeout_s, what=f"batch {batch_id} done", poll_s=poll_s)
+            try:
+                return wait_until(done, timeout_s=timeout_s, what=f"batch {batch_id} done", poll_s=poll_s)
+            except AssertionError as exc:
+                raise AssertionError(f"{exc}; {self.whereabouts(batch_id)}") from None
+
+    def whereabouts(self, batch_id: str) -> str:
+        """Where the batch's unfinished bundles are, for a test that timed out: the bundles not checked yet and,
+        of those, the ones with a message waiting, taken by a worker, or claimed by a running task."""
+        try:
+            client = self.redis
+            pending = sorted(i for b, i in orphans.pending_bundles(client) if b == batch_id)
+            queued = orphans.bundles_with_a_message(client, consumed_queues(get_settings().worker))
+            claimed = {json.loads(v)["bundle"] for v in client.hvals(keys.RUNNING)}
+        except (redis.RedisError, ValueError, KeyError) as exc:
+            return f"whereabouts unknown ({type(exc).__name__})"
+        with_message = [i for i in pending if (batch_id, i) in queued]
+        running = [i for i in pending if f"{batch_id}:{i}" in claimed]
+        return f"bundles not checked {pending}, with a message {with_message}, claimed by a run {running}"
 
 
 def _answers(url: str) -> bool:
