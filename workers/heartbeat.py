@@ -11,6 +11,7 @@ from typing import Any
 
 import redis
 from celery.signals import worker_ready, worker_shutdown
+from celery.worker import state as worker_state
 
 from workers import compaction, keys, orphans, recovery
 from workers.queues import consumed_queues
@@ -32,6 +33,21 @@ _STARTED_AT = time.time()
 _stop = threading.Event()
 
 
+def _running_tags() -> set[str]:
+    """Delivery tags of the tasks this worker process runs now (Celery's own record of its active requests, kept
+    in the main process, where this thread runs, for every pool)."""
+    tags: set[str] = set()
+    for request in list(worker_state.active_requests):
+        tag = getattr(getattr(request, "message", None), "delivery_tag", None)
+        if tag is not None:
+            tags.add(str(tag))
+    return tags
+
+
+# This worker's own claims that it was not running at the last look (recovery.OwnRuns).
+_own_runs = recovery.OwnRuns(_running_tags)
+
+
 def _recover(client: redis.Redis, hostname: str, judge_peers: bool) -> None:
     """One look for lost bundles; never raises (the heartbeat must go on)."""
     try:
@@ -43,6 +59,7 @@ def _recover(client: redis.Redis, hostname: str, judge_peers: bool) -> None:
             judge_peers=judge_peers,
             # A claim older than the visibility timeout is stale: the broker has given its message back anyway.
             max_age_s=get_settings().worker.effective_visibility_timeout_s,
+            own=_own_runs,
         )
     except redis.RedisError as exc:
         log.warning("recovery of lost bundles failed: %s", type(exc).__name__)

@@ -27,6 +27,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import redis
 
@@ -48,10 +49,11 @@ SUSPECTS = f"{keys.PREFIX}:orphans:suspects"
 Bundle = tuple[str, int]
 
 
-def bundle_of(raw_message: bytes | str) -> Bundle | None:
-    """(batch id, index) of a kombu Redis message envelope of our check_bundle task, None for any other message."""
+def bundle_of(raw_message: bytes | str | dict[str, Any]) -> Bundle | None:
+    """(batch id, index) of a kombu Redis message envelope of our check_bundle task, None for any other message.
+    The envelope as queued (JSON text) or as kept in the unacknowledged hash (already parsed there)."""
     try:
-        envelope = json.loads(raw_message)
+        envelope = raw_message if isinstance(raw_message, dict) else json.loads(raw_message)
         if envelope.get("headers", {}).get("task") != CHECK_BUNDLE_TASK:
             return None
         body = envelope["body"]
@@ -82,7 +84,7 @@ def bundles_with_a_message(client: redis.Redis, queues: Iterable[str]) -> set[Bu
             pipe.lrange(queue + suffix, 0, -1)
     pipe.hvals(UNACKED_KEY)
     *queued, delivered = pipe.execute()
-    raws: list[bytes] = [raw for batch in queued for raw in batch]
+    raws: list[bytes | dict[str, Any]] = [raw for batch in queued for raw in batch]
     for entry in delivered:
         try:
             raws.append(json.loads(entry)[0])

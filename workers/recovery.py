@@ -9,6 +9,11 @@ it) and its message is moved from the broker's unacknowledged set back to the he
 restore (the step the visibility timeout would take later): the same message, not a copy. So a bundle is never
 queued twice by a recovery, and its attempts (workers.tasks, MAX_ATTEMPTS) count one start per delivery, as before.
 
+A worker also takes back claims of its own present life for runs it no longer has (not among the requests it
+runs, at two looks in a row): a run whose end Redis lost (a failover that lost its last writes, verdict
+included, or an outage that cut its release). Giving back a message that was acknowledged does nothing; one
+whose acknowledgement was lost too runs once more, which the task makes harmless.
+
 A message already acknowledged (its verdict stored) or already restored (by the visibility timeout) is not in the
 unacknowledged set any more: restoring it does nothing. The visibility timeout stays the backstop, should a
 recovery itself be interrupted.
@@ -20,7 +25,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import redis
 
@@ -65,13 +70,33 @@ def _parse(value: bytes | str) -> tuple[str, float] | None:
         return None
 
 
+@dataclass
+class OwnRuns:
+    """What this worker runs, for the claims of its own life: `running()` gives the delivery tags of the tasks it
+    runs now; `idle` holds the tags of its own claims that it was not running at the last look."""
+
+    running: Callable[[], set[str]]
+    idle: set[str] = field(default_factory=set)
+
+
 def lost_claims(
-    client: redis.Redis, me: str, *, started_at: float, judge_peers: bool, max_age_s: float
+    client: redis.Redis,
+    me: str,
+    *,
+    started_at: float,
+    judge_peers: bool,
+    max_age_s: float,
+    own: OwnRuns | None = None,
 ) -> tuple[list[Claim], list[Claim]]:
-    """(lost, stale) claims. Lost: a run of a worker without heartbeat (only when `judge_peers`), or of an earlier
-    life of this worker (`me`, claimed before `started_at`). Stale: older than `max_age_s` (the broker has given
-    its message back by then) or unreadable; they are only dropped."""
+    """(lost, stale) claims. Lost: a run of a worker without heartbeat (only when `judge_peers`), of an earlier
+    life of this worker (`me`, claimed before `started_at`), or (with `own`) a claim of this life that this
+    worker was running neither now nor at the last look: a run whose end Redis did not record (a failover lost
+    its last writes, verdict included; an outage cut its release). Stale: older than `max_age_s` (the broker has
+    given its message back by then) or unreadable; they are only dropped."""
     entries: dict[bytes, bytes] = client.hgetall(keys.RUNNING)  # type: ignore[assignment]
+    # Read after the claims: a run that ends in between has released its claim, so it is not taken for idle
+    # twice (and a run not yet seen as started by this process is seen on the next look, seconds later).
+    running = own.running() if own is not None else set()
     parsed = {tag.decode(): (value.decode(), _parse(value)) for tag, value in entries.items()}
     peers = sorted({who[0] for _, who in parsed.values() if who is not None and who[0] != me}) if judge_peers else []
     alive: dict[str, bool] = {}
@@ -83,11 +108,18 @@ def lost_claims(
     now = time.time()
     lost: list[Claim] = []
     stale: list[Claim] = []
+    idle: set[str] = set()
     for tag, (value, who) in sorted(parsed.items()):
         if who is None or now - who[1] > max_age_s:
             stale.append(Claim(tag, value))
         elif (who[0] == me and who[1] < started_at) or (who[0] != me and alive.get(who[0], True) is False):
             lost.append(Claim(tag, value))
+        elif own is not None and who[0] == me and tag not in running:
+            idle.add(tag)
+            if tag in own.idle:
+                lost.append(Claim(tag, value))
+    if own is not None:
+        own.idle = idle
     return lost, stale
 
 
@@ -104,10 +136,11 @@ def recover(
     started_at: float,
     judge_peers: bool,
     max_age_s: float,
+    own: OwnRuns | None = None,
 ) -> list[Claim]:
     """One look: take the lost claims and give their messages back to the queue (`restore`, delivery tags); drop
     stale claims. Returns the claims recovered. Redis errors propagate (the next look tries again)."""
-    lost, stale = lost_claims(client, me, started_at=started_at, judge_peers=judge_peers, max_age_s=max_age_s)
+    lost, stale = lost_claims(client, me, started_at=started_at, judge_peers=judge_peers, max_age_s=max_age_s, own=own)
     take(client, stale)
     taken = take(client, lost)
     if taken:
@@ -119,7 +152,7 @@ def recover(
             client.hset(keys.RUNNING, mapping={c.tag: c.value for c in taken})
             raise
         for c in taken:
-            log.warning("recovered a bundle of a lost worker: %s", c.value)
+            log.warning("recovered a bundle of a lost run: %s", c.value)
     return taken
 
 
