@@ -17,7 +17,7 @@ neither place between kombu's two commands and while the API sends a batch's mes
 checked twice, which its task makes harmless (a verdict is stored once: workers/store.py), never lost.
 
 One worker sweeps per period (a Redis lock); the sweep reads every queued message of the bundle queues, which is
-cheap next to checking them (a 10,000-bundle backlog is some 15 MB read once a period).
+cheap next to checking them (a message is ~1 KB: a 10,000-bundle backlog is ~10 MB read once a period).
 """
 
 from __future__ import annotations
