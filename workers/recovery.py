@@ -31,7 +31,8 @@ import redis
 
 from workers import keys
 from workers.celery_app import app
-from workers.queues import CHECK_BUNDLE_TASK, batch_queue, enqueue_headers
+from workers.enqueue import send_checks
+from workers.queues import batch_queue
 from workers.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -169,14 +170,6 @@ def restore_messages(tags: list[str]) -> None:
 def send_again(client: redis.Redis, batch_id: str, index: int) -> None:
     """Send a new message for bundle `index` of `batch_id`, whose message was lost (workers/orphans.py), to its
     tenant's queue, as the API sent the first."""
-    settings = get_settings()
     found = client.hget(keys.batch(batch_id), "tenant")
     tenant = found.decode() if isinstance(found, bytes) else str(found or "")
-    with app.producer_or_acquire() as producer:
-        app.send_task(
-            CHECK_BUNDLE_TASK,
-            args=[batch_id, index],
-            queue=batch_queue(tenant, settings.worker),
-            producer=producer,
-            headers=enqueue_headers(tenant, time.time()),
-        )
+    send_checks(batch_id, [index], batch_queue(tenant, get_settings().worker), tenant)

@@ -25,11 +25,11 @@ from service.errors import ManifestInvalidError, NotFoundError, PreflightError, 
 from service.keyring import service_keyring
 from service.webhooks.callbacks import callback_endpoint, checked_url_async
 from workers import compaction, keys
-from workers.celery_app import app as celery_app
 from workers.checks.manifest import Manifest, ManifestError, parse_manifest, submit_day
 from workers.checks.policy import Policy, PolicyFileError, UnknownPolicyError
 from workers.checks.policy.tenant import resolve_policy
-from workers.queues import CHECK_BUNDLE_TASK, enqueue_headers, queue_for
+from workers.enqueue import send_checks
+from workers.queues import queue_for
 from workers.sealing import BatchSealer, Keyring, SealError, is_sealed, job_name, preview_name, verdict_name
 from workers.settings import Settings
 from workers.store import BundleJob
@@ -352,9 +352,4 @@ class BatchStore:
 
 
 def _enqueue(batch_id: str, count: int, queue: str, tenant: str) -> None:
-    headers = enqueue_headers(tenant, time.time())  # read back by GET /metrics (age of the oldest message)
-    with celery_app.producer_or_acquire() as producer:
-        for index in range(count):
-            celery_app.send_task(
-                CHECK_BUNDLE_TASK, args=[batch_id, index], queue=queue, producer=producer, headers=headers
-            )
+    send_checks(batch_id, range(count), queue, tenant)
