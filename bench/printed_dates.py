@@ -4,7 +4,10 @@ Ground truth: bench/printed_dates_truth.tsv (file, half, expiry as ISO, the expi
 of bench/realworld_labels.tsv whose visible side prints an expiry date, from its notes and MANIFEST (the sidtd
 JSON files for the renders and their fakes; the VIZ date where the MRZ says otherwise). Each image is read the way
 the reader does it (`page_text.capture_page` lines, then `printed_dates.read_printed_dates`), judged on 2026-12-02
-(the corpus README's reference day). An image is:
+(the corpus README's reference day), with the document type and issuing country a user would declare (the
+labels' doc_type, and the issuer their group names: 'dlc2021/svk_id/04', 'getcontrol_kyc_specimens/svk',
+'passporteye/ESP-id-ESPANOLA'), which settle a date read two ways on a Doc 9303 document
+(`printed_dates.standard_day_first`). An image is:
   read       one certain date, the right one
   ambiguous  the date left two ways (03.08.2026): the right one among them, no guess made
   wrong      a certain date that is not the printed expiry, or an ambiguous one without it
@@ -17,14 +20,17 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bench.realworld_split import read_rows
 from workers.checks.capture import Capture
+from workers.checks.identity.countries import alpha2
 from workers.checks.identity.page_text import capture_page
-from workers.checks.identity.printed_dates import OcrLine, read_printed_dates
+from workers.checks.identity.printed_dates import OcrLine, read_printed_dates, standard_day_first
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 TRUTH = Path(__file__).resolve().parent / "printed_dates_truth.tsv"
@@ -55,6 +61,23 @@ def truths(path: Path = TRUTH) -> list[Truth]:
         return [Truth(r["file"], r["half"], date.fromisoformat(r["expiry"]), r["printed"]) for r in rows]
 
 
+# The issuer a label group names: its last part's leading code ('ESP-id-ESPANOLA', 'svk', 'svk_id', 'alb00').
+_GROUP_ISSUER = re.compile(r"^([A-Za-z]{3})(?:[-_\d]|$)")
+
+
+def issuer_of(group: str) -> str | None:
+    """The issuing country (alpha-2) a label group names, where it names one a user could declare."""
+    parts = group.split("/")
+    found = _GROUP_ISSUER.match(parts[1] if parts[0] == "dlc2021" else parts[-1])
+    return alpha2(found[1]) if found else None
+
+
+def declared_order() -> dict[str, bool | None]:
+    """Per labelled file: the day-month order its declared type and issuer stand for (standard_day_first)."""
+    _, rows = read_rows()
+    return {r["file"]: standard_day_first(r["doc_type"], issuer_of(r["group"])) for r in rows}
+
+
 def page_lines(path: Path) -> list[OcrLine] | None:
     capture = Capture(data=path.read_bytes(), filename=path.name)
     if not capture.decodes:
@@ -62,8 +85,8 @@ def page_lines(path: Path) -> list[OcrLine] | None:
     return [OcrLine.of(line) for line in capture_page(capture)]
 
 
-def judge(truth: Truth, lines: list[OcrLine] | None) -> Outcome:
-    reading = read_printed_dates(lines, SUBMIT_ON).expiry if lines is not None else None
+def judge(truth: Truth, lines: list[OcrLine] | None, order: bool | None = None) -> Outcome:
+    reading = read_printed_dates(lines, SUBMIT_ON, order).expiry if lines is not None else None
     if reading is None:
         return Outcome(truth, "missed", "" if lines is not None else "(does not decode)")
     if reading.value is not None:
@@ -72,7 +95,8 @@ def judge(truth: Truth, lines: list[OcrLine] | None) -> Outcome:
 
 
 def run(half: str | None = None, corpus: Path = CORPUS) -> list[Outcome]:
-    return [judge(t, page_lines(corpus / t.file)) for t in truths() if half in (None, t.half)]
+    orders = declared_order()
+    return [judge(t, page_lines(corpus / t.file), orders.get(t.file)) for t in truths() if half in (None, t.half)]
 
 
 def tally(outcomes: list[Outcome]) -> dict[str, Counter[str]]:

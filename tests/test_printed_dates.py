@@ -19,9 +19,10 @@ from workers.checks.identity.printed_dates import (
     PrintedDates,
     field_value,
     read_printed_dates,
+    standard_day_first,
 )
 from workers.checks.identity.reader import MRZ_READER
-from workers.checks.manifest import Declared, Role
+from workers.checks.manifest import Declared, DocumentSpec, Role
 from workers.checks.model import Outcome, Status
 
 SUBMIT = date(2026, 12, 2)
@@ -36,8 +37,10 @@ CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 # 40 | 34 -> 43 | 35 when a separator OCR lost or changed ('09.082016', '21,06.2020', '22 11.1970') is put back
 # (printed_labels.repaired, 2026-12-05); 45 | 36 when dates printed with spaces ('29 04 2000', Spanish and
 # Finnish cards) also show the document's day-month order; 45 | 39 when a validity period a day short of whole
-# years does (03.01.2018 to 02.01.2028; printed_dates.validity_order).
-READ_FLOOR = {"calibration": 45, "check": 39}
+# years does (03.01.2018 to 02.01.2028; printed_dates.validity_order). 47 | 48 when the declared type and issuer
+# settle the order of a Doc 9303 document's dates (printed_dates.standard_day_first: the Slovak, Serbian, Latvian
+# and Spanish fronts whose dates all read both ways; ambiguous 2 | 9 -> 0 | 0, wrong still 0 | 0).
+READ_FLOOR = {"calibration": 47, "check": 48}
 
 
 def line(text: str, left: float, top: float, width: float = 200.0, height: float = 20.0) -> OcrLine:
@@ -145,6 +148,47 @@ def test_a_validity_period_a_day_short_settles_the_order() -> None:
     # Ten whole years read both ways: nothing settles it.
     both = read(line("07.08.1982", 10, 10), line("04.08.2016", 10, 40), line("04.08.2026", 10, 70))
     assert both.expiry is not None and both.expiry.ambiguous
+
+
+@pytest.mark.parametrize(
+    ("document_type", "issuer", "expected"),
+    [
+        ("passport", None, True),  # a travel document prints Doc 9303 dates whoever issued it
+        ("visa", "US", True),
+        ("id_card", "SK", True),
+        ("residence_permit", "de", True),
+        ("id_card", None, None),  # an unknown issuer's card may be a US state ID (MM/DD/CCYY)
+        ("id_card", "US", None),
+        ("driving_licence", "SK", None),  # not a Doc 9303 document
+        (None, "SK", None),
+    ],
+)
+def test_standard_order_by_type_and_issuer(document_type: str | None, issuer: str | None, expected: object) -> None:
+    assert standard_day_first(document_type, issuer) is expected
+
+
+def test_the_standard_order_settles_only_what_the_page_leaves_open() -> None:
+    page = [line("Date of expiry", 10, 10), line("01.03.2025", 12, 33, 120)]
+    assert iso(read_printed_dates(page, SUBMIT, True).expiry) == "2025-03-01"
+    unsure = read_printed_dates(page, SUBMIT, None).expiry
+    assert unsure is not None and unsure.ambiguous
+    # The page's own month-first date wins over the standard: a card misdeclared as ICAO is read as printed.
+    month_first = [line("Date of birth", 10, 70), line("05.16.1990", 12, 93, 120), *page]
+    assert iso(read_printed_dates(month_first, SUBMIT, True).expiry) == "2025-01-03"
+
+
+@pytest.mark.parametrize(("issuer", "expected"), [("SK", "2025-03-01"), (None, "01.03.2025")])
+def test_reader_takes_the_order_from_the_declared_type_and_issuer(
+    monkeypatch: pytest.MonkeyPatch, issuer: str | None, expected: str
+) -> None:
+    from workers.checks.identity import printed_dates
+
+    lines = [line("Date of expiry", 10, 10), line("01.03.2025", 12, 33, 120)]
+    monkeypatch.setattr(printed_dates, "document_page", lambda doc: lines)
+    monkeypatch.setattr(printed_dates.OcrLine, "of", staticmethod(lambda page_line: page_line))
+    doc = document_context(b"", Role.ID_DOCUMENT)
+    doc.spec = DocumentSpec(role=Role.ID_DOCUMENT, file=doc.spec.file, type="id_card", issuing_country=issuer)
+    assert PRINTED_DATES_READER.read(doc)["expiry_date"] == FieldValue(expected, "printed")
 
 
 def test_dates_read_both_ways_settle_nothing() -> None:

@@ -5,8 +5,10 @@ Documents without an MRZ (driving licences, ID-card fronts) print their dates on
 date after it on the same line, else the date line nearest below or right of the label. Each value line goes to
 its nearest label of any kind, so a birth or issue date is never taken for an expiry. A date read two ways
 (03/04/2030) is settled by the document's own dates when one of them can only be read one way (16.05.1990: day
-first; `day_first`); otherwise it is passed on as printed: `read_date` keeps both readings and the date checks ask
-for review when the readings disagree. MRZ values (an earlier reader) and declared values win over printed ones.
+first; `day_first`), else by its validity period (`validity_order`), else by the standard its type and issuer
+print to (`standard_day_first`: ICAO Doc 9303 documents print day, month, year); otherwise it is passed on as
+printed: `read_date` keeps both readings and the date checks ask for review when the readings disagree. MRZ values
+(an earlier reader) and declared values win over printed ones.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import date
 from workers.checks.context import DocumentContext, FieldValue
 from workers.checks.dates import DateReading
 from workers.checks.identity.page_text import PageLine, document_page
+from workers.checks.identity.policy_checks import document_type_and_country
 from workers.checks.identity.printed_labels import Kind, LabelSpan, dates_in, label_spans, separated
 from workers.checks.manifest import Role
 from workers.checks.spec import Reader
@@ -39,6 +42,15 @@ MIN_BIRTH_YEAR = 1900
 # Validity periods are whole years: passports and ID cards at most 10 (EU Regulation 2019/1157 art. 3(5)),
 # driving licences 10, or up to 15 where a member state chooses (Directive 2006/126/EC art. 7(2)).
 MAX_VALIDITY_YEARS = 15
+# Document types made to ICAO Doc 9303, whose visual zone prints dates day, month, year (Doc 9303 part 3,
+# "Representation of dates" in the VIZ; parts 4-7 for passports, visas and TD1/TD2 cards).
+ICAO_TYPES = frozenset({"passport", "visa", "id_card", "residence_permit"})
+# Types printed to Doc 9303 whoever issues them (a passport or a visa is a travel document everywhere).
+ALWAYS_ICAO_TYPES = frozenset({"passport", "visa"})
+# Issuers (alpha-2) whose national cards may print numeric dates month first: US state ID cards follow AAMVA's
+# MM/DD/CCYY (AAMVA DL/ID Card Design Standard), and Canada, the Philippines, Micronesia, Palau and the
+# Marshall Islands use month-first dates officially. Their ID cards get no assumed order.
+MONTH_FIRST_ISSUERS = frozenset({"US", "CA", "PH", "FM", "PW", "MH"})
 _FIELDS = {Kind.EXPIRY: "expiry_date", Kind.BIRTH: "date_of_birth"}
 # A numeric day-month-year or month-day-year date: two numbers of 1-2 digits and a year, one separator.
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?!\d)")
@@ -105,8 +117,22 @@ def _distance(label: _Label, value: OcrLine) -> float | None:
     return max(gap, 0.0) + off if off <= COLUMN_SLACK else None
 
 
-def read_printed_dates(lines: Sequence[OcrLine], submit_on: date) -> PrintedDates:
-    """The printed dates of a document from its OCR `lines` (any order), judged against the submission day."""
+def standard_day_first(document_type: str | None, issuer: str | None) -> bool | None:
+    """True when the document's type and issuer (alpha-2) make it a Doc 9303 document, which prints its dates
+    day first: a passport or a visa from anyone, an ID card or residence permit from a known issuer that does not
+    write dates month first. None (no assumed order) for other types and for cards of an unknown issuer: a US
+    state ID card declared without its country must not be read day first."""
+    kind = (document_type or "").lower()
+    if kind in ALWAYS_ICAO_TYPES:
+        return True
+    if kind in ICAO_TYPES and issuer and issuer.upper() not in MONTH_FIRST_ISSUERS:
+        return True
+    return None
+
+
+def read_printed_dates(lines: Sequence[OcrLine], submit_on: date, standard_order: bool | None = None) -> PrintedDates:
+    """The printed dates of a document from its OCR `lines` (any order), judged against the submission day.
+    `standard_order` (`standard_day_first`) settles a date read two ways where the page's own dates do not."""
     found: dict[Kind, list[DateReading]] = {kind: [] for kind in Kind}
     labels: list[_Label] = []
     values: list[tuple[OcrLine, str]] = []
@@ -145,6 +171,8 @@ def read_printed_dates(lines: Sequence[OcrLine], submit_on: date) -> PrintedDate
     if order is None:
         page = found[Kind.ISSUE] + [r for _, text in values for r in dates_in(text, Kind.ISSUE, submit_on.year)]
         order = validity_order(found[Kind.EXPIRY] + found[Kind.VALIDITY], page)
+    if order is None:
+        order = standard_order
     return _agreed(found, submit_on, order)
 
 
@@ -251,7 +279,7 @@ def read_printed(doc: DocumentContext) -> dict[str, FieldValue]:
     if not missing:
         return {}  # the MRZ (or the declaration) already gave both: no OCR pass needed
     lines = [OcrLine.of(line) for line in document_page(doc)]
-    printed = read_printed_dates(lines, doc.bundle.submit_on)
+    printed = read_printed_dates(lines, doc.bundle.submit_on, standard_day_first(*document_type_and_country(doc)))
     out = {}
     for kind, reading in ((Kind.EXPIRY, printed.expiry), (Kind.BIRTH, printed.birth)):
         if reading is not None and _FIELDS[kind] in missing:
