@@ -12,7 +12,7 @@ For the calibration half, the check half and all images (bench/realworld_labels.
 4. a per-image table (IoU where there is a ground truth, print chroma, covered share, flagged or not).
 Only the outline and these two measures are run (not the whole engine, whose root causes may silence them):
 under a minute for 166 images.
-Run: .venv/bin/python -m bench.outline_real [--half calibration|check|all] [--jobs 2] [--table]
+Run: .venv/bin/python -m bench.outline_real [--half calibration|check|all] [--jobs 2] [--no-table]
 """
 
 from __future__ import annotations
