@@ -167,6 +167,27 @@ def test_colour_crossing_the_edge_is_not_print() -> None:
     assert chroma_left_out[band] == chroma_read[band] > 5.0
 
 
+def test_a_marker_over_a_corner_runs_on_past_one_side_and_ends_at_the_other() -> None:
+    # A magenta marker lies over a grey copy's lower-left corner: its body runs on past the left side onto
+    # the table, its tip ends just past the bottom side, where the table shows. Most of its edge pixels are
+    # along the bottom: judged all together, its colour would not be found beyond the edge; side by side, the
+    # left side (over a third of them) shows it running on.
+    margin = 26
+    copy = _resized(photocopy(clean_document("id_card", 3), np.random.default_rng(0)), (256, 161))
+    scene = _on_table(copy, margin)
+    body = np.array([[0, margin + 90], [margin + 110, margin + 135], [margin + 110, margin + 166], [0, margin + 166]])
+    cv2.fillConvexPoly(scene, body, (230, 40, 160))
+    cv2.ellipse(scene, (margin + 110, margin + 153), (14, 13), 0, 0, 360, (230, 40, 160), -1)
+    scene = np.asarray(cv2.GaussianBlur(scene, (0, 0), 1.0), dtype=np.uint8)
+    nothing = np.zeros((161, 256), bool)
+    found = crossing.crossing_colour(scene, np.ones(scene.shape[:2], bool), margin, nothing)
+    assert found.mean() > 0.05
+    (_blob, core), *_ = crossing._colourful_blobs(scene[margin:-margin, margin:-margin], nothing)
+    lab, seen = crossing._lab(scene), np.ones(scene.shape[:2], bool)
+    assert crossing._runs_on(core, lab, seen, margin, by_side=True) is True
+    assert crossing._runs_on(core, lab, seen, margin) is False  # all sides together: the table below wins
+
+
 def test_clutter_is_denser_than_a_plain_table() -> None:
     rng = np.random.default_rng(0)
     document = np.zeros((480, 640), bool)

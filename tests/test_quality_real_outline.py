@@ -22,7 +22,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 # Measured (calibration | check), with the straight-edge search and full-resolution side refinement: outline
-# median IoU 0.991 | 0.981 (was 0.300 | 0.224), IoU >= 0.9 on 34/41 | 31/40 ground-truth quads (was 10 | 10;
+# median IoU 0.991 | 0.981 (was 0.300 | 0.224), IoU >= 0.9 on 35/41 | 31/40 ground-truth quads (34/41 before
+# outline_choose._to_format) (was 10 | 10;
 # 30 | 25 before a grey copy as light as the table under it was looked for by its colourfulness,
 # locate/contrast.colourfulness; 24/40 on the check half before the candidates' text was read contrast-stretched;
 # 33 | 27 before a side's run-on past its corners was averaged over both ends, outline_lines._extension).
@@ -43,11 +44,16 @@ pytestmark = pytest.mark.skipif(
 # outline, IoU 0.16 -> 0.94). With the limit set on the calibration half's real fingers (1.7 % of the document,
 # was 4 %; workers/checks/quality/thresholds.py MAX_OCCLUSION): caught 8/12 | 8/12, false flags 0/71 | 5/71 (grey
 # copies under hard shadows, among toys or on a sheet the outline takes in, every one a DOC_PHOTOCOPY fail).
+# IoU >= 0.9 on 35/41 | 31/40 when a chosen outline of no document's shape gives way to the enclosing one of a
+# document's shape (outline_choose._to_format: the rule above a passport page's MRZ had closed the outline;
+# rus_internalpassport 02 cg0004 0.695 -> 0.992, srb_passport 04 cg0005 0.704 -> 0.878), with a crossing thing
+# judged side by side (crossing.RUN_ON_SIDE_SHARE: the marker over the first, now inside its outline, runs on
+# past one side and ends at the other; without it that copy read 12 % print chroma, neither copy nor covered).
 # Floors one below the catches; the false flags may not grow.
 FLOORS = {
     "calibration": {
         "median": 0.98,
-        "share": 33 / 41,
+        "share": 34 / 41,
         "caught": 34,
         "other_flagged": 1,
         "occluded_caught": 7,

@@ -54,6 +54,13 @@ def rectified_size(quad: Quad) -> tuple[float, float]:
     return (top + bottom) / 2.0, (left + right) / 2.0
 
 
+def aspect_ratio(quad: Quad) -> float:
+    """Longer over shorter side of the document seen flat (rectified_size): 1.59 for an ID-1 card, 1.42 for a
+    passport page, whichever way it is turned."""
+    w, h = rectified_size(quad)
+    return max(w, h) / max(1.0, min(w, h))
+
+
 def tilt_degrees(quad: Quad, image_size: tuple[int, int]) -> float:
     """Angle (degrees) between the camera's axis and the normal of the rectangle whose image is `quad`.
 

@@ -1,7 +1,8 @@
 """Which straight-edged quadrilateral (outline_lines.py) is the document: the best-scored one with printed
 text along its long side that is not a frame printed around a box on a page; a blank sheet carrying a smaller
 document gives way to it; a quadrilateral closed by a band printed across the document (a dark header) gives
-way to the whole document.
+way to the whole document, and so does one of no document's shape closed by a line inside the document (the
+rule above a passport's MRZ) where the whole document has a document's shape.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from workers.checks.locate.contrast import stretched
-from workers.checks.locate.geometry import Quad, rectified_size
+from workers.checks.locate.geometry import Quad, aspect_ratio, rectified_size
 from workers.checks.locate.outline_lines import (
     ALIGN_COS,
     GRADIENT_MIN,
@@ -63,6 +64,17 @@ WIDER_SCORE_LOSS = 0.1
 # ... and the share of the stretch the two shared sides add that must carry their edge (a document's own side
 # runs on with it; a strip of background added by an unrelated line does not).
 WIDER_RUN = 0.8
+# Document formats, longer over shorter side: ISO/IEC 7810 ID-1 (85.60 x 53.98 mm: ID cards, licences) and
+# ID-2/ID-3 (105 x 74 and 125 x 88 mm: visas, passport pages; A4 is 1.414 too).
+FORMAT_ASPECTS = (1.586, 1.420)
+# How far a document seen in a photo may be from its format's aspect (perspective, a side a little off): the
+# calibration half's ground-truth quadrilaterals measure -3.8 % (a passport page) to +7.7 % (the MIDV-500
+# Turkish card); 8 % spans them.
+FORMAT_TOLERANCE = 0.08
+# How much lower a candidate of a document's shape may score than a chosen one of no document's shape that it
+# encloses, sharing three sides (its fourth side weaker: a finger or a fold over it): the calibration half's
+# such documents lose 0.07 (DLC-2021 rus_internalpassport 02 cg0004, srb_passport 04 cg0005).
+FORMAT_SCORE_LOSS = 0.1
 # Gradient (grey levels per pixel, Sobel / 4) above which a pixel is print (text, a portrait, a pattern), not
 # paper: on the calibration frames 7-47 % of a document's inside is that busy, the blank margin of paper
 # between two outlines of one card 0-4 %.
@@ -171,25 +183,62 @@ def _continues(
     return float(max((best >= GRADIENT_MIN).mean(), (best <= -GRADIENT_MIN).mean()))
 
 
+def _run_on(best: EdgeQuad, other: EdgeQuad, gx: NDArray[np.float32], gy: NDArray[np.float32]) -> list[float] | None:
+    """Where `other` contains `best` and shares three of its sides: how much of the stretch each of the two
+    shared sides adds carries their edge (`_continues`); None when `other` is not such a wider quadrilateral."""
+    area = cv2.contourArea(best.quad.astype(np.float32))
+    if len(other.lines & best.lines) != 3 or cv2.contourArea(other.quad.astype(np.float32)) <= area:
+        return None
+    inter, _ = cv2.intersectConvexConvex(other.quad.astype(np.float32), best.quad.astype(np.float32))
+    if inter < 0.95 * area:
+        return None
+    # The two corners of `best` that are not corners of `other`, each joined to the nearest of `other`'s.
+    gaps = np.linalg.norm(best.quad[:, None, :] - other.quad[None, :, :], axis=2)
+    moved = np.argsort(gaps.min(axis=1))[2:]
+    return [_continues(gx, gy, best.quad[i], other.quad[int(np.argmin(gaps[i]))]) for i in moved]
+
+
 def _widened(best: EdgeQuad, candidates: list[EdgeQuad], gx: NDArray[np.float32], gy: NDArray[np.float32]) -> EdgeQuad:
     """The largest candidate that shares three sides with `best` and contains it, the two shared sides running
     on with edges all the way to its corners: a band printed across a document (a dark header against a dark
     table) closes a smaller quadrilateral on three of the document's sides."""
-    area = cv2.contourArea(best.quad.astype(np.float32))
     for other in candidates:
-        if other.score < best.score - WIDER_SCORE_LOSS or len(other.lines & best.lines) != 3:
+        if other.score < best.score - WIDER_SCORE_LOSS:
             continue
-        if cv2.contourArea(other.quad.astype(np.float32)) <= area:
-            continue
-        inter, _ = cv2.intersectConvexConvex(other.quad.astype(np.float32), best.quad.astype(np.float32))
-        if inter < 0.95 * area:
-            continue
-        # The two corners of `best` that are not corners of `other`, each joined to the nearest of `other`'s.
-        gaps = np.linalg.norm(best.quad[:, None, :] - other.quad[None, :, :], axis=2)
-        moved = np.argsort(gaps.min(axis=1))[2:]
-        runs = [_continues(gx, gy, best.quad[i], other.quad[int(np.argmin(gaps[i]))]) for i in moved]
-        if min(runs) >= WIDER_RUN:
+        runs = _run_on(best, other, gx, gy)
+        if runs is not None and min(runs) >= WIDER_RUN:
             return _widened(other, candidates, gx, gy)
+    return best
+
+
+def document_shaped(quad: Quad) -> bool:
+    """`quad` seen flat has the aspect of a document format (FORMAT_ASPECTS), within FORMAT_TOLERANCE."""
+    aspect = aspect_ratio(quad)
+    return any(abs(aspect / standard - 1.0) <= FORMAT_TOLERANCE for standard in FORMAT_ASPECTS)
+
+
+def _to_format(
+    best: EdgeQuad,
+    candidates: list[EdgeQuad],
+    gray: NDArray[np.uint8],
+    gx: NDArray[np.float32],
+    gy: NDArray[np.float32],
+) -> EdgeQuad:
+    """`best`, or where it has no document's shape, the best-scored candidate of a document's shape that
+    contains it sharing three sides, one of the two shared sides running on with its edge, with text inside: a
+    line printed inside a passport page (the rule above its MRZ) closes a quadrilateral on three of the page's
+    sides whose aspect is no format's (1.75-2.1 on the DLC-2021 passport frames), while the page's fourth
+    side, paper against the table, is weak or under a finger (so one shared side may not run on)."""
+    if document_shaped(best.quad):
+        return best
+    for other in candidates:
+        if other.score < best.score - FORMAT_SCORE_LOSS or not document_shaped(other.quad):
+            continue
+        runs = _run_on(best, other, gx, gy)
+        if runs is None or max(runs) < WIDER_RUN:
+            continue
+        if card_text(gray, other.quad) and not printed_frame(gray, other.quad):
+            return other
     return best
 
 
@@ -231,4 +280,5 @@ def find_document(
             if inner != best and _carries(candidates[best], candidates[inner], busy) and document(inner):
                 best, changed = inner, True
                 break
-    return _widened(candidates[best], scored, np.asarray(gx / 4, np.float32), np.asarray(gy / 4, np.float32))
+    gx4, gy4 = np.asarray(gx / 4, np.float32), np.asarray(gy / 4, np.float32)
+    return _to_format(_widened(candidates[best], scored, gx4, gy4), found, gray, gx4, gy4)

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from workers.checks.locate.geometry import Quad, order_corners, quad_area, rectified_size
+from workers.checks.locate.geometry import Quad, aspect_ratio, order_corners, quad_area
 
 # Smallest candidate, as a share of the frame: below 3 % an ID card is a ~100 px blob at the analysis size,
 # too small to check anything on (DOC_TOO_SMALL fires below twice this).
@@ -97,9 +97,7 @@ def candidates(edges: NDArray[np.uint8]) -> list[Candidate]:
 def _document_shaped(quad: Quad) -> bool:
     """Cards (1.59), passport pages (1.42) and A4 (1.41), allowing for perspective: not a text line, not a
     square logo."""
-    w, h = rectified_size(quad)
-    aspect = max(w, h) / max(1.0, min(w, h))
-    return MIN_ASPECT <= aspect <= MAX_ASPECT
+    return MIN_ASPECT <= aspect_ratio(quad) <= MAX_ASPECT
 
 
 def sides_on_border(quad: Quad, w: int, h: int, tolerance: float = BORDER_TOLERANCE) -> int:

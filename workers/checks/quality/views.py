@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from workers.checks.capture import Capture, Fact
 from workers.checks.files.signals import camera_name
 from workers.checks.locate.flat import document_crop, surround_crop
-from workers.checks.locate.geometry import rectified_size, tilt_degrees
+from workers.checks.locate.geometry import aspect_ratio, rectified_size, tilt_degrees
 from workers.checks.locate.outline import ANALYSIS_SIDE, Outline
 from workers.checks.locate.scaled import reduced_view
 from workers.checks.locate.text import text_line_mask
@@ -309,9 +309,7 @@ def long_side_mm(outline: Outline, paper: bool) -> float:
     or ID-3 (passport page, aspect 1.42), told apart by the seen aspect ratio."""
     if paper:
         return A4_LONG_MM
-    w, h = rectified_size(outline.corners)
-    aspect = max(w, h) / max(1.0, min(w, h))
-    return ID1_LONG_MM if aspect >= 1.5 else ID3_LONG_MM
+    return ID1_LONG_MM if aspect_ratio(outline.corners) >= 1.5 else ID3_LONG_MM
 
 
 def pixels_per_mm(outline: Outline, paper: bool) -> float:
