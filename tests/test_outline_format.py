@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from workers.checks.locate.geometry import Quad
-from workers.checks.locate.outline_choose import _to_format, document_shaped
+from workers.checks.locate.outline_choose import _to_format, fits_a_format
 from workers.checks.locate.outline_lines import EdgeQuad
 
 X0, Y0, WIDTH = 80, 60, 400
@@ -57,10 +57,10 @@ def _gradients(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_document_shapes() -> None:
-    assert document_shaped(_quad(Y0 + HEIGHT))  # a passport page, 1.42
-    assert document_shaped(_quad(Y0 + WIDTH / 1.586))  # an ID-1 card
-    assert not document_shaped(_quad(RULE))  # the page above its zone, 1.9
-    assert not document_shaped(_quad(Y0 + WIDTH / 1.15))  # nearly square
+    assert fits_a_format(_quad(Y0 + HEIGHT))  # a passport page, 1.42
+    assert fits_a_format(_quad(Y0 + WIDTH / 1.586))  # an ID-1 card
+    assert not fits_a_format(_quad(RULE))  # the page above its zone, 1.9
+    assert not fits_a_format(_quad(Y0 + WIDTH / 1.15))  # nearly square
 
 
 @pytest.mark.parametrize(

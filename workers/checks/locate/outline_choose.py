@@ -211,8 +211,10 @@ def _widened(best: EdgeQuad, candidates: list[EdgeQuad], gx: NDArray[np.float32]
     return best
 
 
-def document_shaped(quad: Quad) -> bool:
-    """`quad` seen flat has the aspect of a document format (FORMAT_ASPECTS), within FORMAT_TOLERANCE."""
+def fits_a_format(quad: Quad) -> bool:
+    """`quad` seen flat has the aspect of a document format (FORMAT_ASPECTS), within FORMAT_TOLERANCE: tighter
+    than the contour search's shape filter (outline_contour, any aspect from a card's to a page's with room for
+    steep perspective), which only tells a document from a text line or a square logo."""
     aspect = aspect_ratio(quad)
     return any(abs(aspect / standard - 1.0) <= FORMAT_TOLERANCE for standard in FORMAT_ASPECTS)
 
@@ -229,10 +231,10 @@ def _to_format(
     line printed inside a passport page (the rule above its MRZ) closes a quadrilateral on three of the page's
     sides whose aspect is no format's (1.75-2.1 on the DLC-2021 passport frames), while the page's fourth
     side, paper against the table, is weak or under a finger (so one shared side may not run on)."""
-    if document_shaped(best.quad):
+    if fits_a_format(best.quad):
         return best
     for other in candidates:
-        if other.score < best.score - FORMAT_SCORE_LOSS or not document_shaped(other.quad):
+        if other.score < best.score - FORMAT_SCORE_LOSS or not fits_a_format(other.quad):
             continue
         runs = _run_on(best, other, gx, gy)
         if runs is None or max(runs) < WIDER_RUN:
