@@ -1,9 +1,12 @@
-"""A chosen outline of no document's shape gives way to the document-shaped one around it (outline_choose).
+"""A chosen outline of no document's shape gives way to the document-shaped one around it or inside it
+(outline_choose).
 
 On the DLC-2021 passport frames the rule printed above a page's machine readable zone closed a quadrilateral on
 three of the page's sides (aspect 1.75-2.1, no document's), better scored than the whole page, whose fourth
 side (paper against paper, or under a marker) is weak. The page, of a passport's shape, sharing three sides
-with it and carrying text, is the document (docs/calibration/realworld.md, "Outline").
+with it and carrying text, is the document (docs/calibration/realworld.md, "Outline"). On a DLC-2021 card on a
+wooden table a grain line beyond the card closed a quadrilateral on three of its sides (aspect 1.99): the card
+inside it, of an ID-1 card's shape, is the document.
 """
 
 from __future__ import annotations
@@ -95,3 +98,30 @@ def test_a_wider_outline_of_no_document_shape_is_not_taken() -> None:
     above_rule = _edge_quad(_quad(RULE), 0.93, bottom_line=4)
     square = _edge_quad(_quad(Y0 + WIDTH / 1.15), 0.93, bottom_line=2)  # runs on past the page: no format
     assert _to_format(above_rule, [above_rule, square], gray, gx, gy) is above_rule
+
+
+@pytest.mark.parametrize(
+    ("page_support", "expected"),
+    [
+        (0.85, "page"),  # 0.08 below the chosen one: the page inside it is the document
+        (0.80, "beyond"),  # 0.13 below: the chosen one stays
+    ],
+)
+def test_the_page_inside_an_outline_closed_beyond_it_replaces_it(page_support: float, expected: str) -> None:
+    gray = _page()
+    gx, gy = _gradients(gray)
+    # Closed by a line across the table below the page: page and table together are nearly square.
+    beyond = _edge_quad(_quad(400), 0.93, bottom_line=5)
+    page = _edge_quad(_quad(Y0 + HEIGHT), page_support, bottom_line=2)
+    assert not fits_a_format(beyond.quad)
+    chosen = _to_format(beyond, [beyond, page], gray, gx, gy)
+    assert chosen is (page if expected == "page" else beyond)
+
+
+def test_a_box_inside_an_outline_of_no_format_must_share_three_sides() -> None:
+    gray = _page()
+    gx, gy = _gradients(gray)
+    beyond = _edge_quad(_quad(400), 0.93, bottom_line=5)
+    # The page's shape, but on other lines than the outline's left and right sides: not closed by them.
+    inner = EdgeQuad(_quad(Y0 + HEIGHT), np.full(4, 0.93), np.zeros(4), np.ones(4), frozenset({0, 6, 7, 2}))
+    assert _to_format(beyond, [beyond, inner], gray, gx, gy) is beyond

@@ -49,6 +49,9 @@ pytestmark = pytest.mark.skipif(
 # rus_internalpassport 02 cg0004 0.695 -> 0.992, srb_passport 04 cg0005 0.704 -> 0.878), with a crossing thing
 # judged side by side (crossing.RUN_ON_SIDE_SHARE: the marker over the first, now inside its outline, runs on
 # past one side and ends at the other; without it that copy read 12 % print chroma, neither copy nor covered).
+# IoU >= 0.9 on 35/41 | 32/40 when an outline closed beyond a card by a line of the table gives way to the card
+# inside it (outline_choose._to_format): est_id 04 cg0005 0.812 -> 0.909 (the contour search, which its weak
+# side calls, still takes in a wedge of the wood: 7.5 % read as covered, a false DOC_OBSTRUCTED as before).
 # Floors one below the catches; the false flags may not grow.
 FLOORS = {
     "calibration": {
@@ -61,7 +64,7 @@ FLOORS = {
     },
     "check": {
         "median": 0.97,
-        "share": 30 / 40,
+        "share": 31 / 40,
         "caught": 33,
         "other_flagged": 0,
         "occluded_caught": 7,
