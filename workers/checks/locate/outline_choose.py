@@ -186,14 +186,20 @@ def _continues(
     return float(max((best >= GRADIENT_MIN).mean(), (best <= -GRADIENT_MIN).mean()))
 
 
+def _inside_on_three_sides(inner: EdgeQuad, outer: EdgeQuad) -> bool:
+    """`inner` lies inside `outer` (95 % of it) and shares three of its sides: the two are one document's
+    outline closed on its fourth side by two different lines (its own edge, and a line inside it or beyond it)."""
+    area = cv2.contourArea(inner.quad.astype(np.float32))
+    if len(inner.lines & outer.lines) != 3 or cv2.contourArea(outer.quad.astype(np.float32)) <= area:
+        return False
+    inter, _ = cv2.intersectConvexConvex(outer.quad.astype(np.float32), inner.quad.astype(np.float32))
+    return bool(inter >= 0.95 * area)  # 95 %: corners fitted on the shared lines may stray a pixel outside
+
+
 def _run_on(best: EdgeQuad, other: EdgeQuad, gx: NDArray[np.float32], gy: NDArray[np.float32]) -> list[float] | None:
     """Where `other` contains `best` and shares three of its sides: how much of the stretch each of the two
     shared sides adds carries their edge (`_continues`); None when `other` is not such a wider quadrilateral."""
-    area = cv2.contourArea(best.quad.astype(np.float32))
-    if len(other.lines & best.lines) != 3 or cv2.contourArea(other.quad.astype(np.float32)) <= area:
-        return None
-    inter, _ = cv2.intersectConvexConvex(other.quad.astype(np.float32), best.quad.astype(np.float32))
-    if inter < 0.95 * area:
+    if not _inside_on_three_sides(best, other):
         return None
     # The two corners of `best` that are not corners of `other`, each joined to the nearest of `other`'s.
     gaps = np.linalg.norm(best.quad[:, None, :] - other.quad[None, :, :], axis=2)
@@ -251,16 +257,6 @@ def _to_format(
         if _inside_on_three_sides(other, best) and card_text(gray, other.quad) and not printed_frame(gray, other.quad):
             return other  # a candidate holding its text, as the enclosing one must
     return best
-
-
-def _inside_on_three_sides(inner: EdgeQuad, outer: EdgeQuad) -> bool:
-    """`inner` lies inside `outer` and shares three of its sides: `outer` is `inner` closed on its fourth side
-    by a line beyond it (a grain line of the table, a shadow's edge)."""
-    area = cv2.contourArea(inner.quad.astype(np.float32))
-    if len(inner.lines & outer.lines) != 3 or cv2.contourArea(outer.quad.astype(np.float32)) <= area:
-        return False
-    inter, _ = cv2.intersectConvexConvex(outer.quad.astype(np.float32), inner.quad.astype(np.float32))
-    return bool(inter >= 0.95 * area)
 
 
 def find_document(
