@@ -24,7 +24,10 @@ from workers.heartbeat import HEARTBEAT_TTL_S
 
 pytestmark = pytest.mark.integration
 
-BUNDLES = 16
+# Enough work that the batch is still running when the victim is frozen, a heartbeat TTL (~17 s) after the
+# survivor started: a heavy bundle takes 1-3 s on a worker process, and 16 bundles between two workers were
+# sometimes all checked by then on a quiet machine (fresh-clone run of 2026-12-06: nothing left to freeze).
+BUNDLES = 40
 # The design brings a dead worker's bundles back within ~20 s (heartbeat TTL 15 s + one 5 s look) plus the time
 # the survivor needs to finish the bundle it is checking; generous for a loaded 2-core machine.
 RESTARTED_WITHIN_S = 45
