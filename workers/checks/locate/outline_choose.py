@@ -128,6 +128,12 @@ def printed_frame(gray: NDArray[np.uint8], quad: Quad) -> bool:
     return lines >= 3
 
 
+def may_be_document(gray: NDArray[np.uint8], quad: Quad) -> bool:
+    """`quad` may be the document: text runs along it inside (card_text) and it is not a frame printed around a
+    box on a page (printed_frame)."""
+    return card_text(gray, quad) and not printed_frame(gray, quad)
+
+
 def _mask(quad: Quad, shape: tuple[int, int]) -> NDArray[np.uint8]:
     mask = np.zeros(shape, np.uint8)
     cv2.fillConvexPoly(mask, np.round(quad).astype(np.int32), 1)
@@ -251,11 +257,11 @@ def _to_format(
         runs = _run_on(best, other, gx, gy)
         if runs is None or max(runs) < WIDER_RUN:
             continue
-        if card_text(gray, other.quad) and not printed_frame(gray, other.quad):
+        if may_be_document(gray, other.quad):
             return other
     for other in shaped:
-        if _inside_on_three_sides(other, best) and card_text(gray, other.quad) and not printed_frame(gray, other.quad):
-            return other  # a candidate holding its text, as the enclosing one must
+        if _inside_on_three_sides(other, best) and may_be_document(gray, other.quad):
+            return other
     return best
 
 
@@ -279,7 +285,7 @@ def find_document(
         """Printed text inside, and not a frame printed around a box (judged once, when first needed)."""
         if index not in judged:
             quad = candidates[index].quad
-            judged[index] = card_text(gray, quad) and not printed_frame(gray, quad)
+            judged[index] = may_be_document(gray, quad)
         return judged[index]
 
     first = next((i for i in range(len(candidates)) if document(i)), None)
