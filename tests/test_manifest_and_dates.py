@@ -19,6 +19,7 @@ from workers.checks.manifest import ManifestError, parse_manifest
         ("04/04/1990", (date(1990, 4, 4),)),
         ("5 Oct 2026", (date(2026, 10, 5),)),
         ("October 5, 2026", (date(2026, 10, 5),)),
+        ("28JUL2014", (date(2014, 7, 28),)),  # run together, as US visas print it
     ],
 )
 def test_read_date_gives_every_reading_of_an_ambiguous_form(text: str, expected: tuple[date, ...]) -> None:
@@ -27,7 +28,7 @@ def test_read_date_gives_every_reading_of_an_ambiguous_form(text: str, expected:
     assert reading.ambiguous is (len(expected) > 1)
 
 
-@pytest.mark.parametrize("text", ["", "tomorrow", "31/02/1990", "03/04/90", "2026-13-01"])
+@pytest.mark.parametrize("text", ["", "tomorrow", "31/02/1990", "03/04/90", "2026-13-01", "32JUL2014", "MAR51966"])
 def test_read_date_refuses_what_is_not_a_date(text: str) -> None:
     assert read_date(text) is None
 

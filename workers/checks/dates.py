@@ -27,7 +27,10 @@ _MONTHS = {
     )
     for name in names
 }
-_WORDY = re.compile(r"^\s*(\d{1,2})\.?\s+([A-Za-z]+)\.?,?\s+(\d{4})\s*$|^\s*([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})\s*$")
+# Day, month name, year ('5 March 2030'), spaced or run together as US visas print them ('28JUL2014': the month
+# name parts the numbers, so nothing is ambiguous); month name, day, year ('March 5, 2030') only spaced, where
+# '51966' would not tell the day from the year.
+_WORDY = re.compile(r"^\s*(\d{1,2})\.?\s*([A-Za-z]+)\.?,?\s*(\d{4})\s*$|^\s*([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})\s*$")
 # As identity documents print it (ICAO Doc 9303 part 3, 4.1.4: day, month abbreviation, year; bilingual
 # documents add the month in a second language after a slash): '31 DEC/DÉC 30', '15 APR/AVR 2012'.
 _PRINTED = re.compile(r"^\s*(\d{1,2})\s*([^\W\d_]{3,9})\.?\s*/\s*([^\W\d_]{3,9})\.?\s*(\d{2}|\d{4})\s*$")
