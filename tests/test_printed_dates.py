@@ -21,6 +21,7 @@ from workers.checks.identity.printed_dates import (
     read_printed_dates,
     standard_day_first,
 )
+from workers.checks.identity.printed_labels import Kind, dates_in
 from workers.checks.identity.reader import MRZ_READER
 from workers.checks.manifest import Declared, DocumentSpec, Role
 from workers.checks.model import Outcome, Status
@@ -40,8 +41,9 @@ CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 # years does (03.01.2018 to 02.01.2028; printed_dates.validity_order). 47 | 48 when the declared type and issuer
 # settle the order of a Doc 9303 document's dates (printed_dates.standard_day_first: the Slovak, Serbian, Latvian
 # and Spanish fronts whose dates all read both ways; ambiguous 2 | 9 -> 0 | 0, wrong still 0 | 0). 48 | 49 when a
-# day, month name and year run together ('28JUL2014', the two US visas' foils) read as a date (dates._WORDY).
-READ_FLOOR = {"calibration": 48, "check": 49}
+# day, month name and year run together ('28JUL2014', the two US visas' foils) read as a date (dates._WORDY);
+# 49 | 49 when a Doc 9303 document's two-digit years are read day first ('04/12/04', the ICAO example passport).
+READ_FLOOR = {"calibration": 49, "check": 49}
 
 
 def line(text: str, left: float, top: float, width: float = 200.0, height: float = 20.0) -> OcrLine:
@@ -189,6 +191,35 @@ def test_the_standard_order_settles_only_what_the_page_leaves_open() -> None:
     # The page's own month-first date wins over the standard: a card misdeclared as ICAO is read as printed.
     month_first = [line("Date of birth", 10, 70), line("05.16.1990", 12, 93, 120), *page]
     assert iso(read_printed_dates(month_first, SUBMIT, True).expiry) == "2025-01-03"
+
+
+def test_a_two_digit_year_is_read_only_where_the_standard_fixes_the_order() -> None:
+    # The ICAO example passport prints 'Date of Expiry 04/12/04' (corpus arg0s1080_mrz_specimens): Doc 9303 puts
+    # the day first, so it is 4 December 2004; a birth year's century is the one before the submission.
+    page = [line("Date of Birth 21/08/71", 10, 10, 250), line("Date of Expiry", 10, 60), line("04/12/34", 12, 83, 90)]
+    dates = read_printed_dates(page, SUBMIT, True)
+    assert iso(dates.expiry) == "2034-12-04"
+    assert iso(dates.birth) == "1971-08-21"
+    # No standard order: '04/12/34' may be month first or year first; nothing is read, nothing guessed.
+    assert read_printed_dates(page, SUBMIT, None).expiry is None
+    # A page whose own dates are month first contradicts the standard: its two-digit years are not read either.
+    month_first = [line("Date of issue", 10, 110), line("05.16.2024", 12, 133, 120), *page[1:]]
+    assert read_printed_dates(month_first, SUBMIT, True).expiry is None
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("24/12/2034", ["2034-12-24"]),  # a four-digit year is not also read as '24/12/20'
+        ("17.10.03-09.05.2013", ["09.05.2013"]),  # a range's start is not a date of its own (read both ways here)
+        ("31/02/30", []),
+        ("1.2.30.4", []),  # part of a longer number
+        ("4.12.34", ["2034-12-04"]),
+    ],
+)
+def test_two_digit_years_are_whole_dates_only(printed: str, expected: list[str]) -> None:
+    found = dates_in(printed, Kind.EXPIRY, SUBMIT.year, short_years=True)
+    assert [d.value.isoformat() if d.value else d.text for d in found] == expected
 
 
 @pytest.mark.parametrize(("issuer", "expected"), [("SK", "2025-03-01"), (None, "01.03.2025")])

@@ -134,6 +134,9 @@ def read_printed_dates(lines: Sequence[OcrLine], submit_on: date, standard_order
     """The printed dates of a document from its OCR `lines` (any order), judged against the submission day.
     `standard_order` (`standard_day_first`) settles a date read two ways where the page's own dates do not."""
     found: dict[Kind, list[DateReading]] = {kind: [] for kind in Kind}
+    page_order = day_first(lines)
+    # Two-digit numeric years only where the standard fixes the order and the page does not contradict it.
+    short = standard_order is True and page_order is not False
     labels: list[_Label] = []
     values: list[tuple[OcrLine, str]] = []
     for line in lines:
@@ -145,13 +148,13 @@ def read_printed_dates(lines: Sequence[OcrLine], submit_on: date, standard_order
         if spans[0].start > 0:  # a value printed before the first label of its line ('01.01.2030 4b.')
             values.append((line, line.text[: spans[0].start]))
         for span in spans:
-            after = dates_in(line.text[span.end : span.value_end], span.kind, submit_on.year)
+            after = dates_in(line.text[span.end : span.value_end], span.kind, submit_on.year, short_years=short)
             if after:
                 found[span.kind].append(after[0])
             else:
                 labels.append(_Label(span.kind, line, *_columns(line, span)))
     for value, text in values:
-        dated = [(kind, dates_in(text, kind, submit_on.year)) for kind in Kind]
+        dated = [(kind, dates_in(text, kind, submit_on.year, short_years=short)) for kind in Kind]
         if not any(readings for _, readings in dated):
             continue
         ranked = sorted((d, i) for i, label in enumerate(labels) if (d := _distance(label, value)) is not None)
@@ -165,11 +168,13 @@ def read_printed_dates(lines: Sequence[OcrLine], submit_on: date, standard_order
         if len(readings) == 1:
             found[best.kind].append(readings[0])
     if not found[Kind.EXPIRY] and not found[Kind.VALIDITY]:
-        unlabelled = [r for _, text in values for r in dates_in(text, Kind.EXPIRY, submit_on.year)]
+        unlabelled = [r for _, text in values for r in dates_in(text, Kind.EXPIRY, submit_on.year, short_years=short)]
         found[Kind.EXPIRY] = anniversary_expiry(unlabelled)
-    order = day_first(lines)
+    order = page_order
     if order is None:
-        page = found[Kind.ISSUE] + [r for _, text in values for r in dates_in(text, Kind.ISSUE, submit_on.year)]
+        page = found[Kind.ISSUE] + [
+            r for _, text in values for r in dates_in(text, Kind.ISSUE, submit_on.year, short_years=short)
+        ]
         order = validity_order(found[Kind.EXPIRY] + found[Kind.VALIDITY], page)
     if order is None:
         order = standard_order

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from unidecode import unidecode
@@ -140,9 +141,27 @@ def separated(text: str) -> str:
     return _SPACED_DATE.sub(r"\1.\2.\3", repaired(text))
 
 
-def dates_in(text: str, kind: Kind, submit_year: int) -> list[DateReading]:
+# A numeric date with a two-digit year ('04/12/04'), on its own (not part of a range or a longer number).
+_SHORT_YEAR = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})\2(\d{2})(?![\d./-])")
+
+
+def _short_year(match: re.Match[str], kind: Kind, submit_year: int) -> DateReading | None:
+    """'04/12/04' read day, month, year, the century as for a month-name date (`_pivot`)."""
+    year = int(match[4])
+    year += 2000 if year <= _pivot(kind, submit_year) else 1900
+    try:
+        return DateReading(match[0], (date(year, int(match[3]), int(match[1])),))
+    except ValueError:
+        return None
+
+
+def dates_in(text: str, kind: Kind, submit_year: int, *, short_years: bool = False) -> list[DateReading]:
     """Every date printed in `text` (a field's value), read for a field of `kind`. A validity range
-    ('17.10.03-09.05.2013') gives its end only, and only for a VALIDITY label."""
+    ('17.10.03-09.05.2013') gives its end only, and only for a VALIDITY label.
+
+    `short_years`: numeric dates with a two-digit year ('04/12/04') are read too, day first. Only for a document
+    whose standard fixes that order (printed_dates.standard_day_first: ICAO Doc 9303 prints day, month, year):
+    elsewhere '04/12/04' could be read three ways, and read_date refuses it."""
     text = repaired(text)
     found = []
     for match in _DATE.finditer(text):
@@ -151,4 +170,6 @@ def dates_in(text: str, kind: Kind, submit_year: int) -> list[DateReading]:
         reading = _read(match[0], kind, submit_year)
         if reading is not None:
             found.append(reading)
+    if short_years and kind is not Kind.VALIDITY:
+        found += [r for m in _SHORT_YEAR.finditer(text) if (r := _short_year(m, kind, submit_year)) is not None]
     return found
