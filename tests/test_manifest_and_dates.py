@@ -33,6 +33,16 @@ def test_read_date_refuses_what_is_not_a_date(text: str) -> None:
     assert read_date(text) is None
 
 
+def test_a_numeric_two_digit_year_is_read_only_day_first_when_the_caller_knows_the_order() -> None:
+    assert read_date("04/12/04", pivot=69) is None  # day, month or year first: no safe reading
+    reading = read_date("04/12/04", pivot=69, short_day_first=True)
+    assert reading is not None and reading.readings == (date(2004, 12, 4),)
+    birth = read_date("21.08.71", pivot=26, short_day_first=True)  # a birth year: 19xx past the pivot
+    assert birth is not None and birth.readings == (date(1971, 8, 21),)
+    assert read_date("31/02/04", pivot=69, short_day_first=True) is None
+    assert read_date("04/12/04", short_day_first=True) is None  # no century given
+
+
 def _manifest(**bundle_changes: object) -> bytes:
     bundle: dict[str, object] = {
         "reference": "A-1",

@@ -88,13 +88,15 @@ def _printed(text: str, pivot: int | None) -> DateReading | None:
     return DateReading(text, (found,)) if found else None
 
 
-def read_date(text: str, *, pivot: int | None = None) -> DateReading | None:
+def read_date(text: str, *, pivot: int | None = None, short_day_first: bool = False) -> DateReading | None:
     """Read `text` as a date. None if it is not a date at all.
 
     ISO `YYYY-MM-DD` and `YYYY/MM/DD` are certain; `DD/MM/YYYY` vs `MM/DD/YYYY` is ambiguous whenever both parts
     are at most 12 and differ, and then both readings are returned rather than guessing. A two-digit year is
     accepted only next to a month name and only when the caller says which century it is in: years up to
-    `pivot` are 20xx, later ones 19xx (numeric two-digit years stay refused: '03/04/05' has no safe reading).
+    `pivot` are 20xx, later ones 19xx. Numeric two-digit years ('03/04/05') are refused, having no safe
+    reading, unless the caller knows the document prints day, month, year (`short_day_first`: a Doc 9303
+    document, printed_dates.standard_day_first) and gives the `pivot`.
     """
     printed = _printed(text, pivot)
     if printed is not None:
@@ -115,7 +117,11 @@ def read_date(text: str, *, pivot: int | None = None) -> DateReading | None:
         found = _valid(a, b, c)
         return DateReading(text, (found,)) if found else None
     if len(numeric.group(3)) != 4:
-        return None  # two-digit years hide the century: not accepted
+        if short_day_first and len(numeric.group(3)) == 2 and len(numeric.group(1)) <= 2:
+            year = _full_year(numeric.group(3), pivot)
+            found = _valid(year, b, a) if year is not None else None
+            return DateReading(text, (found,)) if found else None
+        return None  # two-digit years hide the century and the order: not accepted
     readings = {r for r in (_valid(c, b, a), _valid(c, a, b)) if r is not None}
     if not readings:
         return None

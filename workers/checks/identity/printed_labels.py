@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 
 from unidecode import unidecode
@@ -102,11 +101,11 @@ def _pivot(kind: Kind, submit_year: int) -> int:
     return EXPIRY_PIVOT if kind in (Kind.EXPIRY, Kind.VALIDITY) else submit_year % 100
 
 
-def _read(text: str, kind: Kind, submit_year: int) -> DateReading | None:
+def _read(text: str, kind: Kind, submit_year: int, *, short_day_first: bool = False) -> DateReading | None:
     cjk = _CJK.fullmatch(text.strip())
     if cjk:
         text = f"{cjk[1]}-{cjk[2]}-{cjk[3]}"
-    return read_date(text.strip(), pivot=_pivot(kind, submit_year))
+    return read_date(text.strip(), pivot=_pivot(kind, submit_year), short_day_first=short_day_first)
 
 
 # Separators OCR loses or changes inside a numeric date on real photos (bench/printed_dates.py on the DLC-2021
@@ -145,16 +144,6 @@ def separated(text: str) -> str:
 _SHORT_YEAR = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})\2(\d{2})(?![\d./-])")
 
 
-def _short_year(match: re.Match[str], kind: Kind, submit_year: int) -> DateReading | None:
-    """'04/12/04' read day, month, year, the century as for a month-name date (`_pivot`)."""
-    year = int(match[4])
-    year += 2000 if year <= _pivot(kind, submit_year) else 1900
-    try:
-        return DateReading(match[0], (date(year, int(match[3]), int(match[1])),))
-    except ValueError:
-        return None
-
-
 def dates_in(text: str, kind: Kind, submit_year: int, *, short_years: bool = False) -> list[DateReading]:
     """Every date printed in `text` (a field's value), read for a field of `kind`. A validity range
     ('17.10.03-09.05.2013') gives its end only, and only for a VALIDITY label.
@@ -171,5 +160,7 @@ def dates_in(text: str, kind: Kind, submit_year: int, *, short_years: bool = Fal
         if reading is not None:
             found.append(reading)
     if short_years and kind is not Kind.VALIDITY:
-        found += [r for m in _SHORT_YEAR.finditer(text) if (r := _short_year(m, kind, submit_year)) is not None]
+        # day first, the century as for a month-name date (`_pivot`)
+        readings = (_read(m[0], kind, submit_year, short_day_first=True) for m in _SHORT_YEAR.finditer(text))
+        found += [r for r in readings if r is not None]
     return found
