@@ -109,7 +109,9 @@ def _distance(label: _Label, value: OcrLine) -> float | None:
     centre = (value.top + value.bottom) / 2
     if line.top <= centre <= line.bottom:  # same row: the value must be to the right
         gap = (value.left - label.right) / h
-        return max(gap, 0.0) if -0.5 <= gap <= RIGHT_GAP else None
+        # Tightly printed rows' boxes overlap, so the row's own value is the one level with the label.
+        level = abs(centre - (line.top + line.bottom) / 2) / h
+        return max(gap, 0.0) + level if -0.5 <= gap <= RIGHT_GAP else None
     gap = (value.top - line.bottom) / h
     if centre <= line.bottom or gap > BELOW_GAP:
         return None
@@ -153,6 +155,9 @@ def read_printed_dates(lines: Sequence[OcrLine], submit_on: date, standard_order
                 found[span.kind].append(after[0])
             else:
                 labels.append(_Label(span.kind, line, *_columns(line, span)))
+    # Each value line goes to its nearest label; a label then keeps the nearest of the lines it was given (a
+    # field prints one value: the next field's date under it belongs to that field's caption, read or not).
+    nearest: dict[int, tuple[float, DateReading]] = {}
     for value, text in values:
         dated = [(kind, dates_in(text, kind, submit_on.year, short_years=short)) for kind in Kind]
         if not any(readings for _, readings in dated):
@@ -160,13 +165,15 @@ def read_printed_dates(lines: Sequence[OcrLine], submit_on: date, standard_order
         ranked = sorted((d, i) for i, label in enumerate(labels) if (d := _distance(label, value)) is not None)
         if not ranked:
             continue
-        best = labels[ranked[0][1]]
-        rivals = [labels[i] for d, i in ranked[1:] if d <= max(ranked[0][0], 0.2) * TIE_RATIO]
-        if any(r.kind is not best.kind for r in rivals):
+        distance, index = ranked[0]
+        rivals = [labels[i] for d, i in ranked[1:] if d <= max(distance, 0.2) * TIE_RATIO]
+        if any(r.kind is not labels[index].kind for r in rivals):
             continue  # halfway between two fields: neither takes it
-        readings = dict(dated)[best.kind]
-        if len(readings) == 1:
-            found[best.kind].append(readings[0])
+        readings = dict(dated)[labels[index].kind]
+        if len(readings) == 1 and (index not in nearest or distance < nearest[index][0]):
+            nearest[index] = (distance, readings[0])
+    for index, (_, reading) in sorted(nearest.items()):
+        found[labels[index].kind].append(reading)
     if not found[Kind.EXPIRY] and not found[Kind.VALIDITY]:
         unlabelled = [r for _, text in values for r in dates_in(text, Kind.EXPIRY, submit_on.year, short_years=short)]
         found[Kind.EXPIRY] = anniversary_expiry(unlabelled)
