@@ -44,8 +44,10 @@ CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 # day, month name and year run together ('28JUL2014', the two US visas' foils) read as a date (dates._WORDY);
 # 49 | 49 when a Doc 9303 document's two-digit years are read day first ('04/12/04', the ICAO example passport).
 # 51 | 49 when a caption keeps only the nearest of the dates given to it and a same-row value must be level with
-# its caption (the Slovak card's and the Greek passport's expiry, whose issue caption OCR did not read).
-READ_FLOOR = {"calibration": 51, "check": 49}
+# its caption (the Slovak card's and the Greek passport's expiry, whose issue caption OCR did not read); 53 | 49
+# when a colon read for a dot ('11:08.2014') and a space for one with the other lost ('09 082016') are mended
+# (two Serbian passport frames, whose issue date then gives the validity period).
+READ_FLOOR = {"calibration": 53, "check": 49}
 
 
 def line(text: str, left: float, top: float, width: float = 200.0, height: float = 20.0) -> OcrLine:
@@ -305,6 +307,8 @@ def test_unlabelled_issue_and_expiry_ten_years_apart() -> None:
         ("1710.1988", "1988-10-17"),  # the separator after the day lost (Azerbaijani passport frames)
         ("21,06.2020", "2020-06-21"),  # a comma read for a dot (Finnish card frames)
         ("22 11.1970", "1970-11-22"),  # a dot read as a space (Serbian passport frames)
+        ("17:08.2014", "2014-08-17"),  # a colon read for a dot (Serbian passport frames: "11:08.2014")
+        ("23 061993", "1993-06-23"),  # a dot read as a space, the other lost (Serbian passport frames)
     ],
 )
 def test_a_date_whose_separator_ocr_lost_is_still_read(printed: str, expected: str) -> None:

@@ -114,9 +114,14 @@ def _read(text: str, kind: Kind, submit_year: int, *, short_day_first: bool = Fa
 # with a two-digit day and month, so a document or personal number ('100983-16255') is never made a date.
 _LOST_BEFORE_YEAR = re.compile(r"(?<!\d)(\d{2})([./-])(\d{2})((?:19|20)\d{2})(?!\d)")
 _LOST_AFTER_DAY = re.compile(r"(?<!\d)(\d{2})(\d{2})([./-])((?:19|20)\d{2})(?!\d)")
-_COMMA_FOR_DOT = re.compile(r"(?<!\d)(\d{1,2}),(\d{1,2})\.(\d{4})(?!\d)")
+# A dot read as a comma or a colon ('21,06.2020', '11:08.2014': same frames).
+_MISREAD_DOT = re.compile(r"(?<!\d)(\d{1,2})[,:](\d{1,2})\.(\d{4})(?!\d)")
 # A separator read as a space while the date's other one was read ('09 08.2026', '22 11.1970': same frames).
 _SPACE_FOR_SEPARATOR = re.compile(r"(?<!\d)(\d{1,2}) (\d{1,2})([./-])(\d{4})(?!\d)")
+# The first separator read as a space and the second lost ('09 082016', '23 061993': a Serbian passport's
+# frame): spaced, as cards print dates with spaces ('31 08 2002'). Only a two-digit day and month before a
+# 19xx or 20xx year, as for the lost separators above.
+_SPACE_THEN_LOST = re.compile(r"(?<!\d)(\d{2}) (\d{2})((?:19|20)\d{2})(?!\d)")
 
 
 def repaired(text: str) -> str:
@@ -126,7 +131,8 @@ def repaired(text: str) -> str:
     text = _LOST_BEFORE_YEAR.sub(r"\1\2\3\2\4", text)
     text = _LOST_AFTER_DAY.sub(r"\1\3\2\3\4", text)
     text = _SPACE_FOR_SEPARATOR.sub(r"\1\3\2\3\4", text)
-    return _COMMA_FOR_DOT.sub(r"\1.\2.\3", text)
+    text = _SPACE_THEN_LOST.sub(r"\1 \2 \3", text)
+    return _MISREAD_DOT.sub(r"\1.\2.\3", text)
 
 
 # Spaces for separators, as the Spanish and Finnish cards print them ('31 08 2002'): a date only with a
