@@ -11,12 +11,15 @@ inside it, of an ID-1 card's shape, is the document.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from workers.checks.locate.geometry import Quad
-from workers.checks.locate.outline_choose import _to_format, fits_a_format
+from workers.checks.locate.outline_choose import _to_format, fits_a_format, may_be_document
 from workers.checks.locate.outline_lines import EdgeQuad
 
 X0, Y0, WIDTH = 80, 60, 400
@@ -59,6 +62,11 @@ def _gradients(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
+def _judge(gray: NDArray[np.uint8]) -> Callable[[Quad], bool]:
+    """find_document's judgement of a quadrilateral, as it hands it to _to_format."""
+    return lambda quad: may_be_document(gray, quad)
+
+
 def test_document_shapes() -> None:
     assert fits_a_format(_quad(Y0 + HEIGHT))  # a passport page, 1.42
     assert fits_a_format(_quad(Y0 + WIDTH / 1.586))  # an ID-1 card
@@ -80,7 +88,7 @@ def test_the_page_of_a_passports_shape_replaces_the_outline_closed_by_its_rule(
     gx, gy = _gradients(gray)
     above_rule = _edge_quad(_quad(RULE), 0.93, bottom_line=4)
     page = _edge_quad(_quad(Y0 + HEIGHT), page_support, bottom_line=2)
-    chosen = _to_format(above_rule, [above_rule, page], gray, gx, gy)
+    chosen = _to_format(above_rule, [above_rule, page], gx, gy, _judge(gray))
     assert chosen is (page if expected == "page" else above_rule)
 
 
@@ -89,7 +97,7 @@ def test_a_document_shaped_outline_is_kept() -> None:
     gx, gy = _gradients(gray)
     page = _edge_quad(_quad(Y0 + HEIGHT), 0.93, bottom_line=2)
     wider = _edge_quad(np.array([[X0, Y0], [X0 + WIDTH, Y0], [X0 + WIDTH, 400], [X0, 400]], np.float64), 0.93, 5)
-    assert _to_format(page, [page, wider], gray, gx, gy) is page
+    assert _to_format(page, [page, wider], gx, gy, _judge(gray)) is page
 
 
 def test_a_wider_outline_of_no_document_shape_is_not_taken() -> None:
@@ -97,7 +105,7 @@ def test_a_wider_outline_of_no_document_shape_is_not_taken() -> None:
     gx, gy = _gradients(gray)
     above_rule = _edge_quad(_quad(RULE), 0.93, bottom_line=4)
     square = _edge_quad(_quad(Y0 + WIDTH / 1.15), 0.93, bottom_line=2)  # runs on past the page: no format
-    assert _to_format(above_rule, [above_rule, square], gray, gx, gy) is above_rule
+    assert _to_format(above_rule, [above_rule, square], gx, gy, _judge(gray)) is above_rule
 
 
 @pytest.mark.parametrize(
@@ -114,7 +122,7 @@ def test_the_page_inside_an_outline_closed_beyond_it_replaces_it(page_support: f
     beyond = _edge_quad(_quad(400), 0.93, bottom_line=5)
     page = _edge_quad(_quad(Y0 + HEIGHT), page_support, bottom_line=2)
     assert not fits_a_format(beyond.quad)
-    chosen = _to_format(beyond, [beyond, page], gray, gx, gy)
+    chosen = _to_format(beyond, [beyond, page], gx, gy, _judge(gray))
     assert chosen is (page if expected == "page" else beyond)
 
 
@@ -124,4 +132,4 @@ def test_a_box_inside_an_outline_of_no_format_must_share_three_sides() -> None:
     beyond = _edge_quad(_quad(400), 0.93, bottom_line=5)
     # The page's shape, but on other lines than the outline's left and right sides: not closed by them.
     inner = EdgeQuad(_quad(Y0 + HEIGHT), np.full(4, 0.93), np.zeros(4), np.ones(4), frozenset({0, 6, 7, 2}))
-    assert _to_format(beyond, [beyond, inner], gray, gx, gy) is beyond
+    assert _to_format(beyond, [beyond, inner], gx, gy, _judge(gray)) is beyond

@@ -8,6 +8,8 @@ grain line of the table) where the document inside it has.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -237,9 +239,9 @@ def fits_a_format(quad: Quad) -> bool:
 def _to_format(
     best: EdgeQuad,
     candidates: list[EdgeQuad],
-    gray: NDArray[np.uint8],
     gx: NDArray[np.float32],
     gy: NDArray[np.float32],
+    document: Callable[[Quad], bool],
 ) -> EdgeQuad:
     """`best`, or where it has no document's shape, the best-scored candidate of a document's shape with text
     inside that shares three of its sides and
@@ -249,7 +251,8 @@ def _to_format(
       weak or under a finger (so one shared side may not run on);
     - or, failing that, lies inside it: a line beyond the document (a grain line of a wooden table) closes a
       quadrilateral on three of its sides, whose aspect is no format's either (DLC-2021 est_id 04 cg0005: the
-      card 1.62, card and table 1.99, scored 0.003 higher)."""
+      card 1.62, card and table 1.99, scored 0.003 higher).
+    `document` is find_document's judgement of a quadrilateral (may_be_document, made once per quadrilateral)."""
     if fits_a_format(best.quad):
         return best
     shaped = [c for c in candidates if c.score >= best.score - FORMAT_SCORE_LOSS and fits_a_format(c.quad)]
@@ -257,10 +260,10 @@ def _to_format(
         runs = _run_on(best, other, gx, gy)
         if runs is None or max(runs) < WIDER_RUN:
             continue
-        if may_be_document(gray, other.quad):
+        if document(other.quad):
             return other
     for other in shaped:
-        if _inside_on_three_sides(other, best) and may_be_document(gray, other.quad):
+        if _inside_on_three_sides(other, best) and document(other.quad):
             return other
     return best
 
@@ -279,16 +282,16 @@ def find_document(
         found = [c for c in found if abs(float(c.polarity.sum())) == len(c.polarity)]
     scored = [c for c in found if c.score >= MIN_SCORE]
     candidates = scored[:TEXT_CANDIDATES]
-    judged: dict[int, bool] = {}
+    judged: dict[bytes, bool] = {}
 
-    def document(index: int) -> bool:
+    def document(quad: Quad) -> bool:
         """Printed text inside, and not a frame printed around a box (judged once, when first needed)."""
-        if index not in judged:
-            quad = candidates[index].quad
-            judged[index] = may_be_document(gray, quad)
-        return judged[index]
+        key = np.asarray(quad, np.float64).tobytes()
+        if key not in judged:
+            judged[key] = may_be_document(gray, quad)
+        return judged[key]
 
-    first = next((i for i in range(len(candidates)) if document(i)), None)
+    first = next((i for i in range(len(candidates)) if document(candidates[i].quad)), None)
     if first is None:
         return None
     smooth = cv2.GaussianBlur(gray, (5, 5), 0)
@@ -299,9 +302,9 @@ def find_document(
     changed = True
     while changed:
         changed = False
-        for inner in range(len(candidates)):
-            if inner != best and _carries(candidates[best], candidates[inner], busy) and document(inner):
+        for inner, candidate in enumerate(candidates):
+            if inner != best and _carries(candidates[best], candidate, busy) and document(candidate.quad):
                 best, changed = inner, True
                 break
     gx4, gy4 = np.asarray(gx / 4, np.float32), np.asarray(gy / 4, np.float32)
-    return _to_format(_widened(candidates[best], scored, gx4, gy4), found, gray, gx4, gy4)
+    return _to_format(_widened(candidates[best], scored, gx4, gy4), found, gx4, gy4, document)
