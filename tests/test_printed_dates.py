@@ -109,6 +109,12 @@ def test_a_label_keeps_the_nearest_of_the_dates_below_it() -> None:
     assert iso(dates.expiry) == "2023-11-17"
 
 
+def test_two_dates_exactly_as_near_a_label_give_it_none() -> None:
+    caption = line("Date of expiry", 100, 100)
+    dates = read(caption, line("17.11.2023", 40, 125, 50), line("05.03.2024", 310, 125, 50))
+    assert dates.expiry is None  # the two are no validity period either
+
+
 def test_a_same_row_value_is_the_one_level_with_its_label() -> None:
     # Greek passport rows printed tight: the issue date's box (its caption not read as one) reaches into the
     # expiry caption's row, whose own value is level with it; both lie the same distance right of the caption.

@@ -157,7 +157,8 @@ def read_printed_dates(lines: Sequence[OcrLine], submit_on: date, standard_order
                 labels.append(_Label(span.kind, line, *_columns(line, span)))
     # Each value line goes to its nearest label; a label then keeps the nearest of the lines it was given (a
     # field prints one value: the next field's date under it belongs to that field's caption, read or not).
-    nearest: dict[int, tuple[float, DateReading]] = {}
+    # Two lines exactly as near with different dates give it none (nothing to tell them apart).
+    nearest: dict[int, tuple[float, DateReading | None]] = {}
     for value, text in values:
         dated = [(kind, dates_in(text, kind, submit_on.year, short_years=short)) for kind in Kind]
         if not any(readings for _, readings in dated):
@@ -170,10 +171,16 @@ def read_printed_dates(lines: Sequence[OcrLine], submit_on: date, standard_order
         if any(r.kind is not labels[index].kind for r in rivals):
             continue  # halfway between two fields: neither takes it
         readings = dict(dated)[labels[index].kind]
-        if len(readings) == 1 and (index not in nearest or distance < nearest[index][0]):
+        if len(readings) != 1:
+            continue
+        held = nearest.get(index)
+        if held is None or distance < held[0]:
             nearest[index] = (distance, readings[0])
+        elif distance == held[0] and (held[1] is None or held[1].readings != readings[0].readings):
+            nearest[index] = (distance, None)
     for index, (_, reading) in sorted(nearest.items()):
-        found[labels[index].kind].append(reading)
+        if reading is not None:
+            found[labels[index].kind].append(reading)
     if not found[Kind.EXPIRY] and not found[Kind.VALIDITY]:
         unlabelled = [r for _, text in values for r in dates_in(text, Kind.EXPIRY, submit_on.year, short_years=short)]
         found[Kind.EXPIRY] = anniversary_expiry(unlabelled)
