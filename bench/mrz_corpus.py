@@ -30,7 +30,7 @@ from workers.checks.capture import Capture  # noqa: E402
 from workers.checks.identity import ocr  # noqa: E402
 from workers.checks.identity.mrz_layout import MrzFormat  # noqa: E402
 from workers.checks.identity.mrz_parse import MRZ_ALPHABET, ParsedMrz, parse_mrz  # noqa: E402
-from workers.checks.identity.mrz_read import MrzReading, read_mrz  # noqa: E402
+from workers.checks.identity.mrz_read import MrzReading, read_mrz, zone_read  # noqa: E402
 from workers.checks.identity.reader import DETECT_SIDE, capture_mrz  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "corpus"
@@ -71,7 +71,7 @@ class Score:
 
 
 def verdict(parsed: ParsedMrz | None) -> str:
-    if parsed is None or not any(parsed.checks.values()):
+    if parsed is None or not zone_read(parsed):
         return "none"
     if parsed.valid:
         return "pass"

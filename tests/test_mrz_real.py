@@ -11,6 +11,7 @@ import pytest
 from bench.mrz_corpus import Score, ground_truth, halves, score, timed_reading, verdict
 from tests.fixtures.documents import Person, td1_lines, td3_lines
 from workers.checks.identity.mrz_correct import correct_mrz
+from workers.checks.identity.mrz_read import valid_digits, zone_read
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 # Floors at the figures reached (bench/mrz_corpus.py, 48 ground-truth images): 22 of 23 and 23 of 25 exact
@@ -125,6 +126,19 @@ def test_a_number_printed_with_a_wrong_digit_stays_a_certain_failure() -> None:
     parsed = correct_mrz(lines)
     assert parsed is not None and list(parsed.lines) == lines
     assert parsed.invalid_checks == ["doc", "final"] and verdict(parsed) == "fail"
+
+
+def test_a_zone_printed_with_every_digit_wrong_is_read_and_fails() -> None:
+    # The US permanent resident card specimen in the corpus (VOID VOID): all four digits wrong as printed, read
+    # exactly. Its birth date's and expiry's digits fail with no other reading fitting: a zone read, whose
+    # digits fail (it had been taken for no zone at all, as no digit held).
+    lines = ["C1USA0000000392SRC0000000039<<", "2001010F8001022SLV<<<<<<<<<<<0", "VOID<<VOID<<<<<<<<<<<<<<<<<<<<"]
+    parsed = correct_mrz(lines)
+    assert parsed is not None and list(parsed.lines) == lines and valid_digits(parsed) == 0
+    assert zone_read(parsed) and verdict(parsed) == "fail"
+    # The same characters with every failing digit in doubt prove nothing: no zone read.
+    doubtful = replace(parsed, uncertain=frozenset(parsed.invalid_checks))
+    assert not zone_read(doubtful) and verdict(doubtful) == "none"
 
 
 def test_a_line_shifted_by_a_lost_character_is_uncertain_not_a_plain_failure() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from workers.checks import moot
 from workers.checks.context import DocumentContext
 from workers.checks.dates import read_date
+from workers.checks.identity.mrz_read import zone_read
 from workers.checks.identity.names import compare_names
 from workers.checks.identity.reader import mrz_reading
 from workers.checks.manifest import Role, Side
@@ -61,7 +62,7 @@ def _unreadable(doc: DocumentContext) -> Outcome | None:
     if expected is False and kind not in MRZ_ON_BACK:
         return None  # driving licences and other types carry no MRZ
     reading = mrz_reading(doc)
-    if reading is not None and any(reading.parsed.checks.values()):
+    if reading is not None and zone_read(reading.parsed):
         p = reading.parsed
         valid = sum(p.checks.values())
         return Outcome(
@@ -111,7 +112,7 @@ MRZ_UNREADABLE = DocumentCheck(
 
 def _check_digits(doc: DocumentContext) -> Outcome | None:
     reading = mrz_reading(doc)
-    if reading is None or not any(reading.parsed.checks.values()):
+    if reading is None or not zone_read(reading.parsed):
         return None
     p = reading.parsed
     bad = p.invalid_checks

@@ -164,6 +164,17 @@ def valid_digits(parsed: ParsedMrz) -> int:
     return sum(parsed.checks.values())
 
 
+def zone_read(parsed: ParsedMrz | None) -> bool:
+    """Whether `parsed` is a machine readable zone read: one of its check digits holds (the characters are a
+    zone read right), or it is sure of a digit that fails (its field read alike from two crops, no other
+    reading of it fitting, the fields in their places: `reread`, `mrz_correct`), as on a specimen printed with
+    every digit wrong. A reading with no digit holding is still no proof of its values (the reader fills no
+    field from it)."""
+    if parsed is None:
+        return False
+    return valid_digits(parsed) > 0 or bool(set(parsed.invalid_checks) - parsed.uncertain)
+
+
 def _best_group(lines: list[_Line]) -> tuple[ParsedMrz, list[_Line]] | None:
     best: tuple[tuple[int, int, int], ParsedMrz, list[_Line]] | None = None
     for size in (3, 2):
