@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from workers.checks import moot
 from workers.checks.context import DocumentContext
 from workers.checks.dates import read_date
-from workers.checks.identity.mrz_read import zone_read
+from workers.checks.identity.mrz_read import values_proven, zone_read
 from workers.checks.identity.names import compare_names
 from workers.checks.identity.reader import mrz_reading
 from workers.checks.manifest import Role, Side
@@ -175,7 +175,7 @@ def _declared_mismatches(doc: DocumentContext) -> Iterator[Outcome]:
 def _field_mismatches(doc: DocumentContext) -> Iterator[Outcome]:
     reading = mrz_reading(doc)
     declared = doc.spec.declared
-    if reading is None or not any(reading.parsed.checks.values()):
+    if reading is None or not values_proven(reading.parsed):
         return
     p = reading.parsed
     region = Region(polygon=reading.polygon)

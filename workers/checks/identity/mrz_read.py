@@ -164,15 +164,19 @@ def valid_digits(parsed: ParsedMrz) -> int:
     return sum(parsed.checks.values())
 
 
+def values_proven(parsed: ParsedMrz | None) -> bool:
+    """Whether the reading's characters are proven a zone read right: one of its check digits holds. Only then
+    are its values used (the reader's fields, the comparison with the declared ones)."""
+    return parsed is not None and valid_digits(parsed) > 0
+
+
 def zone_read(parsed: ParsedMrz | None) -> bool:
-    """Whether `parsed` is a machine readable zone read: one of its check digits holds (the characters are a
-    zone read right), or it is sure of a digit that fails (its field read alike from two crops, no other
-    reading of it fitting, the fields in their places: `reread`, `mrz_correct`), as on a specimen printed with
-    every digit wrong. A reading with no digit holding is still no proof of its values (the reader fills no
-    field from it)."""
+    """Whether `parsed` is a machine readable zone read: its values are proven (`values_proven`), or it is sure
+    of a digit that fails (its field read alike from two crops, no other reading of it fitting, the fields in
+    their places: `reread`, `mrz_correct`), as on a specimen printed with every digit wrong."""
     if parsed is None:
         return False
-    return valid_digits(parsed) > 0 or bool(set(parsed.invalid_checks) - parsed.uncertain)
+    return values_proven(parsed) or bool(set(parsed.invalid_checks) - parsed.uncertain)
 
 
 def _best_group(lines: list[_Line]) -> tuple[ParsedMrz, list[_Line]] | None:
@@ -364,11 +368,15 @@ def reread(image: NDArray[np.uint8], parsed: ParsedMrz, group: list[_Line]) -> P
     a digit printed wrong hold by chance (corpus ICAO example passport: the expiry's check digit dropped,
     the personal number's first digit read in its place). Every failing check of the kept reading whose
     characters the two readings disagree on is marked uncertain (the recogniser is not sure of them); one
-    they agree on stays a plain failure."""
+    they agree on stays a plain failure. A reading with no digit holding whose second reading is no zone of its
+    format is sure of none of its digits."""
     texts = [ocr.recognize_line(crop_line(image, _padded(line.quad))).text for line in group]
     again = correct_mrz(texts)
     if again is None or again.format is not parsed.format:
-        return parsed
+        if values_proven(parsed):
+            return parsed
+        # No digit holds and no second reading confirms the characters: sure of none of them (zone_read).
+        return replace(parsed, uncertain=parsed.uncertain | frozenset(parsed.invalid_checks))
     if valid_digits(again) > valid_digits(parsed):
         return again
     width = LAYOUTS[parsed.format].width
@@ -411,6 +419,6 @@ def read_mrz(
     if found is None:
         return None
     parsed, group = found
-    if not parsed.valid and any(parsed.checks.values()):
+    if not parsed.valid:
         parsed = reread(image, parsed, group)
     return _reading(parsed, group)

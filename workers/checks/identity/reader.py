@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from workers.checks.capture import Capture, Fact
 from workers.checks.context import DocumentContext, FieldValue
-from workers.checks.identity.mrz_read import MrzReading, quick_read, read_mrz, valid_digits
+from workers.checks.identity.mrz_read import MrzReading, quick_read, read_mrz, valid_digits, values_proven
 from workers.checks.identity.page_text import PAGE_SIDE, detected_rows, detected_text, text_area
 from workers.checks.manifest import Role
 from workers.checks.spec import Reader
@@ -79,7 +79,7 @@ def read_id_document(doc: DocumentContext) -> dict[str, FieldValue]:
     if (doc.spec.type or "").lower() in NO_MRZ_TYPES:
         return {}
     reading = mrz_reading(doc)
-    if reading is None or not any(reading.parsed.checks.values()):
+    if reading is None or not values_proven(reading.parsed):
         return {}  # nothing proves these characters are an MRZ read right
     p = reading.parsed
     fields = {
