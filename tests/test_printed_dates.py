@@ -46,8 +46,9 @@ CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 # 51 | 49 when a caption keeps only the nearest of the dates given to it and a same-row value must be level with
 # its caption (the Slovak card's and the Greek passport's expiry, whose issue caption OCR did not read); 53 | 49
 # when a colon read for a dot ('11:08.2014') and a space for one with the other lost ('09 082016') are mended
-# (two Serbian passport frames, whose issue date then gives the validity period).
-READ_FLOOR = {"calibration": 53, "check": 49}
+# (two Serbian passport frames, whose issue date then gives the validity period). 55 | 49 when the page's one
+# future date is its expiry, its caption unread (the Azerbaijani passport and the Spanish card frames).
+READ_FLOOR = {"calibration": 55, "check": 49}
 
 
 def line(text: str, left: float, top: float, width: float = 200.0, height: float = 20.0) -> OcrLine:
@@ -286,9 +287,10 @@ def test_birth_date_is_not_taken_for_expiry() -> None:
     assert iso(dates.birth) == "1985-07-14"
 
 
-def test_value_between_two_labels_goes_to_neither() -> None:
+def test_a_future_date_under_the_birth_label_is_no_birth_date() -> None:
     dates = read(line("Date of birth", 10, 10), line("Date of expiry", 10, 60), line("14.07.2030", 12, 35, 120))
-    assert dates.expiry is None and dates.birth is None
+    assert dates.birth is None  # no living holder's birth date
+    assert iso(dates.expiry) == "2030-07-14"  # the page's one future date (see the unlabelled future date below)
 
 
 def test_expiry_before_birth_is_dropped() -> None:
@@ -304,6 +306,21 @@ def test_unlabelled_issue_and_expiry_ten_years_apart() -> None:
     dates = read(line("22.06.1985", 10, 10), line("04.08.2016", 10, 40), line("03.08.2026", 10, 70))
     assert dates.expiry is not None and date(2026, 8, 3) in dates.expiry.readings
     assert read(line("22.06.1985", 10, 10), line("13.09.2026", 10, 40)).expiry is None  # no validity period
+
+
+def test_the_one_unlabelled_future_date_is_the_expiry() -> None:
+    # Birth and issue dates are past: the one date after the submission day is where the validity ends.
+    dates = read(line("FECHA DE NACIMIENTO", 10, 10), line("29 04 2000", 12, 33, 120), line("09 03 2028", 12, 90))
+    assert iso(dates.expiry) == "2028-03-09" and iso(dates.birth) == "2000-04-29"
+    assert iso(read(line("31.01.2028", 10, 10)).expiry) == "2028-01-31"
+    # Two different future dates (a licence back's categories), a past one, or one beyond any validity period: none.
+    assert read(line("09.03.2028", 10, 10), line("01.05.2031", 10, 40)).expiry is None
+    assert read(line("22.06.1985", 10, 10), line("01.12.2026", 10, 40)).expiry is None
+    assert read(line("22.06.1985", 10, 10), line("01.01.2045", 10, 40)).expiry is None
+    # A date read two ways is future only when both readings are.
+    assert read(line("04.11.2026", 10, 10)).expiry is None  # 11 April (past) or 4 November (future)
+    ambiguous = read(line("03.04.2030", 10, 10)).expiry
+    assert ambiguous is not None and ambiguous.ambiguous
 
 
 @pytest.mark.parametrize(

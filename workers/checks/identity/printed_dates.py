@@ -3,12 +3,14 @@
 Documents without an MRZ (driving licences, ID-card fronts) print their dates only there. The page's OCR lines
 (`page_text.document_page`, with their boxes) are searched for labels (`printed_labels`); a label's value is the
 date after it on the same line, else the date line nearest below or right of the label. Each value line goes to
-its nearest label of any kind, so a birth or issue date is never taken for an expiry. A date read two ways
-(03/04/2030) is settled by the document's own dates when one of them can only be read one way (16.05.1990: day
-first; `day_first`), else by its validity period (`validity_order`), else by the standard its type and issuer
-print to (`standard_day_first`: ICAO Doc 9303 documents print day, month, year); otherwise it is passed on as
-printed: `read_date` keeps both readings and the date checks ask for review when the readings disagree. MRZ values
-(an earlier reader) and declared values win over printed ones.
+its nearest label of any kind, so a birth or issue date is never taken for an expiry. Where no expiry label gave
+a value, the expiry is the latest date a whole number of years after another printed date (a validity period from
+its issue, `anniversary_expiry`), else the page's one date after the submission day (`future_expiry`: birth and
+issue dates are past). A date read two ways (03/04/2030) is settled by the document's own dates when one of them
+can only be read one way (16.05.1990: day first; `day_first`), else by its validity period (`validity_order`),
+else by the standard its type and issuer print to (`standard_day_first`: ICAO Doc 9303 documents print day,
+month, year); otherwise it is passed on as printed: `read_date` keeps both readings and the date checks ask for
+review when the readings disagree. MRZ values (an earlier reader) and declared values win over printed ones.
 """
 
 from __future__ import annotations
@@ -183,7 +185,7 @@ def read_printed_dates(lines: Sequence[OcrLine], submit_on: date, standard_order
             found[labels[index].kind].append(reading)
     if not found[Kind.EXPIRY] and not found[Kind.VALIDITY]:
         unlabelled = [r for _, text in values for r in dates_in(text, Kind.EXPIRY, submit_on.year, short_years=short)]
-        found[Kind.EXPIRY] = anniversary_expiry(unlabelled)
+        found[Kind.EXPIRY] = anniversary_expiry(unlabelled) or future_expiry(unlabelled, submit_on)
     order = page_order
     if order is None:
         page = found[Kind.ISSUE] + [
@@ -195,16 +197,17 @@ def read_printed_dates(lines: Sequence[OcrLine], submit_on: date, standard_order
     return _agreed(found, submit_on, order)
 
 
+def _years_later(start: date, years: int) -> date:
+    """The day `years` years after `start` (1 March for 29 February in a year without one)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return date(start.year + years, 3, 1)
+
+
 def _years_after(start: date, end: date) -> bool:
     """Whether `end` is a whole number of years of validity after `start` (or the day before that)."""
-    for years in range(1, MAX_VALIDITY_YEARS + 1):
-        try:
-            anniversary = start.replace(year=start.year + years)
-        except ValueError:  # 29 February
-            anniversary = date(start.year + years, 3, 1)
-        if 0 <= (anniversary - end).days <= 1:
-            return True
-    return False
+    return any(0 <= (_years_later(start, years) - end).days <= 1 for years in range(1, MAX_VALIDITY_YEARS + 1))
 
 
 def anniversary_expiry(dates: list[DateReading]) -> list[DateReading]:
@@ -220,6 +223,16 @@ def anniversary_expiry(dates: list[DateReading]) -> list[DateReading]:
         ):
             latest.append(end)
     return latest[:1] if len({r.readings for r in latest}) == 1 else []
+
+
+def future_expiry(dates: list[DateReading], submit_on: date) -> list[DateReading]:
+    """Where no expiry label gave a value: the one date on the page that lies after the submission day (every
+    reading of it), within the longest validity period of it. A document's birth and issue dates are past; the one
+    future date an identity document prints is the end of its validity. Empty when there is none, or several
+    different ones (a licence's categories, each valid to its own date)."""
+    horizon = _years_later(submit_on, MAX_VALIDITY_YEARS)
+    future = [r for r in dates if all(submit_on < d <= horizon for d in r.readings)]
+    return future[:1] if len({r.readings for r in future}) == 1 else []
 
 
 def _one(readings: list[DateReading]) -> DateReading | None:
