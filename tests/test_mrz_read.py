@@ -16,7 +16,7 @@ from tests.fixtures.documents import Person, render_id_card, render_passport_pag
 from tests.fixtures.identity_docs import mrv_lines, perspective, render_mrz_page, rotate, td2_lines
 from workers.checks.capture import Capture
 from workers.checks.identity import ocr
-from workers.checks.identity.mrz_read import read_mrz
+from workers.checks.identity.mrz_read import crop_line, ink_crop, read_mrz
 from workers.checks.identity.reader import DETECT_SIDE
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
@@ -58,6 +58,21 @@ def test_generated_mrz_is_read_exactly(case: str) -> None:
     assert reading.parsed.valid
     xs = [x for x, _ in reading.polygon]
     assert 0 <= min(xs) < max(xs) <= image.shape[1] + 1
+
+
+def test_the_quick_look_reads_black_ink_and_drops_coloured_print_over_it() -> None:
+    # A line crop: white paper, black ink on the left, a red stamp stroke and a blue one on the right.
+    image = np.full((40, 200, 3), 245, np.uint8)
+    image[10:30, 20:60] = (20, 20, 20)
+    image[10:30, 100:140] = (200, 30, 30)
+    image[10:30, 150:190] = (40, 60, 200)
+    quad = np.array([[0, 0], [200, 0], [200, 40], [0, 40]], np.float32)
+    strip = ink_crop(image, quad)
+    assert strip.shape == crop_line(image, quad).shape  # the same strip the recogniser is given
+    along = strip.shape[1] / image.shape[1]  # the strip is warped to the recogniser's line height
+    middle = strip[strip.shape[0] // 2]
+    ink, red, blue, paper = (float(middle[round(x * along)].mean()) for x in (40, 120, 170, 80))
+    assert ink < 40 and min(red, blue) >= 200 and paper >= 240  # the ink kept, the colours faded to paper
 
 
 def test_a_page_without_mrz_reads_nothing() -> None:

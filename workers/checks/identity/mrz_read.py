@@ -6,6 +6,7 @@ long line crops cut from the full-resolution pixels), which keeps a read near a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import cv2
@@ -80,6 +81,15 @@ def crop_line(image: NDArray[np.uint8], quad: NDArray[np.float32]) -> NDArray[np
     return np.asarray(warped, dtype=np.uint8)
 
 
+def ink_crop(image: NDArray[np.uint8], quad: NDArray[np.float32]) -> NDArray[np.uint8]:
+    """crop_line with every pixel at its lightest channel: black ink stays black, coloured print over it
+    (a stamp, a security background) fades towards the paper."""
+    strip = crop_line(image, quad)
+    if strip.ndim != 3:
+        return strip
+    return np.ascontiguousarray(np.repeat(strip.max(axis=2, keepdims=True), 3, axis=2))
+
+
 def looks_like_mrz(text: str) -> bool:
     """26+ characters of the MRZ alphabet making up nearly all of the read text (spaces aside)."""
     raw = text.replace(" ", "")
@@ -109,14 +119,15 @@ def _read_lines(
     *,
     flip: bool = False,
     known: list[_Line] | None = None,
+    crop: Callable[[NDArray[np.uint8], NDArray[np.float32]], NDArray[np.uint8]] = crop_line,
 ) -> list[_Line]:
-    """OCR each quad (turned 180 degrees with `flip`) and add the MRZ-like ones to `known`; stop as soon as
-    the lines form a fully valid MRZ."""
+    """OCR each quad (turned 180 degrees with `flip`; cut out by `crop`) and add the MRZ-like ones to `known`;
+    stop as soon as the lines form a fully valid MRZ."""
     lines: list[_Line] = list(known or [])
     for quad in quads:
         if flip:
             quad = np.roll(quad, 2, axis=0)  # the same strip read upside down (photo turned 180 degrees)
-        text = ocr.recognize_line(crop_line(image, quad)).text
+        text = ocr.recognize_line(crop(image, quad)).text
         if looks_like_mrz(text):
             lines.append(_Line(quad, text))
             found = _best_group(_in_reading_order(lines))
@@ -231,14 +242,16 @@ def _equal_neighbours(quad: NDArray[np.float32], others: list[NDArray[np.float32
 def quick_read(image: NDArray[np.uint8], boxes: list[NDArray[np.float32]]) -> MrzReading | None:
     """The MRZ read from the lines that look like one, or None: recognises, longest first, only the long lines
     that have an equally long parallel neighbour (an MRZ's 2-3 lines; a card's title or an address line has
-    none), at most QUICK_LINES of them, and gives up at the first that does not read as MRZ text. Only a reading
-    whose every check digit holds is returned, so a miss costs the caller nothing but this look: the full read
-    (read_mrz) follows, and a hit is the reading the full read would make of the same lines."""
+    none), at most QUICK_LINES of them, and gives up at the first that does not read as MRZ text. The lines are
+    read as black ink (`ink_crop`): Doc 9303 prints the zone in black, and a coloured stamp over it (the corpus's
+    Qatari specimen: its red 'SPECIMEN' over a filler read as R) fades to the paper. Only a reading whose every
+    check digit holds is returned, so a miss costs the caller nothing but this look: the full read (read_mrz)
+    follows on the crops as they are."""
     quads = _candidate_quads(boxes, 1.0)
     paired = [q for q in quads if _equal_neighbours(q, quads) > 0][:QUICK_LINES]
     lines: list[_Line] = []
     for quad in paired:
-        text = ocr.recognize_line(crop_line(image, quad)).text
+        text = ocr.recognize_line(ink_crop(image, quad)).text
         if not looks_like_mrz(text):
             return None
         lines.append(_Line(quad, text))
@@ -255,7 +268,7 @@ def quick_read(image: NDArray[np.uint8], boxes: list[NDArray[np.float32]]) -> Mr
     step = (second.quad.mean(axis=0) - first.quad.mean(axis=0)).astype(np.float32)
     rows = [first.quad + step / 2, second.quad + step, first.quad - step]
     for row in rows:
-        lines = _read_lines(image, [row], known=[first, second])
+        lines = _read_lines(image, [row], known=[first, second], crop=ink_crop)
         found = _best_group(_in_reading_order(lines))
         if found is not None and found[0].valid:
             return _reading(*found)
