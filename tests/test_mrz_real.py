@@ -11,7 +11,8 @@ import pytest
 from bench.mrz_corpus import Score, ground_truth, halves, score, timed_reading, verdict
 from tests.fixtures.documents import Person, td1_lines, td3_lines
 from workers.checks.identity.mrz_correct import correct_mrz
-from workers.checks.identity.mrz_read import valid_digits, zone_read
+from workers.checks.identity.mrz_parse import valid_digits
+from workers.checks.identity.mrz_read import zone_read
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 # Floors at the figures reached (bench/mrz_corpus.py, 48 ground-truth images): 22 of 23 and 23 of 25 exact

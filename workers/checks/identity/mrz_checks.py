@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from workers.checks import moot
 from workers.checks.context import DocumentContext
 from workers.checks.dates import read_date
+from workers.checks.identity.mrz_parse import valid_digits
 from workers.checks.identity.mrz_read import values_proven, zone_read
 from workers.checks.identity.names import compare_names
 from workers.checks.identity.reader import mrz_reading
@@ -64,7 +65,7 @@ def _unreadable(doc: DocumentContext) -> Outcome | None:
     reading = mrz_reading(doc)
     if reading is not None and zone_read(reading.parsed):
         p = reading.parsed
-        valid = sum(p.checks.values())
+        valid = valid_digits(p)
         return Outcome(
             status=Status.PASS,
             message=f"The machine readable zone ({p.format.value}) was read; {valid} of "

@@ -15,7 +15,7 @@ import re
 from dataclasses import replace
 
 from workers.checks.identity.mrz_layout import LAYOUTS, Kind, Layout, MrzFormat, layout_for
-from workers.checks.identity.mrz_parse import FILLER, ParsedMrz, parse_mrz
+from workers.checks.identity.mrz_parse import FILLER, ParsedMrz, parse_mrz, valid_digits
 
 TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "J": "1", "Z": "2", "S": "5",
             "B": "8", "G": "6", "T": "7", "A": "4"}  # fmt: skip
@@ -215,10 +215,6 @@ def plausible(parsed: ParsedMrz) -> bool:
     return parsed.lines[0][:1] in DOCUMENT_CODES and "<<" in name
 
 
-def _score(parsed: ParsedMrz) -> int:
-    return sum(parsed.checks.values())
-
-
 # Reached from a TD2 or TD3 shape by the first line (mrz_layout.layout_for), never tried on their own.
 _BY_FIRST_LINE = (MrzFormat.MRV_B, MrzFormat.FRA_ID)
 
@@ -254,7 +250,7 @@ def correct_mrz(raw_lines: list[str]) -> ParsedMrz | None:
             if parsed is None or not plausible(parsed):
                 continue
             parsed = correct_by_check_digit(parsed, shape)
-            key = (_score(parsed), -edits)
+            key = (valid_digits(parsed), -edits)
             if best is None or key > best[:2]:
                 best = (*key, parsed)
     if best is None:

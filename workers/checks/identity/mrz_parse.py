@@ -79,6 +79,11 @@ class ParsedMrz:
         return yymmdd_to_date(self.expiry_yymmdd, pivot=69)
 
 
+def valid_digits(parsed: ParsedMrz) -> int:
+    """How many of the reading's check digits hold."""
+    return sum(parsed.checks.values())
+
+
 def yymmdd_to_date(text: str, *, pivot: int) -> date | None:
     """A YYMMDD date with years up to `pivot` in 20xx and later ones in 19xx; None if not a valid date."""
     if len(text) != 6 or not text.isdigit():

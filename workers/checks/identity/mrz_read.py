@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from workers.checks.identity import ocr
 from workers.checks.identity.mrz_correct import clean_line, correct_mrz, width_misfit
 from workers.checks.identity.mrz_layout import LAYOUTS
-from workers.checks.identity.mrz_parse import ParsedMrz
+from workers.checks.identity.mrz_parse import ParsedMrz, valid_digits
 
 # An MRZ line is 30 to 44 characters about 1.4 times as tall as wide: its box is at least ~8 times longer than
 # high; 6 leaves room for boxes cut at the line's ends by perspective.
@@ -170,11 +170,6 @@ def _in_reading_order(lines: list[_Line]) -> list[_Line]:
     return sorted(lines, key=lambda line: float(np.dot(line.quad.mean(axis=0), down)))
 
 
-def valid_digits(parsed: ParsedMrz) -> int:
-    """How many of the reading's check digits hold."""
-    return sum(parsed.checks.values())
-
-
 def values_proven(parsed: ParsedMrz | None) -> bool:
     """Whether the reading's characters are proven a zone read right: one of its check digits holds. Only then
     are its values used (the reader's fields, the comparison with the declared ones)."""
@@ -199,7 +194,7 @@ def _best_group(lines: list[_Line]) -> tuple[ParsedMrz, list[_Line]] | None:
             if parsed is None:
                 continue
             # most valid check digits, then more lines, then lowest on the page (the MRZ is at the bottom)
-            key = (sum(parsed.checks.values()) - len(parsed.checks), size, start)
+            key = (valid_digits(parsed) - len(parsed.checks), size, start)
             if best is None or key > best[0]:
                 best = (key, parsed, group)
     return None if best is None else (best[1], best[2])

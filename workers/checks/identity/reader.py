@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from workers.checks.capture import Capture, Fact
 from workers.checks.context import DocumentContext, FieldValue
-from workers.checks.identity.mrz_read import MrzReading, quick_read, read_mrz, valid_digits, values_proven
+from workers.checks.identity.mrz_parse import valid_digits
+from workers.checks.identity.mrz_read import MrzReading, quick_read, read_mrz, values_proven
 from workers.checks.identity.page_text import PAGE_SIDE, detected_rows, detected_text, text_area
 from workers.checks.manifest import Role
 from workers.checks.spec import Reader
