@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.calibrate_typeface import SIDTD_PROFILES, run_corpus  # noqa: E402
+from bench.calibrate_typeface import run_corpus  # noqa: E402
+from bench.holders import SIDTD_PROFILES  # noqa: E402
 from tests.fixtures.edits import EDITS, Sample, check_sample, generated_set  # noqa: E402
 from workers.checks import authenticity  # noqa: E402, F401  (loaded before the long sample generation)
 from workers.checks.model import Finding, Status  # noqa: E402

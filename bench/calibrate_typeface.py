@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.holders import SIDTD_PROFILES  # noqa: E402
 from tests.fixtures.edits import check_sample, clean  # noqa: E402
 from tests.fixtures.retyped import retyped_name  # noqa: E402
 from workers.checks.authenticity.check_typeface import EDIT_FIELD_TYPEFACE  # noqa: E402
@@ -28,17 +29,6 @@ from workers.checks.model import Finding  # noqa: E402
 from workers.checks.policy import load_policy  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "corpus"
-# SIDTD renders carry no MRZ; their holders, from the JSON annotations next to them.
-SIDTD_PROFILES: dict[str, tuple[str, str | None]] = {
-    "alb00.jpg": ("Agani Adnan", "1991-11-20"),
-    "fake_alb00.jpg": ("Agani Adnan", "1991-11-20"),
-    "fake_ir_alb00.jpg": ("Agani Adnan", "1991-11-20"),
-    "fake_ir_2_alb00.jpg": ("Agani Adnan", "1991-11-20"),
-    "alb01.jpg": ("Ahmetaj Afrim", "1992-10-30"),
-    "fake_alb01.jpg": ("Ahmetaj Afrim", "1992-10-30"),
-    "aze00.jpg": ("Adil Abdullayev", "1994-08-14"),
-    "aze01.jpg": ("Adnan Abramov", "1972-10-24"),
-}
 
 
 def _finding(findings: list[Finding]) -> Finding | None:

@@ -13,11 +13,12 @@ Measures, for the calibration half, the check half and all images (split by grou
 4. a per-image table.
 Labels: bench/realworld_labels.tsv, read from the MANIFESTs and by eye. `?category` marks an unsure label: such an
 image is counted neither as caught nor as a false flag for that category.
-Each image is one bundle with one ID document (type from the label, no declared fields, a fixed profile), checked
-on 2026-12-02 under the default policy. No issuing country: the labels carry none, and without declared data only
-DOCUMENT_TYPE_NOT_ACCEPTED (in no category) would read it. Without the applicant's name, date of birth or
-document number EDIT_FIELD_TYPEFACE has no personal field to judge (bench/calibrate_typeface.py runs it with
-the holders' profiles).
+Each image is one bundle with one ID document (type from the label, no declared fields), checked on 2026-12-02
+under the default policy. The profile is the holder's own name and date of birth where the corpus's ground truth
+names them (bench/holders.py: the SIDTD renders and their fakes), as an applicant sends their own document; else a
+name no document carries (realworld_engine.PROFILE), so that EDIT_FIELD_TYPEFACE, which finds the applicant's
+printed fields by the profile, has none to judge there. No issuing country: the labels carry none, and without
+declared data only DOCUMENT_TYPE_NOT_ACCEPTED (in no category) would read it.
 Section 2 also gives the ready rate of the colour composites (bench/realworld_composites.py), apart.
 Run: .venv/bin/python -m bench.realworld [--half calibration|check|all] [--jobs 2] [--limit N] [--no-composites]
 """

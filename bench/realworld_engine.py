@@ -20,6 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from bench.holders import SIDTD_PROFILES
 from bench.realworld_split import CATEGORIES, HALVES, definite, read_rows
 from workers.checks.authenticity import CHECKS as AUTHENTICITY_CHECKS
 from workers.checks.capture import Capture
@@ -205,13 +206,23 @@ def _code_of(finding: Finding) -> str:
     return str(finding.measured) if finding.code == CHECK_ERROR else finding.code
 
 
+def profile_of(file: str) -> Profile:
+    """The applicant's profile for a corpus image: its holder's name and date of birth where the corpus's ground
+    truth names them (bench/holders.py: the SIDTD renders and their fakes), as an applicant sends their own
+    document with their own profile; else PROFILE. The checks that find the applicant's printed fields by them
+    (EDIT_FIELD_TYPEFACE) can only look with it."""
+    folder, _, name = file.partition("/")
+    holder = SIDTD_PROFILES.get(name) if folder == "sidtd" else None
+    return PROFILE if holder is None else Profile(full_name=holder[0], date_of_birth=holder[1])
+
+
 def run_one(label: Label, root: Path = CORPUS) -> Result:
     """The engine on one image (`root` / its file), as the worker runs a one-document bundle."""
     path = root / label.file
     data = path.read_bytes()
     spec = BundleSpec(
         reference="realworld",
-        profile=PROFILE,
+        profile=profile_of(label.file),
         documents=[DocumentSpec(role=Role.ID_DOCUMENT, file=path.name, type=label.doc_type)],
     )
     start = time.perf_counter()
