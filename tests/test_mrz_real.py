@@ -10,7 +10,7 @@ import pytest
 
 from bench.mrz_corpus import Score, ground_truth, halves, score, timed_reading, verdict
 from tests.fixtures.documents import Person, td1_lines, td3_lines
-from workers.checks.identity.mrz_correct import correct_mrz
+from workers.checks.identity.mrz_correct import correct_mrz, misplaced_fields
 from workers.checks.identity.mrz_parse import valid_digits
 from workers.checks.identity.mrz_read import zone_read
 
@@ -156,11 +156,21 @@ def test_a_line_shifted_by_a_lost_character_is_uncertain_not_a_plain_failure() -
 
 
 def test_print_that_is_no_zone_is_uncertain_not_a_plain_failure() -> None:
-    # An Estonian card's signature caption ("KASUTAJA ALLKIRI / HOLDER'S SIGNATURE") taken for a TD2 on a real
-    # phone frame (corpus dlc2021 est_id 01): letters where the dates go.
-    parsed = correct_mrz(["ASUTAAALLKIRITHOLDERSHIGNATURE<<<<<<", "KASUTAIAA1LKIR17H010FR5H16N4TURE<<<<"])
-    assert parsed is not None and parsed.invalid_checks
+    # Letters where the birth date goes (no OCR confusion makes them digits): not a zone read right, its failing
+    # digits say nothing about the document.
+    truth = td3_lines(Person())
+    parsed = correct_mrz([truth[0], truth[1][:13] + "KRHKRH" + truth[1][19:]])
+    assert parsed is not None and "birth_date" in misplaced_fields(parsed) and parsed.invalid_checks
     assert verdict(parsed) == "review"
+
+
+def test_one_line_of_other_print_read_twice_is_no_zone() -> None:
+    # An Estonian card's signature caption ("KASUTAJA ALLKIRI / HOLDER'S SIGNATURE") read as both lines of a TD2
+    # on a real phone frame (corpus dlc2021 est_id 01 cg0003): a zone's lines carry different fields.
+    assert correct_mrz(["ASUTAAALLKIRITHOLDERSHIGNATURE<<<<<<", "KASUTAIAA1LKIR17H010FR5H16N4TURE<<<<"]) is None
+    # A real zone's lines: every corpus zone's are at most 0.39 alike (mrz_correct.REPEATED_LINE).
+    for lines in (td3_lines(Person()), td1_lines(Person())):
+        assert correct_mrz(lines) is not None
 
 
 def test_a_date_that_fails_is_not_corrected() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import replace
+from difflib import SequenceMatcher
 
 from workers.checks.identity.mrz_layout import LAYOUTS, Kind, Layout, MrzFormat, layout_for
 from workers.checks.identity.mrz_parse import FILLER, ParsedMrz, parse_mrz, valid_digits
@@ -20,7 +21,14 @@ from workers.checks.identity.mrz_parse import FILLER, ParsedMrz, parse_mrz, vali
 TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "J": "1", "Z": "2", "S": "5",
             "B": "8", "G": "6", "T": "7", "A": "4"}  # fmt: skip
 TO_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "7": "T", "4": "A"}
+_AS_LETTERS = str.maketrans(TO_LETTER)
 DOCUMENT_CODES = "PIACV"
+# Likeness (difflib ratio, fillers left out and digits read as the letters they are confused with) at or above
+# which two lines of a reading are one line of other print read twice, not two lines of a zone: a zone's lines
+# carry different fields, and every zone read on the corpus (both halves, bench/mrz_corpus.py and the DLC-2021
+# frames) has its lines at most 0.39 alike, while an Estonian card's signature caption, read twice as a TD2
+# (check half, est_id 01 cg0003), is 0.84 alike. 0.7 lies well between.
+REPEATED_LINE = 0.7
 # The Russian internal passport writes Cyrillic letters without a Latin match as digits in its MRZ names
 # (Ya as 8, Che as 3: 'IM8REK<<EVGENIQ<ALEKSANDROVI3', corpus smartengines_idreader_demo/passport_rf_2.jpg):
 # digits there are letters as printed, not OCR confusions.
@@ -209,10 +217,20 @@ def misplaced_fields(parsed: ParsedMrz) -> list[str]:
 
 
 def plausible(parsed: ParsedMrz) -> bool:
-    """An MRZ starts with a document code P, I, A, C or V (Doc 9303 part 3, 4.2), and its name field holds the
-    '<<' that ends the primary identifier (or pads a single name)."""
+    """An MRZ starts with a document code P, I, A, C or V (Doc 9303 part 3, 4.2), its name field holds the
+    '<<' that ends the primary identifier (or pads a single name), and no two of its lines read alike."""
     name = parsed.lines[2] if len(parsed.lines) == 3 else parsed.lines[0][5:]
-    return parsed.lines[0][:1] in DOCUMENT_CODES and "<<" in name
+    return parsed.lines[0][:1] in DOCUMENT_CODES and "<<" in name and not _repeated_line(parsed.lines)
+
+
+def _repeated_line(lines: tuple[str, ...]) -> bool:
+    """Two of the lines alike (REPEATED_LINE): one line of other print read twice."""
+    folded = [line.replace(FILLER, "").translate(_AS_LETTERS) for line in lines]
+    return any(
+        SequenceMatcher(None, a, b, autojunk=False).ratio() >= REPEATED_LINE
+        for i, a in enumerate(folded)
+        for b in folded[i + 1 :]
+    )
 
 
 # Reached from a TD2 or TD3 shape by the first line (mrz_layout.layout_for), never tried on their own.
