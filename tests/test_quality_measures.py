@@ -15,6 +15,7 @@ from tests.fixtures.degrade import (
 from workers.checks.locate.geometry import order_corners, tilt_degrees
 from workers.checks.locate.text import text_fraction
 from workers.checks.quality import chroma, crossing, measures
+from workers.checks.quality import thresholds as t
 from workers.checks.spectrum import periodic_peak
 
 
@@ -117,6 +118,26 @@ def test_skin_over_the_edge_counts_as_occlusion() -> None:
         cv2.line(finger, (0, 200), (depth, 200), (214, 160, 125), 45)
         covered.append(measures.edge_occlusion(finger))
     assert covered == sorted(covered) and covered[-1] > 0.05
+
+
+def test_a_strip_along_the_edge_is_no_cover_but_fingers_across_it_are() -> None:
+    """A strip of brown table the outline took in along a grey copy's side is skin-coloured and enters from the
+    edge, as a finger does, but it lies along the edge; fingers cross it (straight in, across a corner, or laid
+    along the edge, 5 times as long as deep). Only the strip is left out, and the elongation orders them."""
+    copy = _resized(photocopy(clean_document("id_card", 3), np.random.default_rng(0)), (400, 252))
+    strip, straight, corner, along = copy.copy(), copy.copy(), copy.copy(), copy.copy()
+    strip[:, :14] = (150, 105, 70)  # wood, 14 px deep along the whole left side
+    cv2.line(straight, (0, 126), (70, 126), (214, 160, 125), 30)
+    cv2.fillPoly(corner, [np.array([[0, 0], [60, 0], [0, 60]], np.int32)], (214, 160, 125))
+    cv2.rectangle(along, (150, 0), (250, 20), (214, 160, 125), -1)
+    masks = [measures.finger_mask(image) for image in (straight, corner, along, strip)]
+    elongations = [measures.along_edge_elongation(mask) for mask in masks]
+    assert elongations == sorted(elongations) and elongations[2] <= 6 < 10 < elongations[3], elongations
+    assert measures.covered_share(masks[3]) > t.MAX_OCCLUSION
+    assert not measures.without_edge_strips(masks[3], t.MAX_COVER_ELONGATION).any()
+    for mask in masks[:3]:
+        kept = measures.without_edge_strips(mask, t.MAX_COVER_ELONGATION)
+        assert measures.covered_share(kept) == measures.covered_share(mask) > 0.01
 
 
 def test_fingers_on_a_greyscale_copy_do_not_make_it_colourful() -> None:

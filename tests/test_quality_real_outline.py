@@ -52,6 +52,8 @@ pytestmark = pytest.mark.skipif(
 # IoU >= 0.9 on 35/41 | 32/40 when an outline closed beyond a card by a line of the table gives way to the card
 # inside it (outline_choose._to_format): est_id 04 cg0005 0.812 -> 0.909 (the contour search, which its weak
 # side calls, still takes in a wedge of the wood: 7.5 % read as covered, a false DOC_OBSTRUCTED as before).
+# False flags 0/71 | 4/71 once a blob lying along the edge, more than 8 times longer than deep, is no cover
+# (thresholds.MAX_COVER_ELONGATION: alb_id 07 cg0002's shadow stripe; the calibration half unchanged).
 # Floors one below the catches; the false flags may not grow.
 FLOORS = {
     "calibration": {
@@ -68,7 +70,7 @@ FLOORS = {
         "caught": 33,
         "other_flagged": 0,
         "occluded_caught": 7,
-        "unoccluded_flagged": 5,
+        "unoccluded_flagged": 4,
     },
 }
 

@@ -266,6 +266,32 @@ def edge_occlusion(rgb: RGB) -> float:
     return covered_share(finger_mask(rgb))
 
 
+def along_edge_elongation(blob: NDArray[np.bool_]) -> float:
+    """How many times longer along the document's edge than deep a blob of a document's mask is: its area over
+    the square of its depth (the furthest it reaches in from the mask's nearest side, px). A strip L long lying
+    d deep along one side reads L / d; a finger entering across the edge reads about its width over its length
+    (<= 1), one across a corner about 2. 0 for an empty blob."""
+    if not blob.any():
+        return 0.0
+    h, w = blob.shape
+    ys, xs = np.nonzero(blob)
+    reach = np.minimum(np.minimum(ys, h - 1 - ys), np.minimum(xs, w - 1 - xs))
+    depth = max(int(reach.max()), 1)
+    return float(len(ys) / depth**2)
+
+
+def without_edge_strips(covered: NDArray[np.bool_], max_elongation: float) -> NDArray[np.bool_]:
+    """`covered` less its blobs (8-connected) more than `max_elongation` times longer along the edge than deep
+    (along_edge_elongation)."""
+    count, labels = cv2.connectedComponents(covered.astype(np.uint8), connectivity=8)
+    kept = covered.copy()
+    for label in range(1, count):
+        blob = labels == label
+        if along_edge_elongation(blob) > max_elongation:
+            kept &= ~blob
+    return kept
+
+
 def covered_share(fingers: NDArray[np.bool_]) -> float:
     """Share (0-1) of a document covered by its `finger_mask`, the outer 1 % (never marked) left out."""
     trim = _edge_trim(fingers)

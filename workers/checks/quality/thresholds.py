@@ -99,6 +99,14 @@ MIN_SCAN_SURROUND_WHITE = 0.5
 # false flag; 1.7 % lies between them. (4 %, set on generated fingers 6.4-12.6 %, caught 4/12.) Generated
 # clean captures measure 0 %.
 MAX_OCCLUSION = 0.017
+MAX_OCCLUSION = 0.017
+# A blob of that cover lying along the document's edge more than this many times longer than it reaches in
+# (measures.along_edge_elongation) is a strip of table or shadow the outline took in, not a cover: a finger is
+# 4-5 times as long as it is wide (an adult index finger ~7.5 x 1.7 cm), so even one laid along the edge reads
+# at most ~5, and the covers on the real corpus's calibration half read 0.2-6.2 (alb_id 04 cg0001's painted
+# nails with the edge they run along); the one blob there above 8 is the strip of wooden table above the
+# docaligner card (16.9), which the outline took in (docs/calibration/realworld.md, "Strips along the edge").
+MAX_COVER_ELONGATION = 8.0
 # Held: good cards (three fingers on the edge) 4.3-4.7 %, a thumb across the card 13.5-14.3 %.
 SELFIE_MAX_OCCLUSION = 0.10
 

@@ -266,6 +266,10 @@ def occlusion(capture: Capture, outline: Outline) -> float:
             surround = surround_crop(capture, outline, OCCLUSION_SIDE, SURROUND_SHARE)
             if surround is not None:
                 covered = crossing.skin_running_on(covered, surround.rgb, surround.inside_image, surround.margin)
+        if not outline.held:
+            # A strip of the table or of a shadow that the edge search took in along a side lies along the edge;
+            # a finger or an object in front enters across it. (A held card's outline is its matched corners.)
+            covered = measures.without_edge_strips(covered, t.MAX_COVER_ELONGATION)
         return measures.covered_share(covered)
 
     return capture.cached(OCCLUSION.at(outline.tag), build)
