@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.holders import SIDTD_PROFILES  # noqa: E402
 from bench.real_edits import CORPUS, EDIT_TYPES, HOLDERS, Made, make_all, sources  # noqa: E402
 from workers.checks.authenticity import CHECKS  # noqa: E402
 from workers.checks.engine import check_bundle  # noqa: E402
@@ -65,9 +66,12 @@ def evaluate(made: Made) -> Result:
     """Every authenticity check (incl. EDIT_FIELD_TYPEFACE with the page OCR) through the engine."""
     name = made.source.path.name
     holder = " ".join(reversed(HOLDERS.get(made.source.holder, ("Anna", "Eriksson"))))
+    # The SIDTD renders' holders' own name and date of birth (bench/holders.py), as bench/realworld.py checks
+    # them: EDIT_FIELD_TYPEFACE finds the applicant's printed fields by the profile.
+    known = SIDTD_PROFILES.get(name) if made.source.file.startswith("sidtd/") else None
     spec = BundleSpec(
         reference="REAL-EDIT",
-        profile=Profile(full_name=holder),
+        profile=Profile(full_name=holder) if known is None else Profile(full_name=known[0], date_of_birth=known[1]),
         documents=[DocumentSpec(role=Role.ID_DOCUMENT, file=name)],
     )
     verdict = check_bundle(
