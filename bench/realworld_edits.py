@@ -35,6 +35,7 @@ PIXEL_CODES = (
     "EDIT_COPY_MOVE",
     "EDIT_PORTRAIT_PASTED",
     "EDIT_GHOST_PORTRAIT_MISMATCH",
+    "EDIT_PORTRAIT_PIXELATED",
     "EDIT_FIELD_TYPEFACE",
 )
 # Fire on any re-save by an app (no camera EXIF, an editor's encoder, a second compression): reported, not

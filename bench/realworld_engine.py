@@ -61,6 +61,7 @@ CATEGORY_CODES: dict[str, tuple[str, ...]] = {
         "EDIT_COPY_MOVE",
         "EDIT_PORTRAIT_PASTED",
         "EDIT_GHOST_PORTRAIT_MISMATCH",
+        "EDIT_PORTRAIT_PIXELATED",
         "EDIT_FIELD_TYPEFACE",
     ),
     "not a document": ("DOC_NOT_FOUND",),

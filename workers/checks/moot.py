@@ -60,6 +60,8 @@ TOO_FEW_PIXELS_FOR_TEXT: tuple[str, ...] = ("DOC_NOT_FOUND", "IMAGE_TOO_SMALL", 
 # an enlarged or re-rendered one whose grain says nothing about editing. On the real corpus they flagged 5
 # unedited images below that size (calibration 3, check 2: flat specimens and small passport scans) and caught
 # neither of the 2 edited ones there (docs/calibration/realworld.md); the retake asked for is then judged.
+# A pixelated portrait (EDIT_PORTRAIT_PIXELATED) is read from the pixels too: an image enlarged from a small one
+# shows its own pixels as blocks.
 # The file's own record of editing (EDIT_SOFTWARE_TAG, EDIT_CAMERA_FIELDS_STRIPPED, ...) is judged at any size.
 PIXELS_TOO_FEW_FOR_FORENSICS: tuple[str, ...] = ("IMAGE_TOO_SMALL",)
 # The two edits read from the image's noise grain (a block whose grain is gone, a portrait whose grain differs)
