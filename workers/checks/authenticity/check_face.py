@@ -8,7 +8,7 @@ from workers.checks.authenticity.check_local import REVIEW_HINT
 from workers.checks.authenticity.check_metadata import RESUBMIT_ORIGINAL
 from workers.checks.authenticity.mosaic import pixelation
 from workers.checks.authenticity.noise import box_noise
-from workers.checks.authenticity.views import faces, has_camera_grain, image_grain, noise_view, polygon
+from workers.checks.authenticity.views import box_region, faces, has_camera_grain, image_grain, noise_view, polygon
 from workers.checks.context import DocumentContext
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Region, Status
@@ -91,7 +91,7 @@ def portrait_pixelated(ctx: DocumentContext) -> Outcome | None:
             measured=round(contrast, 2),
             threshold=MAX_PORTRAIT_PIXELATION,
             unit="grid_contrast",
-            region=Region(polygon=polygon(x, y, x + w, y + h)),
+            region=box_region(ctx.capture, x, y, x + w, y + h),
         )
     return Outcome(
         status=Status.PASS,

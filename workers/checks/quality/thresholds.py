@@ -99,7 +99,6 @@ MIN_SCAN_SURROUND_WHITE = 0.5
 # false flag; 1.7 % lies between them. (4 %, set on generated fingers 6.4-12.6 %, caught 4/12.) Generated
 # clean captures measure 0 %.
 MAX_OCCLUSION = 0.017
-MAX_OCCLUSION = 0.017
 # A blob of that cover lying along the document's edge more than this many times longer than it reaches in
 # (measures.along_edge_elongation) is a strip of table or shadow the outline took in, not a cover: a finger is
 # 4-5 times as long as it is wide (an adult index finger ~7.5 x 1.7 cm), so even one laid along the edge reads
