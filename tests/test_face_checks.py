@@ -137,7 +137,12 @@ def test_mirrored_selfie_is_named_as_mirrored_not_as_missing_card() -> None:
     assert selfie.card_quad is not None and finding.region is not None
     card = selfie.card_quad.copy()
     card[:, 0] = selfie.rgb.shape[1] - card[:, 0]
-    assert _iou(np.array(finding.region.polygon), card) >= 0.8
+    polygon = np.array(finding.region.polygon)
+    assert _iou(polygon, card) >= 0.8
+    # Corners in the ID's own order, where they lie in the file as sent: the ID's top-left corner first (now
+    # on the right of the card), so that a crop of the outline shows the card the right way round.
+    nearest = [int(np.argmin(np.linalg.norm(card - corner, axis=1))) for corner in polygon]
+    assert nearest == [0, 1, 2, 3]
 
 
 @pytest.mark.parametrize("turns", [1, 2, 3])

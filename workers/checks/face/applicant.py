@@ -68,7 +68,8 @@ def held_document(bundle: BundleContext) -> docmatch.DocumentMatch | None:
         view = selfie.capture.downscaled(docmatch.SELFIE_SIDE, gray=True)
         reference, scale = id_reference(id_doc), selfie.capture.width / view.shape[1]
         size = (selfie.capture.width, selfie.capture.height)
-        match = docmatch.match_document(reference, view, scale, size)
+        seen = docmatch.selfie_features(view)
+        match = docmatch.match_features(docmatch.id_features(reference), seen, scale, size)
         if match is not None and docmatch.is_same_card(match):
             return match
         # A front camera that saves its mirror image reverses the card's print, and ORB features are not
@@ -76,9 +77,9 @@ def held_document(bundle: BundleContext) -> docmatch.DocumentMatch | None:
         # or, on the design's symmetric parts, as another card (30 features, contradicting). Only the submitted
         # ID itself counts as found in the mirror image: another person's card of the same design matched 12+
         # features there in one fixture selfie.
-        flipped = docmatch.match_document(reference, np.ascontiguousarray(view[:, ::-1]), scale, size)
-        if flipped is not None and docmatch.is_same_card(flipped):
-            return docmatch.unmirrored(flipped, selfie.capture.width)
+        mirrored = docmatch.match_mirrored(reference, seen, scale, size)
+        if mirrored is not None and docmatch.is_same_card(mirrored):
+            return mirrored
         return match
 
     return bundle.cached(HELD_DOCUMENT, build)
