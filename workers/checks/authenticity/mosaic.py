@@ -7,6 +7,8 @@ is explained about as well by either. Pure numpy/OpenCV; the check that judges i
 
 from __future__ import annotations
 
+from functools import cache
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -28,15 +30,31 @@ JPEG_GRIDS = (8.0,)
 JPEG_GRID_MARGIN = 1.5
 
 
-def _unexplained(rows: NDArray[np.float64], squares: NDArray[np.float64], block: float, phase: float) -> float:
-    """Sum of squared differences between each row of the picture and its means over the blocks `block` px
-    long starting at `phase` (+ k * block). `rows` and `squares` are the rows' cumulative sums of the values
+@cache
+def _blocks(width: int, block: float) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+    """(first, end) columns of the blocks `block` px long laid over `width` columns from each of the PHASES grid
+    positions (the k-th starting at k / PHASES of a block), and the position each block belongs to. The same few
+    hundred block sizes serve every picture (its view is VIEW_SIDE square), so each is laid out once."""
+    starts, ends, owner = [], [], []
+    for k in range(PHASES):
+        cuts = np.floor(np.arange(k * block / PHASES, width, block)).astype(np.intp)
+        edges = np.unique(np.concatenate([[0], cuts, [width]]))
+        starts.append(edges[:-1])
+        ends.append(edges[1:])
+        owner.append(np.full(len(edges) - 1, k, dtype=np.intp))
+    return np.concatenate(starts), np.concatenate(ends), np.concatenate(owner)
+
+
+def _unexplained(sums: tuple[NDArray[np.float64], NDArray[np.float64]], block: float) -> NDArray[np.float64]:
+    """Per grid position (PHASES of them): the sum of squared differences between each row of the picture and
+    its means over the blocks `block` px long laid from there. `sums` are the rows' cumulative sums of the values
     and of their squares, each with a leading 0 column."""
-    width = rows.shape[1] - 1
-    edges = np.unique(np.concatenate([[0], np.floor(np.arange(phase, width, block)).astype(int), [width]]))
-    lengths = np.diff(edges).astype(np.float64)
-    sums = rows[:, edges[1:]] - rows[:, edges[:-1]]
-    return float((squares[:, -1].sum()) - ((sums**2) / lengths).sum())
+    rows, squares = sums
+    first, last, phase = _blocks(rows.shape[1] - 1, block)
+    block_sums = rows[:, last] - rows[:, first]
+    explained = (block_sums**2).sum(axis=0) / (last - first)
+    per_phase = np.bincount(phase, weights=explained, minlength=PHASES)
+    return np.asarray(float(squares[:, -1].sum()) - per_phase, dtype=np.float64)
 
 
 def _cumulative(picture: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -49,11 +67,9 @@ def _cumulative(picture: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDAr
 
 def _grid_contrast(sums: tuple[NDArray[np.float64], NDArray[np.float64]], block: float) -> float:
     """Unexplained variance with the blocks half a block off the best-fitting grid, over that of the best grid."""
-    rows, squares = sums
-    phases = np.arange(PHASES) * block / PHASES
-    residuals = [_unexplained(rows, squares, block, phase) for phase in phases]
+    residuals = _unexplained(sums, block)
     best = int(np.argmin(residuals))
-    return residuals[(best + PHASES // 2) % PHASES] / max(residuals[best], 1e-6)
+    return float(residuals[(best + PHASES // 2) % PHASES]) / max(float(residuals[best]), 1e-6)
 
 
 def pixelation(gray: NDArray[np.uint8]) -> float:
