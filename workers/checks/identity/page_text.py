@@ -21,6 +21,7 @@ from workers.checks.identity import ocr
 from workers.checks.identity.mrz_read import crop_line
 from workers.checks.identity.page_turn import MIN_LINE_ASPECT, READING_DIRECTION, Quad, along, page_turn, to_page
 from workers.checks.locate import document_outline
+from workers.checks.locate.scaled import level_for
 
 # Text lines are detected on a copy of the document's text area whose long side is at most this: A4 at 1600 px
 # keeps 9 pt print ~12 px high, and rapidocr's detector (ocr.DET_SIDE, 960 px) gets a sharper source for its own
@@ -80,15 +81,22 @@ def detected_text(capture: Capture, area: Box | None, side: int = PAGE_SIDE) -> 
 
 def _area_view(capture: Capture, area: Box | None, side: int) -> tuple[Box, NDArray[np.uint8]]:
     """`area` of the capture (None: the whole frame) and its copy shrunk to at most `side` px, RGB, made once per
-    capture (a page whose top part is detected first and then whole uses it twice)."""
+    capture (a page whose top part is detected first and then whole uses it twice). At PAGE_SIDE and above the
+    area is shrunk from the Capture's pyramid level just above `side` (exact 2 x 2 means, which the quality views
+    have made already): an area resize straight from the full image reads every pixel on OpenCV's slow
+    fractional path (42 ms for the standard bill, 2480 x 3507 to 1600 px, one core). The shown area is then the
+    pyramid level's pixels, up to 2 ** level - 1 full-resolution pixels short at its edges. The MRZ reader's small
+    quick-look views keep the direct area resize: from the pyramid, one of the corpus's 48 zones lost its first
+    character there (bench/mrz_corpus.py, docsaid mrzscanner_img2)."""
 
     def build() -> tuple[Box, NDArray[np.uint8]]:
-        if area is None:
-            shown: Box = (0, 0, capture.width, capture.height)
-            view = capture.downscaled(side)
-        else:
-            left, top, right, bottom = shown = area
-            view = shrunk(capture.rgb[top:bottom, left:right], side)
+        left, top, right, bottom = area or (0, 0, capture.width, capture.height)
+        level = level_for(max(right - left, bottom - top), side) if side >= PAGE_SIDE else 0
+        source, step = capture.halved(level), 2**level
+        x0, y0 = left // step, top // step
+        x1, y1 = min(right // step, source.shape[1]), min(bottom // step, source.shape[0])
+        shown: Box = (x0 * step, y0 * step, x1 * step, y1 * step)
+        view = shrunk(source[y0:y1, x0:x1], side)
         if view.ndim == 2:
             view = np.repeat(view[:, :, None], 3, axis=2)
         return shown, view
