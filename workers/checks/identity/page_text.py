@@ -59,7 +59,7 @@ class DetectedText:
 # area's shrunk view, the detection of a band of its rows (a page's top part, a card's MRZ band), and a
 # document's page lines (read once, shared by every check).
 DETECTED_TEXT: Fact[DetectedText] = Fact("identity.detected_text", needs=("identity.area_view",))
-AREA_VIEW: Fact[tuple[Box, NDArray[np.uint8]]] = Fact("identity.area_view", needs=("capture.downscaled",))
+AREA_VIEW: Fact[tuple[Box, NDArray[np.uint8]]] = Fact("identity.area_view", needs=("capture.halved",))
 DETECTED_ROWS: Fact[DetectedText] = Fact("identity.detected_rows", needs=("identity.area_view",))
 PAGE_LINES: Fact[list[PageLine]] = Fact(
     "identity.page_lines", needs=("identity.detected_rows", "identity.detected_text", "locate.document_outline")
