@@ -31,9 +31,11 @@ pytestmark = pytest.mark.skipif(
 # with the old colourfulness; 32 | 23 before the straight-edge search kept lines of every direction; 33 | 25
 # before coloured things crossing the document's edge were left out: a marker and a toy; 33 | 27 before the
 # colourfulness view; 34 | 30 before the run-on average), 0/17 | 0/14 genuine colour captures flagged, 1/26 | 0/29
-# other colour IDs flagged (the greyish Romanian specimen, in the calibration half). The median meets the target
-# (>= 0.95); the share >= 0.9 (target 90 %) and the copies caught (target >= 90 %) do not yet: these floors keep
-# what there is, one below each count: two copies measure within 3 % of the limit (alb_id 01 4.02, est_id 06 4.12).
+# other colour IDs flagged (the greyish Romanian specimen, in the calibration half). Since 2026-12-07 the light is
+# divided out in linear light (chroma.relative_to_paper): caught 37/40 | 35/40, the false flags unchanged. The
+# median meets the target (>= 0.95); the share >= 0.9 (target 90 %) and the copies caught on the check half
+# (target >= 90 %) do not yet: these floors keep what there is, one below each count: copies measure within 5 % of
+# the limit (lva_passport 06 3.92, grc_passport 03 3.79).
 # DOC_OBSTRUCTED (fingers; on a grey copy also coloured things crossing its edge): caught on 4/12 | 5/12 occluded
 # documents (4 | 5 before the crossing colour counted; 8 on the check half before the colourfulness view, one of
 # them, svk_id 04 cg0003, on an outline as wrong then, IoU 0.11, as now; 4 | 7 before the run-on average, two of
@@ -59,7 +61,7 @@ FLOORS = {
     "calibration": {
         "median": 0.98,
         "share": 34 / 41,
-        "caught": 34,
+        "caught": 36,
         "other_flagged": 1,
         "occluded_caught": 7,
         "unoccluded_flagged": 0,
@@ -67,7 +69,7 @@ FLOORS = {
     "check": {
         "median": 0.97,
         "share": 31 / 40,
-        "caught": 33,
+        "caught": 34,
         "other_flagged": 0,
         "occluded_caught": 7,
         "unoccluded_flagged": 4,

@@ -2,9 +2,10 @@
 
 A greyscale copy photographed under a warm lamp or a bluish window is orange or blue all over; the classic
 colourfulness (Hasler & Süsstrunk 2003) reads that tint as colour (20-90 on the real DLC-2021 grey copies,
-like a colour original). Here the light is estimated from the document's own paper and divided out, and the
-remaining colour is measured against the other pixels of the same brightness nearby, so a tint that depends
-on the tone (toner and paper tinted differently by the camera's processing) does not count either. What is
+like a colour original). Here the light is estimated from the document's own paper and divided out (in linear
+light, where light multiplies), and the remaining colour is measured against the other pixels of the same
+brightness nearby, so a tint that depends on the tone (toner and paper tinted differently by the camera's
+processing) does not count either. What is
 left is the colour that the print itself carries: ~0 on a grey copy, several % of paper white where the
 document has coloured inks. Pure numpy/OpenCV; no thresholds here (see thresholds.MIN_PRINT_CHROMA).
 """
@@ -42,25 +43,44 @@ PERCENTILE = 95.0
 
 
 def paper_white(rgb: NDArray[np.float32], short_side: int) -> NDArray[np.float32]:
-    """Per channel, the local brightness of the paper (the light falling on it, with its colour): a grey
+    """Per channel, the local brightness of the paper (the light falling on it, with its colour), in the units of
+    `rgb` (linear light, 0-1, from relative_to_paper): a grey
     closing (dilate, then erode) that removes print darker than the paper, then a blur of the same reach."""
     size = max(3, round(WHITE_KERNEL_SHARE * short_side) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
     closed = cv2.morphologyEx(rgb, cv2.MORPH_CLOSE, kernel)
     white = cv2.GaussianBlur(closed, (0, 0), size / 2)
-    return np.maximum(np.asarray(white, dtype=np.float32), 1.0)
+    # A floor of 1/255 of full scale: black paper (none is) would otherwise divide by zero.
+    return np.maximum(np.asarray(white, dtype=np.float32), np.float32(1.0 / 255.0))
+
+
+def to_linear(encoded: NDArray[np.float32]) -> NDArray[np.float32]:
+    """sRGB-encoded values (0-255) to linear light (0-1): the inverse of the sRGB transfer curve (IEC 61966-2-1)."""
+    x = encoded / np.float32(255.0)
+    return np.asarray(np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4), dtype=np.float32)
+
+
+def to_encoded(linear: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Linear light (1.0 = the reference white) back to the sRGB curve, on the same 0-1 scale: equal steps are
+    about equally visible again, in the dark tones as in the light ones."""
+    y = np.maximum(linear, 0.0)
+    return np.asarray(np.where(y <= 0.0031308, 12.92 * y, 1.055 * y ** (1 / 2.4) - 0.055), dtype=np.float32)
 
 
 def relative_to_paper(rgb: RGB, ignore: NDArray[np.bool_] | None = None) -> NDArray[np.float32]:
-    """`rgb` smoothed (sigma SMOOTH_SIGMA) and divided per channel by its paper_white: the light's colour and
-    falloff removed, 1.0 = the paper. Pixels in `ignore` are made neutral grey of their own brightness first,
-    so that neither the smoothing nor the paper white spreads their colour over the document."""
+    """`rgb` smoothed (sigma SMOOTH_SIGMA), then divided per channel by its paper_white in linear light and
+    encoded again: the light's colour and falloff removed, 1.0 = the paper. The division is done in linear light
+    because light multiplies radiance, not the camera's encoded values: divided in sRGB values, a grey print's dark
+    tones kept part of a coloured light's tint (on the real DLC-2021 grey copies under pink light, print chroma read
+    up to ~1.3 points higher; bench/outline_real.py). Pixels in `ignore` are made neutral grey of their own
+    brightness first, so that neither the smoothing nor the paper white spreads their colour over the document."""
     image = np.asarray(rgb, dtype=np.float32)
     if ignore is not None and ignore.any():
         image = image.copy()
         image[ignore] = image[ignore].mean(axis=1, keepdims=True)
-    smooth = np.asarray(cv2.GaussianBlur(image, (0, 0), SMOOTH_SIGMA), dtype=np.float32)
-    return np.asarray(smooth / paper_white(smooth, min(rgb.shape[:2])), dtype=np.float32)
+    smooth = to_linear(np.asarray(cv2.GaussianBlur(image, (0, 0), SMOOTH_SIGMA), dtype=np.float32))
+    white = paper_white(smooth, min(rgb.shape[:2]))
+    return to_encoded(np.asarray(smooth / white, dtype=np.float32))
 
 
 def opponent(rel: NDArray[np.float32]) -> NDArray[np.float32]:

@@ -117,16 +117,17 @@ SELFIE_MAX_OCCLUSION = 0.10
 # (Was 0.3 %, set between generated scenes only: it sent 14 of the 16 genuine real captures to review.)
 MAX_CLUTTER = 0.12
 
-# Print chroma (chroma.print_chroma: colour of the print with the light's colour divided out, % of paper white),
-# fingers left out. Chosen on the real corpus's calibration half (bench/outline_real.py, engine outline): the
-# lowest colour ID there is the Ukrainian passport specimen (4.65; genuine colour captures 5.86+, colour
-# composites under the grey copies' light, bench/colour_composites.py, 5.22+), and the clean generated passport
-# reads 4.6: the limit sits ~15 % below both, rounded down. Calibration half: 32/40 grey copies caught; false
-# flags 0/17 genuine colour captures, 1/26 other colour IDs (the greyish Romanian specimen, 0.77: its colour
-# cannot be told from a tinted light), 0/78 composites. Check half: 23/40 caught; false flags 0/14, 0/29, 0/78
-# (lowest colour ID 4.32, the Spanish DNI back crop). Generated: copies 0.0-0.1 under neutral, warm and cool
-# light, clean ID cards 11, passports 4.6 (the old Hasler-Suesstrunk colourfulness read 20-90 on the real grey
-# copies, filmed under coloured light, and caught 5/40 | 3/40).
+# Print chroma (chroma.print_chroma: colour of the print with the light's colour divided out in linear light, % of
+# paper white), fingers left out. Chosen on the real corpus's calibration half (bench/outline_real.py, engine
+# outline): the lowest colour ID there is the Ukrainian passport specimen (4.63; genuine colour captures 5.83+),
+# and the generated clean ID documents read 5.38+ (bench/calibrate_quality.py): the limit sits ~15 % below the
+# specimen, rounded down. Calibration half (2026-12-07): 37/40 grey copies caught; false flags 0/17 genuine colour
+# captures, 1/26 other colour IDs (the greyish Romanian specimen, 0.76: its colour cannot be told from a tinted
+# light), 0/79 colour composites under the grey copies' light (bench/colour_composites.py, lowest 4.05). Check
+# half: 35/40 caught; false flags 0/14, 0/29 (lowest 4.35, the Spanish DNI back crop), 3/80 composites (all on
+# wrong outlines: svk_id 04 cg0003 and rus_internalpassport 04 cg0003's frames). Generated: copies 0.0-0.01. The
+# old Hasler-Suesstrunk colourfulness read 20-90 on the real grey copies, filmed under coloured light, and caught
+# 5/40 | 3/40; the same chroma divided in sRGB values (before 2026-12-07) caught 35/40 | 34/40.
 MIN_PRINT_CHROMA = 4.0
 # Held: good cards 3.75-4.92 (the card small in the selfie, fingers left out), a greyscale copy in the hand
 # 0.08-0.11 (bench/calibrate_held.py, 10 seeds, no false flag on 80 good cards): the limit sits between them,
