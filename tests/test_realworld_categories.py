@@ -42,13 +42,14 @@ pytestmark = [
 # holders' own profiles, so EDIT_FIELD_TYPEFACE finds the italic given name of fake_ir_2_alb00; the check half's
 # check-digit false flag at the 06:20 run, one line of a card's caption read twice no longer a zone; the check
 # half's occlusion false flags at the 07:45 run, a strip along the edge no cover; the check half's manipulated at
-# the 08:20 run, the two demo passports' pixelated portraits found; photocopy at the 2026-12-07 12:03 run, the
-# light divided out of the print in linear light), per half:
+# the 08:20 run, the two demo passports' pixelated portraits found; photocopy at the 2026-12-07 11:53 run, the
+# light divided out of the print in linear light, and at the 12:04 run, a washed-out copy still judged a copy), per
+# half:
 # category -> (caught, labelled, false flags).
 # The false flags' images, where there are any, are listed in docs/calibration/realworld.md's per-image table.
 REACHED: dict[str, dict[str, tuple[int, int, int]]] = {
     "calibration": {
-        "photocopy": (35, 40, 0),
+        "photocopy": (36, 40, 0),
         "screen": (1, 2, 0),
         "cut-off": (3, 3, 2),
         "blur": (0, 1, 0),
@@ -61,7 +62,7 @@ REACHED: dict[str, dict[str, tuple[int, int, int]]] = {
         "not a document": (1, 1, 0),
     },
     "check": {
-        "photocopy": (30, 40, 0),
+        "photocopy": (32, 40, 0),
         "screen": (3, 3, 0),
         "cut-off": (2, 3, 4),
         "blur": (0, 1, 1),

@@ -247,6 +247,9 @@ def test_a_finding_is_silenced_only_by_a_root_its_own_check_names_and_by_the_fir
     # The held card's variant of a capture rule names no root cause of the document's own photo.
     assert silenced_by("SELFIE_DOC_PHOTOCOPY", fail, ["IMAGE_TOO_DARK", "DOC_NOT_FOUND"]) is None
     assert silenced_by("DOC_PHOTOCOPY", fail, ["IMAGE_TOO_DARK"]) == "IMAGE_TOO_DARK"
+    # A washed-out photo keeps the print's colour where it is not clipped: the copy is judged there too.
+    assert silenced_by("DOC_PHOTOCOPY", fail, ["IMAGE_OVEREXPOSED"]) is None
+    assert silenced_by("IMAGE_BLURRY", fail, ["IMAGE_OVEREXPOSED"]) == "IMAGE_OVEREXPOSED"
 
 
 def test_no_check_is_its_own_root_cause_through_a_chain() -> None:

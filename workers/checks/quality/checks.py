@@ -249,7 +249,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         code="DOC_PHOTOCOPY",
-        moot_when=moot.OUTLINE_OR_EXPOSURE,
+        moot_when=moot.OUTLINE_OR_DARK,
         summary="The ID document is a black-and-white copy, not the original.",
         remediation="Photograph the original document in colour, not a photocopy or a printout.",
         measure=lambda ctx, o: views.print_chroma(ctx.capture, o),
