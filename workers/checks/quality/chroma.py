@@ -5,9 +5,9 @@ colourfulness (Hasler & Süsstrunk 2003) reads that tint as colour (20-90 on the
 like a colour original). Here the light is estimated from the document's own paper and divided out (in linear
 light, where light multiplies), and the remaining colour is measured against the other pixels of the same
 brightness nearby, so a tint that depends on the tone (toner and paper tinted differently by the camera's
-processing) does not count either. What is
-left is the colour that the print itself carries: ~0 on a grey copy, several % of paper white where the
-document has coloured inks. Pure numpy/OpenCV; no thresholds here (see thresholds.MIN_PRINT_CHROMA).
+processing) does not count either. What is left is the colour that the print itself carries: ~0 on a grey copy,
+several % of paper white where the document has coloured inks. Pure numpy/OpenCV; no thresholds here (see
+thresholds.MIN_PRINT_CHROMA).
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ PERCENTILE = 95.0
 
 def paper_white(rgb: NDArray[np.float32], short_side: int) -> NDArray[np.float32]:
     """Per channel, the local brightness of the paper (the light falling on it, with its colour), in the units of
-    `rgb` (linear light, 0-1, from relative_to_paper): a grey
-    closing (dilate, then erode) that removes print darker than the paper, then a blur of the same reach."""
+    `rgb` (linear light, 0-1, from relative_to_paper): a grey closing (dilate, then erode) that removes print
+    darker than the paper, then a blur of the same reach."""
     size = max(3, round(WHITE_KERNEL_SHARE * short_side) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
     closed = cv2.morphologyEx(rgb, cv2.MORPH_CLOSE, kernel)
