@@ -131,7 +131,8 @@ MAX_CLUTTER = 0.12
 MIN_PRINT_CHROMA = 4.0
 # Held: good cards 3.75-4.92 (the card small in the selfie, fingers left out), a greyscale copy in the hand
 # 0.08-0.11 (bench/calibrate_held.py, 10 seeds, no false flag on 80 good cards): the limit sits between them,
-# 2.5x below the good cards.
+# 2.5x below the good cards. With the light divided out in linear light (2026-12-07, 5 seeds): good cards
+# 3.97-4.78, copies 0.08-0.10, the same detections.
 SELFIE_MIN_PRINT_CHROMA = 1.5
 
 # Strongest fine periodic peak: the one screen limit for documents, held cards and faces (its calibration is
