@@ -123,7 +123,7 @@ MAX_CLUTTER = 0.12
 # and the generated clean ID documents read 5.38+ (bench/calibrate_quality.py): the limit sits ~15 % below the
 # specimen, rounded down. Calibration half (2026-12-07): 37/40 grey copies caught; false flags 0/17 genuine colour
 # captures, 1/26 other colour IDs (the greyish Romanian specimen, 0.76: its colour cannot be told from a tinted
-# light), 0/79 colour composites under the grey copies' light (bench/colour_composites.py, lowest 4.05). Check
+# light), 0/79 colour composites under the grey copies' light (bench/colour_composites.py, lowest 4.25). Check
 # half: 35/40 caught; false flags 0/14, 0/29 (lowest 4.35, the Spanish DNI back crop), 3/80 composites (all on
 # wrong outlines: svk_id 04 cg0003 and rus_internalpassport 04 cg0003's frames). Generated: copies 0.0-0.01. The
 # old Hasler-Suesstrunk colourfulness read 20-90 on the real grey copies, filmed under coloured light, and caught
