@@ -123,17 +123,21 @@ def print_chroma(rgb: RGB, ignore: NDArray[np.bool_] | None = None) -> float:
         background in it.
     ignore : (h, w) bool, optional
         Pixels left out (the fingers holding a document: a grey copy in a hand is grey where the copy is),
-        with a ring of 3 SMOOTH_SIGMA around them (their colour smoothed into the document).
+        with a ring of 3 SMOOTH_SIGMA around them (their colour smoothed into the document). They are made
+        neutral grey before the paper white is taken (relative_to_paper); under a strongly coloured light a
+        large left-out patch therefore tints the paper white around it (docs/calibration/quality.md, "Linear
+        light": srb_passport 03).
 
     Returns
     -------
     chroma : float
-        The 95th percentile (PERCENTILE), over the document's pixels, of their residual chroma: each pixel is smoothed
-        (Gaussian, sigma SMOOTH_SIGMA px), divided per channel by the local paper white (paper_white: this
-        removes the light's colour and falloff), placed in the opponent plane (R - G, (R + G) / 2 - B) and
-        compared with the median of the pixels of the same brightness (bins of BRIGHTNESS_BIN of the paper
-        white) in the same tile of a TILES x TILES grid. Pixels darker than MIN_BRIGHTNESS of the paper white
-        or with a channel at SATURATED or above are left out. 0.0 when no pixel is left.
+        The 95th percentile (PERCENTILE), over the document's pixels, of their residual chroma: each pixel is
+        smoothed (Gaussian, sigma SMOOTH_SIGMA px), divided per channel by the local paper white in linear light
+        and encoded again (relative_to_paper: this removes the light's colour and falloff), placed in the
+        opponent plane (R - G, (R + G) / 2 - B) and compared with the median of the pixels of the same
+        brightness (bins of BRIGHTNESS_BIN of the paper white) in the same tile of a TILES x TILES grid. Pixels
+        darker than MIN_BRIGHTNESS of the paper white or with a channel at SATURATED or above are left out. 0.0
+        when no pixel is left.
 
     Notes
     -----
