@@ -89,10 +89,13 @@ def _cycles(graph: dict[str, set[str]]) -> list[tuple[str, ...]]:
 
 def test_the_facts_depend_on_each_other_without_a_cycle() -> None:
     graph = _recorded_graph()
-    # What the domains are built on: the document's outline under the quality measures and the readers, the
-    # held card under the selfie's scene, one detection shared by the MRZ and the page readers.
-    assert "locate.reduced_view" in graph["locate.document_outline"]
-    assert "locate.document_outline" in graph["identity.mrz"]
+    # What the domains are built on: the edge outline under the readers and the document's outline (which a
+    # read MRZ may place), the outline under the quality measures, the held card under the selfie's scene, one
+    # detection shared by the MRZ and the page readers.
+    assert "locate.reduced_view" in graph["locate.edge_outline"]
+    assert "locate.edge_outline" in graph["locate.document_outline"]
+    assert "locate.edge_outline" in graph["identity.mrz"]
+    assert "locate.document_outline" not in graph["identity.mrz"]
     assert "face.held_document" in graph["face.selfie_scene"]
     assert "face.held_document" in graph["quality.held_outline"]
     assert "identity.area_view" in graph["identity.detected_text"]

@@ -53,6 +53,9 @@ class MrzReading:
     parsed: ParsedMrz
     # Quadrilateral around the zone, in full-resolution pixels (for the finding's region).
     polygon: list[list[float]]
+    # The zone's rectangle in reading direction (the first line's start and end, the last line's end and start),
+    # full-resolution pixels: where the page around it is (locate.mrz_page).
+    zone: list[list[float]]
 
 
 @dataclass(frozen=True)
@@ -280,10 +283,26 @@ def _unread_siblings(lines: list[_Line], boxes: list[NDArray[np.float32]]) -> li
     ]
 
 
+def _zone_rectangle(group: list[_Line]) -> NDArray[np.float32]:
+    """The smallest rectangle around the zone's lines, its corners in reading direction (the lines' own)."""
+    corners = np.concatenate([line.quad for line in group]).astype(np.float32)
+    box = np.asarray(cv2.boxPoints(cv2.minAreaRect(corners)), np.float32)
+    first = group[0].quad
+    along, down = first[1] - first[0], first[3] - first[0]
+    along, down = along / max(float(np.linalg.norm(along)), 1e-6), down / max(float(np.linalg.norm(down)), 1e-6)
+    # Start at the corner furthest back along the lines and up across them, then go round as the lines do.
+    start = int(np.argmin(box @ along + box @ down))
+    box = np.roll(box, -start, axis=0)
+    if float(np.dot(box[1] - box[0], along)) < float(np.dot(box[3] - box[0], along)):
+        box = box[[0, 3, 2, 1]]
+    return box
+
+
 def _reading(parsed: ParsedMrz, group: list[_Line]) -> MrzReading:
     corners = np.concatenate([line.quad for line in group])
     hull = cv2.convexHull(corners.astype(np.float32)).reshape(-1, 2)
-    return MrzReading(parsed, [[float(x), float(y)] for x, y in hull])
+    zone = _zone_rectangle(group)
+    return MrzReading(parsed, [[float(x), float(y)] for x, y in hull], [[float(x), float(y)] for x, y in zone])
 
 
 def _read_from_boxes(

@@ -20,7 +20,7 @@ from workers.checks.context import DocumentContext
 from workers.checks.identity import ocr
 from workers.checks.identity.mrz_read import crop_line
 from workers.checks.identity.page_turn import MIN_LINE_ASPECT, READING_DIRECTION, Quad, along, page_turn, to_page
-from workers.checks.locate import document_outline
+from workers.checks.locate.outline import edge_outline
 from workers.checks.locate.scaled import level_for
 
 # Text lines are detected on a copy of the document's text area whose long side is at most this: A4 at 1600 px
@@ -62,7 +62,7 @@ DETECTED_TEXT: Fact[DetectedText] = Fact("identity.detected_text", needs=("ident
 AREA_VIEW: Fact[tuple[Box, NDArray[np.uint8]]] = Fact("identity.area_view", needs=("capture.halved",))
 DETECTED_ROWS: Fact[DetectedText] = Fact("identity.detected_rows", needs=("identity.area_view",))
 PAGE_LINES: Fact[list[PageLine]] = Fact(
-    "identity.page_lines", needs=("identity.detected_rows", "identity.detected_text", "locate.document_outline")
+    "identity.page_lines", needs=("identity.detected_rows", "identity.detected_text", "locate.edge_outline")
 )
 
 
@@ -303,7 +303,7 @@ def text_area(capture: Capture) -> Box | None:
     """Where the document's text is looked for: the bounding box of its outline widened by AREA_MARGIN, or None
     (the whole frame) when no outline is found, the document fills the frame or the box covers more than
     MAX_AREA_SHARE of it."""
-    outline = document_outline(capture)
+    outline = edge_outline(capture)
     if outline is None or outline.fills_frame:
         return None
     width, height = outline.image_size

@@ -4,11 +4,16 @@ holds."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from workers.checks.capture import Capture, Fact
 from workers.checks.context import DocumentContext, FieldValue
+from workers.checks.identity.mrz_layout import MrzFormat
 from workers.checks.identity.mrz_parse import valid_digits
 from workers.checks.identity.mrz_read import MrzReading, quick_read, read_mrz, values_proven
 from workers.checks.identity.page_text import PAGE_SIDE, detected_rows, detected_text, text_area
+from workers.checks.locate.geometry import Quad
+from workers.checks.locate.mrz_page import MRZ_PAGE, page_from_zone
 from workers.checks.manifest import Role
 from workers.checks.spec import Reader
 
@@ -29,13 +34,25 @@ _DOCUMENT_KINDS = {"P": "passport", "I": "id_card", "A": "id_card", "C": "id_car
 
 
 MRZ: Fact[MrzReading | None] = Fact(
-    "identity.mrz", needs=("identity.detected_rows", "identity.detected_text", "locate.document_outline")
+    "identity.mrz", needs=("identity.detected_rows", "identity.detected_text", "locate.edge_outline")
 )  # the document's MRZ, read once per file
 
 
 def mrz_reading(doc: DocumentContext) -> MrzReading | None:
-    """The document's MRZ, read once per file and shared by the reader and every MRZ check."""
-    return doc.cached(MRZ, lambda: capture_mrz(doc.capture))
+    """The document's MRZ, read once per file and shared by the reader and every MRZ check. A TD3 zone read
+    with every check digit holding also tells the capture where its page is (locate.mrz_page.MRZ_PAGE), for the
+    document's outline (locate.document_outline) where the page's edges were not found."""
+    reading = doc.cached(MRZ, lambda: capture_mrz(doc.capture))
+    doc.capture.cached(MRZ_PAGE, lambda: page_around(reading))
+    return reading
+
+
+def page_around(reading: MrzReading | None) -> Quad | None:
+    """The passport page around a TD3 zone read with every check digit holding (a zone read in doubt places no
+    page: its lines may be another text's); None for other zones, whose pages' proportions were not measured."""
+    if reading is None or reading.parsed.format is not MrzFormat.TD3 or not reading.parsed.valid:
+        return None
+    return page_from_zone(np.asarray(reading.zone, np.float64))
 
 
 def capture_mrz(capture: Capture) -> MrzReading | None:

@@ -25,7 +25,8 @@ from numpy.typing import NDArray
 
 from workers.checks.capture import Capture, Fact
 from workers.checks.locate.contrast import colourfulness, stretch_table
-from workers.checks.locate.geometry import CORNER_NAMES, Quad, quad_area, quad_iou
+from workers.checks.locate.geometry import CORNER_NAMES, Quad, order_corners, quad_area, quad_iou
+from workers.checks.locate.mrz_page import MRZ_PAGE
 from workers.checks.locate.outline_choose import find_document
 from workers.checks.locate.outline_contour import (
     BORDER_TOLERANCE,
@@ -97,6 +98,17 @@ MIN_INTERIOR_STD = 10.0
 # not a flat scan. Flat corpus specimens (inner frames, tight crops) measure 1-15, generated close-ups cut by
 # the frame on tables 106-203 (bench/calibrate_quality.py, "cut close-up"), id_fail.png's white surround 32.
 MIN_BACKGROUND_DISTANCE = 25.0
+# The edge outline is kept where it overlaps the page placed from the MRZ (mrz_page.py) by at least this (IoU):
+# on the real corpus's calibration half the edge outlines of the TD3 captures overlap the placed page by 0.60
+# and more (0.86 and more where a ground-truth quad shows the edge outline right), except the three that missed
+# the page (the frame around a copy on a newspaper or under pink light, a window behind a held copy): 0.28-0.33.
+SAME_PAGE = 0.5
+# A frame with a TD3 passport's proportions, a page's (88 x 125 mm) or its two-page spread's (125 x 176 mm; ICAO
+# Doc 9303 part 4), within this share, is a scan or a crop of the passport itself, not a photo of it lying
+# somewhere: a frame the edge search took whole stays the outline there (the corpus's scan of a Russian passport
+# opened at its data page, 1493 x 2118, is the spread; the phone frames are 9 x 16).
+PASSPORT_PROPORTIONS = (88 / 125, 125 / 176)
+SAME_PROPORTIONS = 0.05
 
 
 TextMask = Callable[[], NDArray[np.bool_]]  # the view's text lines, built on first call
@@ -325,28 +337,68 @@ def _holds(outer: Quad, inner: Quad) -> bool:
     return bool(inter >= HOLDS_SHARE * quad_area(inner) and quad_area(outer) >= HOLDS_LARGER * quad_area(inner))
 
 
-# The document's outline in a capture, found once: as a document photo, or as a card held in a selfie.
-DOCUMENT_OUTLINE: Fact[Outline | None] = Fact("locate.document_outline", needs=("locate.reduced_view",))
+# The document's outline in a capture, found once: as a document photo (from its edges, then as the document
+# checks read it, placed from its MRZ where the edges missed the page), or as a card held in a selfie.
+EDGE_OUTLINE: Fact[Outline | None] = Fact("locate.edge_outline", needs=("locate.reduced_view",))
+DOCUMENT_OUTLINE: Fact[Outline | None] = Fact("locate.document_outline", needs=("locate.edge_outline",))
 HELD_DOCUMENT_OUTLINE: Fact[Outline | None] = Fact("locate.held_document_outline", needs=("locate.reduced_view",))
 
 
+def _found_by_edges(capture: Capture, *, held: bool) -> Outline | None:
+    small, scale = reduced_view(capture, ANALYSIS_SIDE)
+    found = find_outline(small, held=held)
+    if found is None:
+        return None
+    quad, fills, cut = found
+    corners = quad * scale
+    if fills and is_frame(quad, small.shape[1] + 1, small.shape[0] + 1):
+        corners = frame_quad(capture.width, capture.height)  # exact, free of rounding
+    elif not fills and not cut and not held:
+        corners = refine_corners(capture.rgb, corners, scale)
+    return Outline(corners, (capture.width, capture.height), fills, cut, held)
+
+
+def edge_outline(capture: Capture) -> Outline | None:
+    """The document's outline in `capture` as its edges give it (full-resolution coordinates), computed once per
+    Capture: what the readers look for text in, before any of them has read where the page is."""
+    return capture.cached(EDGE_OUTLINE, lambda: _found_by_edges(capture, held=False))
+
+
+def placed_page(edge: Outline | None, page: Quad, size: tuple[int, int]) -> bool:
+    """Whether the page placed from the MRZ (`page`, mrz_page.MRZ_PAGE) is the document rather than the edge
+    outline: the page lies wholly inside the frame, is not a scan filling it (FLAT_AREA), and the edge outline
+    is missing, another region (overlapping the page by less than SAME_PAGE), or the frame itself where the
+    frame does not have the passport's own proportions (PASSPORT_PROPORTIONS: then it is a scan of it)."""
+    width, height = size
+    proportions = min(width, height) / max(width, height)
+    if (
+        edge is not None
+        and edge.fills_frame
+        and any(abs(proportions - passport) <= SAME_PROPORTIONS * passport for passport in PASSPORT_PROPORTIONS)
+    ):
+        return False
+    inside = bool((page[:, 0] >= 0).all() and (page[:, 0] <= width - 1).all())
+    inside = inside and bool((page[:, 1] >= 0).all() and (page[:, 1] <= height - 1).all())
+    if not inside or quad_area(page) >= FLAT_AREA * width * height:
+        return False
+    return edge is None or edge.fills_frame or quad_iou(edge.corners, page) < SAME_PAGE
+
+
 def document_outline(capture: Capture, *, held: bool = False) -> Outline | None:
-    """The document's outline in `capture` (full-resolution coordinates), computed once per Capture.
+    """The document's outline in `capture` (full-resolution coordinates), computed once per Capture: the edge
+    outline, or the page placed from its MRZ where the identity reader read a TD3 zone whose page the edges
+    missed (placed_page). Asked for by the checks, after the readers.
 
     `held=True` for a selfie: the document held up next to the face (cached as "held_document_outline").
     """
+    if held:
+        return capture.cached(HELD_DOCUMENT_OUTLINE, lambda: _found_by_edges(capture, held=True))
 
     def build() -> Outline | None:
-        small, scale = reduced_view(capture, ANALYSIS_SIDE)
-        found = find_outline(small, held=held)
-        if found is None:
-            return None
-        quad, fills, cut = found
-        corners = quad * scale
-        if fills and is_frame(quad, small.shape[1] + 1, small.shape[0] + 1):
-            corners = frame_quad(capture.width, capture.height)  # exact, free of rounding
-        elif not fills and not cut and not held:
-            corners = refine_corners(capture.rgb, corners, scale)
-        return Outline(corners, (capture.width, capture.height), fills, cut, held)
+        edge = edge_outline(capture)
+        page = capture.computed(MRZ_PAGE)
+        if page is None or not placed_page(edge, page, (capture.width, capture.height)):
+            return edge
+        return Outline(order_corners(page), (capture.width, capture.height), fills_frame=False, cut_corners=())
 
-    return capture.cached(HELD_DOCUMENT_OUTLINE if held else DOCUMENT_OUTLINE, build)
+    return capture.cached(DOCUMENT_OUTLINE, build)
