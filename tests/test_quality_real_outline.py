@@ -1,7 +1,8 @@
 """The document outline, DOC_PHOTOCOPY and DOC_OBSTRUCTED on the real corpus (../shared/corpus), floors per half.
 
 The figures come from bench/outline_real.py (same code); each floor sits one image (or 0.01 IoU) below what was
-measured so that a harmless change of a pixel does not flake. Run in two processes: about 1.5 minutes.
+measured so that a harmless change of a pixel does not flake. Run in two processes: about 2.5 minutes (the MRZ is
+read first, as the engine reads it before the checks ask for the outline).
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ if TYPE_CHECKING:
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 
-pytestmark = pytest.mark.skipif(
-    not CORPUS.is_dir(),
-    reason=f"real corpus not found at {CORPUS.resolve()} (../shared/corpus next to the repo): nothing to measure",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CORPUS.is_dir(),
+        reason=f"real corpus not found at {CORPUS.resolve()} (../shared/corpus next to the repo): nothing to measure",
+    ),
+    # The module's fixture reads every image's MRZ and outline (142 s on 2 cores on 2026-12-07): near the suite's
+    # 300 s default for a single test on a loaded machine.
+    pytest.mark.timeout(900),
+]
 
 # Measured (calibration | check), with the straight-edge search and full-resolution side refinement: outline
 # median IoU 0.991 | 0.981 (was 0.300 | 0.224), IoU >= 0.9 on 35/41 | 31/40 ground-truth quads (34/41 before
@@ -56,23 +62,27 @@ pytestmark = pytest.mark.skipif(
 # side calls, still takes in a wedge of the wood: 7.5 % read as covered, a false DOC_OBSTRUCTED as before).
 # False flags 0/71 | 4/71 once a blob lying along the edge, more than 8 times longer than deep, is no cover
 # (thresholds.MAX_COVER_ELONGATION: alb_id 07 cg0002's shadow stripe; the calibration half unchanged).
+# Since 2026-12-07 (afternoon) a TD3 page whose edges the outline search missed is placed from its MRZ
+# (locate/mrz_page.py; the bench reads the MRZ first, as the engine does): IoU >= 0.9 on 38/41 | 33/40 (lva_passport
+# 01 and 06, grc_passport 04 cg0003 and lva_passport 02 now 0.96-0.98), copies caught 38/40 | 36/40, DOC_OBSTRUCTED
+# false flags 0/71 | 3/71 (lva_passport 02's frame read as covered), the rest unchanged.
 # Floors one below the catches; the false flags may not grow.
 FLOORS = {
     "calibration": {
         "median": 0.98,
-        "share": 34 / 41,
-        "caught": 36,
+        "share": 37 / 41,
+        "caught": 37,
         "other_flagged": 1,
         "occluded_caught": 7,
         "unoccluded_flagged": 0,
     },
     "check": {
         "median": 0.97,
-        "share": 31 / 40,
-        "caught": 34,
+        "share": 32 / 40,
+        "caught": 35,
         "other_flagged": 0,
         "occluded_caught": 7,
-        "unoccluded_flagged": 4,
+        "unoccluded_flagged": 3,
     },
 }
 

@@ -43,17 +43,18 @@ pytestmark = [
 # check-digit false flag at the 06:20 run, one line of a card's caption read twice no longer a zone; the check
 # half's occlusion false flags at the 07:45 run, a strip along the edge no cover; the check half's manipulated at
 # the 08:20 run, the two demo passports' pixelated portraits found; photocopy at the 2026-12-07 11:53 run, the
-# light divided out of the print in linear light, and at the 12:04 run, a washed-out copy still judged a copy), per
-# half:
+# light divided out of the print in linear light, and at the 12:04 run, a washed-out copy still judged a copy;
+# photocopy, the calibration half's cut-off and glare false flags and the check half's occlusion false flags at the
+# 14:50 run, a passport page whose edges were missed placed from its MRZ), per half:
 # category -> (caught, labelled, false flags).
 # The false flags' images, where there are any, are listed in docs/calibration/realworld.md's per-image table.
 REACHED: dict[str, dict[str, tuple[int, int, int]]] = {
     "calibration": {
-        "photocopy": (36, 40, 0),
+        "photocopy": (37, 40, 0),
         "screen": (1, 2, 0),
-        "cut-off": (3, 3, 2),
+        "cut-off": (3, 3, 1),
         "blur": (0, 1, 0),
-        "glare": (2, 2, 1),
+        "glare": (2, 2, 0),
         "dark": (1, 1, 0),
         "occlusion": (8, 12, 0),
         "expired": (53, 63, 0),
@@ -62,13 +63,13 @@ REACHED: dict[str, dict[str, tuple[int, int, int]]] = {
         "not a document": (1, 1, 0),
     },
     "check": {
-        "photocopy": (32, 40, 0),
+        "photocopy": (33, 40, 0),
         "screen": (3, 3, 0),
         "cut-off": (2, 3, 4),
         "blur": (0, 1, 1),
         "glare": (1, 1, 2),
         "dark": (1, 1, 0),
-        "occlusion": (8, 12, 4),
+        "occlusion": (8, 12, 3),
         "expired": (51, 61, 0),
         "check digit": (2, 3, 0),
         "manipulated": (4, 5, 8),
