@@ -1,4 +1,5 @@
-"""A passport page placed from its MRZ where the edge search missed it (locate/mrz_page.py, outline.placed_page).
+"""A passport page placed from its MRZ where the edge search missed it (locate/mrz_page.py,
+outline.prefers_placed_page).
 
 Geometry on made-up zones (no corpus needed), then the engine on the real frames whose page the edges missed:
 the verdict's outline must be the page (IoU >= 0.9 against the ground truth) where the edge outline alone is
@@ -15,7 +16,7 @@ import pytest
 from workers.checks.capture import Capture
 from workers.checks.locate.geometry import quad_iou
 from workers.checks.locate.mrz_page import PAGE_AROUND_ZONE, page_from_zone
-from workers.checks.locate.outline import Outline, edge_outline, placed_page
+from workers.checks.locate.outline import Outline, edge_outline, prefers_placed_page
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 
@@ -45,19 +46,19 @@ def test_the_page_lies_above_an_upright_zone_and_below_a_turned_one() -> None:
 def test_the_page_replaces_a_missed_outline_only() -> None:
     page = page_from_zone(ZONE)
     frame = np.array([[0, 0], [FRAME[0] - 1, 0], [FRAME[0] - 1, FRAME[1] - 1], [0, FRAME[1] - 1]], np.float64)
-    assert placed_page(None, page, FRAME)
-    assert placed_page(_outline(frame, fills_frame=True), page, FRAME)
-    assert placed_page(_outline(frame / 4), page, FRAME)  # a box elsewhere in the frame
-    assert not placed_page(_outline(page * 1.01), page, FRAME)  # the edges found the page: kept
+    assert prefers_placed_page(None, page, FRAME)
+    assert prefers_placed_page(_outline(frame, fills_frame=True), page, FRAME)
+    assert prefers_placed_page(_outline(frame / 4), page, FRAME)  # a box elsewhere in the frame
+    assert not prefers_placed_page(_outline(page * 1.01), page, FRAME)  # the edges found the page: kept
     beyond = page + np.array([-600.0, 0.0])  # the page runs out of the frame: cut, the edges judge it
-    assert not placed_page(None, beyond, FRAME)
+    assert not prefers_placed_page(None, beyond, FRAME)
     scan = (int(np.ptp(page[:, 0]) / 0.95), int(np.ptp(page[:, 1]) / 0.95))  # a page filling a frame of its size
-    assert not placed_page(None, page - page.min(axis=0), scan)
+    assert not prefers_placed_page(None, page - page.min(axis=0), scan)
     # A frame with the proportions of the passport's two-page spread is a scan of it: its frame stays.
     spread = (1493, 2118)
     small = page_from_zone(ZONE * 0.7)
     whole = np.array([[0, 0], [spread[0] - 1, 0], [spread[0] - 1, spread[1] - 1], [0, spread[1] - 1]], np.float64)
-    assert not placed_page(Outline(whole, spread, fills_frame=True, cut_corners=()), small, spread)
+    assert not prefers_placed_page(Outline(whole, spread, fills_frame=True, cut_corners=()), small, spread)
 
 
 MISSED = {  # file -> half: frames whose edge outline missed the page (docs/calibration/realworld.md)
@@ -95,4 +96,4 @@ def test_a_scan_of_the_open_passport_keeps_its_frame() -> None:
 
     page = page_around(capture_mrz(capture))
     assert page is not None  # the zone is read and a page placed, yet the frame stays the outline
-    assert not placed_page(edge_outline(capture), page, (capture.width, capture.height))
+    assert not prefers_placed_page(edge_outline(capture), page, (capture.width, capture.height))

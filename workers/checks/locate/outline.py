@@ -340,7 +340,9 @@ def _holds(outer: Quad, inner: Quad) -> bool:
 # The document's outline in a capture, found once: as a document photo (from its edges, then as the document
 # checks read it, placed from its MRZ where the edges missed the page), or as a card held in a selfie.
 EDGE_OUTLINE: Fact[Outline | None] = Fact("locate.edge_outline", needs=("locate.reduced_view",))
-DOCUMENT_OUTLINE: Fact[Outline | None] = Fact("locate.document_outline", needs=("locate.edge_outline",))
+DOCUMENT_OUTLINE: Fact[Outline | None] = Fact(
+    "locate.document_outline", needs=("locate.edge_outline", "locate.mrz_page")
+)
 HELD_DOCUMENT_OUTLINE: Fact[Outline | None] = Fact("locate.held_document_outline", needs=("locate.reduced_view",))
 
 
@@ -364,7 +366,7 @@ def edge_outline(capture: Capture) -> Outline | None:
     return capture.cached(EDGE_OUTLINE, lambda: _found_by_edges(capture, held=False))
 
 
-def placed_page(edge: Outline | None, page: Quad, size: tuple[int, int]) -> bool:
+def prefers_placed_page(edge: Outline | None, page: Quad, size: tuple[int, int]) -> bool:
     """Whether the page placed from the MRZ (`page`, mrz_page.MRZ_PAGE) is the document rather than the edge
     outline: the page lies wholly inside the frame, is not a scan filling it (FLAT_AREA), and the edge outline
     is missing, another region (overlapping the page by less than SAME_PAGE), or the frame itself where the
@@ -387,7 +389,7 @@ def placed_page(edge: Outline | None, page: Quad, size: tuple[int, int]) -> bool
 def document_outline(capture: Capture, *, held: bool = False) -> Outline | None:
     """The document's outline in `capture` (full-resolution coordinates), computed once per Capture: the edge
     outline, or the page placed from its MRZ where the identity reader read a TD3 zone whose page the edges
-    missed (placed_page). Asked for by the checks, after the readers.
+    missed (prefers_placed_page). Asked for by the checks, after the readers.
 
     `held=True` for a selfie: the document held up next to the face (cached as "held_document_outline").
     """
@@ -397,7 +399,7 @@ def document_outline(capture: Capture, *, held: bool = False) -> Outline | None:
     def build() -> Outline | None:
         edge = edge_outline(capture)
         page = capture.computed(MRZ_PAGE)
-        if page is None or not placed_page(edge, page, (capture.width, capture.height)):
+        if page is None or not prefers_placed_page(edge, page, (capture.width, capture.height)):
             return edge
         return Outline(order_corners(page), (capture.width, capture.height), fills_frame=False, cut_corners=())
 
