@@ -16,7 +16,7 @@ import pytest
 from workers.checks.capture import Capture
 from workers.checks.locate.geometry import quad_iou
 from workers.checks.locate.mrz_page import PAGE_AROUND_ZONE, page_from_zone
-from workers.checks.locate.outline import Outline, edge_outline, prefers_placed_page
+from workers.checks.locate.outline import SAME_PAGE, Outline, edge_outline, prefers_placed_page
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 
@@ -49,6 +49,15 @@ def test_the_page_replaces_a_missed_outline_only() -> None:
     assert prefers_placed_page(None, page, FRAME)
     assert prefers_placed_page(_outline(frame, fills_frame=True), page, FRAME)
     assert prefers_placed_page(_outline(frame / 4), page, FRAME)  # a box elsewhere in the frame
+    # The passport photographed open: its two pages, the data page below the facing one, overlap the data page by
+    # about a half and hold it: the edges found the document, which stays the outline.
+    facing = page - np.array([0.0, 1.1 * np.ptp(page[:, 1])])  # the facing page and the gap at the fold
+    booklet = np.array([facing[0], facing[1], page[2], page[3]])
+    assert quad_iou(booklet, page) < SAME_PAGE  # by overlap alone it would give way
+    assert not prefers_placed_page(_outline(booklet), page, FRAME)
+    # The same quadrilateral closed by the frame (a corner on it: a window behind a held copy) gives way.
+    cut = Outline(booklet, FRAME, fills_frame=False, cut_corners=("top-left",))
+    assert prefers_placed_page(cut, page, FRAME)
     assert not prefers_placed_page(_outline(page * 1.01), page, FRAME)  # the edges found the page: kept
     beyond = page + np.array([-600.0, 0.0])  # the page runs out of the frame: cut, the edges judge it
     assert not prefers_placed_page(None, beyond, FRAME)

@@ -369,8 +369,9 @@ def edge_outline(capture: Capture) -> Outline | None:
 def prefers_placed_page(edge: Outline | None, page: Quad, size: tuple[int, int]) -> bool:
     """Whether the page placed from the MRZ (`page`, mrz_page.MRZ_PAGE) is the document rather than the edge
     outline: the page lies wholly inside the frame, is not a scan filling it (FLAT_AREA), and the edge outline
-    is missing, another region (overlapping the page by less than SAME_PAGE), or the frame itself where the
-    frame does not have the passport's own proportions (PASSPORT_PROPORTIONS: then it is a scan of it)."""
+    is missing, closed by the frame (cut corners), another region (overlapping the page by less than SAME_PAGE
+    and not holding it: an open passport's two pages hold its data page), or the frame itself where the frame
+    does not have the passport's own proportions (PASSPORT_PROPORTIONS: then it is a scan of it)."""
     width, height = size
     proportions = min(width, height) / max(width, height)
     if (
@@ -383,7 +384,14 @@ def prefers_placed_page(edge: Outline | None, page: Quad, size: tuple[int, int])
     inside = inside and bool((page[:, 1] >= 0).all() and (page[:, 1] <= height - 1).all())
     if not inside or quad_area(page) >= FLAT_AREA * width * height:
         return False
-    return edge is None or edge.fills_frame or quad_iou(edge.corners, page) < SAME_PAGE
+    if edge is None or edge.fills_frame:
+        return True
+    if quad_iou(edge.corners, page) >= SAME_PAGE:
+        return False
+    # Another region. One the frame closes (a corner on it: a window behind a held copy) gives way; a whole
+    # quadrilateral inside the frame that holds the page is the passport opened at it (the facing page beside
+    # the data page), or the page with its margin: the edges found the document.
+    return bool(edge.cut_corners) or not _holds(edge.corners, page)
 
 
 def document_outline(capture: Capture, *, held: bool = False) -> Outline | None:
