@@ -380,10 +380,8 @@ def prefers_placed_page(edge: Outline | None, page: Quad, size: tuple[int, int])
         and any(abs(proportions - passport) <= SAME_PROPORTIONS * passport for passport in PASSPORT_PROPORTIONS)
     ):
         return False
-    inside = bool((page[:, 0] >= 0).all() and (page[:, 0] <= width - 1).all())
-    inside = inside and bool((page[:, 1] >= 0).all() and (page[:, 1] <= height - 1).all())
-    if not inside or quad_area(page) >= FLAT_AREA * width * height:
-        return False
+    if cut_corners(page, width, height) or quad_area(page) >= FLAT_AREA * width * height:
+        return False  # a page running out of the frame is the edge outline's to judge (cut), a scan's the frame's
     if edge is None or edge.fills_frame:
         return True
     if quad_iou(edge.corners, page) >= SAME_PAGE:
