@@ -124,6 +124,15 @@ def test_ambiguous_expiry_with_disagreeing_readings_goes_to_review() -> None:
     assert "5 December 2026" in expired.message and "12 May 2026" in expired.message
 
 
+def test_ambiguous_expiry_expired_either_way_fails_quoting_the_later_reading_and_naming_the_other() -> None:
+    # 01.03.2025 is 1 March or 3 January 2025: expired either way. The verdict must not state 3 January (the
+    # earlier reading) as the date: it is quoted by the reading nearest the limit, and the other one named.
+    expired, soon = _id_outcomes("01.03.2025")
+    assert expired is not None and expired.status is Status.FAIL and soon is None
+    assert "expired on 2025-03-01" in expired.message and "3 January 2025" in expired.message
+    assert expired.measured == (date(2025, 3, 1) - SUBMIT_ON).days
+
+
 def test_unambiguous_non_iso_expiry_is_read() -> None:
     expired, _ = _id_outcomes("30/06/2025")
     assert expired is not None and expired.status is Status.FAIL

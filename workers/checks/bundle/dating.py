@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import msgspec
+
 from workers.checks.context import FieldValue
 from workers.checks.dates import DateReading, read_date
 from workers.checks.document_dates import source_words
@@ -23,9 +25,12 @@ def readings_words(reading: DateReading) -> str:
 def judge_date(found: FieldValue | None, what: str, judge: Callable[[date], Outcome | None]) -> Outcome | None:
     """Apply `judge` to every reading of the field's date.
 
-    None when there is no date, or it cannot be read as one. One reading, or readings that all get the same
-    status: the judgement of the earliest reading. Readings that disagree: a review naming both readings,
-    since guessing the day/month order could pass an expired document or fail a valid one.
+    None when there is no date, or it cannot be read as one. One reading: its judgement. Readings that all get
+    the same status: the judgement of the reading nearest the limit (the least the date can be said to miss or
+    keep it by: an '01.03.2025' expired either way is quoted as expired on its later reading), which names the
+    other readings, so the verdict never states as the date one reading the document may not mean. Readings
+    that disagree: a review naming both readings, since guessing the day/month order could pass an expired
+    document or fail a valid one.
     """
     if found is None:
         return None
@@ -36,9 +41,22 @@ def judge_date(found: FieldValue | None, what: str, judge: Callable[[date], Outc
     if any(o is None for o in outcomes):
         return None if all(o is None for o in outcomes) else _disagree(found, what, reading)
     judged = [o for o in outcomes if o is not None]
-    if len({o.status for o in judged}) == 1:
+    if len({o.status for o in judged}) > 1:
+        return _disagree(found, what, reading)
+    if len(judged) == 1:
         return judged[0]
-    return _disagree(found, what, reading)
+    nearest = min(range(len(judged)), key=lambda i: _margin(judged[i]))
+    others = " or ".join(spoken(d) for i, d in enumerate(reading.readings) if i != nearest)
+    either = f" The {what} as printed, '{found.value}', can also be read as {others}; every reading gives this result."
+    return msgspec.structs.replace(judged[nearest], message=judged[nearest].message + either)
+
+
+def _margin(outcome: Outcome) -> float:
+    """How far the measured value lies from the limit (days); 0 when either is not a number."""
+    measured, limit = outcome.measured, outcome.threshold
+    if isinstance(measured, int | float) and isinstance(limit, int | float):
+        return abs(float(measured) - float(limit))
+    return 0.0
 
 
 def _disagree(found: FieldValue, what: str, reading: DateReading) -> Outcome:
