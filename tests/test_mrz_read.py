@@ -16,7 +16,8 @@ from tests.fixtures.documents import Person, render_id_card, render_passport_pag
 from tests.fixtures.identity_docs import mrv_lines, perspective, render_mrz_page, rotate, td2_lines
 from workers.checks.capture import Capture
 from workers.checks.identity import ocr
-from workers.checks.identity.mrz_read import crop_line, ink_crop, read_mrz
+from workers.checks.identity.line_geometry import crop_line, ink_crop
+from workers.checks.identity.mrz_read import read_mrz
 from workers.checks.identity.reader import DETECT_SIDE
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"

@@ -19,7 +19,7 @@ CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 # (the check half's French pre-2021 card read by its own layout, FRA-ID, and the Spanish card's N-tilde read as
 # printed, since 2026-12-05; the annotated ICAO example passport, whose dropped digit a reread at the line's
 # exact width restores, since 2026-12-06); 23 of 23 since the quick look reads the zone as black ink
-# (mrz_read.ink_crop: the red stamp over the Qatar name line's '<', read as R before, 2026-12-07). The misses are
+# (line_geometry.ink_crop: the red stamp over the Qatar name line's '<', read as R before, 2026-12-07). The misses are
 # the cut-off Austrian zone (an expiry digit missing: fields shifted) and the Liechtenstein card too small to
 # read (352 px wide).
 EXACT_FLOOR = {"calibration": 23, "check": 23}

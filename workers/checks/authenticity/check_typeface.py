@@ -22,7 +22,8 @@ from workers.checks.authenticity.slant import text_slant
 from workers.checks.context import DocumentContext
 from workers.checks.dates import read_date
 from workers.checks.identity.date_text import find_dates
-from workers.checks.identity.mrz_read import crop_line, looks_like_mrz
+from workers.checks.identity.line_geometry import crop_line
+from workers.checks.identity.mrz_read import looks_like_mrz
 from workers.checks.identity.names import same_word, words
 from workers.checks.identity.page_text import PageLine, document_page
 from workers.checks.manifest import Role

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from workers.checks.identity import ocr
+from workers.checks.identity.line_geometry import crop_line, enclosing_rectangle, ink_crop, oriented, padded
 from workers.checks.identity.mrz_correct import clean_line, correct_mrz, width_misfit
 from workers.checks.identity.mrz_layout import LAYOUTS
 from workers.checks.identity.mrz_parse import ParsedMrz, valid_digits
@@ -29,7 +30,6 @@ MAX_LINES_READ = 8  # recognition budget per image: the longest lines only
 FLIP_BUDGET = 4
 # Views this many times larger than the detector's input are searched again in tiles when nothing is found.
 TILE_FROM = 1.3
-REC_HEIGHT = 48  # the rapidocr recognition model's input height (rec_img_shape [3, 48, 320])
 # The second look at a zone whose digits fail: each line cut again with this much margin, in line heights,
 # above and below (ACROSS) and at both ends (ALONG). A different crop changes what the recogniser sees at the
 # glyph edges; on the corpus' 352 px Liechtenstein card these margins turned 'I' read as '1' back into 'I'.
@@ -64,35 +64,6 @@ class _Line:
     text: str
 
 
-def _oriented(quad: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Reorder a quad so that its first edge runs along the text (the longer pair of edges)."""
-    top = np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])
-    side = np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])
-    return quad if top >= side else np.roll(quad, -1, axis=0)
-
-
-def crop_line(image: NDArray[np.uint8], quad: NDArray[np.float32]) -> NDArray[np.uint8]:
-    """The quad cut out and warped to an upright strip REC_HEIGHT px high (perspective removed)."""
-    length = float(max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])))
-    height = float(max(np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])))
-    out_w = max(8, round(length * REC_HEIGHT / max(height, 1.0)))
-    dst = np.array([[0, 0], [out_w, 0], [out_w, REC_HEIGHT], [0, REC_HEIGHT]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
-    warped = cv2.warpPerspective(
-        image, matrix, (out_w, REC_HEIGHT), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
-    )
-    return np.asarray(warped, dtype=np.uint8)
-
-
-def ink_crop(image: NDArray[np.uint8], quad: NDArray[np.float32]) -> NDArray[np.uint8]:
-    """crop_line with every pixel at its lightest channel: black ink stays black, coloured print over it
-    (a stamp, a security background) fades towards the paper."""
-    strip = crop_line(image, quad)
-    if strip.ndim != 3:
-        return strip
-    return np.ascontiguousarray(np.repeat(strip.max(axis=2, keepdims=True), 3, axis=2))
-
-
 def looks_like_mrz(text: str) -> bool:
     """26+ characters of the MRZ alphabet making up nearly all of the read text (spaces aside)."""
     raw = text.replace(" ", "")
@@ -101,7 +72,7 @@ def looks_like_mrz(text: str) -> bool:
 
 
 def _candidate_quads(boxes: list[NDArray[np.float32]], scale: float) -> list[NDArray[np.float32]]:
-    quads = [_oriented(b) / scale for b in boxes]
+    quads = [oriented(b) / scale for b in boxes]
     lengths = [float(np.linalg.norm(q[1] - q[0])) for q in quads]
     heights = [float(np.linalg.norm(q[3] - q[0])) for q in quads]
     if not quads:
@@ -151,7 +122,7 @@ def _sibling_quads(found: list[_Line], boxes: list[NDArray[np.float32]]) -> list
         along = (q[1] - q[0]) / max(float(np.linalg.norm(q[1] - q[0])), 1e-6)
         height = float(np.linalg.norm(q[3] - q[0]))
         for box in boxes:
-            b = _oriented(box)
+            b = oriented(box)
             direction = (b[1] - b[0]) / max(float(np.linalg.norm(b[1] - b[0])), 1e-6)
             if float(np.dot(direction, along)) < 0.98:
                 continue
@@ -283,25 +254,10 @@ def _unread_siblings(lines: list[_Line], boxes: list[NDArray[np.float32]]) -> li
     ]
 
 
-def _zone_rectangle(group: list[_Line]) -> NDArray[np.float32]:
-    """The smallest rectangle around the zone's lines, its corners in reading direction (the lines' own)."""
-    corners = np.concatenate([line.quad for line in group]).astype(np.float32)
-    box = np.asarray(cv2.boxPoints(cv2.minAreaRect(corners)), np.float32)
-    first = group[0].quad
-    along, down = first[1] - first[0], first[3] - first[0]
-    along, down = along / max(float(np.linalg.norm(along)), 1e-6), down / max(float(np.linalg.norm(down)), 1e-6)
-    # Start at the corner furthest back along the lines and up across them, then go round as the lines do.
-    start = int(np.argmin(box @ along + box @ down))
-    box = np.roll(box, -start, axis=0)
-    if float(np.dot(box[1] - box[0], along)) < float(np.dot(box[3] - box[0], along)):
-        box = box[[0, 3, 2, 1]]
-    return box
-
-
 def _reading(parsed: ParsedMrz, group: list[_Line]) -> MrzReading:
     corners = np.concatenate([line.quad for line in group])
     hull = cv2.convexHull(corners.astype(np.float32)).reshape(-1, 2)
-    zone = _zone_rectangle(group)
+    zone = enclosing_rectangle([line.quad for line in group])
     return MrzReading(parsed, [[float(x), float(y)] for x, y in hull], [[float(x), float(y)] for x, y in zone])
 
 
@@ -370,14 +326,6 @@ def _zone_fallback(image: NDArray[np.uint8], boxes: list[NDArray[np.float32]]) -
     return best
 
 
-def _padded(quad: NDArray[np.float32]) -> NDArray[np.float32]:
-    along = (quad[1] - quad[0]) / max(float(np.linalg.norm(quad[1] - quad[0])), 1e-6)
-    down = (quad[3] - quad[0]) / max(float(np.linalg.norm(quad[3] - quad[0])), 1e-6)
-    height = float(np.linalg.norm(quad[3] - quad[0]))
-    a, d = along * REREAD_ALONG * height, down * REREAD_ACROSS * height
-    return np.array([quad[0] - a - d, quad[1] + a - d, quad[2] + a + d, quad[3] - a + d], dtype=np.float32)
-
-
 def guarded_text(parsed: ParsedMrz, name: str) -> str:
     """The characters check `name` guards, its digit included (what a misread would have to change)."""
     layout = LAYOUTS[parsed.format]
@@ -397,7 +345,9 @@ def reread(image: NDArray[np.uint8], parsed: ParsedMrz, group: list[_Line]) -> P
     characters the two readings disagree on is marked uncertain (the recogniser is not sure of them); one
     they agree on stays a plain failure. A reading with no digit holding whose second reading is no zone of its
     format is sure of none of its digits."""
-    texts = [ocr.recognize_line(crop_line(image, _padded(line.quad))).text for line in group]
+    texts = [
+        ocr.recognize_line(crop_line(image, padded(line.quad, REREAD_ALONG, REREAD_ACROSS))).text for line in group
+    ]
     again = correct_mrz(texts)
     if again is None or again.format is not parsed.format:
         if values_proven(parsed):

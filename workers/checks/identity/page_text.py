@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from workers.checks.capture import Capture, Fact, shrunk
 from workers.checks.context import DocumentContext
 from workers.checks.identity import ocr
-from workers.checks.identity.mrz_read import crop_line
+from workers.checks.identity.line_geometry import crop_line
 from workers.checks.identity.page_turn import MIN_LINE_ASPECT, READING_DIRECTION, Quad, along, page_turn, to_page
 from workers.checks.locate.outline import edge_outline
 from workers.checks.locate.scaled import level_for

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from workers.checks.identity import ocr
-from workers.checks.identity.mrz_read import crop_line
+from workers.checks.identity.line_geometry import crop_line
 
 # A box at least this many times longer than high is a text line (drops single glyphs, logos, ticks).
 MIN_LINE_ASPECT = 1.5
