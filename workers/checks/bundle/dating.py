@@ -47,7 +47,7 @@ def judge_date(found: FieldValue | None, what: str, judge: Callable[[date], Outc
         return judged[0]
     nearest = min(range(len(judged)), key=lambda i: _margin(judged[i]))
     others = " or ".join(spoken(d) for i, d in enumerate(reading.readings) if i != nearest)
-    either = f" The {what} as printed, '{found.value}', can also be read as {others}; every reading gives this result."
+    either = f" The {what} '{found.value}' can also be read as {others}; every reading gives this result."
     return msgspec.structs.replace(judged[nearest], message=judged[nearest].message + either)
 
 
