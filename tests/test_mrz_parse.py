@@ -169,6 +169,19 @@ def test_marks_inside_name_padding_and_stray_leading_marks_are_dropped() -> None
     assert parsed is not None and list(parsed.lines) == ICAO_TD3
 
 
+def test_a_passport_zone_that_lost_its_leading_p_gets_it_back_and_is_never_read_shifted() -> None:
+    # Seen on the corpus's Azerbaijani passport at 3.0 px/mm (bench/text_resolution.py): the P lost, the line
+    # padded at its end parsed as type 'CA', issuer 'ZEA', every digit holding (line 1 carries none).
+    truth = [
+        "PCAZEARGEDAS<<CEYLA<<<<<<<<<<<<<<<<<<<<<<<<<",
+        "C051777748AZE7611175F2201133S2SSBW3<<<<<<<26",
+    ]
+    parsed = correct_mrz([truth[0][1:], truth[1]])
+    assert parsed is not None and list(parsed.lines) == truth and parsed.issuing_country == "AZE"
+    # A 44-character first line starting with neither P nor V is no TD3 zone, whatever its digits say.
+    assert correct_mrz(["C" + truth[0][1:], truth[1]]) is None
+
+
 def test_a_specimen_printed_with_a_wrong_number_digit_stays_invalid() -> None:
     # The US green-card specimen in the corpus: its document check digit is wrong as printed.
     lines = [

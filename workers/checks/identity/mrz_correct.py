@@ -23,6 +23,12 @@ TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "J": "1"
 TO_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "7": "T", "4": "A"}
 _AS_LETTERS = str.maketrans(TO_LETTER)
 DOCUMENT_CODES = "PIACV"
+# The document code a 44-character zone starts with: P on a passport's data page (Doc 9303 part 4 section 4.2.2),
+# V on a visa (part 7). A TD3 reading starting otherwise lost or misread its first character: the Azerbaijani
+# passport of the corpus (docsaid mrzscanner_img2) read at 3.0 and 3.4 px/mm (bench/text_resolution.py) lost its
+# leading P, and 'CAZEARGEDAS<<...' padded at the end parsed as type 'CA', issuer 'ZEA', every digit holding
+# (line 1 has none).
+TD3_CODES = {MrzFormat.TD3: "P", MrzFormat.MRV_A: "V"}
 # Likeness (difflib ratio, fillers left out and digits read as the letters they are confused with) at or above
 # which two lines of a reading are one line of other print read twice, not two lines of a zone: a zone's lines
 # carry different fields, and every zone read on the corpus (both halves, bench/mrz_corpus.py and the DLC-2021
@@ -217,10 +223,12 @@ def misplaced_fields(parsed: ParsedMrz) -> list[str]:
 
 
 def plausible(parsed: ParsedMrz) -> bool:
-    """An MRZ starts with a document code P, I, A, C or V (Doc 9303 part 3, 4.2), its name field holds the
-    '<<' that ends the primary identifier (or pads a single name), and no two of its lines read alike."""
+    """An MRZ starts with a document code P, I, A, C or V (Doc 9303 part 3, 4.2; a 44-character zone with P, or
+    V on a visa: TD3_CODES), its name field holds the '<<' that ends the primary identifier (or pads a single
+    name), and no two of its lines read alike."""
     name = parsed.lines[2] if len(parsed.lines) == 3 else parsed.lines[0][5:]
-    return parsed.lines[0][:1] in DOCUMENT_CODES and "<<" in name and not _repeated_line(parsed.lines)
+    codes = TD3_CODES.get(parsed.format, DOCUMENT_CODES)
+    return parsed.lines[0][:1] in codes and "<<" in name and not _repeated_line(parsed.lines)
 
 
 def _repeated_line(lines: tuple[str, ...]) -> bool:
@@ -259,6 +267,9 @@ def correct_mrz(raw_lines: list[str]) -> ParsedMrz | None:
         options = [fit_width(line, layout.width)[:4] for line in lines]
         if lines[0][:1] not in DOCUMENT_CODES and lines[0][1:2] in DOCUMENT_CODES:
             options[0] += fit_width(lines[0][1:], layout.width)[:2]  # a mark read before the first character
+        code = TD3_CODES.get(layout.format)
+        if code is not None and lines[0][:1] not in TD3_CODES.values() and len(lines[0]) < layout.width:
+            options[0] += fit_width(code + lines[0], layout.width)[:2]  # the document code lost at the start
         for variant in itertools.product(*options):
             fixed = list(variant)
             shape = layout
