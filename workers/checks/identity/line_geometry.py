@@ -42,10 +42,15 @@ def ink_crop(image: NDArray[np.uint8], quad: NDArray[np.float32]) -> NDArray[np.
     return np.ascontiguousarray(np.repeat(strip.max(axis=2, keepdims=True), 3, axis=2))
 
 
+def along_and_down(quad: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """Unit vectors of a line's quad (tl, tr, br, bl in reading direction): along its text, and down across it."""
+    along, down = quad[1] - quad[0], quad[3] - quad[0]
+    return along / max(float(np.linalg.norm(along)), 1e-6), down / max(float(np.linalg.norm(down)), 1e-6)
+
+
 def padded(quad: NDArray[np.float32], along: float, across: float) -> NDArray[np.float32]:
     """`quad` grown by `along` line heights at both ends and `across` line heights above and below."""
-    unit_along = (quad[1] - quad[0]) / max(float(np.linalg.norm(quad[1] - quad[0])), 1e-6)
-    unit_down = (quad[3] - quad[0]) / max(float(np.linalg.norm(quad[3] - quad[0])), 1e-6)
+    unit_along, unit_down = along_and_down(quad)
     height = float(np.linalg.norm(quad[3] - quad[0]))
     a, d = unit_along * along * height, unit_down * across * height
     return np.array([quad[0] - a - d, quad[1] + a - d, quad[2] + a + d, quad[3] - a + d], dtype=np.float32)
@@ -55,9 +60,7 @@ def enclosing_rectangle(quads: list[NDArray[np.float32]]) -> NDArray[np.float32]
     """The smallest rectangle around text lines' `quads`, its corners in the first line's reading direction."""
     corners = np.concatenate(quads).astype(np.float32)
     box = np.asarray(cv2.boxPoints(cv2.minAreaRect(corners)), np.float32)
-    first = quads[0]
-    along, down = first[1] - first[0], first[3] - first[0]
-    along, down = along / max(float(np.linalg.norm(along)), 1e-6), down / max(float(np.linalg.norm(down)), 1e-6)
+    along, down = along_and_down(quads[0])
     # Start at the corner furthest back along the lines and up across them, then go round as the lines do.
     start = int(np.argmin(box @ along + box @ down))
     box = np.roll(box, -start, axis=0)

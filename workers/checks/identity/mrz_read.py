@@ -14,7 +14,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from workers.checks.identity import ocr
-from workers.checks.identity.line_geometry import crop_line, enclosing_rectangle, ink_crop, oriented, padded
+from workers.checks.identity.line_geometry import (
+    along_and_down,
+    crop_line,
+    enclosing_rectangle,
+    ink_crop,
+    oriented,
+    padded,
+)
 from workers.checks.identity.mrz_correct import clean_line, correct_mrz, width_misfit
 from workers.checks.identity.mrz_layout import LAYOUTS
 from workers.checks.identity.mrz_parse import ParsedMrz, valid_digits
@@ -119,11 +126,11 @@ def _sibling_quads(found: list[_Line], boxes: list[NDArray[np.float32]]) -> list
     out: list[NDArray[np.float32]] = []
     for line in found:
         q = line.quad
-        along = (q[1] - q[0]) / max(float(np.linalg.norm(q[1] - q[0])), 1e-6)
+        along, _ = along_and_down(q)
         height = float(np.linalg.norm(q[3] - q[0]))
         for box in boxes:
             b = oriented(box)
-            direction = (b[1] - b[0]) / max(float(np.linalg.norm(b[1] - b[0])), 1e-6)
+            direction, _ = along_and_down(b)
             if float(np.dot(direction, along)) < 0.98:
                 continue
             offset = b[0] - q[0]
@@ -140,7 +147,7 @@ def _in_reading_order(lines: list[_Line]) -> list[_Line]:
     if not lines:
         return lines
     q = lines[0].quad
-    down = (q[3] - q[0]) / max(float(np.linalg.norm(q[3] - q[0])), 1e-6)
+    _, down = along_and_down(q)
     return sorted(lines, key=lambda line: float(np.dot(line.quad.mean(axis=0), down)))
 
 
@@ -191,7 +198,7 @@ def _tiled_boxes(view: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
 def _equal_neighbours(quad: NDArray[np.float32], others: list[NDArray[np.float32]]) -> int:
     """How many of `others` could be this line's neighbour in one MRZ: parallel, of about its length, starting
     level with it (MRZ lines are left-aligned and equally long) and one to three line heights across."""
-    along = (quad[1] - quad[0]) / max(float(np.linalg.norm(quad[1] - quad[0])), 1e-6)
+    along, _ = along_and_down(quad)
     length = float(np.linalg.norm(quad[1] - quad[0]))
     height = float(np.linalg.norm(quad[3] - quad[0]))
     count = 0
@@ -302,7 +309,7 @@ def _zone_fallback(image: NDArray[np.uint8], boxes: list[NDArray[np.float32]]) -
     if not seeds:
         return None
     quad, text = max(seeds, key=lambda s: float(np.linalg.norm(s[0][1] - s[0][0])))
-    along = (quad[1] - quad[0]) / max(float(np.linalg.norm(quad[1] - quad[0])), 1e-6)
+    along, _ = along_and_down(quad)
     down = quad[3] - quad[0]
     pitch = float(np.linalg.norm(quad[1] - quad[0])) / len(text)
     start, end = _along_extent(quad, quad[0], along)
