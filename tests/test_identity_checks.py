@@ -148,6 +148,27 @@ def test_document_type_not_accepted_for_its_country_suggests_an_accepted_one() -
     assert [f.status for f in by_code(run(licence, blank_png()), "DOCUMENT_TYPE_NOT_ACCEPTED")] == [Status.PASS]
 
 
+@pytest.mark.parametrize(
+    ("kind", "named"),
+    [
+        ("id_card", "An ID card issued by GB"),
+        ("other", "A document of type 'other' issued by GB"),  # was "An other issued by GB"
+        ("residence_permit", "A residence permit issued by GB"),
+    ],
+)
+def test_document_type_named_in_words_an_applicant_reads(kind: str, named: str) -> None:
+    card = DocumentSpec(role=Role.ID_DOCUMENT, file="blank.png", type=kind, issuing_country="GB")
+    finding = by_code(run(card, blank_png()), "DOCUMENT_TYPE_NOT_ACCEPTED")
+    assert len(finding) == 1 and finding[0].message.startswith(f"{named} is ")
+
+
+def test_card_front_without_mrz_named_with_its_article() -> None:
+    permit = DocumentSpec(role=Role.ID_DOCUMENT, file="blank.png", type="residence_permit", side=Side.FRONT)
+    found = by_code(run(permit, blank_png()), "MRZ_UNREADABLE")
+    assert [f.status for f in found] == [Status.PASS]
+    assert "the front of a residence permit carries no machine readable zone" in found[0].message  # was "an"
+
+
 def test_issue_date_after_submission_fails() -> None:
     future = DocumentSpec(
         role=Role.ID_DOCUMENT,

@@ -6,9 +6,9 @@ from pathlib import PurePosixPath
 
 from workers.checks.context import DocumentContext
 from workers.checks.files.formats import ACCEPTED_MIME_TYPES, describe_kind, is_accepted
-from workers.checks.files.words import role_words
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import ALL_ROLES, DocumentCheck
+from workers.checks.words import role_words
 
 
 def _file_missing(doc: DocumentContext) -> Outcome:

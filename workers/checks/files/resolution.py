@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from workers.checks.context import DocumentContext
-from workers.checks.files.words import role_words, with_article
 from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
 from workers.checks.spec import ALL_ROLES, DocumentCheck
+from workers.checks.words import role_words, with_article
 
 # Minimum short side in pixels, by role. Measured (bench/files_ocr_size.py, docs/calibration/files.md):
 # RapidOCR reads every MRZ line of a frame-filling card or passport page, slightly blurred, noisy and re-saved

@@ -15,6 +15,7 @@ from workers.checks.manifest import Role, Side
 from workers.checks.model import Outcome, Region, Status
 from workers.checks.personal_data import mask_document_number
 from workers.checks.spec import DocumentCheck
+from workers.checks.words import type_words, with_article
 
 _ID = frozenset({Role.ID_DOCUMENT})
 # Where the MRZ is printed, by document type (ICAO Doc 9303): a passport on its data page (part 4, TD3), a visa
@@ -74,9 +75,9 @@ def _unreadable(doc: DocumentContext) -> Outcome | None:
             unit="mrz_format",
             region=Region(polygon=reading.polygon),
         )
-    name = kind.replace("_", " ")
+    name = type_words(kind)
     if expected is False:
-        return _not_judged(f"the front of an {name} carries no machine readable zone (it is on the back)")
+        return _not_judged(f"the front of {with_article(name)} carries no machine readable zone (it is on the back)")
     if expected is None and kind:
         # A card photographed without its side named and no MRZ on it: almost always the front. Asking for a
         # review of every card front made no genuine card front ready.

@@ -8,6 +8,7 @@ from workers.checks.manifest import Role
 from workers.checks.model import Outcome, Status
 from workers.checks.policy import Policy
 from workers.checks.spec import DocumentCheck
+from workers.checks.words import type_words, with_article
 
 PASSPORT = "passport"
 # What to suggest instead, most widely accepted first.
@@ -43,8 +44,8 @@ def _type_accepted(doc: DocumentContext) -> Outcome | None:
     policy = doc.bundle.policy
     accepted = accepted_types(policy, country)
     where = f"issued by {country}" if country else "of an unknown issuing country"
-    named = kind.replace("_", " ")
-    a_kind = f"{'An' if named[:1] in 'aeiou' else 'A'} {named}"  # "An id card", "A passport"
+    spoken = with_article(type_words(kind))
+    a_kind = spoken[:1].upper() + spoken[1:]  # "A passport", "An ID card"
     if kind in accepted:
         return Outcome(
             status=Status.PASS,
@@ -57,7 +58,7 @@ def _type_accepted(doc: DocumentContext) -> Outcome | None:
     return Outcome(
         status=Status.FAIL,
         message=f"{a_kind} {where} is not accepted by policy '{policy.name}' (accepted: "
-        f"{', '.join(accepted)}). Send a {suggestion.replace('_', ' ')} instead.",
+        f"{', '.join(accepted)}). Send {with_article(type_words(suggestion))} instead.",
         measured=kind,
         threshold=", ".join(accepted),
         unit="document_type",
