@@ -376,6 +376,7 @@ def read_mrz(
     area: tuple[int, int, int, int] | None = None,
     *,
     boxes: list[NDArray[np.float32]] | None = None,
+    tiles: bool = True,
 ) -> MrzReading | None:
     """The MRZ on `image` (RGB or gray, full resolution), or None when no MRZ-shaped text is found.
 
@@ -383,7 +384,8 @@ def read_mrz(
     run line detection on (default: `image` itself); `boxes` are the lines already detected on it, in image
     pixels (detected here when not given). Recognition always crops from `image`. When the whole view finds
     nothing and it is larger than the detector's input, the view is searched again tile by tile (small
-    document far from the camera).
+    document far from the camera), unless `tiles` is False: a view of the document's own box already shows it
+    at the readers' size.
     """
     view = image if detect_view is None else detect_view
     if view.ndim == 2:
@@ -396,7 +398,7 @@ def read_mrz(
     if boxes is None:
         boxes = in_image(ocr.detect_text_boxes(view))
     found = _read_from_boxes(image, boxes)
-    if found is None and max(view.shape[:2]) > TILE_FROM * ocr.DET_SIDE:
+    if found is None and tiles and max(view.shape[:2]) > TILE_FROM * ocr.DET_SIDE:
         found = _read_from_boxes(image, in_image(_tiled_boxes(view)), try_flip=False)
     if found is None:
         found = _zone_fallback(image, boxes)
