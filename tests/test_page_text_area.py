@@ -14,7 +14,7 @@ from tests.fixtures.camera import place
 from tests.fixtures.degrade import plain_background
 from tests.fixtures.documents import Person, render_id_card
 from workers.checks.capture import Capture
-from workers.checks.identity import mrz_read, ocr, page_text
+from workers.checks.identity import mrz_read, ocr, page_text, reader
 from workers.checks.identity.mrz_read import read_mrz
 from workers.checks.identity.page_text import DETECTED_ROWS, DETECTED_TEXT, capture_page, text_area
 from workers.checks.identity.reader import MRZ_BAND, QUICK_SIDE, capture_mrz
@@ -134,9 +134,8 @@ def test_an_mrz_outside_the_bottom_band_is_still_read() -> None:
     assert turned.computed(DETECTED_ROWS.at(text_area(turned), QUICK_SIDE, 1.0 - MRZ_BAND, 1.0)) is not None
 
 
-def test_a_card_front_is_not_searched_tile_by_tile_inside_its_own_box(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Tiles are for a document small in a large photo (the whole frame's view); the view of the card's own box
-    # already shows it at the readers' size. A large card front with no MRZ: every tiled view is the frame's.
+def _large_card_front() -> Capture:
+    """A card front (no MRZ) over most of a 3200 x 2400 frame: its box's view is larger than a tile."""
     rng = np.random.default_rng(4)
     card = render_id_card(Person(), seed=4, width=1280)
     card[round(0.68 * card.shape[0]) :] = card[5:10].mean(axis=(0, 1)).astype(np.uint8)  # no zone on a front
@@ -144,17 +143,38 @@ def test_a_card_front_is_not_searched_tile_by_tile_inside_its_own_box(monkeypatc
     frame = place(card, plain_background(rng, *FRAME), corners)
     ok, data = cv2.imencode(".jpg", cv2.cvtColor(frame, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
     assert ok
-    capture = Capture(data=data.tobytes(), filename="front.jpg")
-    area = text_area(capture)
-    assert area is not None and max(area[2] - area[0], area[3] - area[1]) > mrz_read.TILE_FROM * ocr.DET_SIDE
-    tiled: list[tuple[int, ...]] = []
+    return Capture(data=data.tobytes(), filename="front.jpg")
+
+
+def _tiled_views(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, ...]]:
+    """The shape of every view the MRZ reader searches tile by tile from now on."""
+    shapes: list[tuple[int, ...]] = []
     tile = mrz_read._tiled_boxes
 
     def spied(view: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
-        tiled.append(view.shape[:2])
+        shapes.append(view.shape[:2])
         return tile(view)
 
     monkeypatch.setattr(mrz_read, "_tiled_boxes", spied)
+    return shapes
+
+
+def test_a_found_document_is_not_searched_tile_by_tile(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tiles are for a document small in a large photo that no outline found; the view of the document's own box
+    # already shows it at the readers' size, and the frame is looked at again only for a zone the outline cut off
+    # (next to the document, at its scale). On the old code both the box's view and the frame's were tiled.
+    capture = _large_card_front()
+    area = text_area(capture)
+    assert area is not None and max(area[2] - area[0], area[3] - area[1]) > mrz_read.TILE_FROM * ocr.DET_SIDE
+    tiled = _tiled_views(monkeypatch)
+    assert capture_mrz(capture) is None
+    assert tiled == []
+
+
+def test_without_an_outline_the_frame_is_searched_tile_by_tile(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reader, "text_area", lambda capture: None)
+    capture = _large_card_front()
+    tiled = _tiled_views(monkeypatch)
     assert capture_mrz(capture) is None
     frame_view = capture.computed(DETECTED_TEXT.at(None, page_text.PAGE_SIDE))
     assert frame_view is not None and tiled == [frame_view.view.shape[:2]], tiled

@@ -384,8 +384,8 @@ def read_mrz(
     run line detection on (default: `image` itself); `boxes` are the lines already detected on it, in image
     pixels (detected here when not given). Recognition always crops from `image`. When the whole view finds
     nothing and it is larger than the detector's input, the view is searched again tile by tile (small
-    document far from the camera), unless `tiles` is False: a view of the document's own box already shows it
-    at the readers' size.
+    document far from the camera), unless `tiles` is False: the caller has found the document, whose own box
+    shows it at the readers' size (reader.capture_mrz).
     """
     view = image if detect_view is None else detect_view
     if view.ndim == 2:
