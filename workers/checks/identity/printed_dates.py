@@ -54,6 +54,13 @@ ALWAYS_ICAO_TYPES = frozenset({"passport", "visa"})
 # Marshall Islands use month-first dates officially. Their ID cards get no assumed order.
 MONTH_FIRST_ISSUERS = frozenset({"US", "CA", "PH", "FM", "PW", "MH"})
 _FIELDS = {Kind.EXPIRY: "expiry_date", Kind.BIRTH: "date_of_birth"}
+# Least recogniser confidence (rapidocr's line score) of a line a date is read from: a digit misread in a blurred
+# or dark line ('04 09 2027' read '02 09 2027') is a wrong date the verdict would believe, where a date not read
+# is a finding. Real corpus (bench/printed_dates.py; docs/calibration/realworld.md, "A date the recogniser is
+# unsure of"): the lines of the calibration half's correct readings score 0.899 and up (it has no wrong reading);
+# 0.85 leaves a margin for the recogniser's scores moving with the CPU. Check half: correct readings 0.933 and
+# up; its one wrong reading (a dark, blurred DLC-2021 frame, on an AMD EPYC machine) scored 0.714.
+MIN_DATE_SCORE = 0.85
 # A numeric day-month-year or month-day-year date: two numbers of 1-2 digits and a year, one separator.
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?!\d)")
 
@@ -72,15 +79,21 @@ class OcrLine:
     top: float
     right: float
     bottom: float
+    score: float = 1.0  # the recogniser's confidence in the text, 0-1
 
     @property
     def height(self) -> float:
         return max(self.bottom - self.top, 1.0)
 
+    @property
+    def sure(self) -> bool:
+        """Whether the recogniser is sure enough of the text for a date to be read from it (MIN_DATE_SCORE)."""
+        return self.score >= MIN_DATE_SCORE
+
     @classmethod
     def of(cls, line: PageLine) -> OcrLine:
         xs, ys = [p[0] for p in line.upright_quad], [p[1] for p in line.upright_quad]
-        return cls(line.text, min(xs), min(ys), max(xs), max(ys))
+        return cls(line.text, min(xs), min(ys), max(xs), max(ys), line.score)
 
 
 @dataclass(frozen=True)
@@ -143,20 +156,27 @@ def read_printed_dates(lines: Sequence[OcrLine], submit_on: date, standard_order
     short = standard_order is True and page_order is not False
     labels: list[_Label] = []
     values: list[tuple[OcrLine, str]] = []
+    # A date on a line the recogniser is unsure of is not read; while one is there, no other date is taken for
+    # the expiry because it is the page's one future date (the unsure one may be the expiry, or a second).
+    doubtful = any(
+        dates_in(line.text, Kind.EXPIRY, submit_on.year, short_years=short) for line in lines if not line.sure
+    )
     for line in lines:
         spans = label_spans(line.text)
         if not spans:
-            if "<<" not in line.text:  # an MRZ line holds no printed field
+            if "<<" not in line.text and line.sure:  # an MRZ line holds no printed field
                 values.append((line, line.text))
             continue
-        if spans[0].start > 0:  # a value printed before the first label of its line ('01.01.2030 4b.')
+        if spans[0].start > 0 and line.sure:  # a value printed before the first label of its line ('01.01.2030 4b.')
             values.append((line, line.text[: spans[0].start]))
         for span in spans:
             after = dates_in(line.text[span.end : span.value_end], span.kind, submit_on.year, short_years=short)
-            if after:
+            if after and line.sure:
                 found[span.kind].append(after[0])
-            else:
+            elif not after:
                 labels.append(_Label(span.kind, line, *_columns(line, span)))
+            # A date after its label on a line the recogniser is unsure of is neither read nor looked for
+            # elsewhere: the label is not left open for a neighbouring field's date.
     # Each value line goes to its nearest label; a label then keeps the nearest of the lines it was given (a
     # field prints one value: the next field's date under it belongs to that field's caption, read or not).
     # Two lines exactly as near with different dates give it none (nothing to tell them apart).
@@ -183,7 +203,7 @@ def read_printed_dates(lines: Sequence[OcrLine], submit_on: date, standard_order
     for index, (_, reading) in sorted(nearest.items()):
         if reading is not None:
             found[labels[index].kind].append(reading)
-    if not found[Kind.EXPIRY] and not found[Kind.VALIDITY]:
+    if not found[Kind.EXPIRY] and not found[Kind.VALIDITY] and not doubtful:
         unlabelled = [r for _, text in values for r in dates_in(text, Kind.EXPIRY, submit_on.year, short_years=short)]
         found[Kind.EXPIRY] = anniversary_expiry(unlabelled) or future_expiry(unlabelled, submit_on)
     order = page_order
