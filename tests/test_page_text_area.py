@@ -149,13 +149,13 @@ def _large_card_front() -> Capture:
 def _tiled_views(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, ...]]:
     """The shape of every view the MRZ reader searches tile by tile from now on."""
     shapes: list[tuple[int, ...]] = []
-    tile = mrz_read._tiled_boxes
+    tile = ocr.detect_tiled
 
     def spied(view: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
         shapes.append(view.shape[:2])
         return tile(view)
 
-    monkeypatch.setattr(mrz_read, "_tiled_boxes", spied)
+    monkeypatch.setattr(ocr, "detect_tiled", spied)
     return shapes
 
 

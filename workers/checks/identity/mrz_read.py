@@ -181,20 +181,6 @@ def _best_group(lines: list[_Line]) -> tuple[ParsedMrz, list[_Line]] | None:
     return None if best is None else (best[1], best[2])
 
 
-def _tiled_boxes(view: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
-    """Detection on overlapping tiles of the detector's own size: a document filling a quarter of the photo's
-    width has MRZ glyphs of ~7 px once the whole photo is shrunk to the detector's side, too small to find."""
-    side = ocr.DET_SIDE
-    h, w = view.shape[:2]
-    step = int(side * 0.75)  # 25 % overlap: an MRZ line cut by one tile edge is whole in the next tile
-    boxes: list[NDArray[np.float32]] = []
-    for y in range(0, max(h - side, 0) + step, step):
-        for x in range(0, max(w - side, 0) + step, step):
-            tile = view[y : y + side, x : x + side]
-            boxes += [b + np.array([x, y], np.float32) for b in ocr.detect_text_boxes(np.ascontiguousarray(tile))]
-    return boxes
-
-
 def _equal_neighbours(quad: NDArray[np.float32], others: list[NDArray[np.float32]]) -> int:
     """How many of `others` could be this line's neighbour in one MRZ: parallel, of about its length, starting
     level with it (MRZ lines are left-aligned and equally long) and one to three line heights across."""
@@ -399,7 +385,7 @@ def read_mrz(
         boxes = in_image(ocr.detect_text_boxes(view))
     found = _read_from_boxes(image, boxes)
     if found is None and tiles and max(view.shape[:2]) > TILE_FROM * ocr.DET_SIDE:
-        found = _read_from_boxes(image, in_image(_tiled_boxes(view)), try_flip=False)
+        found = _read_from_boxes(image, in_image(ocr.detect_tiled(view)), try_flip=False)
     if found is None:
         found = _zone_fallback(image, boxes)
     if found is None:
